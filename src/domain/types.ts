@@ -1,0 +1,140 @@
+/**
+ * The words of the domain, shared by every part of wismo. Pure data: no I/O here.
+ * Dates without time are ISO strings `YYYY-MM-DD` (calendar days in the retailer's zone);
+ * instants are `Date`.
+ */
+
+export const LINE_STATES = [
+  'processing',
+  'delayed',
+  'backordered',
+  'restocked',
+  'unavailable',
+  'in_transit',
+  'out_for_delivery',
+  'delivered',
+  'exception',
+  'cancelled',
+] as const
+export type LineState = (typeof LINE_STATES)[number]
+
+/** Most urgent first: the order's state is its most urgent line's state (DESIGN.md). */
+export const URGENCY: readonly LineState[] = [
+  'exception',
+  'backordered',
+  'unavailable',
+  'delayed',
+  'restocked',
+  'processing',
+  'in_transit',
+  'out_for_delivery',
+  'delivered',
+  'cancelled',
+]
+
+/** What a supplier says about a PO line, normalized from 855/856/870/846/CSV. */
+export const SUPPLIER_STATUSES = [
+  'accepted',
+  'backordered',
+  'rescheduled',
+  'shipped',
+  'cancelled',
+  'rejected',
+  'on_hold',
+] as const
+export type SupplierStatus = (typeof SUPPLIER_STATUSES)[number]
+
+export const CARRIER_STATUSES = [
+  'pre_transit',
+  'in_transit',
+  'out_for_delivery',
+  'delivered',
+  'exception',
+] as const
+export type CarrierStatus = (typeof CARRIER_STATUSES)[number]
+
+export type IsoDate = string
+
+/** An order line as the domain needs it. */
+export interface Line {
+  lineNo: number
+  sku: string
+  qty: number
+  supplierId: string | null
+  placedAt: Date
+  /** The order's promised ship date, if the retailer gave one. */
+  promisedShipDate: IsoDate | null
+  /** The supplier's lead time in business days (used when no promised date). */
+  leadTimeDays: number
+  cancelledAt: Date | null
+  /** Quantity cancelled; null with cancelledAt set means the whole line. */
+  cancelledQty: number | null
+}
+
+/**
+ * One supplier signal for this line. Signals from one message share `messageId`;
+ * the latest message (by receivedAt, then messageId) is the supplier's current word.
+ * A BP acknowledgment is two signals of one message: accepted qty A, backordered qty B.
+ */
+export interface SupplierSignal {
+  messageId: number
+  status: SupplierStatus
+  qty: number | null
+  expectedShipDate: IsoDate | null
+  receivedAt: Date
+  source: string
+}
+
+export interface Shipment {
+  carrier: string | null
+  trackingNumber: string
+  service: string | null
+  shippedAt: Date
+  qty: number
+}
+
+export interface CarrierEvent {
+  trackingNumber: string
+  carrier: string | null
+  status: CarrierStatus
+  occurredAt: Date
+  location: string | null
+  message: string | null
+  estimatedDelivery: IsoDate | null
+}
+
+/** The line's supplier's current offer for its SKU (846, CSV offers). */
+export interface OfferSnapshot {
+  availableQty: number | null
+  restockDate: IsoDate | null
+}
+
+/** Everything known about a line, gathered by the store. */
+export interface LineSignals {
+  supplierSignals: SupplierSignal[]
+  shipments: Shipment[]
+  carrierEvents: CarrierEvent[]
+  offer: OfferSnapshot | null
+}
+
+/** Days from backorder to shipment seen on this supplier's past backorders. */
+export interface SupplierHistory {
+  backorderDays: number[]
+}
+
+export type EtaSource = 'carrier' | 'supplier' | 'promise' | 'history'
+
+export interface Eta {
+  earliest: IsoDate
+  latest: IsoDate
+  source: EtaSource
+}
+
+export interface CalendarConfig {
+  /** Holidays, `YYYY-MM-DD`, skipped like weekends. */
+  holidays: IsoDate[]
+  /** Transit business days by carrier service (lower-case key); `default` when unknown. */
+  transitDays: Record<string, { min: number; max: number }>
+}
+
+export type Resolution = 'easy' | 'intermediate' | 'ugly' | null
