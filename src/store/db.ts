@@ -17,7 +17,7 @@ export type Row = Record<string, unknown>
 
 /** The one narrow interface every store function uses: parameterized SQL, nothing else. */
 export interface Queryable {
-  query<T extends Row = Row>(text: string, values?: unknown[]): Promise<T[]>
+  query<T = Row>(text: string, values?: unknown[]): Promise<T[]>
 }
 
 export interface Db extends Queryable {
@@ -45,7 +45,7 @@ export interface OpenDbOptions {
 }
 
 function wrap(pool: pg.Pool, kind: Db['kind'], onClose: () => Promise<void>): Db {
-  const query = async <T extends Row>(client: pg.Pool | pg.PoolClient, text: string, values?: unknown[]) => {
+  const query = async <T,>(client: pg.Pool | pg.PoolClient, text: string, values?: unknown[]) => {
     try {
       const res = await client.query(text, values as unknown[])
       return res.rows as T[]

@@ -1,0 +1,109 @@
+import { z } from 'zod'
+import { DomainError } from '../domain/errors.ts'
+import { CARRIER_STATUSES, type CarrierEvent } from '../domain/types.ts'
+import type { Queryable } from '../store/db.ts'
+
+const instant = z
+  .string()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date-time')
+  .transform((s) => new Date(s))
+const day = z
+  .string()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}/.test(s) && !Number.isNaN(Date.parse(s.slice(0, 10))), 'must be a date YYYY-MM-DD')
+  .transform((s) => s.slice(0, 10))
+
+/** DESIGN.md's normalized carrier event. */
+export const CarrierEventSchema = z.object({
+  tracking_number: z.string().trim().min(1, 'required').transform((s) => s.replace(/\s+/g, '').toUpperCase()),
+  carrier: z.string().trim().min(1).nullish(),
+  status: z.enum(CARRIER_STATUSES, { error: `must be one of ${CARRIER_STATUSES.join(', ')}` }),
+  occurred_at: instant,
+  location: z.string().nullish(),
+  message: z.string().nullish(),
+  estimated_delivery: day.nullish(),
+  event_id: z.string().nullish(),
+})
+
+/**
+ * Parses a JSON array or NDJSON of carrier events; any bad event refuses the whole file with
+ * `event N: field: problem` (NDJSON: `line N: …`).
+ */
+export function parseCarrierEvents(text: string): CarrierEvent[] {
+  const trimmed = text.replace(/^\uFEFF/, '').trim()
+  let items: { where: string; value: unknown }[]
+  if (trimmed.startsWith('[')) {
+    let array: unknown
+    try {
+      array = JSON.parse(trimmed)
+    } catch (err) {
+      throw new DomainError('CARRIER_JSON_INVALID', `not valid JSON: ${(err as Error).message}`)
+    }
+    items = (array as unknown[]).map((value, i) => ({ where: `event ${i + 1}`, value }))
+  } else {
+    items = []
+    const problems: string[] = []
+    trimmed.split(/\r?\n/).forEach((line, i) => {
+      if (line.trim() === '') return
+      try {
+        items.push({ where: `line ${i + 1}`, value: JSON.parse(line) })
+      } catch {
+        problems.push(`line ${i + 1}: not valid JSON`)
+      }
+    })
+    if (problems.length > 0) throw new DomainError('CARRIER_JSON_INVALID', 'the events cannot be read', { details: problems })
+  }
+  if (items.length === 0) throw new DomainError('CARRIER_JSON_INVALID', 'no events in the file')
+  const problems: string[] = []
+  const events: CarrierEvent[] = []
+  for (const { where, value } of items) {
+    const r = CarrierEventSchema.safeParse(value)
+    if (!r.success) {
+      for (const issue of r.error.issues) problems.push(`${where}: ${issue.path.join('.') || 'event'}: ${issue.message}`)
+      continue
+    }
+    events.push({
+      trackingNumber: r.data.tracking_number,
+      carrier: r.data.carrier ?? null,
+      status: r.data.status,
+      occurredAt: r.data.occurred_at,
+      location: r.data.location ?? null,
+      message: r.data.message ?? null,
+      estimatedDelivery: r.data.estimated_delivery ?? null,
+    })
+  }
+  if (problems.length > 0) throw new DomainError('CARRIER_EVENT_INVALID', `${problems.length} bad event${problems.length > 1 ? 's' : ''}`, { details: problems })
+  return events
+}
+
+/**
+ * Stores carrier events (a replayed event is ignored by its natural key) and marks the lines
+ * shipped under those numbers for the next sweep. Events for numbers not shipped yet are kept:
+ * the shipment notice may come later.
+ */
+export async function applyCarrierEvents(
+  tx: Queryable,
+  messageId: number,
+  events: CarrierEvent[],
+  provider: string | null = null,
+): Promise<string[]> {
+  const summary: string[] = []
+  for (const e of events) {
+    const rows = await tx.query(
+      `INSERT INTO carrier_events (tracking_number, carrier, status, occurred_at, location, message, estimated_delivery, provider, message_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (tracking_number, status, occurred_at) DO NOTHING RETURNING event_id`,
+      [e.trackingNumber, e.carrier, e.status, e.occurredAt, e.location, e.message, e.estimatedDelivery, provider, messageId],
+    )
+    const lines = await tx.query<{ n: number }>(
+      `WITH touched AS (UPDATE order_lines SET dirty = true WHERE order_line_id IN
+         (SELECT order_line_id FROM shipments WHERE tracking_number = $1) RETURNING 1)
+       SELECT count(*)::int AS n FROM touched`,
+      [e.trackingNumber],
+    )
+    const what = `${e.trackingNumber}: ${e.status} at ${e.occurredAt.toISOString()}`
+    if (rows.length === 0) summary.push(`${what} — already known`)
+    else if (lines[0].n === 0) summary.push(`${what} — no shipment with this number yet; kept`)
+    else summary.push(`${what} — ${lines[0].n} line${lines[0].n > 1 ? 's' : ''}`)
+  }
+  return summary
+}

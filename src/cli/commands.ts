@@ -1,0 +1,34 @@
+import type { Command } from './context.ts'
+import { importCommand } from './import.ts'
+import { ingestCommand } from './ingest.ts'
+import { ingestCarrierCommand } from './ingest-carrier.ts'
+import { feedsCommand } from './feeds.ts'
+import { statusCommand } from './status.ts'
+import { serveCommand } from './serve.ts'
+import { demoCommand } from './demo.ts'
+
+export const commands: Record<string, Command> = {
+  serve: serveCommand,
+  demo: demoCommand,
+  import: importCommand,
+  ingest: ingestCommand,
+  'ingest-carrier': ingestCarrierCommand,
+  feeds: feedsCommand,
+  status: statusCommand,
+}
+
+export const USAGE = `usage: wismo <command> [options]
+
+commands:
+  serve [--port 3000]                 HTTP API, docs and pages
+  demo                                load a realistic demo data set
+  import suppliers|products|offers|equivalents|orders FILE.csv
+  ingest FILE [--supplier ID]         a supplier status feed (CSV)
+  ingest-carrier FILE.json            carrier events (JSON array or NDJSON)
+  feeds [--json]                      feeds received and their outcome
+  status ORDER [--json]               an order's status (rep view)
+
+global options (before or after the command):
+  --db DIR        embedded database folder (default ./data; env WISMO_DATA_DIR)
+  --now ISO       the time to act at (env WISMO_NOW)
+  DATABASE_URL=postgres://…  use a PostgreSQL server instead of the embedded database`

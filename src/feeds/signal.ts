@@ -1,0 +1,25 @@
+import type { IsoDate, SupplierStatus } from '../domain/types.ts'
+
+/**
+ * A supplier message normalized to one line's news (DESIGN.md "Supplier signals"). Every feed
+ * format (CSV, 855, 856, 870) becomes a list of these before anything touches the database.
+ */
+export interface NormalizedSignal {
+  poNumber: string | null
+  poLine: string | null
+  /** The buyer's SKU (BP) when known. */
+  sku: string | null
+  /** The supplier's own SKU (VP) when that is all the message gives. */
+  supplierSku?: string | null
+  status: SupplierStatus
+  qty: number | null
+  expectedShipDate: IsoDate | null
+  carrier: string | null
+  trackingNumber: string | null
+  service?: string | null
+  shippedAt?: Date | null
+  /** The code as the supplier sent it (e.g. "855 ACK IB", "csv backordered"). */
+  rawCode: string
+  /** Where in the message it came from, for error messages and the rep view. */
+  location: string
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { AppDeps } from '../app.ts'
+import { deriveOrder, findOrderForCustomer, OrderStatusSchema, presentCustomerView } from '../../status/order-status.ts'
+import { calendarFrom } from '../../status/calendar-config.ts'
+
+export const ErrorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), problems: z.array(z.string()).optional() }),
+})
+
+const StatusQuerySchema = z
+  .object({
+    email: z.string().trim().min(1).max(320).optional().describe('the email on the order'),
+    postal_code: z.string().trim().min(1).max(20).optional().describe('the postal code on the order'),
+  })
+  .refine((q) => q.email !== undefined || q.postal_code !== undefined, {
+    message: 'give the email or the postal code on the order',
+    path: ['email'],
+  })
+
+// One body for "no such order" and "not your order": the answer must not tell them apart.
+const NOT_FOUND = {
+  error: { code: 'ORDER_NOT_FOUND', message: 'We could not find an order with that number and email or postal code.' },
+}
+
+/** The customer's order lookup. */
+export function registerOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/orders/:number/status',
+    {
+      config: { rateLimit: { max: deps.config.lookupRateLimit, timeWindow: 60_000 } },
+      schema: {
+        tags: ['customer'],
+        summary: "An order's status, as its customer sees it",
+        description:
+          'The order number plus the email or postal code on the order. An unknown order and a wrong email or postal code get the same 404.',
+        params: z.object({ number: z.string().min(1).max(64) }),
+        querystring: StatusQuerySchema,
+        response: { 200: OrderStatusSchema, 400: ErrorSchema, 404: ErrorSchema, 429: ErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      const snapshot = await findOrderForCustomer(deps.db, req.params.number, {
+        email: req.query.email,
+        postalCode: req.query.postal_code,
+      })
+      if (!snapshot) return reply.code(404).send(NOT_FOUND)
+      const now = deps.clock.now()
+      const derived = await deriveOrder(deps.db, snapshot, { now, calendar: await calendarFrom(deps.db, deps.config) })
+      return presentCustomerView(derived)
+    },
+  )
+}

@@ -1,0 +1,186 @@
+import { z } from 'zod'
+import type { Queryable } from '../store/db.ts'
+import { loadBackorderHistory, loadOrderSnapshot, type LineSnapshot, type OrderSnapshot } from '../store/order-snapshot.ts'
+import { deriveLineStatus, type LineStatus } from '../domain/line-state.ts'
+import { deriveOrderStatus } from '../domain/order-status.ts'
+import type { CalendarConfig, Eta } from '../domain/types.ts'
+import { LINE_STATES } from '../domain/types.ts'
+import { carrierName, trackingUrl } from '../carriers/carriers.ts'
+
+export const EtaSchema = z
+  .object({
+    earliest: z.string().describe('YYYY-MM-DD'),
+    latest: z.string().describe('YYYY-MM-DD'),
+    source: z.enum(['carrier', 'supplier', 'promise', 'history']),
+  })
+  .nullable()
+
+export const TrackingSchema = z.object({
+  carrier: z.string().nullable(),
+  number: z.string(),
+  url: z.string().nullable(),
+  status: z.string(),
+})
+
+export const AlternativeSchema = z.object({
+  kind: z.enum(['other_supplier', 'variant', 'equivalent']),
+  sku: z.string(),
+  name: z.string(),
+  eta: z.string().nullable(),
+  daysSooner: z.number().nullable(),
+  priceDelta: z.number(),
+})
+
+const LineStateSchema = z.enum(LINE_STATES)
+
+export const LineStatusSchema = z.object({
+  lineNo: z.number().int(),
+  sku: z.string(),
+  name: z.string(),
+  qty: z.number().int(),
+  state: LineStateSchema,
+  quantities: z.record(z.string(), z.number().int()),
+  explanation: z.string(),
+  eta: EtaSchema,
+  tracking: z.array(TrackingSchema),
+  alternatives: z.array(AlternativeSchema),
+})
+
+/** The customer's view of an order (DESIGN.md "Interfaces"): no supplier, PO or cost, ever. */
+export const OrderStatusSchema = z.object({
+  orderNumber: z.string(),
+  placedAt: z.string(),
+  state: LineStateSchema,
+  headline: z.string(),
+  eta: EtaSchema,
+  lines: z.array(LineStatusSchema),
+})
+export type OrderStatusView = z.infer<typeof OrderStatusSchema>
+
+/** The rep's view adds who supplies each line and on which purchase order. */
+export type RepLineView = OrderStatusView['lines'][number] & {
+  supplierId: string | null
+  supplierName: string | null
+  poNumber: string | null
+  poLine: string | null
+  promisedShipDate: string
+  expectedShipDate: string | null
+  resolution: string | null
+  reason: string | null
+}
+export type RepOrderView = Omit<OrderStatusView, 'lines'> & {
+  customerName: string | null
+  customerEmail: string | null
+  lines: RepLineView[]
+}
+
+export interface StatusContext {
+  now: Date
+  calendar: CalendarConfig
+}
+
+export interface DerivedOrder {
+  snapshot: OrderSnapshot
+  lines: { snapshot: LineSnapshot; status: LineStatus }[]
+  order: { state: OrderStatusView['state']; headline: string; eta: Eta | null }
+}
+
+/** Derives every line's status and the order's rollup at `now`. */
+export async function deriveOrder(db: Queryable, snapshot: OrderSnapshot, ctx: StatusContext): Promise<DerivedOrder> {
+  const history = new Map<string, number[]>()
+  const lines = []
+  for (const ls of snapshot.lines) {
+    let status = deriveLineStatus(ls.line, ls.signals, { now: ctx.now, calendar: ctx.calendar, history: null })
+    // Past backorders are only read when the supplier gave no date: the common case costs nothing.
+    if ((status.state === 'backordered' || status.state === 'restocked') && status.eta === null && ls.line.supplierId) {
+      if (!history.has(ls.line.supplierId)) history.set(ls.line.supplierId, await loadBackorderHistory(db, ls.line.supplierId, ctx.now))
+      const backorderDays = history.get(ls.line.supplierId) ?? []
+      if (backorderDays.length > 0) {
+        status = deriveLineStatus(ls.line, ls.signals, { now: ctx.now, calendar: ctx.calendar, history: { backorderDays } })
+      }
+    }
+    lines.push({ snapshot: ls, status })
+  }
+  return { snapshot, lines, order: deriveOrderStatus(lines.map((l) => l.status)) }
+}
+
+/** Loads and derives an order; null when it does not exist. */
+export async function getOrderStatus(db: Queryable, orderNumber: string, ctx: StatusContext): Promise<DerivedOrder | null> {
+  const snapshot = await loadOrderSnapshot(db, orderNumber)
+  return snapshot ? deriveOrder(db, snapshot, ctx) : null
+}
+
+function presentLine(l: DerivedOrder['lines'][number]): OrderStatusView['lines'][number] {
+  const { snapshot: ls, status } = l
+  return {
+    lineNo: ls.line.lineNo,
+    sku: ls.line.sku,
+    name: ls.name,
+    qty: ls.line.qty,
+    state: status.state,
+    quantities: status.quantities as Record<string, number>,
+    explanation: status.explanation,
+    eta: status.eta,
+    tracking: status.tracking.map((t) => ({
+      carrier: carrierName(t.carrier),
+      number: t.number,
+      url: trackingUrl(t.carrier, t.number),
+      status: t.status,
+    })),
+    alternatives: [],
+  }
+}
+
+/** The customer's view. */
+export function presentCustomerView(d: DerivedOrder): OrderStatusView {
+  return {
+    orderNumber: d.snapshot.orderNumber,
+    placedAt: d.snapshot.placedAt.toISOString(),
+    state: d.order.state,
+    headline: d.order.headline,
+    eta: d.order.eta,
+    lines: d.lines.map(presentLine),
+  }
+}
+
+/** The rep's view: the customer's, plus suppliers, POs and the supplier's own dates. */
+export function presentRepView(d: DerivedOrder): RepOrderView {
+  const base = presentCustomerView(d)
+  return {
+    ...base,
+    customerName: d.snapshot.customerName,
+    customerEmail: d.snapshot.customerEmail,
+    lines: d.lines.map((l, i) => {
+      const po = l.snapshot.pos.find((p) => p.active) ?? l.snapshot.pos[0]
+      return {
+        ...base.lines[i],
+        supplierId: l.snapshot.line.supplierId,
+        supplierName: l.snapshot.supplierName,
+        poNumber: po?.poNumber ?? null,
+        poLine: po?.poLine ?? null,
+        promisedShipDate: l.status.promisedShipDate,
+        expectedShipDate: l.status.expectedShipDate,
+        resolution: l.status.resolution,
+        reason: l.status.reason,
+      }
+    }),
+  }
+}
+
+/**
+ * Finds an order for a customer who proves it is theirs with the email or postal code on it.
+ * Unknown order and wrong proof both give null, so the caller cannot tell them apart.
+ */
+export async function findOrderForCustomer(
+  db: Queryable,
+  orderNumber: string,
+  proof: { email?: string; postalCode?: string },
+): Promise<OrderSnapshot | null> {
+  const snapshot = await loadOrderSnapshot(db, orderNumber)
+  if (!snapshot) return null
+  const norm = (s: string | null | undefined) => (s ?? '').trim().toLowerCase()
+  const postal = (s: string | null | undefined) => norm(s).replace(/[\s-]/g, '')
+  if (proof.email && norm(proof.email) !== '' && norm(proof.email) === norm(snapshot.customerEmail)) return snapshot
+  if (proof.postalCode && postal(proof.postalCode) !== '' && postal(proof.postalCode) === postal(snapshot.postalCode)) return snapshot
+  return null
+}

@@ -1,0 +1,78 @@
+import fs from 'node:fs'
+import { pipeline } from 'node:stream'
+import { parse, type Info } from 'csv-parse'
+
+/** One CSV record and the physical line of the file it starts on (the header is line 1). */
+export interface CsvRecord {
+  line: number
+  fields: string[]
+}
+
+/** The file is not valid CSV from `line` on (an unclosed quote, a stray quote): reading stops there. */
+export class CsvSyntaxError extends Error {
+  constructor(readonly line: number, message: string) {
+    super(message)
+  }
+}
+
+/** The file could not be read (gone, a folder, no permission, a disk error). */
+export class CsvReadError extends Error {}
+
+const BREAKS = /\r\n|\r|\n/g
+const LEADING_BREAKS = /^(?:\r\n|\r|\n)*/
+
+function countBreaks(text: string): number {
+  return text.match(BREAKS)?.length ?? 0
+}
+
+/**
+ * Streams the records of a CSV file with their starting line numbers, holding only the current
+ * chunk in memory. Line numbers are counted from each record's raw text rather than taken from
+ * csv-parse's `info.lines`, which counts a CRLF inside a quoted field as two lines.
+ */
+export async function* readCsvRecords(
+  file: string,
+  onBytes: (bytesRead: number) => void = () => {},
+  opts: { highWaterMark?: number } = {},
+): AsyncGenerator<CsvRecord> {
+  const source = fs.createReadStream(file, { highWaterMark: opts.highWaterMark })
+  let bytesRead = 0
+  source.on('data', (chunk) => {
+    bytesRead += chunk.length
+    onBytes(bytesRead)
+  })
+  const parser = parse({
+    bom: true,
+    raw: true,
+    info: true,
+    // Field counts are checked by the caller so that a short row is a reported problem, not a stop.
+    relax_column_count: true,
+    // `12" pan` unquoted is unambiguous and common in spreadsheets' exports.
+    relax_quotes: true,
+    skip_empty_lines: true,
+    record_delimiter: ['\r\n', '\n'],
+  })
+  // pipeline (unlike pipe) hands a read error of the file to the parser, so the loop below throws it.
+  pipeline(source, parser, () => {})
+  let breaksBefore = 0
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; raw: string; info: Info }>) {
+      const line = breaksBefore + countBreaks(LEADING_BREAKS.exec(item.raw)![0]) + 1
+      breaksBefore += countBreaks(item.raw)
+      yield { line, fields: item.record }
+    }
+  } catch (err) {
+    throw toSyntaxError(err, breaksBefore)
+  } finally {
+    source.destroy()
+  }
+}
+
+function toSyntaxError(err: unknown, breaksBefore: number): unknown {
+  const e = err as Error & { code?: string; raw?: string }
+  const isCsv = typeof e.code === 'string' && (e.code.startsWith('CSV_') || e.code.startsWith('INVALID_'))
+  if (!isCsv) return new CsvReadError(e.message, { cause: err })
+  const line = breaksBefore + countBreaks(LEADING_BREAKS.exec(e.raw ?? '')![0]) + 1
+  if (e.code === 'CSV_QUOTE_NOT_CLOSED') return new CsvSyntaxError(line, 'a quoted field starts here and is never closed')
+  return new CsvSyntaxError(line, `malformed CSV (${e.message.replace(/\s+/g, ' ').trim()})`)
+}

@@ -1,0 +1,192 @@
+import type { Queryable } from './db.ts'
+import type { CarrierEvent, CarrierStatus, Line, LineSignals, Shipment, SupplierSignal, SupplierStatus } from '../domain/types.ts'
+
+/** One order and everything known about its lines, read in a fixed handful of queries. */
+export interface OrderSnapshot {
+  orderId: number
+  orderNumber: string
+  placedAt: Date
+  customerEmail: string | null
+  customerName: string | null
+  postalCode: string | null
+  lines: LineSnapshot[]
+}
+
+export interface LineSnapshot {
+  orderLineId: number
+  line: Line
+  name: string
+  supplierName: string | null
+  pos: { poNumber: string; poLine: string; supplierId: string | null; active: boolean }[]
+  signals: LineSignals
+  services: Map<string, string | null>
+}
+
+interface OrderRow extends Record<string, unknown> {
+  order_id: number
+  order_number: string
+  placed_at: Date
+  email: string | null
+  name: string | null
+  postal_code: string | null
+  promised_ship_date: string | null
+}
+
+/** Finds an order by number; null when there is none. */
+export async function findOrderRow(db: Queryable, orderNumber: string): Promise<OrderRow | null> {
+  const rows = await db.query<OrderRow>(
+    `SELECT o.order_id, o.order_number, o.placed_at, c.email, c.name, o.postal_code, o.promised_ship_date
+       FROM orders o JOIN customers c USING (customer_id) WHERE o.order_number = $1`,
+    [orderNumber],
+  )
+  return rows[0] ?? null
+}
+
+/** Loads an order with its lines and their signals; null when the order does not exist. */
+export async function loadOrderSnapshot(db: Queryable, orderNumber: string): Promise<OrderSnapshot | null> {
+  const order = await findOrderRow(db, orderNumber)
+  if (!order) return null
+  const snapshots = await loadLineSnapshots(db, { orderId: order.order_id })
+  return {
+    orderId: order.order_id,
+    orderNumber: order.order_number,
+    placedAt: order.placed_at,
+    customerEmail: order.email,
+    customerName: order.name,
+    postalCode: order.postal_code,
+    lines: snapshots,
+  }
+}
+
+/** Loads lines (of one order, or by id) with signals, shipments, carrier events and offers. */
+export async function loadLineSnapshots(
+  db: Queryable,
+  where: { orderId: number } | { lineIds: number[] },
+): Promise<LineSnapshot[]> {
+  const lineRows = await db.query<{
+    order_line_id: number; order_id: number; line_no: number; sku: string; qty: number; supplier_id: string | null
+    promised: string | null; placed_at: Date; cancelled_at: Date | null; cancelled_qty: number | null
+    name: string | null; supplier_name: string | null; lead_time_days: number | null
+    available_qty: number | null; restock_date: string | null
+  }>(
+    `SELECT l.order_line_id, l.order_id, l.line_no, l.sku, l.qty, l.supplier_id,
+            coalesce(l.promised_ship_date, o.promised_ship_date)::text AS promised, o.placed_at,
+            l.cancelled_at, l.cancelled_qty, p.name, s.name AS supplier_name,
+            coalesce(f.lead_time_days, s.lead_time_days) AS lead_time_days, f.available_qty, f.restock_date::text AS restock_date
+       FROM order_lines l
+       JOIN orders o ON o.order_id = l.order_id
+       LEFT JOIN products p ON p.sku = l.sku
+       LEFT JOIN suppliers s ON s.supplier_id = l.supplier_id
+       LEFT JOIN offers f ON f.supplier_id = l.supplier_id AND f.sku = l.sku
+      WHERE ${'orderId' in where ? 'l.order_id = $1' : 'l.order_line_id = ANY($1::bigint[])'}
+      ORDER BY l.order_id, l.line_no`,
+    ['orderId' in where ? where.orderId : where.lineIds],
+  )
+  if (lineRows.length === 0) return []
+  const ids = lineRows.map((r) => r.order_line_id)
+  const [pos, signals, shipments] = await Promise.all([
+    db.query<{ order_line_id: number; po_number: string; po_line: string; supplier_id: string | null; active: boolean }>(
+      `SELECT order_line_id, po_number, po_line, supplier_id, active FROM po_lines
+        WHERE order_line_id = ANY($1::bigint[]) ORDER BY created_at, po_line_id`,
+      [ids],
+    ),
+    db.query<{
+      order_line_id: number; message_id: number; status: string; qty: number | null
+      expected_ship_date: string | null; received_at: Date; source: string
+    }>(
+      `SELECT p.order_line_id, s.message_id, s.status, s.qty, s.expected_ship_date::text AS expected_ship_date, s.received_at, s.source
+         FROM supplier_signals s JOIN po_lines p ON p.po_line_id = s.po_line_id
+        WHERE p.order_line_id = ANY($1::bigint[]) AND p.active`,
+      [ids],
+    ),
+    db.query<{
+      order_line_id: number; carrier: string | null; tracking_number: string; service: string | null; shipped_at: Date; qty: number
+    }>(
+      `SELECT order_line_id, carrier, tracking_number, service, shipped_at, qty FROM shipments
+        WHERE order_line_id = ANY($1::bigint[]) ORDER BY shipped_at, shipment_id`,
+      [ids],
+    ),
+  ])
+  const numbers = [...new Set(shipments.map((s) => s.tracking_number))]
+  const events = numbers.length === 0 ? [] : await db.query<{
+    tracking_number: string; carrier: string | null; status: string; occurred_at: Date
+    location: string | null; message: string | null; estimated_delivery: string | null
+  }>(
+    `SELECT tracking_number, carrier, status, occurred_at, location, message, estimated_delivery::text AS estimated_delivery
+       FROM carrier_events WHERE tracking_number = ANY($1::text[]) ORDER BY occurred_at, event_id`,
+    [numbers],
+  )
+  return lineRows.map((r) => {
+    const lineShipments = shipments.filter((s) => s.order_line_id === r.order_line_id)
+    const lineNumbers = new Set(lineShipments.map((s) => s.tracking_number))
+    return {
+      orderLineId: r.order_line_id,
+      name: r.name ?? r.sku,
+      supplierName: r.supplier_name,
+      line: {
+        lineNo: r.line_no,
+        sku: r.sku,
+        qty: r.qty,
+        supplierId: r.supplier_id,
+        placedAt: r.placed_at,
+        promisedShipDate: r.promised,
+        leadTimeDays: r.lead_time_days ?? 3,
+        cancelledAt: r.cancelled_at,
+        cancelledQty: r.cancelled_qty,
+      },
+      pos: pos
+        .filter((p) => p.order_line_id === r.order_line_id)
+        .map((p) => ({ poNumber: p.po_number, poLine: p.po_line, supplierId: p.supplier_id, active: p.active })),
+      services: new Map(lineShipments.map((s) => [s.tracking_number, s.service])),
+      signals: {
+        supplierSignals: signals
+          .filter((s) => s.order_line_id === r.order_line_id)
+          .map((s): SupplierSignal => ({
+            messageId: s.message_id,
+            status: s.status as SupplierStatus,
+            qty: s.qty,
+            expectedShipDate: s.expected_ship_date,
+            receivedAt: s.received_at,
+            source: s.source,
+          })),
+        shipments: lineShipments.map((s): Shipment => ({
+          carrier: s.carrier,
+          trackingNumber: s.tracking_number,
+          service: s.service,
+          shippedAt: s.shipped_at,
+          qty: s.qty,
+        })),
+        carrierEvents: events
+          .filter((e) => lineNumbers.has(e.tracking_number))
+          .map((e): CarrierEvent => ({
+            trackingNumber: e.tracking_number,
+            carrier: e.carrier,
+            status: e.status as CarrierStatus,
+            occurredAt: e.occurred_at,
+            location: e.location,
+            message: e.message,
+            estimatedDelivery: e.estimated_delivery,
+          })),
+        offer: r.available_qty === null && r.restock_date === null ? null : { availableQty: r.available_qty, restockDate: r.restock_date },
+      },
+    }
+  })
+}
+
+/**
+ * Days from a supplier's backorder signal to the line's first shipment, over its recent
+ * backorders: the sample an unknown backorder ETA is estimated from.
+ */
+export async function loadBackorderHistory(db: Queryable, supplierId: string, now: Date): Promise<number[]> {
+  const rows = await db.query<{ days: number }>(
+    `SELECT extract(epoch FROM (min(sh.shipped_at) - min(s.received_at))) / 86400 AS days
+       FROM supplier_signals s
+       JOIN po_lines p ON p.po_line_id = s.po_line_id
+       JOIN shipments sh ON sh.order_line_id = p.order_line_id
+      WHERE s.supplier_id = $1 AND s.status = 'backordered' AND s.received_at > $2::timestamptz - interval '365 days'
+      GROUP BY p.order_line_id
+     HAVING min(sh.shipped_at) > min(s.received_at)`,
+    [supplierId, now],
+  )
+  return rows.map((r) => Math.max(0, Math.round(Number(r.days))))
+}
