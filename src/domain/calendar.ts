@@ -1,0 +1,101 @@
+/**
+ * Business-day arithmetic on `YYYY-MM-DD` strings. Pure: every day is treated as a UTC
+ * calendar day (Date.UTC), so the host's time zone and DST never shift a date.
+ */
+import { DomainError } from './errors.ts'
+import type { CalendarConfig, IsoDate } from './types.ts'
+
+const DAY_MS = 86_400_000
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/
+
+/** No holidays; transit days per carrier service (lower-case keys), `default` when unknown. */
+export const DEFAULT_CALENDAR: CalendarConfig = {
+  holidays: [],
+  transitDays: {
+    default: { min: 2, max: 5 },
+    ground: { min: 1, max: 5 },
+    '2day': { min: 2, max: 2 },
+    next_day: { min: 1, max: 1 },
+    overnight: { min: 1, max: 1 },
+    freight: { min: 3, max: 7 },
+    ltl: { min: 3, max: 7 },
+  },
+}
+
+/** Milliseconds at UTC midnight of an ISO day; throws on anything that is not a real day. */
+function toUtcMs(day: IsoDate): number {
+  const m = ISO_DAY.exec(day)
+  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN
+  // Date.UTC rolls 2024-02-30 over to March; round-tripping catches it.
+  if (Number.isNaN(ms) || fromUtcMs(ms) !== day) {
+    throw new DomainError('CALENDAR_DATE_INVALID', `"${day}" is not a date in the form YYYY-MM-DD`)
+  }
+  return ms
+}
+
+function fromUtcMs(ms: number): IsoDate {
+  return new Date(ms).toISOString().slice(0, 10)
+}
+
+/** The UTC calendar day of an instant. */
+export function toIsoDate(d: Date): IsoDate {
+  return d.toISOString().slice(0, 10)
+}
+
+/** The day `n` calendar days after `day` (n may be negative). */
+export function addCalendarDays(day: IsoDate, n: number): IsoDate {
+  return fromUtcMs(toUtcMs(day) + Math.round(n) * DAY_MS)
+}
+
+/** Calendar days from `a` to `b` (negative when b is before a). */
+export function calendarDays(a: IsoDate, b: IsoDate): number {
+  return Math.round((toUtcMs(b) - toUtcMs(a)) / DAY_MS)
+}
+
+/** True unless the day is a Saturday, a Sunday or a configured holiday. */
+export function isBusinessDay(day: IsoDate, cal: CalendarConfig): boolean {
+  const weekday = new Date(toUtcMs(day)).getUTCDay()
+  return weekday !== 0 && weekday !== 6 && !cal.holidays.includes(day)
+}
+
+/** The first business day strictly after `day`. */
+export function nextBusinessDay(day: IsoDate, cal: CalendarConfig): IsoDate {
+  let d = addCalendarDays(day, 1)
+  while (!isBusinessDay(d, cal)) d = addCalendarDays(d, 1)
+  return d
+}
+
+/**
+ * `n` business days after `day`. Work cannot start on a weekend or holiday, so a non-business
+ * `day` first rolls forward to the next business day (adding 0 to a Saturday gives Monday,
+ * adding 1 gives Tuesday); this keeps the result strictly increasing in `n`.
+ */
+export function addBusinessDays(day: IsoDate, n: number, cal: CalendarConfig): IsoDate {
+  if (!Number.isInteger(n) || n < 0) {
+    throw new DomainError('CALENDAR_DAYS_INVALID', `business days to add must be a whole number ≥ 0, got ${n}`)
+  }
+  let d = isBusinessDay(day, cal) ? day : nextBusinessDay(day, cal)
+  for (let i = 0; i < n; i++) d = nextBusinessDay(d, cal)
+  return d
+}
+
+/**
+ * Business days in the half-open range (a, b]: 0 when equal, negative when b is before a.
+ * So `businessDaysBetween(d, addBusinessDays(d, n))` is n for any business day d.
+ */
+export function businessDaysBetween(a: IsoDate, b: IsoDate, cal: CalendarConfig): number {
+  if (b < a) return -businessDaysBetween(b, a, cal)
+  let count = 0
+  for (let d = addCalendarDays(a, 1); d <= b; d = addCalendarDays(d, 1)) {
+    if (isBusinessDay(d, cal)) count++
+  }
+  return count
+}
+
+/** Transit business days for a carrier service (case-insensitive), else the `default` entry. */
+export function transitFor(service: string | null, cal: CalendarConfig): { min: number; max: number } {
+  const key = service?.trim().toLowerCase()
+  // hasOwn: a service named "constructor" must not find Object.prototype's.
+  const found = key && Object.hasOwn(cal.transitDays, key) ? cal.transitDays[key] : cal.transitDays.default
+  return found ?? DEFAULT_CALENDAR.transitDays.default
+}

@@ -1,0 +1,198 @@
+/**
+ * Splitting one line's quantity into parts: what shipped (per tracking number) and what the
+ * supplier says about the rest. Every choice here is independent of array order, so the same
+ * signals always give the same split.
+ */
+import { toIsoDate } from './calendar.ts'
+import type { TrackingPart } from './line-state.ts'
+import type {
+  CarrierEvent,
+  CarrierStatus,
+  IsoDate,
+  LineSignals,
+  OfferSnapshot,
+  Shipment,
+  SupplierSignal,
+} from './types.ts'
+
+/** A parcel of the line: its public tracking part plus what the ETA needs. */
+export interface ShippedPart {
+  tracking: TrackingPart
+  service: string | null
+}
+
+/** One supplier message's signals for this line (shipped signals left out: they become shipments). */
+export interface SupplierMessage {
+  id: number
+  receivedAt: Date
+  signals: SupplierSignal[]
+}
+
+/** What the supplier has said, reduced to what state derivation needs. */
+export interface SupplierWord {
+  latest: SupplierMessage | null
+  /** Units backordered by an earlier message (null qty counts as the whole line); 0 if none. */
+  earlierBackorderedQty: number
+  everBackordered: boolean
+  firstBackorderDay: IsoDate | null
+}
+
+/** The unshipped remainder, split by what the supplier (or its stock) says. */
+export interface UnshippedSplit {
+  cancelled: number
+  unavailable: number
+  backordered: number
+  restocked: number
+  /** Accepted or unacknowledged: processing or delayed, decided by the promise. */
+  pending: number
+  backorderedFromStock: boolean
+}
+
+// Ties on occurredAt go to the more advanced status; delivered is final, so it ranks last.
+const CARRIER_RANK: Record<CarrierStatus, number> = {
+  pre_transit: 0,
+  in_transit: 1,
+  out_for_delivery: 2,
+  exception: 3,
+  delivered: 4,
+}
+
+/** Total order on carrier events (earlier first) so ties never depend on input order. */
+function compareEvents(a: CarrierEvent, b: CarrierEvent): number {
+  return (
+    a.occurredAt.getTime() - b.occurredAt.getTime() ||
+    CARRIER_RANK[a.status] - CARRIER_RANK[b.status] ||
+    (a.estimatedDelivery ?? '').localeCompare(b.estimatedDelivery ?? '') ||
+    (a.message ?? '').localeCompare(b.message ?? '') ||
+    (a.location ?? '').localeCompare(b.location ?? '') ||
+    (a.carrier ?? '').localeCompare(b.carrier ?? '')
+  )
+}
+
+function lastOf<T>(items: T[], compare: (a: T, b: T) => number): T | null {
+  return items.reduce<T | null>((best, x) => (best === null || compare(x, best) > 0 ? x : best), null)
+}
+
+/** Shipments under one tracking number are one parcel to the customer: merge them. */
+function mergeByTracking(shipments: Shipment[]): Shipment[] {
+  // A total order, so which shipment's carrier/service wins never depends on input order.
+  const sorted = [...shipments].sort(
+    (a, b) =>
+      a.shippedAt.getTime() - b.shippedAt.getTime() ||
+      a.trackingNumber.localeCompare(b.trackingNumber) ||
+      a.qty - b.qty ||
+      (a.carrier ?? '').localeCompare(b.carrier ?? '') ||
+      (a.service ?? '').localeCompare(b.service ?? ''),
+  )
+  const byNumber = new Map<string, Shipment>()
+  for (const s of sorted) {
+    const seen = byNumber.get(s.trackingNumber)
+    if (!seen) byNumber.set(s.trackingNumber, { ...s })
+    else Object.assign(seen, { qty: seen.qty + s.qty, carrier: seen.carrier ?? s.carrier, service: seen.service ?? s.service })
+  }
+  return [...byNumber.values()]
+}
+
+/**
+ * One part per tracking number, oldest shipment first, each counted up to what is left of
+ * `capacity` (the line's quantity less cancellations): a repeated or over-counted ship notice
+ * must not ship more than was ordered. Parcels beyond it keep their tracking with qty 0.
+ */
+export function collectShippedParts(signals: LineSignals, capacity: number): ShippedPart[] {
+  let left = Math.max(0, capacity)
+  return mergeByTracking(signals.shipments).map((s) => {
+    const events = signals.carrierEvents.filter((e) => e.trackingNumber === s.trackingNumber)
+    const last = lastOf(events, compareEvents)
+    const lastEstimate = lastOf(events.filter((e) => e.estimatedDelivery !== null), compareEvents)
+    const qty = Math.min(left, Math.max(0, s.qty))
+    left -= qty
+    const tracking: TrackingPart = {
+      carrier: s.carrier ?? last?.carrier ?? null,
+      number: s.trackingNumber,
+      status: last?.status ?? 'in_transit',
+      qty,
+      shippedAt: s.shippedAt,
+      lastEvent: last,
+      estimatedDelivery: lastEstimate?.estimatedDelivery ?? null,
+    }
+    return { tracking, service: s.service }
+  })
+}
+
+function compareMessages(a: SupplierMessage, b: SupplierMessage): number {
+  return a.receivedAt.getTime() - b.receivedAt.getTime() || a.id - b.id
+}
+
+/** Groups non-shipped signals by message; a message is as recent as its latest signal. */
+function groupMessages(signals: SupplierSignal[]): SupplierMessage[] {
+  const byId = new Map<number, SupplierMessage>()
+  for (const s of signals) {
+    if (s.status === 'shipped') continue
+    const m = byId.get(s.messageId) ?? { id: s.messageId, receivedAt: s.receivedAt, signals: [] }
+    if (s.receivedAt > m.receivedAt) m.receivedAt = s.receivedAt
+    m.signals.push(s)
+    byId.set(s.messageId, m)
+  }
+  return [...byId.values()].sort(compareMessages)
+}
+
+/** Sum of a status's quantities in a message; a null quantity means "all of it" (Infinity). */
+export function claimed(message: SupplierMessage | null, statuses: SupplierSignal['status'][]): number {
+  if (!message) return 0
+  return message.signals
+    .filter((s) => statuses.includes(s.status))
+    .reduce((sum, s) => sum + (s.qty === null ? Infinity : Math.max(0, s.qty)), 0)
+}
+
+/** Reads the supplier's current word (latest message) and what it said before. */
+export function readSupplierWord(signals: SupplierSignal[], lineQty: number): SupplierWord {
+  const messages = groupMessages(signals)
+  const latest = messages.length > 0 ? messages[messages.length - 1] : null
+  const earlier = messages.slice(0, -1)
+  const earlierBackorderedQty = Math.min(lineQty, Math.max(0, ...earlier.map((m) => claimed(m, ['backordered']))))
+  const backorders = signals.filter((s) => s.status === 'backordered')
+  const first = lastOf(backorders, (a, b) => b.receivedAt.getTime() - a.receivedAt.getTime())
+  return {
+    latest,
+    earlierBackorderedQty,
+    everBackordered: backorders.length > 0,
+    firstBackorderDay: first ? toIsoDate(first.receivedAt) : null,
+  }
+}
+
+/**
+ * Splits the unshipped remainder. The latest message's claims are filled in order of how late
+ * they leave the customer (cancelled, rejected, backordered, then accepted): units that already
+ * shipped came out of the accepted part, so a BP "3 accepted, 2 backordered" with 3 shipped
+ * leaves 2 backordered, not 2 accepted. Whatever the message does not mention is pending.
+ * `lineCancelled` units were cancelled by the retailer: a supplier's cancel confirmation
+ * covers those same units and must not cancel as many again.
+ */
+export function splitUnshipped(remainder: number, lineCancelled: number, word: SupplierWord, offer: OfferSnapshot | null): UnshippedSplit {
+  let left = Math.max(0, remainder)
+  const take = (n: number): number => {
+    const got = Math.min(left, Math.max(0, n))
+    left -= got
+    return got
+  }
+  const latest = word.latest
+  const cancelled = take(claimed(latest, ['cancelled']) - lineCancelled)
+  const unavailable = take(claimed(latest, ['rejected']))
+  const backorderClaim = claimed(latest, ['backordered'])
+  let backordered = take(backorderClaim)
+  // Units backordered before and no longer reported backordered are back in stock.
+  const restocked = latest && backorderClaim !== Infinity ? take(word.earlierBackorderedQty - backorderClaim) : 0
+  let backorderedFromStock = false
+  if (!latest && offer?.availableQty === 0 && left > 0) {
+    // Never acknowledged and the supplier's stock is 0: it cannot ship yet.
+    backordered += take(left)
+    backorderedFromStock = true
+  }
+  return { cancelled, unavailable, backordered, restocked, pending: left, backorderedFromStock }
+}
+
+/** The supplier's expected ship date in its latest message: the latest one it gave, so order never matters. */
+export function latestExpectedShipDate(word: SupplierWord): IsoDate | null {
+  const dates = (word.latest?.signals ?? []).map((s) => s.expectedShipDate).filter((d): d is IsoDate => d !== null)
+  return dates.length > 0 ? dates.reduce((a, b) => (b > a ? b : a)) : null
+}
