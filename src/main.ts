@@ -42,7 +42,7 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'out' | 
     err(`unknown command "${name}"\n${USAGE}`)
     return 2
   }
-  const nowText = parsed.values.now ?? process.env.WISMO_NOW
+  const nowText = parsed.values.now ?? (process.env.WISMO_NOW || undefined)
   let clock: Clock = systemClock
   if (nowText !== undefined) {
     const at = parseNow(nowText)
