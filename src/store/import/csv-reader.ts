@@ -1,6 +1,5 @@
 import fs from 'node:fs'
-import { pipeline } from 'node:stream'
-import { parse, type Info } from 'csv-parse'
+import { parse, type Info, type Options } from 'csv-parse'
 
 /** One CSV record and the physical line of the file it starts on (the header is line 1). */
 export interface CsvRecord {
@@ -28,7 +27,8 @@ function countBreaks(text: string): number {
 /**
  * Streams the records of a CSV file with their starting line numbers, holding only the current
  * chunk in memory. Line numbers are counted from each record's raw text rather than taken from
- * csv-parse's `info.lines`, which counts a CRLF inside a quoted field as two lines.
+ * csv-parse's `info.lines`, which counts a CRLF inside a quoted field as two lines. (A record's
+ * `raw` may also lack the LF of a CRLF delimiter, hence a lone CR counts as a break too.)
  */
 export async function* readCsvRecords(
   file: string,
@@ -47,13 +47,15 @@ export async function* readCsvRecords(
     info: true,
     // Field counts are checked by the caller so that a short row is a reported problem, not a stop.
     relax_column_count: true,
-    // `12" pan` unquoted is unambiguous and common in spreadsheets' exports.
-    relax_quotes: true,
     skip_empty_lines: true,
     record_delimiter: ['\r\n', '\n'],
-  })
-  // pipeline (unlike pipe) hands a read error of the file to the parser, so the loop below throws it.
-  pipeline(source, parser, () => {})
+    // On a syntax error the parser must not drop the records it parsed before it: kept alive,
+    // it lets the loop below read them all and only then throw.
+    autoDestroy: false,
+  } as Options)
+  // A read error of the file ends the parse (the records still buffered do not matter then).
+  source.on('error', (err) => parser.destroy(err))
+  source.pipe(parser)
   let breaksBefore = 0
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; raw: string; info: Info }>) {
@@ -65,7 +67,15 @@ export async function* readCsvRecords(
     throw toSyntaxError(err, breaksBefore)
   } finally {
     source.destroy()
+    parser.destroy()
   }
+}
+
+// RFC 4180 as spreadsheets write it; each message says how to fix the file.
+const SYNTAX_PROBLEMS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field starts here and is never closed',
+  CSV_INVALID_CLOSING_QUOTE: 'malformed CSV: text after a closing quote (inside quotes, write a quote as "")',
+  INVALID_OPENING_QUOTE: 'malformed CSV: a quote inside an unquoted field (quote the whole field and write the quote as "")',
 }
 
 function toSyntaxError(err: unknown, breaksBefore: number): unknown {
@@ -73,6 +83,5 @@ function toSyntaxError(err: unknown, breaksBefore: number): unknown {
   const isCsv = typeof e.code === 'string' && (e.code.startsWith('CSV_') || e.code.startsWith('INVALID_'))
   if (!isCsv) return new CsvReadError(e.message, { cause: err })
   const line = breaksBefore + countBreaks(LEADING_BREAKS.exec(e.raw ?? '')![0]) + 1
-  if (e.code === 'CSV_QUOTE_NOT_CLOSED') return new CsvSyntaxError(line, 'a quoted field starts here and is never closed')
-  return new CsvSyntaxError(line, `malformed CSV (${e.message.replace(/\s+/g, ' ').trim()})`)
+  return new CsvSyntaxError(line, SYNTAX_PROBLEMS[e.code!] ?? `malformed CSV (${e.message.replace(/\s+/g, ' ').trim()})`)
 }

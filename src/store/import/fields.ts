@@ -78,21 +78,31 @@ const calendarDate: Check<string> = (text) => {
 
 export const optionalDate = () => z.preprocess(blankToUndefined, cell(calendarDate).optional())
 
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/
 
 /**
  * An ISO-8601 date or date-time, as an ISO string in UTC. A date alone is midnight UTC, and so
  * is a date-time without an offset: the importing machine's time zone must not change the data.
  */
-const instant: Check<string> = (text) => {
+const instant: Check<string> = (cellText) => {
+  const text = cellText.toUpperCase() // 2024-05-01t10:00z is the same instant
   const m = INSTANT.exec(text)
-  const fail = { ok: false as const, problem: `expected an ISO-8601 date or date-time, like 2024-05-01T14:30:00Z (got ${shown(text)})` }
+  const fail = { ok: false as const, problem: `expected an ISO-8601 date or date-time, like 2024-05-01T14:30:00Z (got ${shown(cellText)})` }
   if (!m || !isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) return fail
   if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return fail
-  const zone = m[7] ? m[7].toUpperCase() : 'Z'
-  const base = m[4] === undefined ? `${text}T00:00:00` : text.replace(/(Z|[+-]\d{2}:?\d{2})$/i, '').replace(' ', 'T')
+  const zone = m[7] ?? 'Z'
+  const base = m[4] === undefined ? `${text}T00:00:00` : text.replace(/(Z|[+-]\d{2}:?\d{2})$/, '').replace(' ', 'T')
   const date = new Date(`${base}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`)
   return Number.isNaN(date.getTime()) ? fail : { ok: true, value: date.toISOString() }
 }
 
 export const requiredInstant = () => z.preprocess(blankToUndefined, cell(instant))
+
+/**
+ * For a row-level refine: run it only when the cells it reads are valid themselves, so a rule
+ * across cells is checked even when other cells of the row are bad (every problem, one pass).
+ */
+export function whenValid(...fields: string[]) {
+  return (payload: { issues: ReadonlyArray<{ path?: PropertyKey[] }> }) =>
+    !payload.issues.some((issue) => fields.includes(String(issue.path?.[0])))
+}

@@ -10,6 +10,7 @@ import {
   readProblems,
   type ProblemReport,
   type StageColumn,
+  BAD_COLUMN,
 } from './staging.ts'
 
 export type ImportKind = 'suppliers' | 'products' | 'offers' | 'equivalents' | 'orders'
@@ -46,10 +47,13 @@ export interface KindSpec<R> {
   kind: ImportKind
   required: readonly string[]
   optional: readonly string[]
+  /** Optional columns of which the header must have at least one. */
+  anyOf?: readonly string[]
   /** Validates one row (cells by column name, undefined when the column is absent). */
-  schema: z.ZodType<R>
+  schema: z.ZodType<R> & { shape: Record<string, z.ZodType> }
   stage: readonly StageColumn[]
-  toStage(row: R): unknown[]
+  /** The staged values; a row with bad cells is staged too, without them (see stageRecord). */
+  toStage(row: Partial<R>): unknown[]
   /** Cross-row checks as SQL over import_stage, inserting into import_problems. */
   check(ctx: ImportContext): Promise<void>
   /** Writes the staged rows into the real tables; only called when there was no problem. */
@@ -100,7 +104,7 @@ interface Loaded {
 }
 
 async function loadRows<R>(tx: Queryable, spec: KindSpec<R>, file: string, onBytes: (n: number) => void): Promise<Loaded> {
-  const stage = new BatchWriter(tx, 'import_stage', spec.stage)
+  const stage = new BatchWriter(tx, 'import_stage', [...spec.stage, BAD_COLUMN])
   const problems = problemWriter(tx)
   const loaded: Loaded = { rows: 0, headerOk: false, columns: new Set() }
   let header: string[] | null = null
@@ -108,7 +112,7 @@ async function loadRows<R>(tx: Queryable, spec: KindSpec<R>, file: string, onByt
     for await (const record of readCsvRecords(file, onBytes)) {
       if (!header) {
         header = record.fields.map((name) => name.trim().toLowerCase())
-        if (!(await checkHeader(header, spec, problems))) break
+        if (!(await checkHeader(record.line, header, spec, problems))) break
         loaded.headerOk = true
         for (const name of header) if (isKnown(spec, name)) loaded.columns.add(name)
         continue
@@ -118,7 +122,7 @@ async function loadRows<R>(tx: Queryable, spec: KindSpec<R>, file: string, onByt
       await stageRecord(record, header, spec, stage, problems)
     }
     // A file without even a header line has no columns at all.
-    if (!header) await checkHeader([], spec, problems)
+    if (!header) await checkHeader(1, [], spec, problems)
   } catch (err) {
     if (err instanceof CsvReadError) throw new DomainError('IMPORT_FILE', `cannot read ${file}: ${err.message}`, { cause: err })
     if (!(err instanceof CsvSyntaxError)) throw err
@@ -133,14 +137,15 @@ function isKnown(spec: KindSpec<unknown>, name: string): boolean {
   return spec.required.includes(name) || spec.optional.includes(name)
 }
 
-async function checkHeader(header: string[], spec: KindSpec<unknown>, problems: BatchWriter): Promise<boolean> {
+async function checkHeader(line: number, header: string[], spec: KindSpec<unknown>, problems: BatchWriter): Promise<boolean> {
   const missing = spec.required.filter((name) => !header.includes(name))
+  if (spec.anyOf && !spec.anyOf.some((name) => header.includes(name))) missing.push(spec.anyOf.join(' or '))
   const repeated = header.filter((name, i) => name !== '' && isKnown(spec, name) && header.indexOf(name) !== i)
   if (missing.length > 0) {
     const noun = missing.length === 1 ? 'column' : 'columns'
-    await problems.add(1, ['header', `missing required ${noun} ${missing.join(', ')} (expected ${[...spec.required, ...spec.optional].join(',')})`])
+    await problems.add(line, ['header', `missing required ${noun} ${missing.join(', ')} (expected ${[...spec.required, ...spec.optional].join(',')})`])
   }
-  for (const name of new Set(repeated)) await problems.add(1, ['header', `column ${name} appears more than once`])
+  for (const name of new Set(repeated)) await problems.add(line, ['header', `column ${name} appears more than once`])
   return missing.length === 0 && repeated.length === 0
 }
 
@@ -160,10 +165,22 @@ async function stageRecord<R>(
     if (isKnown(spec, name)) cells[name] = record.fields[i]
   })
   const parsed = spec.schema.safeParse(cells)
-  if (parsed.success) return stage.add(record.line, spec.toStage(parsed.data))
+  if (parsed.success) return stage.add(record.line, [...spec.toStage(parsed.data), null])
+  const bad = new Set<string>()
   for (const issue of parsed.error.issues) {
-    await problems.add(record.line, [String(issue.path[0] ?? 'row'), issue.message])
+    const field = String(issue.path[0] ?? 'row')
+    bad.add(field)
+    await problems.add(record.line, [field, issue.message])
   }
+  // The row's good cells are staged as well (its bad ones as NULL, named in `bad`), so the
+  // cross-row checks can still say "unknown SKU" on a row whose date is wrong.
+  const good: Record<string, unknown> = {}
+  for (const [field, schema] of Object.entries(spec.schema.shape)) {
+    if (bad.has(field)) continue
+    const cell = schema.safeParse(cells[field])
+    if (cell.success) good[field] = cell.data
+  }
+  await stage.add(record.line, [...spec.toStage(good as Partial<R>), [...bad].join(' ')])
 }
 
 /** `col = EXCLUDED.col` for the columns the file has: a column the file lacks keeps its value. */
