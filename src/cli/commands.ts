@@ -6,6 +6,8 @@ import { feedsCommand } from './feeds.ts'
 import { statusCommand } from './status.ts'
 import { serveCommand } from './serve.ts'
 import { demoCommand } from './demo.ts'
+import { sweepCommand } from './sweep.ts'
+import { tasksCommand } from './tasks.ts'
 
 export const commands: Record<string, Command> = {
   serve: serveCommand,
@@ -15,6 +17,8 @@ export const commands: Record<string, Command> = {
   'ingest-carrier': ingestCarrierCommand,
   feeds: feedsCommand,
   status: statusCommand,
+  sweep: sweepCommand,
+  tasks: tasksCommand,
 }
 
 export const USAGE = `usage: wismo <command> [options]
@@ -27,6 +31,8 @@ commands:
   ingest-carrier FILE.json            carrier events (JSON array or NDJSON)
   feeds [--json]                      feeds received and their outcome
   status ORDER [--json]               an order's status (rep view)
+  sweep [--json]                      run one monitoring sweep now
+  tasks [--json]                      the rep worklist, most urgent first
 
 global options (before or after the command):
   --db DIR        embedded database folder (default ./data; env WISMO_DATA_DIR)

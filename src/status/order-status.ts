@@ -85,22 +85,28 @@ export interface DerivedOrder {
   order: { state: OrderStatusView['state']; headline: string; eta: Eta | null }
 }
 
+/** Past backorder durations per supplier, read at most once per supplier per request or sweep. */
+export type HistoryCache = Map<string, number[]>
+
+/**
+ * Derives one line's status. Past backorders are only read when the supplier gave no date:
+ * the common case costs no query.
+ */
+export async function deriveLine(db: Queryable, ls: LineSnapshot, ctx: StatusContext, cache: HistoryCache): Promise<LineStatus> {
+  const status = deriveLineStatus(ls.line, ls.signals, { now: ctx.now, calendar: ctx.calendar, history: null })
+  const supplierId = ls.line.supplierId
+  if ((status.state !== 'backordered' && status.state !== 'restocked') || status.eta !== null || !supplierId) return status
+  if (!cache.has(supplierId)) cache.set(supplierId, await loadBackorderHistory(db, supplierId, ctx.now))
+  const backorderDays = cache.get(supplierId) ?? []
+  if (backorderDays.length === 0) return status
+  return deriveLineStatus(ls.line, ls.signals, { now: ctx.now, calendar: ctx.calendar, history: { backorderDays } })
+}
+
 /** Derives every line's status and the order's rollup at `now`. */
 export async function deriveOrder(db: Queryable, snapshot: OrderSnapshot, ctx: StatusContext): Promise<DerivedOrder> {
-  const history = new Map<string, number[]>()
+  const cache: HistoryCache = new Map()
   const lines = []
-  for (const ls of snapshot.lines) {
-    let status = deriveLineStatus(ls.line, ls.signals, { now: ctx.now, calendar: ctx.calendar, history: null })
-    // Past backorders are only read when the supplier gave no date: the common case costs nothing.
-    if ((status.state === 'backordered' || status.state === 'restocked') && status.eta === null && ls.line.supplierId) {
-      if (!history.has(ls.line.supplierId)) history.set(ls.line.supplierId, await loadBackorderHistory(db, ls.line.supplierId, ctx.now))
-      const backorderDays = history.get(ls.line.supplierId) ?? []
-      if (backorderDays.length > 0) {
-        status = deriveLineStatus(ls.line, ls.signals, { now: ctx.now, calendar: ctx.calendar, history: { backorderDays } })
-      }
-    }
-    lines.push({ snapshot: ls, status })
-  }
+  for (const ls of snapshot.lines) lines.push({ snapshot: ls, status: await deriveLine(db, ls, ctx, cache) })
   return { snapshot, lines, order: deriveOrderStatus(lines.map((l) => l.status)) }
 }
 

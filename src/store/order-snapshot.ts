@@ -14,6 +14,7 @@ export interface OrderSnapshot {
 
 export interface LineSnapshot {
   orderLineId: number
+  orderId: number
   line: Line
   name: string
   supplierName: string | null
@@ -121,6 +122,7 @@ export async function loadLineSnapshots(
     const lineNumbers = new Set(lineShipments.map((s) => s.tracking_number))
     return {
       orderLineId: r.order_line_id,
+      orderId: r.order_id,
       name: r.name ?? r.sku,
       supplierName: r.supplier_name,
       line: {

@@ -1,0 +1,61 @@
+/**
+ * What the sweep does with a line's derived status, as pure rules: which rep tasks should be
+ * open for it, and when time alone could next change its status.
+ */
+import { addBusinessDays, addCalendarDays, toIsoDate } from './calendar.ts'
+import type { LineStatus } from './line-state.ts'
+import type { CalendarConfig, IsoDate, LineState } from './types.ts'
+
+export type LineTaskKind = 'delayed' | 'backordered' | 'unavailable' | 'carrier_exception'
+
+export const LINE_TASK_KINDS: LineTaskKind[] = ['delayed', 'backordered', 'unavailable', 'carrier_exception']
+
+/** States after which nothing more happens to a line. */
+export const FINAL_STATES: readonly LineState[] = ['delivered', 'cancelled']
+
+export interface PolicyContext {
+  now: Date
+  calendar: CalendarConfig
+  /** Business days past the promised ship date before a silent delay becomes a rep task. */
+  delayGraceDays: number
+}
+
+/** The day a silent delay becomes a rep's problem. */
+export function delayTaskDay(status: LineStatus, ctx: PolicyContext): IsoDate {
+  return addBusinessDays(status.promisedShipDate, ctx.delayGraceDays + 1, ctx.calendar)
+}
+
+/** The rep tasks that should be open for a line in this status (the sweep opens and closes to match). */
+export function tasksForLine(status: LineStatus, ctx: PolicyContext): LineTaskKind[] {
+  const today = toIsoDate(ctx.now)
+  switch (status.state) {
+    case 'delayed':
+      return today >= delayTaskDay(status, ctx) ? ['delayed'] : []
+    case 'backordered':
+      return ['backordered']
+    case 'unavailable':
+      return ['unavailable']
+    case 'exception':
+      return ['carrier_exception']
+    default:
+      // A parcel in trouble matters even when another part of the line arrives later.
+      return status.tracking.some((t) => t.status === 'exception' && t.qty > 0) ? ['carrier_exception'] : []
+  }
+}
+
+const startOf = (day: IsoDate) => new Date(`${day}T00:00:00Z`)
+
+/**
+ * When time alone may next change this line's status or tasks; null when only a new signal can.
+ * A processing line is looked at again the day after its promise; a line in any other open
+ * state daily, since its ETA moves once its dates pass.
+ */
+export function nextCheckAt(status: LineStatus, ctx: PolicyContext): Date | null {
+  if (FINAL_STATES.includes(status.state)) return null
+  const tomorrow = startOf(addCalendarDays(toIsoDate(ctx.now), 1))
+  if (status.state === 'processing') {
+    const after = startOf(addCalendarDays(status.promisedShipDate, 1))
+    return after > tomorrow ? after : tomorrow
+  }
+  return tomorrow
+}

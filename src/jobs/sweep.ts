@@ -1,0 +1,151 @@
+import type { Db, Queryable } from '../store/db.ts'
+import { loadLineSnapshots, type LineSnapshot } from '../store/order-snapshot.ts'
+import { deriveLine, type HistoryCache } from '../status/order-status.ts'
+import type { LineStatus } from '../domain/line-state.ts'
+import { FINAL_STATES, LINE_TASK_KINDS, nextCheckAt, tasksForLine, type PolicyContext } from '../domain/sweep-policy.ts'
+import { describeCause, lineTaskText } from './sweep-text.ts'
+import { openTask } from '../store/tasks.ts'
+
+export interface SweepOptions extends PolicyContext {
+  /** Lines claimed per transaction (several workers sweep side by side with SKIP LOCKED). */
+  batchSize?: number
+}
+
+export interface SweepResult {
+  examined: number
+  changed: number
+  tasksOpened: number
+  tasksClosed: number
+  /** New states reached in this sweep, by state. */
+  changes: Record<string, number>
+}
+
+interface StoredState {
+  order_line_id: number
+  state: string
+  state_eta_earliest: string | null
+  state_eta_latest: string | null
+  state_eta_source: string | null
+  state_quantities: Record<string, number> | null
+  state_changed_at: Date | null
+  dirty: boolean
+}
+
+/**
+ * One monitoring sweep: derives the state of every line that changed (a signal marked it dirty)
+ * or whose time came (next_check_at), records each change in the line's history with its cause,
+ * and opens or closes the rep tasks its state calls for. Runs until nothing is left to look at.
+ */
+export async function runSweep(db: Db, opts: SweepOptions): Promise<SweepResult> {
+  const result: SweepResult = { examined: 0, changed: 0, tasksOpened: 0, tasksClosed: 0, changes: {} }
+  const cache: HistoryCache = new Map()
+  for (;;) {
+    const n = await db.transaction((tx) => sweepBatch(tx, opts, cache, result))
+    if (n === 0) return result
+  }
+}
+
+async function sweepBatch(tx: Queryable, opts: SweepOptions, cache: HistoryCache, result: SweepResult): Promise<number> {
+  const stored = await tx.query<StoredState>(
+    `SELECT order_line_id, state, state_eta_earliest::text AS state_eta_earliest, state_eta_latest::text AS state_eta_latest,
+            state_eta_source, state_quantities, state_changed_at, dirty
+       FROM order_lines
+      WHERE order_line_id IN (
+        SELECT order_line_id FROM order_lines WHERE dirty
+        UNION
+        SELECT order_line_id FROM order_lines WHERE NOT closed AND next_check_at <= $1)
+      ORDER BY order_line_id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [opts.now, opts.batchSize ?? 500],
+  )
+  if (stored.length === 0) return 0
+  const snapshots = await loadLineSnapshots(tx, { lineIds: stored.map((s) => s.order_line_id) })
+  const byId = new Map(stored.map((s) => [s.order_line_id, s]))
+  const updates: LineUpdate[] = []
+  for (const ls of snapshots) {
+    const status = await deriveLine(tx, ls, { now: opts.now, calendar: opts.calendar }, cache)
+    const prior = byId.get(ls.orderLineId)!
+    const changed = hasChanged(prior, status)
+    updates.push({ ls, status, changed, cause: changed ? describeCause(ls, prior.dirty, status) : null })
+    if (changed) {
+      result.changed++
+      if (prior.state !== status.state || !prior.state_changed_at) result.changes[status.state] = (result.changes[status.state] ?? 0) + 1
+    }
+  }
+  await writeStates(tx, updates, opts)
+  await syncTasks(tx, updates, opts, result)
+  result.examined += stored.length
+  return stored.length
+}
+
+interface LineUpdate {
+  ls: LineSnapshot
+  status: LineStatus
+  changed: boolean
+  cause: string | null
+}
+
+function hasChanged(prior: StoredState, s: LineStatus): boolean {
+  if (!prior.state_changed_at) return true // never swept: its first state is history too
+  return (
+    prior.state !== s.state ||
+    (prior.state_eta_earliest ?? null) !== (s.eta?.earliest ?? null) ||
+    (prior.state_eta_latest ?? null) !== (s.eta?.latest ?? null) ||
+    (prior.state_eta_source ?? null) !== (s.eta?.source ?? null) ||
+    JSON.stringify(sorted(prior.state_quantities ?? {})) !== JSON.stringify(sorted(s.quantities))
+  )
+}
+
+const sorted = (q: Record<string, number | undefined>) => Object.fromEntries(Object.entries(q).sort(([a], [b]) => a.localeCompare(b)))
+
+async function writeStates(tx: Queryable, updates: LineUpdate[], opts: SweepOptions): Promise<void> {
+  const changed = updates.filter((u) => u.changed)
+  if (changed.length > 0) {
+    await tx.query(
+      `INSERT INTO line_state_history (order_line_id, state, eta_earliest, eta_latest, eta_source, changed_at, cause)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::date[], $4::date[], $5::text[], $6::timestamptz[], $7::text[])`,
+      [
+        changed.map((u) => u.ls.orderLineId), changed.map((u) => u.status.state), changed.map((u) => u.status.eta?.earliest ?? null),
+        changed.map((u) => u.status.eta?.latest ?? null), changed.map((u) => u.status.eta?.source ?? null),
+        changed.map(() => opts.now), changed.map((u) => u.cause),
+      ],
+    )
+  }
+  await tx.query(
+    `UPDATE order_lines l SET
+        state = v.state, state_eta_earliest = v.earliest, state_eta_latest = v.latest, state_eta_source = v.source,
+        state_quantities = v.quantities::jsonb, closed = v.closed, dirty = false, next_check_at = v.next_check,
+        state_changed_at = CASE WHEN v.changed THEN $9::timestamptz ELSE l.state_changed_at END
+       FROM unnest($1::bigint[], $2::text[], $3::date[], $4::date[], $5::text[], $6::text[], $7::boolean[], $8::timestamptz[], $10::boolean[])
+         AS v(id, state, earliest, latest, source, quantities, closed, next_check, changed)
+      WHERE l.order_line_id = v.id`,
+    [
+      updates.map((u) => u.ls.orderLineId), updates.map((u) => u.status.state), updates.map((u) => u.status.eta?.earliest ?? null),
+      updates.map((u) => u.status.eta?.latest ?? null), updates.map((u) => u.status.eta?.source ?? null),
+      updates.map((u) => JSON.stringify(u.status.quantities)), updates.map((u) => FINAL_STATES.includes(u.status.state)),
+      updates.map((u) => nextCheckAt(u.status, opts)), opts.now, updates.map((u) => u.changed),
+    ],
+  )
+}
+
+async function syncTasks(tx: Queryable, updates: LineUpdate[], opts: SweepOptions, result: SweepResult): Promise<void> {
+  const wanted: string[] = []
+  for (const u of updates) {
+    for (const kind of tasksForLine(u.status, opts)) {
+      const dedupeKey = `${kind}:${u.ls.orderLineId}`
+      wanted.push(dedupeKey)
+      const text = lineTaskText(kind, u.ls, u.status)
+      const opened = await openTask(tx, {
+        kind, dedupeKey, title: text.title, detail: text.detail, orderId: u.ls.orderId, orderLineId: u.ls.orderLineId,
+        supplierId: u.ls.line.supplierId, now: opts.now,
+      })
+      if (opened) result.tasksOpened++
+    }
+  }
+  const closed = await tx.query(
+    `UPDATE tasks SET status = 'done', closed_at = $4
+      WHERE status = 'open' AND order_line_id = ANY($1::bigint[]) AND kind = ANY($2::text[]) AND NOT (dedupe_key = ANY($3::text[]))
+      RETURNING task_id`,
+    [updates.map((u) => u.ls.orderLineId), LINE_TASK_KINDS, wanted, opts.now],
+  )
+  result.tasksClosed += closed.length
+}
