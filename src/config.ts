@@ -9,12 +9,16 @@ const ConfigSchema = z.object({
   host: z.string().min(1),
   outboxDir: z.string().min(1),
   smtpUrl: z.string().optional(),
+  /** The From of every email wismo sends (`Name <address>`). */
+  mailFrom: z.string().min(3),
   holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'holidays are YYYY-MM-DD')),
   /** Business days after the promised ship date before a silent delay is told and tasked. */
   delayGraceDays: z.coerce.number().int().min(0),
   /** Lookups per minute per client address on the customer status endpoint. */
   lookupRateLimit: z.coerce.number().int().min(1),
   secret: z.string().min(16),
+  /** How often the monitoring sweep runs in `wismo serve` / `wismo worker`. */
+  sweepIntervalSeconds: z.coerce.number().int().min(5),
 })
 export type Config = z.infer<typeof ConfigSchema>
 
@@ -28,10 +32,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     host: env.WISMO_HOST ?? '127.0.0.1',
     outboxDir: env.WISMO_OUTBOX_DIR ?? path.join(dataDir, 'outbox'),
     smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.WISMO_MAIL_FROM || 'wismo <wismo@localhost>',
     holidays: (env.WISMO_HOLIDAYS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     delayGraceDays: env.WISMO_DELAY_GRACE_DAYS ?? 1,
     lookupRateLimit: env.WISMO_LOOKUP_RATE_LIMIT ?? 30,
     secret: env.WISMO_SECRET ?? 'wismo-development-secret-change-me',
+    sweepIntervalSeconds: env.WISMO_SWEEP_INTERVAL_SECONDS ?? 60,
   })
   if (!parsed.success) {
     throw new DomainError(

@@ -8,6 +8,7 @@ import { serveCommand } from './serve.ts'
 import { demoCommand } from './demo.ts'
 import { sweepCommand } from './sweep.ts'
 import { tasksCommand } from './tasks.ts'
+import { workerCommand } from './worker.ts'
 
 export const commands: Record<string, Command> = {
   serve: serveCommand,
@@ -19,12 +20,14 @@ export const commands: Record<string, Command> = {
   status: statusCommand,
   sweep: sweepCommand,
   tasks: tasksCommand,
+  worker: workerCommand,
 }
 
 export const USAGE = `usage: wismo <command> [options]
 
 commands:
-  serve [--port 3000]                 HTTP API, docs and pages
+  serve [--port 3000]                 HTTP API, docs, pages and the background workers
+  worker                              background workers only (scale out on PostgreSQL)
   demo                                load a realistic demo data set
   import suppliers|products|offers|equivalents|orders FILE.csv
   ingest FILE [--supplier ID]         a supplier status feed (CSV)

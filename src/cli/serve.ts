@@ -1,14 +1,16 @@
 import type { Command } from './context.ts'
 import { buildApp } from '../http/app.ts'
 import { loadDemoIfEmpty, demoExamples } from '../demo/load-demo.ts'
+import { startWorkers } from '../jobs/queue.ts'
 
-/** `wismo serve [--port N]` — the HTTP API and pages (workers join in a later issue). */
+/** `wismo serve [--port N]` — the HTTP API, docs and pages, with the background workers. */
 export const serveCommand: Command = async (ctx, { flags }) => {
   const db = await ctx.db()
   if (flags['demo-if-empty']) {
     const loaded = await loadDemoIfEmpty(db, { now: ctx.clock.now(), log: ctx.err })
     if (loaded) ctx.err('demo data loaded')
   }
+  const workers = await startWorkers(db, { clock: ctx.clock, config: ctx.config })
   const app = await buildApp({ db, clock: ctx.clock, config: ctx.config })
   const address = await app.listen({ port: ctx.config.port, host: ctx.config.host })
   const base = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost')
@@ -25,5 +27,6 @@ export const serveCommand: Command = async (ctx, { flags }) => {
   })
   ctx.err('shutting down')
   await app.close()
+  await workers.stop()
   return 0
 }

@@ -1,0 +1,75 @@
+import PgBoss from 'pg-boss'
+import type { Db } from '../store/db.ts'
+import type { Clock } from '../clock.ts'
+import type { Config } from '../config.ts'
+import { runSweep } from './sweep.ts'
+import { calendarFrom } from '../status/calendar-config.ts'
+
+/** Recurring jobs: name, how often, and what one run does. */
+export interface RecurringJob {
+  name: string
+  everySeconds: number
+  run: () => Promise<unknown>
+}
+
+export interface Workers {
+  stop(): Promise<void>
+}
+
+/**
+ * Starts the background workers on a PostgreSQL-backed queue (pg-boss). Every process ticks and
+ * *offers* each recurring job with a singleton key per interval, so however many `wismo worker`
+ * processes run against one database, each job runs once per interval, on whichever is free.
+ */
+export async function startWorkers(
+  db: Db,
+  deps: { clock: Clock; config: Config; log?: (s: string) => void; schema?: string },
+): Promise<Workers> {
+  const log = deps.log ?? (() => {})
+  const boss = new PgBoss({
+    db: { executeSql: (text: string, values?: unknown[]) => db.pool.query(text, values as unknown[]) },
+    schema: deps.schema ?? 'pgboss',
+    supervise: true,
+    schedule: false,
+  })
+  boss.on('error', (err) => log(`queue: ${err.message}`))
+  await boss.start()
+  const jobs = recurringJobs(db, deps)
+  for (const job of jobs) {
+    await boss.createQueue(job.name)
+    await boss.work(job.name, { pollingIntervalSeconds: 2 }, async () => {
+      const result = await job.run()
+      log(`${job.name}: ${JSON.stringify(result)}`)
+    })
+  }
+  const offer = async () => {
+    for (const job of jobs) {
+      await boss
+        .send(job.name, {}, { singletonKey: job.name, singletonSeconds: job.everySeconds, retryLimit: 3, retryBackoff: true })
+        .catch((err: Error) => log(`queue: cannot offer ${job.name}: ${err.message}`))
+    }
+  }
+  await offer()
+  const timer = setInterval(() => void offer(), 5_000)
+  return {
+    async stop() {
+      clearInterval(timer)
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 })
+    },
+  }
+}
+
+function recurringJobs(db: Db, deps: { clock: Clock; config: Config }): RecurringJob[] {
+  return [
+    {
+      name: 'sweep.run',
+      everySeconds: deps.config.sweepIntervalSeconds,
+      run: async () =>
+        runSweep(db, {
+          now: deps.clock.now(),
+          calendar: await calendarFrom(db, deps.config),
+          delayGraceDays: deps.config.delayGraceDays,
+        }),
+    },
+  ]
+}
