@@ -88,6 +88,22 @@ export interface DerivedOrder {
 /** Past backorder durations per supplier, read at most once per supplier per request or sweep. */
 export type HistoryCache = Map<string, number[]>
 
+// A supplier's past backorders change slowly; re-reading them (a scan of its signals) for every
+// lookup would dominate the status route. One read per supplier per database per day is plenty.
+const dailyHistory = new WeakMap<Queryable, Map<string, { day: string; days: Promise<number[]> }>>()
+
+async function backorderHistory(db: Queryable, supplierId: string, now: Date): Promise<number[]> {
+  const day = now.toISOString().slice(0, 10)
+  let perDb = dailyHistory.get(db)
+  if (!perDb) dailyHistory.set(db, (perDb = new Map()))
+  const hit = perDb.get(supplierId)
+  if (hit && hit.day === day) return hit.days
+  const days = loadBackorderHistory(db, supplierId, now)
+  perDb.set(supplierId, { day, days })
+  days.catch(() => perDb.delete(supplierId))
+  return days
+}
+
 /**
  * Derives one line's status. Past backorders are only read when the supplier gave no date:
  * the common case costs no query.
@@ -96,7 +112,7 @@ export async function deriveLine(db: Queryable, ls: LineSnapshot, ctx: StatusCon
   const status = deriveLineStatus(ls.line, ls.signals, { now: ctx.now, calendar: ctx.calendar, history: null })
   const supplierId = ls.line.supplierId
   if ((status.state !== 'backordered' && status.state !== 'restocked') || status.eta !== null || !supplierId) return status
-  if (!cache.has(supplierId)) cache.set(supplierId, await loadBackorderHistory(db, supplierId, ctx.now))
+  if (!cache.has(supplierId)) cache.set(supplierId, await backorderHistory(db, supplierId, ctx.now))
   const backorderDays = cache.get(supplierId) ?? []
   if (backorderDays.length === 0) return status
   return deriveLineStatus(ls.line, ls.signals, { now: ctx.now, calendar: ctx.calendar, history: { backorderDays } })

@@ -1,0 +1,161 @@
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { freshDb } from '../helpers/db.ts'
+import type { Db } from '../../src/store/db.ts'
+import { generateDemo, type DemoData } from '../../src/demo/generate.ts'
+import { demoExamples, loadDemo, loadDemoIfEmpty } from '../../src/demo/load-demo.ts'
+import { demoCommand } from '../../src/cli/demo.ts'
+import type { CliContext } from '../../src/cli/context.ts'
+import { fixedClock } from '../../src/clock.ts'
+import { loadConfig } from '../../src/config.ts'
+import { getOrderStatus, type DerivedOrder } from '../../src/status/order-status.ts'
+import { calendarFrom } from '../../src/status/calendar-config.ts'
+import { detectCarrier } from '../../src/carriers/tracking-number.ts'
+import { addCalendarDays, toIsoDate } from '../../src/domain/calendar.ts'
+import { LINE_STATES } from '../../src/domain/types.ts'
+
+const NOW = new Date('2026-11-27T15:00:00Z')
+const TODAY = toIsoDate(NOW)
+
+/** The demo command run against `db` (no child process: the loaded database is in this one). */
+async function runDemoCommand(db: Db, flags: Record<string, string> = {}) {
+  const out: string[] = []
+  const err: string[] = []
+  const ctx: CliContext = {
+    db: async () => db, clock: fixedClock(NOW), config: loadConfig({}), isTTY: false,
+    out: (s) => out.push(s), err: (s) => err.push(s),
+  }
+  const code = await demoCommand(ctx, { positionals: [], flags })
+  return { code, out: out.join('\n'), err: err.join('\n') }
+}
+
+async function counts(db: Db): Promise<Record<string, number>> {
+  const tables = ['orders', 'order_lines', 'po_lines', 'customers', 'products', 'offers', 'inbound_messages', 'supplier_signals', 'shipments', 'carrier_events', 'demo_examples']
+  const result: Record<string, number> = {}
+  for (const t of tables) result[t] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`))[0].n
+  return result
+}
+
+describe('demo generation', () => {
+  test('is deterministic: the same seed and now give the same files', () => {
+    const a = generateDemo({ now: NOW, seed: 7 })
+    const b = generateDemo({ now: NOW, seed: 7 })
+    assert.deepEqual(a.csv, b.csv)
+    assert.deepEqual(a.examples, b.examples)
+    const files = (d: DemoData) => d.feeds.map((f) => [f.filename, f.receivedAt.toISOString(), f.body])
+    assert.deepEqual(files(a), files(b))
+    assert.notEqual(generateDemo({ now: NOW, seed: 8 }).csv.orders, a.csv.orders)
+  })
+
+  test('looks like a retailer: suppliers, 300+ SKUs, 2,000 orders with unique emails, real tracking shapes', () => {
+    const d = generateDemo({ now: NOW })
+    const rows = (csv: string) => csv.trim().split('\n').length - 1
+    assert.ok(rows(d.csv.suppliers) >= 5)
+    assert.ok(rows(d.csv.products) >= 300)
+    assert.ok(rows(d.csv.equivalents) > 0)
+    assert.equal(d.counts.orders, 2000)
+    const emails = new Map<string, string>()
+    for (const line of d.csv.orders.trim().split('\n').slice(1)) {
+      const [order, placedAt, , email] = line.split(',')
+      assert.ok(emails.get(email) === undefined || emails.get(email) === order, `email ${email} used by two orders`)
+      emails.set(email, order)
+      assert.ok(placedAt < NOW.toISOString() && placedAt > addCalendarDays(TODAY, -46), placedAt)
+    }
+    const numbers = d.feeds.filter((f) => f.kind === 'supplier').flatMap((f) => f.body.trim().split('\n').slice(1).map((l) => l.split(',').pop()!)).filter(Boolean)
+    assert.ok(numbers.length > 1000)
+    for (const n of numbers) assert.ok(['UPS', 'USPS', 'FedEx'].includes(detectCarrier(n) ?? ''), n)
+    assert.ok(d.feeds.every((f) => f.receivedAt <= NOW))
+  })
+})
+
+describe('the loaded demo', () => {
+  let db: Db
+  let data: DemoData
+  let cli: { code: number; out: string; err: string }
+  const derived = new Map<string, DerivedOrder>()
+
+  before(async () => {
+    db = await freshDb()
+    cli = await runDemoCommand(db)
+    data = generateDemo({ now: NOW })
+    // Every order of a sample of each story (deriving all 2,000 takes longer than it tells).
+    const calendar = await calendarFrom(db, { holidays: [] })
+    const perStory = new Map<string, number>()
+    for (const s of data.stories) {
+      const seen = perStory.get(s.story) ?? 0
+      perStory.set(s.story, seen + 1)
+      if (seen >= 8 || derived.has(s.orderNumber)) continue
+      derived.set(s.orderNumber, (await getOrderStatus(db, s.orderNumber, { now: NOW, calendar }))!)
+    }
+    for (const e of data.examples) derived.set(e.orderNumber, (await getOrderStatus(db, e.orderNumber, { now: NOW, calendar }))!)
+  })
+  after(async () => db.close())
+
+  test('`wismo demo` loads it and prints counts and the three examples with emails', async () => {
+    assert.equal(cli.code, 0, cli.err)
+    assert.match(cli.out, /2000 orders \(\d+ lines\), \d+ supplier status feeds, \d+ carrier events/)
+    for (const e of data.examples) assert.match(cli.out, new RegExp(`${e.label}\\s+${e.orderNumber}\\s+${e.email.replace(/\./g, '\\.')}`))
+    const c = await counts(db)
+    assert.equal(c.orders, 2000)
+    assert.equal(c.order_lines, data.counts.lines)
+    assert.equal(c.carrier_events, data.counts.events)
+    assert.deepEqual(await demoExamples(db, NOW), data.examples)
+  })
+
+  test('every line state occurs, each line where its story meant it to be, and a line is split', () => {
+    const seen = new Set<string>()
+    let split = false
+    const stories = new Map(data.stories.map((s) => [`${s.orderNumber}/${s.lineNo}`, s.story]))
+    for (const d of derived.values()) {
+      for (const l of d.lines) {
+        seen.add(l.status.state)
+        const story = stories.get(`${d.snapshot.orderNumber}/${l.snapshot.line.lineNo}`)!
+        const target = story.split('/')[0]
+        if (LINE_STATES.includes(target as never)) assert.equal(l.status.state, target, `${d.snapshot.orderNumber} line ${l.snapshot.line.lineNo} (${story})`)
+        const q = l.status.quantities
+        if ((q.backordered ?? 0) > 0 && ((q.in_transit ?? 0) + (q.delivered ?? 0) + (q.out_for_delivery ?? 0)) > 0) split = true
+      }
+    }
+    assert.deepEqual([...seen].sort(), [...LINE_STATES].sort())
+    assert.ok(split, 'a line with part shipped and part backordered')
+  })
+
+  test('the examples resolve the three ways', () => {
+    const line = (label: string) => {
+      const d = derived.get(data.examples.find((e) => e.label === label)!.orderNumber)!
+      return d.lines[d.lines.length - 1].status
+    }
+    const easy = line('easy')
+    assert.equal(easy.state, 'in_transit')
+    assert.equal(easy.resolution, 'easy')
+    assert.ok(easy.tracking.length > 0 && toIsoDate(easy.tracking[0].shippedAt) > easy.promisedShipDate, 'shipped after its promise')
+    assert.equal(easy.eta?.source, 'carrier')
+    const mid = line('intermediate')
+    assert.ok(['restocked', 'in_transit'].includes(mid.state), mid.state)
+    assert.equal(mid.resolution, 'intermediate')
+    const ugly = line('ugly')
+    assert.equal(ugly.state, 'backordered')
+    assert.equal(ugly.resolution, 'ugly')
+    assert.ok(ugly.expectedShipDate && ugly.expectedShipDate >= addCalendarDays(TODAY, 14), `supplier date ${ugly.expectedShipDate}`)
+    assert.equal(ugly.eta?.source, 'supplier')
+  })
+
+  test('a second load changes nothing', async () => {
+    const beforeCounts = await counts(db)
+    assert.equal(await loadDemoIfEmpty(db, { now: NOW }), false)
+    await assert.rejects(loadDemo(db, { now: NOW, seed: 99 }), (e: Error & { code?: string }) => e.code === 'DEMO_NOT_EMPTY')
+    const again = await runDemoCommand(db, { seed: '5' })
+    assert.equal(again.code, 0)
+    assert.match(again.out, /already has 2000 orders.*Nothing changed/)
+    assert.deepEqual(await counts(db), beforeCounts)
+  })
+})
+
+test('no demo, no examples', async () => {
+  const db = await freshDb()
+  try {
+    assert.deepEqual(await demoExamples(db, NOW), [])
+  } finally {
+    await db.close()
+  }
+})
