@@ -1,0 +1,302 @@
+/**
+ * The daily supplier check (DESIGN.md "Monitoring and outreach"): suppliers with open lines that
+ * sent nothing in their window get a status request email (CSV of their open PO lines attached)
+ * and a rep task; PO lines never acknowledged, or on hold, get a rep task each. Set-based: a
+ * handful of statements whatever the number of open lines.
+ */
+import type { Db, Queryable } from '../store/db.ts'
+import type { CalendarConfig, IsoDate } from '../domain/types.ts'
+import { addBusinessDays, addCalendarDays, toIsoDate } from '../domain/calendar.ts'
+import { TASK_PRIORITY, openTask } from '../store/tasks.ts'
+import { enqueueMessage } from '../notify/outbox.ts'
+import { DEFAULT_MAIL_FROM } from '../notify/mailer.ts'
+
+/** Inputs of one check: the time and calendar are passed in, never read. */
+export interface SupplierCheckOptions {
+  now: Date
+  calendar: CalendarConfig
+  /** From of the status requests (default `wismo <wismo@localhost>`). */
+  mailFrom?: string
+  /** Business days after the order before a PO line without any supplier word gets a task. */
+  unackBusinessDays?: number
+}
+
+/** What one check did. */
+export interface SupplierCheckSummary {
+  /** Suppliers with open PO lines. */
+  suppliersChecked: number
+  /** Status request emails queued by this run. */
+  statusRequests: number
+  tasksOpened: number
+  tasksClosed: number
+}
+
+/** The CSV attached to a status request (also documented in docs/operations.md). */
+export const STATUS_REQUEST_COLUMNS = 'po_number,po_line,sku,supplier_sku,qty,ordered_at,last_status,last_status_at'
+/** Lines written out in the email's text; the CSV always has them all. */
+const TEXT_LISTING_LIMIT = 50
+
+/**
+ * PO lines still in the supplier's hands: the order line is open, not wholly cancelled, not past
+ * the supplier (shipped, delivered, rejected, cancelled as last derived by the sweep), and the PO
+ * line is active with less shipped than ordered. Lines a split shipment left partly open count.
+ */
+const OPEN_PO_LINES = `
+  SELECT p.po_line_id, p.supplier_id, p.po_number, p.po_line, p.sku, p.qty, l.order_line_id, l.order_id, o.placed_at
+    FROM order_lines l
+    JOIN po_lines p ON p.order_line_id = l.order_line_id AND p.active AND p.supplier_id IS NOT NULL
+    JOIN orders o ON o.order_id = l.order_id
+   WHERE NOT l.closed
+     AND (l.cancelled_at IS NULL OR l.cancelled_qty < l.qty)
+     AND l.state NOT IN ('in_transit', 'out_for_delivery', 'delivered', 'exception', 'cancelled', 'unavailable')
+     AND p.qty > coalesce((SELECT sum(s.qty) FROM shipments s
+                            WHERE s.order_line_id = l.order_line_id AND s.po_line_id = p.po_line_id), 0)`
+
+/** The supplier's window in SQL: its cadence (hours, at least 1) before $1 (now). */
+const WINDOW_START = `($1::timestamptz - greatest(s.feed_cadence_hours, 1) * interval '1 hour')`
+
+/** SQL for an instant as `2026-11-20T14:00:00Z`, whatever the session's time zone. */
+const isoSql = (e: string) => `to_char(${e} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`
+/** SQL for one RFC 4180 field: quoted only when it holds a comma, quote or line break; NULL is empty. */
+const csvSql = (e: string) =>
+  `CASE WHEN coalesce(${e}, '') ~ '[",\\r\\n]' THEN '"' || replace(${e}, '"', '""') || '"' ELSE coalesce(${e}, '') END`
+
+interface SupplierRow {
+  supplier_id: string
+  name: string
+  email: string | null
+  phone: string | null
+  cadence: number
+  open_lines: number
+  silent: boolean
+}
+
+/** Every supplier with open lines, and whether it is silent: nothing applied in its window, and a line older than it. */
+async function findSuppliers(db: Queryable, now: Date): Promise<SupplierRow[]> {
+  return db.query<SupplierRow>(
+    `WITH open AS (${OPEN_PO_LINES}),
+     heard AS (
+       SELECT m.supplier_id, max(m.received_at) AS last_at FROM inbound_messages m
+        WHERE m.received_at <= $1 AND m.status IN ('applied', 'duplicate') AND m.supplier_id IS NOT NULL
+          AND m.received_at > $1::timestamptz - (SELECT greatest(max(feed_cadence_hours), 1) FROM suppliers) * interval '1 hour'
+        GROUP BY m.supplier_id)
+     SELECT s.supplier_id, s.name, s.email, s.phone, greatest(s.feed_cadence_hours, 1) AS cadence, count(*)::int AS open_lines,
+            bool_or(o.placed_at <= ${WINDOW_START}) AND coalesce(max(h.last_at) <= ${WINDOW_START}, true) AS silent
+       FROM open o
+       JOIN suppliers s ON s.supplier_id = o.supplier_id
+       LEFT JOIN heard h ON h.supplier_id = s.supplier_id
+      GROUP BY s.supplier_id
+      ORDER BY s.supplier_id`,
+    [now],
+  )
+}
+
+/** The fixed window `now` falls in: cadence-long slots from the epoch (UTC days for 24 h). */
+export function windowLabel(now: Date, cadenceHours: number): { label: string; start: Date } {
+  const size = Math.max(1, cadenceHours) * 3_600_000
+  const start = new Date(Math.floor(now.getTime() / size) * size)
+  const label = cadenceHours % 24 === 0 ? toIsoDate(start) : start.toISOString().slice(0, 13) + 'Z'
+  return { label, start }
+}
+
+interface Listing {
+  supplier_id: string
+  lines: number
+  csv: string
+  text: string
+}
+
+/** The open PO lines of these suppliers as CSV and as text (first lines only), one row per supplier. */
+async function listOpenLines(db: Queryable, supplierIds: string[]): Promise<Map<string, Listing>> {
+  const rows = await db.query<Listing>(
+    `WITH open AS (${OPEN_PO_LINES} AND p.supplier_id = ANY($1::text[])),
+     numbered AS (
+       SELECT o.*, f.supplier_sku, ls.status AS last_status, ls.received_at AS last_status_at,
+              row_number() OVER (PARTITION BY o.supplier_id ORDER BY o.po_number, length(o.po_line), o.po_line, o.po_line_id) AS rn
+         FROM open o
+         LEFT JOIN offers f ON f.supplier_id = o.supplier_id AND f.sku = o.sku
+         LEFT JOIN LATERAL (
+           SELECT g.status, g.received_at FROM supplier_signals g WHERE g.po_line_id = o.po_line_id
+            ORDER BY g.received_at DESC, g.message_id DESC LIMIT 1) ls ON true)
+     SELECT supplier_id, count(*)::int AS lines,
+            string_agg(concat_ws(',', ${csvSql('po_number')}, ${csvSql('po_line')}, ${csvSql('sku')}, ${csvSql('supplier_sku')},
+                                 qty::text, ${isoSql('placed_at')}, ${csvSql('last_status')}, coalesce(${isoSql('last_status_at')}, '')),
+                       E'\\r\\n' ORDER BY rn) AS csv,
+            coalesce(string_agg(format('  %s line %s: %s%s, qty %s, ordered %s, last status: %s', po_number, po_line, sku,
+                                       CASE WHEN supplier_sku IS NULL THEN '' ELSE ' (your ' || supplier_sku || ')' END,
+                                       qty, to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+                                       coalesce(last_status || ' on ' || to_char(last_status_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 'none yet')),
+                                E'\\n' ORDER BY rn) FILTER (WHERE rn <= ${TEXT_LISTING_LIMIT}), '') AS text
+       FROM numbered GROUP BY supplier_id`,
+    [supplierIds],
+  )
+  return new Map(rows.map((r) => [r.supplier_id, r]))
+}
+
+function requestText(s: SupplierRow, listing: Listing): string {
+  const more = listing.lines > TEXT_LISTING_LIMIT ? `\n  … and ${listing.lines - TEXT_LISTING_LIMIT} more in the attached CSV.\n` : ''
+  return `Hello ${s.name},
+
+We have not received an order status update from you in the last ${s.cadence} hours,
+and ${listing.lines} purchase order line${listing.lines === 1 ? ' is' : 's are'} still open with you:
+
+${listing.text}
+${more}
+The attached CSV lists all of them (${STATUS_REQUEST_COLUMNS}).
+Please send their current status — accepted, backordered with the expected ship date, or shipped
+with the carrier and tracking number — as EDI (855, 856 or 870) or as a CSV status feed with the
+columns po_number,po_line,sku,status,qty,expected_ship_date,carrier,tracking_number.
+
+Thank you.
+`
+}
+
+/** Queues one supplier's status request and opens its task, together or not at all. */
+async function requestStatus(db: Db, s: SupplierRow, listing: Listing, opts: SupplierCheckOptions, window: string): Promise<{ sent: boolean; opened: boolean }> {
+  const day = toIsoDate(opts.now)
+  return db.transaction(async (tx) => {
+    const sent = await enqueueMessage(tx, {
+      channel: 'email', recipient: s.email!, trigger: 'status_request', supplierId: s.supplier_id, now: opts.now,
+      dedupeKey: `status-request:${s.supplier_id}:${window}`,
+      subject: `Status request: ${listing.lines} open purchase order line${listing.lines === 1 ? '' : 's'} (${s.name})`,
+      body: requestText(s, listing),
+      payload: {
+        from: opts.mailFrom ?? DEFAULT_MAIL_FROM,
+        attachments: [{ filename: `open-po-lines-${s.supplier_id}-${day}.csv`, contentType: 'text/csv; charset=utf-8', content: `${STATUS_REQUEST_COLUMNS}\r\n${listing.csv}\r\n` }],
+        supplierId: s.supplier_id, window, openLines: listing.lines,
+      },
+    })
+    const opened = sent && (await openSilentTask(tx, s, opts.now, `status request emailed to ${s.email}`))
+    return { sent, opened }
+  })
+}
+
+function openSilentTask(tx: Queryable, s: SupplierRow, now: Date, outreach: string): Promise<boolean> {
+  return openTask(tx, {
+    kind: 'supplier_silent', dedupeKey: `supplier_silent:${s.supplier_id}`, supplierId: s.supplier_id, now,
+    title: 'Supplier sent no status feed',
+    detail: `${s.name} (${s.supplier_id}): nothing received in ${s.cadence} h; ${s.open_lines} open PO line${s.open_lines === 1 ? '' : 's'}; ${outreach}`,
+  })
+}
+
+/** Silent suppliers without email: the task is the only outreach, opened once per window. */
+async function taskWithoutEmail(db: Queryable, s: SupplierRow, now: Date, windowStart: Date): Promise<boolean> {
+  const recent = await db.query(
+    `SELECT 1 FROM tasks WHERE kind = 'supplier_silent' AND dedupe_key = $1 AND created_at >= $2 LIMIT 1`,
+    [`supplier_silent:${s.supplier_id}`, windowStart],
+  )
+  if (recent.length > 0) return false
+  return openSilentTask(db, s, now, `no email on file — call them${s.phone ? ` at ${s.phone}` : ''}`)
+}
+
+/** Closes `supplier_silent` tasks of suppliers that are no longer silent (sent a feed, or have no open lines). */
+async function closeSilentTasks(db: Queryable, silentIds: string[], now: Date): Promise<number> {
+  const rows = await db.query(
+    `UPDATE tasks SET status = 'done', closed_at = $2
+      WHERE kind = 'supplier_silent' AND status = 'open' AND NOT (dedupe_key = ANY($1::text[])) RETURNING task_id`,
+    [silentIds.map((id) => `supplier_silent:${id}`), now],
+  )
+  return rows.length
+}
+
+/** Which requests of this run are already queued (so their CSV is not built again). */
+async function alreadyQueued(db: Queryable, keys: string[]): Promise<Set<string>> {
+  const rows = await db.query<{ dedupe_key: string }>('SELECT dedupe_key FROM notifications WHERE dedupe_key = ANY($1::text[])', [keys])
+  return new Set(rows.map((r) => r.dedupe_key))
+}
+
+async function checkSilence(db: Db, opts: SupplierCheckOptions, sum: SupplierCheckSummary): Promise<void> {
+  const suppliers = await findSuppliers(db, opts.now)
+  sum.suppliersChecked = suppliers.length
+  const silent = suppliers.filter((s) => s.silent)
+  sum.tasksClosed += await closeSilentTasks(db, silent.map((s) => s.supplier_id), opts.now)
+  const key = (s: SupplierRow) => `status-request:${s.supplier_id}:${windowLabel(opts.now, s.cadence).label}`
+  const queued = await alreadyQueued(db, silent.filter((s) => s.email).map(key))
+  const toAsk = silent.filter((s) => s.email && !queued.has(key(s)))
+  const listings = toAsk.length > 0 ? await listOpenLines(db, toAsk.map((s) => s.supplier_id)) : new Map<string, Listing>()
+  for (const s of silent) {
+    const window = windowLabel(opts.now, s.cadence)
+    const listing = listings.get(s.supplier_id)
+    if (!s.email) {
+      if (await taskWithoutEmail(db, s, opts.now, window.start)) sum.tasksOpened++
+    } else if (listing) {
+      const r = await requestStatus(db, s, listing, opts, window.label)
+      sum.statusRequests += Number(r.sent)
+      sum.tasksOpened += Number(r.opened)
+    }
+  }
+}
+
+/**
+ * The last day D whose orders are due: D + `days` business days is no later than today.
+ * addBusinessDays never decreases as D grows, so walking back from today finds it.
+ */
+export function unackCutoffDay(today: IsoDate, days: number, cal: CalendarConfig): IsoDate {
+  let d = today
+  while (addBusinessDays(d, days, cal) > today) d = addCalendarDays(d, -1)
+  return d
+}
+
+/**
+ * Opens a task per open line in `cur` (a CTE over OPEN_PO_LINES rows) and closes the open tasks
+ * of this kind whose line left it — both in one statement, so a line is never half-handled.
+ */
+async function syncLineTasks(db: Queryable, kind: string, cur: string, title: string, detailSql: string, values: unknown[]): Promise<{ opened: number; closed: number }> {
+  const [r] = await db.query<{ opened: number; closed: number }>(
+    `WITH cur AS (${cur}),
+     ins AS (
+       INSERT INTO tasks (kind, priority, order_id, order_line_id, supplier_id, title, detail, dedupe_key, created_at)
+       SELECT '${kind}', ${TASK_PRIORITY[kind] ?? 50}, order_id, order_line_id, supplier_id, '${title}', ${detailSql},
+              '${kind}:' || order_line_id, $1
+         FROM cur
+        -- Skipping the already-open ones first is much cheaper than 1M conflicting inserts.
+        WHERE NOT EXISTS (SELECT 1 FROM tasks o WHERE o.dedupe_key = '${kind}:' || cur.order_line_id AND o.status = 'open')
+       ON CONFLICT (dedupe_key) WHERE status = 'open' DO NOTHING RETURNING 1),
+     done AS (
+       UPDATE tasks t SET status = 'done', closed_at = $1
+        WHERE t.kind = '${kind}' AND t.status = 'open'
+          AND NOT EXISTS (SELECT 1 FROM cur WHERE '${kind}:' || cur.order_line_id = t.dedupe_key) RETURNING 1)
+     SELECT (SELECT count(*) FROM ins)::int AS opened, (SELECT count(*) FROM done)::int AS closed`,
+    values,
+  )
+  return r
+}
+
+const WHERE = `format('%s line %s, %s ×%s, supplier %s', po_number, po_line, sku, qty, supplier_id)`
+
+async function checkLines(db: Queryable, opts: SupplierCheckOptions, sum: SupplierCheckSummary): Promise<void> {
+  const cutoff = unackCutoffDay(toIsoDate(opts.now), opts.unackBusinessDays ?? 2, opts.calendar)
+  const placedBefore = new Date(`${addCalendarDays(cutoff, 1)}T00:00:00Z`)
+  const unack = await syncLineTasks(
+    db, 'unacknowledged',
+    `SELECT o.* FROM (${OPEN_PO_LINES}) o
+      WHERE o.placed_at < $2 AND NOT EXISTS (SELECT 1 FROM supplier_signals g WHERE g.po_line_id = o.po_line_id)`,
+    'Not acknowledged by the supplier',
+    `${WHERE} || '; ordered ' || ${isoSql('placed_at')} || ', no acknowledgment or other word from the supplier yet'`,
+    [opts.now, placedBefore],
+  )
+  // The supplier's current word is its latest message; within it, a hold wins.
+  const hold = await syncLineTasks(
+    db, 'supplier_hold',
+    `SELECT o.*, ls.raw_code, ls.received_at FROM (${OPEN_PO_LINES}) o
+       JOIN LATERAL (
+         SELECT g.status, g.raw_code, g.received_at FROM supplier_signals g WHERE g.po_line_id = o.po_line_id
+          ORDER BY g.received_at DESC, g.message_id DESC, (g.status = 'on_hold') DESC LIMIT 1) ls ON ls.status = 'on_hold'`,
+    'On hold at the supplier',
+    `${WHERE} || '; on hold since ' || ${isoSql('received_at')} || coalesce(' (' || raw_code || ')', '')`,
+    [opts.now],
+  )
+  sum.tasksOpened += unack.opened + hold.opened
+  sum.tasksClosed += unack.closed + hold.closed
+}
+
+/**
+ * Runs the daily supplier check at `now`. Idempotent: run it as often as you like; a supplier is
+ * asked once per window (dedupe key `status-request:<supplier>:<window>`), tasks open once.
+ */
+export async function runSupplierCheck(db: Db, opts: SupplierCheckOptions): Promise<SupplierCheckSummary> {
+  const sum: SupplierCheckSummary = { suppliersChecked: 0, statusRequests: 0, tasksOpened: 0, tasksClosed: 0 }
+  await checkSilence(db, opts, sum)
+  await checkLines(db, opts, sum)
+  return sum
+}
