@@ -19,6 +19,8 @@ const ConfigSchema = z.object({
   secret: z.string().min(16),
   /** How often the monitoring sweep runs in `wismo serve` / `wismo worker`. */
   sweepIntervalSeconds: z.coerce.number().int().min(5),
+  /** How often the supplier check looks for silent suppliers (each has its own window). */
+  supplierCheckIntervalSeconds: z.coerce.number().int().min(5),
 })
 export type Config = z.infer<typeof ConfigSchema>
 
@@ -38,6 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     lookupRateLimit: env.WISMO_LOOKUP_RATE_LIMIT ?? 30,
     secret: env.WISMO_SECRET ?? 'wismo-development-secret-change-me',
     sweepIntervalSeconds: env.WISMO_SWEEP_INTERVAL_SECONDS ?? 60,
+    supplierCheckIntervalSeconds: env.WISMO_SUPPLIER_CHECK_INTERVAL_SECONDS ?? 3600,
   })
   if (!parsed.success) {
     throw new DomainError(

@@ -9,6 +9,7 @@ import { demoCommand } from './demo.ts'
 import { sweepCommand } from './sweep.ts'
 import { tasksCommand } from './tasks.ts'
 import { workerCommand } from './worker.ts'
+import { notificationsCommand } from './notifications.ts'
 
 export const commands: Record<string, Command> = {
   serve: serveCommand,
@@ -21,6 +22,7 @@ export const commands: Record<string, Command> = {
   sweep: sweepCommand,
   tasks: tasksCommand,
   worker: workerCommand,
+  notifications: notificationsCommand,
 }
 
 export const USAGE = `usage: wismo <command> [options]
@@ -34,8 +36,9 @@ commands:
   ingest-carrier FILE.json            carrier events (JSON array or NDJSON)
   feeds [--json]                      feeds received and their outcome
   status ORDER [--json]               an order's status (rep view)
-  sweep [--json]                      run one monitoring sweep now
+  sweep [--json]                      one monitoring pass now (states, supplier check, mail)
   tasks [--json]                      the rep worklist, most urgent first
+  notifications [--order N] [--json]  messages queued and sent
 
 global options (before or after the command):
   --db DIR        embedded database folder (default ./data; env WISMO_DATA_DIR)

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
-import { UsageError, type Command } from './context.ts'
-import { ingestSupplierFeed } from '../feeds/ingest-file.ts'
+import { UsageError, type CliContext, type Command } from './context.ts'
+import { ingestSupplierFeed, type SupplierFeedOutcome } from '../feeds/ingest-file.ts'
 import type { IngestOutcome } from '../store/inbound.ts'
 
 export function readInput(file: string): Buffer | null {
@@ -26,10 +26,40 @@ export function reportOutcome(out: (s: string) => void, err: (s: string) => void
   return 1
 }
 
+/** Writes the 997 where `--ack-out` asks; says so on stderr when there is none to write. */
+function writeAck(ctx: CliContext, file: string, target: string, o: SupplierFeedOutcome): number {
+  if (!o.acknowledgment) {
+    const why = o.acknowledgment === undefined
+      ? 'only X12 files are acknowledged'
+      : o.outcome === 'duplicate' ? 'none was stored for the original message' : 'its envelope could not be read or its sender was refused'
+    ctx.err(`${file}: no 997 written to ${target}: ${why}`)
+    return 0
+  }
+  try {
+    fs.writeFileSync(target, o.acknowledgment)
+  } catch (err) {
+    ctx.err(`${target}: cannot write the 997: ${(err as Error).message}`)
+    return 1
+  }
+  ctx.out(`${file}: 997 written to ${target}`)
+  return 0
+}
+
+/** X12 summaries start with a headline (what was read) and list signals after it; CSV ones list signals. */
+function report(ctx: CliContext, file: string, o: SupplierFeedOutcome): number {
+  if (o.outcome !== 'applied' || o.acknowledgment === undefined) return reportOutcome(ctx.out, ctx.err, file, o)
+  const [head, ...lines] = o.summary
+  ctx.out(`${file}: applied (message ${o.messageId}): ${head ?? ''}`)
+  for (const line of lines) ctx.out(`  ${line}`)
+  return 0
+}
+
 /** `wismo ingest FILE [--supplier ID] [--ack-out FILE]` */
 export const ingestCommand: Command = async (ctx, { positionals, flags }) => {
   const [file, ...rest] = positionals
   if (!file || rest.length > 0) throw new UsageError('usage: wismo ingest FILE [--supplier ID] [--ack-out FILE]')
+  const ackOut = flags['ack-out']
+  if (ackOut === '' || ackOut === true) throw new UsageError('usage: --ack-out FILE needs a file name')
   const body = readInput(file)
   if (!body) {
     ctx.err(`${file}: cannot read the file`)
@@ -43,5 +73,7 @@ export const ingestCommand: Command = async (ctx, { positionals, flags }) => {
     source: 'cli',
     receivedAt: ctx.clock.now(),
   })
-  return reportOutcome(ctx.out, ctx.err, file, outcome)
+  const code = report(ctx, file, outcome)
+  const ackCode = typeof ackOut === 'string' ? writeAck(ctx, file, ackOut, outcome) : 0
+  return Math.max(code, ackCode)
 }

@@ -1,18 +1,32 @@
 import type { Command } from './context.ts'
 import { runSweep } from '../jobs/sweep.ts'
+import { runSupplierCheck } from '../jobs/supplier-check.ts'
 import { calendarFrom } from '../status/calendar-config.ts'
+import { createMailer } from '../notify/mailer.ts'
+import { dispatchDue } from '../notify/outbox.ts'
 
-/** `wismo sweep` — one monitoring sweep now. */
+/**
+ * `wismo sweep` — one monitoring pass now, as the workers do it: derive what changed, check for
+ * silent suppliers and unacknowledged lines, then send what that queued.
+ */
 export const sweepCommand: Command = async (ctx, { flags }) => {
   const db = await ctx.db()
   const now = ctx.clock.now()
-  const result = await runSweep(db, { now, calendar: await calendarFrom(db, ctx.config), delayGraceDays: ctx.config.delayGraceDays })
+  const calendar = await calendarFrom(db, ctx.config)
+  const sweep = await runSweep(db, { now, calendar, delayGraceDays: ctx.config.delayGraceDays })
+  const suppliers = await runSupplierCheck(db, { now, calendar, mailFrom: ctx.config.mailFrom })
+  const mail = await dispatchDue(db, createMailer(ctx.config, { clock: ctx.clock }), { now, from: ctx.config.mailFrom })
   if (flags.json) {
-    ctx.out(JSON.stringify(result, null, 2))
+    ctx.out(JSON.stringify({ sweep, supplierCheck: suppliers, dispatch: mail }, null, 2))
     return 0
   }
-  const changes = Object.entries(result.changes).map(([s, n]) => `${n} ${s}`).join(', ')
-  ctx.out(`sweep at ${now.toISOString()}: ${result.examined} lines examined, ${result.changed} changed${changes ? ` (${changes})` : ''}`)
-  ctx.out(`tasks: ${result.tasksOpened} opened, ${result.tasksClosed} closed`)
+  const changes = Object.entries(sweep.changes).map(([s, n]) => `${n} ${s}`).join(', ')
+  ctx.out(`sweep at ${now.toISOString()}: ${sweep.examined} lines examined, ${sweep.changed} changed${changes ? ` (${changes})` : ''}`)
+  ctx.out(`line tasks: ${sweep.tasksOpened} opened, ${sweep.tasksClosed} closed`)
+  ctx.out(
+    `supplier check: ${suppliers.suppliersChecked} suppliers, ${suppliers.statusRequests} status requests, ` +
+      `${suppliers.tasksOpened} tasks opened, ${suppliers.tasksClosed} closed`,
+  )
+  ctx.out(`messages: ${mail.sent} sent, ${mail.retried} to retry, ${mail.failed} failed`)
   return 0
 }

@@ -4,6 +4,9 @@ import type { Clock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import { runSweep } from './sweep.ts'
 import { calendarFrom } from '../status/calendar-config.ts'
+import { runSupplierCheck } from './supplier-check.ts'
+import { createMailer } from '../notify/mailer.ts'
+import { dispatchDue } from '../notify/outbox.ts'
 
 /** Recurring jobs: name, how often, and what one run does. */
 export interface RecurringJob {
@@ -60,16 +63,25 @@ export async function startWorkers(
 }
 
 function recurringJobs(db: Db, deps: { clock: Clock; config: Config }): RecurringJob[] {
+  const { clock, config } = deps
+  const mailer = createMailer(config, { clock })
   return [
     {
       name: 'sweep.run',
-      everySeconds: deps.config.sweepIntervalSeconds,
+      everySeconds: config.sweepIntervalSeconds,
       run: async () =>
-        runSweep(db, {
-          now: deps.clock.now(),
-          calendar: await calendarFrom(db, deps.config),
-          delayGraceDays: deps.config.delayGraceDays,
-        }),
+        runSweep(db, { now: clock.now(), calendar: await calendarFrom(db, config), delayGraceDays: config.delayGraceDays }),
+    },
+    {
+      // Hourly: each supplier's own window (daily by default) decides whether it is silent.
+      name: 'supplier-check.run',
+      everySeconds: config.supplierCheckIntervalSeconds,
+      run: async () => runSupplierCheck(db, { now: clock.now(), calendar: await calendarFrom(db, config), mailFrom: config.mailFrom }),
+    },
+    {
+      name: 'outreach.dispatch',
+      everySeconds: 30,
+      run: () => dispatchDue(db, mailer, { now: clock.now(), from: config.mailFrom }),
     },
   ]
 }
