@@ -4,6 +4,7 @@ import { ingestMessage, type IngestOutcome } from '../store/inbound.ts'
 import { DomainError } from '../domain/errors.ts'
 import { parseStatusFeed } from './csv/status-feed.ts'
 import { applySignals } from './apply-signals.ts'
+import { ingestX12 } from './x12/ingest-x12.ts'
 
 export interface SupplierFeedInput {
   body: Buffer
@@ -13,9 +14,17 @@ export interface SupplierFeedInput {
   receivedAt: Date
 }
 
+/** An ingest outcome; X12 files also carry the 997 that answers them (null for CSV, or when there is none). */
+export type SupplierFeedOutcome = IngestOutcome & { acknowledgment?: string | null }
+
 /** X12 starts with its ISA envelope (after an optional BOM and whitespace); anything else is CSV. */
 export function looksLikeX12(body: Buffer): boolean {
   return /^\uFEFF?\s*ISA/.test(body.subarray(0, 200).toString('utf8'))
+}
+
+/** Files named as EDI are read as X12 even when they do not start with ISA, so the reason given is about X12, not CSV columns. */
+function namedAsX12(filename: string | null): boolean {
+  return filename !== null && /\.(edi|x12|edix)$/i.test(filename)
 }
 
 async function requireSupplier(tx: Queryable, supplierId: string | null): Promise<void> {
@@ -28,21 +37,21 @@ async function requireSupplier(tx: Queryable, supplierId: string | null): Promis
  * Takes in one supplier feed (CSV status feed or X12): stored raw, then parsed and applied in
  * one transaction, or quarantined with the reason. A replay of an applied feed is a duplicate.
  */
-export async function ingestSupplierFeed(db: Db, input: SupplierFeedInput): Promise<IngestOutcome> {
-  const x12 = looksLikeX12(input.body)
+export async function ingestSupplierFeed(db: Db, input: SupplierFeedInput): Promise<SupplierFeedOutcome> {
+  const filename = input.filename ? path.basename(input.filename) : null
+  if (looksLikeX12(input.body) || namedAsX12(filename)) return ingestX12(db, { ...input, filename })
   return ingestMessage(
     db,
     {
-      kind: x12 ? 'x12' : 'supplier_csv',
+      kind: 'supplier_csv',
       source: input.source,
       supplierId: input.supplierId,
-      filename: input.filename ? path.basename(input.filename) : null,
+      filename,
       body: input.body,
       receivedAt: input.receivedAt,
     },
     async (tx, messageId) => {
       await requireSupplier(tx, input.supplierId)
-      if (x12) throw new DomainError('FEED_X12_UNSUPPORTED', 'X12 feeds are not handled yet')
       const signals = parseStatusFeed(input.body.toString('utf8'))
       return applySignals(tx, messageId, input.supplierId, signals, input.receivedAt)
     },
