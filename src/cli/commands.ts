@@ -32,7 +32,8 @@ commands:
   worker                              background workers only (scale out on PostgreSQL)
   demo                                load a realistic demo data set
   import suppliers|products|offers|equivalents|orders FILE.csv
-  ingest FILE [--supplier ID]         a supplier status feed (CSV)
+  ingest FILE [--supplier ID] [--ack-out FILE]
+                                      a supplier feed: X12 855/856/870/846 or CSV
   ingest-carrier FILE.json            carrier events (JSON array or NDJSON)
   feeds [--json]                      feeds received and their outcome
   status ORDER [--json]               an order's status (rep view)

@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../store/db.ts'
 import { ingestMessage, type IngestOutcome } from '../store/inbound.ts'
 import { DomainError } from '../domain/errors.ts'
 import { parseStatusFeed } from './csv/status-feed.ts'
-import { applySignals } from './apply-signals.ts'
+import { applySignalsBatch } from './apply-signals-batch.ts'
 import { ingestX12 } from './x12/ingest-x12.ts'
 
 export interface SupplierFeedInput {
@@ -53,7 +53,7 @@ export async function ingestSupplierFeed(db: Db, input: SupplierFeedInput): Prom
     async (tx, messageId) => {
       await requireSupplier(tx, input.supplierId)
       const signals = parseStatusFeed(input.body.toString('utf8'))
-      return applySignals(tx, messageId, input.supplierId, signals, input.receivedAt)
+      return applySignalsBatch(tx, messageId, input.supplierId, signals, input.receivedAt)
     },
   )
 }

@@ -2,7 +2,6 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Db } from '../../src/store/db.ts'
 import type { NormalizedSignal } from '../../src/feeds/signal.ts'
-import { applySignals } from '../../src/feeds/apply-signals.ts'
 import { applySignalsBatch } from '../../src/feeds/apply-signals-batch.ts'
 import { freshDb } from '../helpers/db.ts'
 import { seedCatalog, seedOrder } from '../helpers/seed.ts'
@@ -38,7 +37,7 @@ async function state(db: Db) {
   }
 }
 
-test('applySignalsBatch records the same rows and words as applySignals', async () => {
+test('signals are matched by PO line, buyer SKU or supplier SKU, recorded, and shipments created', async () => {
   const signals = [
     sig({ poLine: '1', status: 'backordered', qty: 2, expectedShipDate: '2026-12-10', sku: 'TENT-2P-GRN' }),
     sig({ sku: 'STOVE-1', status: 'accepted' }),
@@ -50,22 +49,38 @@ test('applySignalsBatch records the same rows and words as applySignals', async 
     sig({ poLine: '1', status: 'shipped', qty: 1, trackingNumber: '1Z999AA10123456784' }),
     sig({ poLine: '2', status: 'shipped', qty: 1 }),
   ]
-  const one = await seeded()
-  const two = await seeded()
+  const db = await seeded()
   try {
-    const rowByRow = await applySignals(one, 1, 'ACME', signals, at)
-    const batched = await applySignalsBatch(two, 1, 'ACME', signals, at)
-    assert.deepEqual(batched, rowByRow)
-    assert.deepEqual(await state(two), await state(one))
-    const shipments = (await state(two)).shipments as { qty: number; tracking_number: string }[]
-    assert.deepEqual(shipments.map((s) => [s.tracking_number, s.qty]), [['1Z999AA10123456784', 2], ['1Z12345E0205271688', 3]])
+    const summary = await applySignalsBatch(db, 1, 'ACME', signals, at)
+    assert.deepEqual(summary, [
+      'PO PO-77 line 1 (TENT-2P-GRN): backordered, qty 2, expected ship 2026-12-10',
+      'PO PO-77 (STOVE-1): accepted',
+      'PO PO-77: accepted, qty 3',
+      'PO PO-404 line 1: rejected — matches no open PO line; kept for a rep',
+      'PO PO-77 line 9 (NOT-ON-PO): accepted — matches no open PO line; kept for a rep',
+      'PO PO-77 line 1: shipped, qty 2, tracking 1Z999AA10123456784',
+      'PO PO-77 line 1: shipped, UPSN 1Z12345E0205271688',
+      'PO PO-77 line 1: shipped, qty 1, tracking 1Z999AA10123456784',
+      'PO PO-77 line 2: shipped, qty 1',
+    ])
+    const { signals: rows, shipments, dirty } = await state(db)
+    const lines = (rows as { po_line_id: number | null; status: string; carrier: string | null }[]).map((r) => [r.po_line_id, r.status, r.carrier])
+    assert.deepEqual(lines, [
+      [1, 'backordered', null], [2, 'accepted', null], [1, 'accepted', null], [null, 'rejected', null], [null, 'accepted', null],
+      [1, 'shipped', 'UPS'], [1, 'shipped', 'UPSN'], [1, 'shipped', 'UPS'], [2, 'shipped', null],
+    ])
+    // The same number twice is one parcel; a parcel without a quantity carries what is left (5 − 2).
+    assert.deepEqual((shipments as { qty: number; tracking_number: string }[]).map((s) => [s.tracking_number, s.qty]), [
+      ['1Z999AA10123456784', 2],
+      ['1Z12345E0205271688', 3],
+    ])
+    assert.equal(dirty.length, 2)
   } finally {
-    await one.close()
-    await two.close()
+    await db.close()
   }
 })
 
-test('only where applySignals finds nothing: zero-padded PO lines match, and a PO-level signal covers every open line', async () => {
+test('when nothing matches exactly: zero-padded PO lines match, and a PO-level signal covers every open line', async () => {
   const db = await seeded()
   try {
     const counts = { matched: 0, unmatched: 0 }
