@@ -8,6 +8,8 @@ const ConfigSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535),
   host: z.string().min(1),
   outboxDir: z.string().min(1),
+  /** Supplier drop folders, one per supplier id. */
+  inboxDir: z.string().min(1),
   smtpUrl: z.string().optional(),
   /** The From of every email wismo sends (`Name <address>`). */
   mailFrom: z.string().min(3),
@@ -21,6 +23,7 @@ const ConfigSchema = z.object({
   sweepIntervalSeconds: z.coerce.number().int().min(5),
   /** How often the supplier check looks for silent suppliers (each has its own window). */
   supplierCheckIntervalSeconds: z.coerce.number().int().min(5),
+  inboxIntervalSeconds: z.coerce.number().int().min(1),
 })
 export type Config = z.infer<typeof ConfigSchema>
 
@@ -33,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     port: flags.port ?? env.PORT ?? env.WISMO_PORT ?? 3000,
     host: env.WISMO_HOST ?? '127.0.0.1',
     outboxDir: env.WISMO_OUTBOX_DIR ?? path.join(dataDir, 'outbox'),
+    inboxDir: env.WISMO_INBOX_DIR ?? path.join(dataDir, 'inbox'),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.WISMO_MAIL_FROM || 'wismo <wismo@localhost>',
     holidays: (env.WISMO_HOLIDAYS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
@@ -41,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     secret: env.WISMO_SECRET ?? 'wismo-development-secret-change-me',
     sweepIntervalSeconds: env.WISMO_SWEEP_INTERVAL_SECONDS ?? 60,
     supplierCheckIntervalSeconds: env.WISMO_SUPPLIER_CHECK_INTERVAL_SECONDS ?? 3600,
+    inboxIntervalSeconds: env.WISMO_INBOX_INTERVAL_SECONDS ?? 5,
   })
   if (!parsed.success) {
     throw new DomainError(

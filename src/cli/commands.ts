@@ -10,6 +10,7 @@ import { sweepCommand } from './sweep.ts'
 import { tasksCommand } from './tasks.ts'
 import { workerCommand } from './worker.ts'
 import { notificationsCommand } from './notifications.ts'
+import { supplierKeyCommand } from './supplier-key.ts'
 
 export const commands: Record<string, Command> = {
   serve: serveCommand,
@@ -23,6 +24,7 @@ export const commands: Record<string, Command> = {
   tasks: tasksCommand,
   worker: workerCommand,
   notifications: notificationsCommand,
+  'supplier-key': supplierKeyCommand,
 }
 
 export const USAGE = `usage: wismo <command> [options]
@@ -40,6 +42,7 @@ commands:
   sweep [--json]                      one monitoring pass now (states, supplier check, mail)
   tasks [--json]                      the rep worklist, most urgent first
   notifications [--order N] [--json]  messages queued and sent
+  supplier-key SUPPLIER               issue a supplier's API key for POST /api/suppliers/ID/feeds
 
 global options (before or after the command):
   --db DIR        embedded database folder (default ./data; env WISMO_DATA_DIR)

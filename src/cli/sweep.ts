@@ -4,22 +4,25 @@ import { runSupplierCheck } from '../jobs/supplier-check.ts'
 import { calendarFrom } from '../status/calendar-config.ts'
 import { createMailer } from '../notify/mailer.ts'
 import { dispatchDue } from '../notify/outbox.ts'
+import { scanInbox } from '../feeds/inbox.ts'
 
 /**
- * `wismo sweep` — one monitoring pass now, as the workers do it: derive what changed, check for
- * silent suppliers and unacknowledged lines, then send what that queued.
+ * `wismo sweep` — one monitoring pass now, as the workers do it: take in the inbox, derive what
+ * changed, check for silent suppliers and unacknowledged lines, then send what that queued.
  */
 export const sweepCommand: Command = async (ctx, { flags }) => {
   const db = await ctx.db()
   const now = ctx.clock.now()
+  const inbox = await scanInbox(db, { inboxDir: ctx.config.inboxDir, clock: ctx.clock })
   const calendar = await calendarFrom(db, ctx.config)
   const sweep = await runSweep(db, { now, calendar, delayGraceDays: ctx.config.delayGraceDays })
   const suppliers = await runSupplierCheck(db, { now, calendar, mailFrom: ctx.config.mailFrom })
   const mail = await dispatchDue(db, createMailer(ctx.config, { clock: ctx.clock }), { now, from: ctx.config.mailFrom })
   if (flags.json) {
-    ctx.out(JSON.stringify({ sweep, supplierCheck: suppliers, dispatch: mail }, null, 2))
+    ctx.out(JSON.stringify({ inbox, sweep, supplierCheck: suppliers, dispatch: mail }, null, 2))
     return 0
   }
+  for (const f of inbox.files) ctx.out(`inbox ${f.supplierId}/${f.file}: ${f.outcome} (message ${f.messageId})`)
   const changes = Object.entries(sweep.changes).map(([s, n]) => `${n} ${s}`).join(', ')
   ctx.out(`sweep at ${now.toISOString()}: ${sweep.examined} lines examined, ${sweep.changed} changed${changes ? ` (${changes})` : ''}`)
   ctx.out(`line tasks: ${sweep.tasksOpened} opened, ${sweep.tasksClosed} closed`)

@@ -53,7 +53,18 @@ export async function ingestSupplierFeed(db: Db, input: SupplierFeedInput): Prom
     async (tx, messageId) => {
       await requireSupplier(tx, input.supplierId)
       const signals = parseStatusFeed(input.body.toString('utf8'))
-      return applySignalsBatch(tx, messageId, input.supplierId, signals, input.receivedAt)
+      const summary = await applySignalsBatch(tx, messageId, input.supplierId, signals, input.receivedAt)
+      // A feed sent without --supplier still counts as word from the supplier whose lines it matched.
+      if (!input.supplierId) {
+        await tx.query(
+          `UPDATE inbound_messages SET supplier_id = (
+             SELECT min(supplier_id) FROM supplier_signals WHERE message_id = $1 AND po_line_id IS NOT NULL
+             HAVING count(DISTINCT supplier_id) = 1)
+            WHERE message_id = $1`,
+          [messageId],
+        )
+      }
+      return summary
     },
   )
 }

@@ -9,6 +9,7 @@ import type { Db } from '../store/db.ts'
 import { DomainError } from '../domain/errors.ts'
 import { registerOrderRoutes } from './api/orders.ts'
 import { registerHealthRoutes } from './api/health.ts'
+import { registerSupplierFeedRoutes } from './api/supplier-feeds.ts'
 import { registerHomePage } from './pages/home.ts'
 import { httpStatusFor } from './errors.ts'
 
@@ -59,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   registerHealthRoutes(app, deps)
   registerOrderRoutes(app, deps)
+  registerSupplierFeedRoutes(app, deps)
   registerHomePage(app)
   return app
 }

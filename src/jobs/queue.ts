@@ -7,6 +7,7 @@ import { calendarFrom } from '../status/calendar-config.ts'
 import { runSupplierCheck } from './supplier-check.ts'
 import { createMailer } from '../notify/mailer.ts'
 import { dispatchDue } from '../notify/outbox.ts'
+import { scanInbox } from '../feeds/inbox.ts'
 
 /** Recurring jobs: name, how often, and what one run does. */
 export interface RecurringJob {
@@ -54,9 +55,25 @@ export async function startWorkers(
   }
   await offer()
   const timer = setInterval(() => void offer(), 5_000)
+  // The inbox is a folder on this machine (or a shared mount): every process scans it, and the
+  // rename-claim in scanInbox makes sure each file is taken in once.
+  let scanning = false
+  const inboxTimer = setInterval(async () => {
+    if (scanning) return
+    scanning = true
+    try {
+      const r = await scanInbox(db, { inboxDir: deps.config.inboxDir, clock: deps.clock })
+      for (const f of r.files) log(`inbox ${f.supplierId}/${f.file}: ${f.outcome} (message ${f.messageId})`)
+    } catch (err) {
+      log(`inbox: ${(err as Error).message}`)
+    } finally {
+      scanning = false
+    }
+  }, deps.config.inboxIntervalSeconds * 1000)
   return {
     async stop() {
       clearInterval(timer)
+      clearInterval(inboxTimer)
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 })
     },
   }
