@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { createHash } from 'node:crypto'
 import path from 'node:path'
 import pg from 'pg'
 import { PGlite } from '@electric-sql/pglite'
@@ -47,7 +48,9 @@ export interface OpenDbOptions {
 function wrap(pool: pg.Pool, kind: Db['kind'], onClose: () => Promise<void>): Db {
   const query = async <T,>(client: pg.Pool | pg.PoolClient, text: string, values?: unknown[]) => {
     try {
-      const res = await client.query(text, values as unknown[])
+      // Parameterized statements are prepared once per connection (named by their text), so a
+      // lookup repeated thousands of times is planned once, not every time.
+      const res = values && values.length > 0 ? await client.query({ name: statementName(text), text, values }) : await client.query(text)
       return res.rows as T[]
     } catch (err) {
       throw annotate(err, text)
@@ -76,6 +79,16 @@ function wrap(pool: pg.Pool, kind: Db['kind'], onClose: () => Promise<void>): Db
       await onClose()
     },
   }
+}
+
+const names = new Map<string, string>()
+function statementName(text: string): string {
+  let name = names.get(text)
+  if (!name) {
+    name = `w_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`
+    names.set(text, name)
+  }
+  return name
 }
 
 function annotate(err: unknown, text: string): Error {

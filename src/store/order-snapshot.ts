@@ -43,19 +43,94 @@ export async function findOrderRow(db: Queryable, orderNumber: string): Promise<
   return rows[0] ?? null
 }
 
-/** Loads an order with its lines and their signals; null when the order does not exist. */
-export async function loadOrderSnapshot(db: Queryable, orderNumber: string): Promise<OrderSnapshot | null> {
-  const order = await findOrderRow(db, orderNumber)
-  if (!order) return null
-  const snapshots = await loadLineSnapshots(db, { orderId: order.order_id })
+// One round trip for the whole order: lines with their POs, signals, shipments and carrier events
+// as JSON. The customer lookup is the hottest path; six sequential queries cost more than the work.
+const ORDER_SNAPSHOT_SQL = `
+SELECT o.order_id, o.order_number, o.placed_at, c.email, c.name, o.postal_code,
+  (SELECT coalesce(json_agg(json_build_object(
+      'id', l.order_line_id, 'lineNo', l.line_no, 'sku', l.sku, 'qty', l.qty, 'supplierId', l.supplier_id,
+      'promised', coalesce(l.promised_ship_date, o.promised_ship_date)::text,
+      'cancelledAt', l.cancelled_at, 'cancelledQty', l.cancelled_qty,
+      'name', p.name, 'supplierName', s.name, 'leadTimeDays', coalesce(f.lead_time_days, s.lead_time_days),
+      'availableQty', f.available_qty, 'restockDate', f.restock_date::text,
+      'pos', (SELECT json_agg(json_build_object('poNumber', po.po_number, 'poLine', po.po_line, 'supplierId', po.supplier_id, 'active', po.active)
+                              ORDER BY po.created_at, po.po_line_id)
+                FROM po_lines po WHERE po.order_line_id = l.order_line_id),
+      'signals', (SELECT json_agg(json_build_object('messageId', sg.message_id, 'status', sg.status, 'qty', sg.qty,
+                                  'expectedShipDate', sg.expected_ship_date::text, 'receivedAt', sg.received_at, 'source', sg.source))
+                    FROM supplier_signals sg JOIN po_lines po ON po.po_line_id = sg.po_line_id
+                   WHERE po.order_line_id = l.order_line_id AND po.active),
+      'shipments', (SELECT json_agg(json_build_object('carrier', sh.carrier, 'trackingNumber', sh.tracking_number, 'service', sh.service,
+                                    'shippedAt', sh.shipped_at, 'qty', sh.qty,
+                                    'events', (SELECT json_agg(json_build_object('carrier', e.carrier, 'status', e.status, 'occurredAt', e.occurred_at,
+                                                  'location', e.location, 'message', e.message, 'estimatedDelivery', e.estimated_delivery::text)
+                                                  ORDER BY e.occurred_at, e.event_id)
+                                                 FROM carrier_events e WHERE e.tracking_number = sh.tracking_number))
+                                    ORDER BY sh.shipped_at, sh.shipment_id)
+                      FROM shipments sh WHERE sh.order_line_id = l.order_line_id)
+    ) ORDER BY l.line_no), '[]'::json)
+     FROM order_lines l
+     LEFT JOIN products p ON p.sku = l.sku
+     LEFT JOIN suppliers s ON s.supplier_id = l.supplier_id
+     LEFT JOIN offers f ON f.supplier_id = l.supplier_id AND f.sku = l.sku
+    WHERE l.order_id = o.order_id) AS lines
+  FROM orders o JOIN customers c USING (customer_id)
+ WHERE o.order_number = $1`
+
+interface JsonLine {
+  id: number; lineNo: number; sku: string; qty: number; supplierId: string | null; promised: string | null
+  cancelledAt: string | null; cancelledQty: number | null; name: string | null; supplierName: string | null
+  leadTimeDays: number | null; availableQty: number | null; restockDate: string | null
+  pos: LineSnapshot['pos'] | null
+  signals: { messageId: number; status: string; qty: number | null; expectedShipDate: string | null; receivedAt: string; source: string }[] | null
+  shipments: {
+    carrier: string | null; trackingNumber: string; service: string | null; shippedAt: string; qty: number
+    events: { carrier: string | null; status: string; occurredAt: string; location: string | null; message: string | null; estimatedDelivery: string | null }[] | null
+  }[] | null
+}
+
+function lineFromJson(l: JsonLine, orderId: number, placedAt: Date): LineSnapshot {
+  const shipments = l.shipments ?? []
   return {
-    orderId: order.order_id,
-    orderNumber: order.order_number,
-    placedAt: order.placed_at,
-    customerEmail: order.email,
-    customerName: order.name,
-    postalCode: order.postal_code,
-    lines: snapshots,
+    orderLineId: l.id,
+    orderId,
+    name: l.name ?? l.sku,
+    supplierName: l.supplierName,
+    line: {
+      lineNo: l.lineNo, sku: l.sku, qty: l.qty, supplierId: l.supplierId, placedAt, promisedShipDate: l.promised,
+      leadTimeDays: l.leadTimeDays ?? 3, cancelledAt: l.cancelledAt ? new Date(l.cancelledAt) : null, cancelledQty: l.cancelledQty,
+    },
+    pos: l.pos ?? [],
+    services: new Map(shipments.map((s) => [s.trackingNumber, s.service])),
+    signals: {
+      supplierSignals: (l.signals ?? []).map((s) => ({
+        messageId: s.messageId, status: s.status as SupplierStatus, qty: s.qty, expectedShipDate: s.expectedShipDate,
+        receivedAt: new Date(s.receivedAt), source: s.source,
+      })),
+      shipments: shipments.map((s) => ({ carrier: s.carrier, trackingNumber: s.trackingNumber, service: s.service, shippedAt: new Date(s.shippedAt), qty: s.qty })),
+      carrierEvents: shipments.flatMap((s) =>
+        (s.events ?? []).map((e) => ({
+          trackingNumber: s.trackingNumber, carrier: e.carrier, status: e.status as CarrierStatus, occurredAt: new Date(e.occurredAt),
+          location: e.location, message: e.message, estimatedDelivery: e.estimatedDelivery,
+        })),
+      ),
+      offer: l.availableQty === null && l.restockDate === null ? null : { availableQty: l.availableQty, restockDate: l.restockDate },
+    },
+  }
+}
+
+/** Loads an order with its lines and their signals in one statement; null when the order does not exist. */
+export async function loadOrderSnapshot(db: Queryable, orderNumber: string): Promise<OrderSnapshot | null> {
+  const [o] = await db.query<OrderRow & { lines: JsonLine[] }>(ORDER_SNAPSHOT_SQL, [orderNumber])
+  if (!o) return null
+  return {
+    orderId: o.order_id,
+    orderNumber: o.order_number,
+    placedAt: o.placed_at,
+    customerEmail: o.email,
+    customerName: o.name,
+    postalCode: o.postal_code,
+    lines: o.lines.map((l) => lineFromJson(l, o.order_id, o.placed_at)),
   }
 }
 
