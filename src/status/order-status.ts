@@ -189,6 +189,21 @@ export function presentRepView(d: DerivedOrder): RepOrderView {
   }
 }
 
+const norm = (s: string | null | undefined) => (s ?? '').trim().toLowerCase()
+const postal = (s: string | null | undefined) => norm(s).replace(/[\s-]/g, '')
+
+/**
+ * True when the customer proved the order is theirs: the email on it (any case) or its postal
+ * code (ignoring spaces and dashes).
+ */
+export function proofMatches(
+  order: { email: string | null; postal_code: string | null },
+  proof: { email?: string; postalCode?: string },
+): boolean {
+  if (proof.email && norm(proof.email) !== '' && norm(proof.email) === norm(order.email)) return true
+  return Boolean(proof.postalCode && postal(proof.postalCode) !== '' && postal(proof.postalCode) === postal(order.postal_code))
+}
+
 /**
  * Finds an order for a customer who proves it is theirs with the email or postal code on it.
  * Unknown order and wrong proof both give null, so the caller cannot tell them apart.
@@ -200,9 +215,5 @@ export async function findOrderForCustomer(
 ): Promise<OrderSnapshot | null> {
   const snapshot = await loadOrderSnapshot(db, orderNumber)
   if (!snapshot) return null
-  const norm = (s: string | null | undefined) => (s ?? '').trim().toLowerCase()
-  const postal = (s: string | null | undefined) => norm(s).replace(/[\s-]/g, '')
-  if (proof.email && norm(proof.email) !== '' && norm(proof.email) === norm(snapshot.customerEmail)) return snapshot
-  if (proof.postalCode && postal(proof.postalCode) !== '' && postal(proof.postalCode) === postal(snapshot.postalCode)) return snapshot
-  return null
+  return proofMatches({ email: snapshot.customerEmail, postal_code: snapshot.postalCode }, proof) ? snapshot : null
 }

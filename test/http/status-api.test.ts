@@ -94,3 +94,30 @@ test('health, home page and OpenAPI docs answer', async () => {
   const ui = await app.inject({ url: '/docs' })
   assert.ok([200, 302].includes(ui.statusCode))
 })
+
+test('a repeat lookup is served from the stored view until something about the order changes', async () => {
+  const url = '/api/orders/W2001/status?email=dana.fields@example.com'
+  const first = await app.inject({ url, remoteAddress: '10.1.0.1' })
+  const [stored] = await db.query<{ view: string; order_version: number }>(
+    'SELECT v.view, v.order_version FROM order_views v JOIN orders o USING (order_id) WHERE o.order_number = $1',
+    ['W2001'],
+  )
+  assert.equal(stored.view, first.body)
+  const second = await app.inject({ url, remoteAddress: '10.1.0.1' })
+  assert.equal(second.body, first.body)
+  assert.match(second.headers['content-type'] as string, /application\/json/)
+
+  // News from the supplier moves the order's version on: the next answer is derived afresh.
+  await ingestSupplierFeed(db, {
+    body: Buffer.from('po_number,po_line,sku,status,qty,expected_ship_date,carrier,tracking_number\nPO-5,1,,accepted,2,2026-11-24,,\n'),
+    filename: 'acme2.csv', supplierId: 'ACME', source: 'test', receivedAt: new Date('2026-11-20T14:00:00Z'),
+  })
+  const third = await app.inject({ url, remoteAddress: '10.1.0.1' })
+  assert.equal(third.json().lines[0].state, 'restocked')
+
+  // A new day re-derives too (the ETA of a late line moves with the calendar).
+  clock.advanceDays(9)
+  const later = await app.inject({ url, remoteAddress: '10.1.0.1' })
+  assert.notEqual(later.body, third.body)
+  clock.set('2026-11-20T15:00:00Z')
+})

@@ -44,7 +44,7 @@ WITH u AS (
   RETURNING f.sku
 ), marked AS (
   UPDATE order_lines o SET dirty = true
-   WHERE o.supplier_id = $1 AND NOT o.closed AND NOT o.dirty AND o.sku IN (SELECT sku FROM changed)
+   WHERE o.supplier_id = $1 AND NOT o.closed AND o.sku IN (SELECT sku FROM changed)
   RETURNING 1
 )
 SELECT (SELECT count(DISTINCT n) FROM hit)::int AS matched,

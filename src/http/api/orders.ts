@@ -1,9 +1,12 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '../app.ts'
-import { deriveOrder, findOrderForCustomer, OrderStatusSchema, presentCustomerView } from '../../status/order-status.ts'
+import { deriveOrder, OrderStatusSchema, presentCustomerView, proofMatches, type OrderStatusView } from '../../status/order-status.ts'
 import { calendarFrom } from '../../status/calendar-config.ts'
+import { loadOrderSnapshot } from '../../store/order-snapshot.ts'
+import { isStable, readOrderHead, storeView, validView, viewKey } from '../../status/view-cache.ts'
+import { toIsoDate } from '../../domain/calendar.ts'
 
 export const ErrorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), problems: z.array(z.string()).optional() }),
@@ -18,6 +21,14 @@ const StatusQuerySchema = z
     message: 'give the email or the postal code on the order',
     path: ['email'],
   })
+
+/**
+ * Sends JSON text already serialized and checked against OrderStatusSchema. Fastify passes a
+ * string payload through untouched, so the stored answer costs no re-serialization.
+ */
+function sendJson(reply: FastifyReply, json: string) {
+  return reply.type('application/json; charset=utf-8').send(json as unknown as OrderStatusView)
+}
 
 // One body for "no such order" and "not your order": the answer must not tell them apart.
 const NOT_FOUND = {
@@ -41,14 +52,22 @@ export function registerOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
       },
     },
     async (req, reply) => {
-      const snapshot = await findOrderForCustomer(deps.db, req.params.number, {
-        email: req.query.email,
-        postalCode: req.query.postal_code,
-      })
-      if (!snapshot) return reply.code(404).send(NOT_FOUND)
+      const head = await readOrderHead(deps.db, req.params.number)
+      if (!head || !proofMatches(head, { email: req.query.email, postalCode: req.query.postal_code })) {
+        return reply.code(404).send(NOT_FOUND)
+      }
       const now = deps.clock.now()
-      const derived = await deriveOrder(deps.db, snapshot, { now, calendar: await calendarFrom(deps.db, deps.config) })
-      return presentCustomerView(derived)
+      const calendar = await calendarFrom(deps.db, deps.config)
+      const day = toIsoDate(now)
+      // A stored answer that is still valid is served as stored (already validated when derived).
+      const stored = validView(head, calendar, day)
+      if (stored) return sendJson(reply, stored)
+      const snapshot = await loadOrderSnapshot(deps.db, req.params.number)
+      if (!snapshot) return reply.code(404).send(NOT_FOUND)
+      const derived = await deriveOrder(deps.db, snapshot, { now, calendar })
+      const json = JSON.stringify(OrderStatusSchema.parse(presentCustomerView(derived)))
+      await storeView(deps.db, head, viewKey(head.epoch, calendar, day, isStable(derived)), json, now)
+      return sendJson(reply, json)
     },
   )
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises'
 import type { z } from 'zod'
+import { bumpViewEpoch } from '../../status/view-cache.ts'
 import { DomainError } from '../../domain/errors.ts'
 import type { Db, Queryable } from '../db.ts'
 import { CsvReadError, CsvSyntaxError, readCsvRecords, type CsvRecord } from './csv-reader.ts'
@@ -78,6 +79,8 @@ export async function runImport<R>(db: Db, spec: KindSpec<R>, file: string, opts
     const report = await readProblems(tx)
     if (report.badRows > 0) throw invalidFile(file, report)
     const counts = await spec.merge(ctx)
+    // Names, stock, lead times and suppliers appear in customer answers: stored views are re-derived.
+    await bumpViewEpoch(tx)
     return { kind: spec.kind, rows: loaded.rows, ...counts }
   })
 }
