@@ -1,40 +1,92 @@
 /**
  * Carriers wismo knows by name: display name and public tracking page. Names from feeds come in
- * many spellings (SCAC codes, "FEDX", "fedex_ground"): `normalizeCarrier` maps them to one key.
+ * many spellings (SCAC codes, "FEDX", "fedex_ground", "United States Postal Service"):
+ * `findCarrier` maps them to one carrier. Tracking pages come from the tracking_number_data
+ * specs (src/carriers/data/couriers/*.json) where a courier has one; wismo's own otherwise.
  */
+import { courierSpecs } from './tracking-specs.ts'
+
 export interface CarrierInfo {
+  /** The spec's `courier_code` (e.g. `ups`, `canada_post`), or wismo's own key. */
+  key: string
+  /** Display name (what customers and reps read). */
+  name: string
+  /** Tracking page with `%s` for the number, or null when the carrier has none. */
+  url: string | null
+}
+
+interface CarrierDef {
   key: string
   name: string
-  /** Tracking page with `{n}` for the number. */
-  url: string
+  /** Used when the spec gives no tracking URL. */
+  fallbackUrl?: string
+  aliases: string[]
 }
 
-const CARRIERS: CarrierInfo[] = [
-  { key: 'ups', name: 'UPS', url: 'https://www.ups.com/track?tracknum={n}' },
-  { key: 'fedex', name: 'FedEx', url: 'https://www.fedex.com/fedextrack/?trknbr={n}' },
-  { key: 'usps', name: 'USPS', url: 'https://tools.usps.com/go/TrackConfirmAction?tLabels={n}' },
-  { key: 'dhl', name: 'DHL', url: 'https://www.dhl.com/en/express/tracking.html?AWB={n}' },
-  { key: 'ontrac', name: 'OnTrac', url: 'https://www.ontrac.com/tracking/?number={n}' },
-  { key: 'lasership', name: 'LaserShip', url: 'https://www.lasership.com/track/{n}' },
-  { key: 'amazon', name: 'Amazon Logistics', url: 'https://track.amazon.com/tracking/{n}' },
-  { key: 'canadapost', name: 'Canada Post', url: 'https://www.canadapost-postescanada.ca/track-reperage/en#/details/{n}' },
-  { key: 'purolator', name: 'Purolator', url: 'https://www.purolator.com/en/shipping/tracker?pin={n}' },
+// Display names are stable (stored, shown, compared by feeds): keep them. Aliases are SCAC codes
+// and common spellings; the spec's courier name and code are aliases too.
+const DEFS: CarrierDef[] = [
+  { key: 'ups', name: 'UPS', aliases: ['upsn', 'upsg', 'united parcel service', 'ups ground'] },
+  { key: 'fedex', name: 'FedEx', aliases: ['fedx', 'fdeg', 'fdxg', 'fdx', 'fden', 'fdxe', 'fxfe', 'fxsp', 'fed2', 'fedex ground', 'fedex express', 'federal express'] },
+  { key: 'usps', name: 'USPS', aliases: ['us postal service', 'u.s. postal service', 'united states postal service', 'us mail'] },
+  { key: 'dhl', name: 'DHL', aliases: ['dhlc', 'dhle', 'dhlg', 'dhl express', 'dhl ecommerce'] },
+  { key: 'ontrac', name: 'OnTrac', aliases: ['ontc', 'ontrac'] },
+  { key: 'lasership', name: 'LaserShip', fallbackUrl: 'https://www.lasership.com/track/%s', aliases: ['lshp', 'lasership'] },
+  { key: 'amazon', name: 'Amazon Logistics', fallbackUrl: 'https://track.amazon.com/tracking/%s', aliases: ['amzl', 'amzn', 'amazon', 'amazon shipping'] },
+  { key: 'canada_post', name: 'Canada Post', aliases: ['canadapost', 'postes canada'] },
+  { key: 'purolator', name: 'Purolator', aliases: ['prla'] },
+  { key: 'canpar', name: 'Canpar', aliases: ['cnpr', 'canpar express'] },
+  { key: 'dpd', name: 'DPD', aliases: [] },
+  { key: 'gofo', name: 'GOFO Express', aliases: [] },
+  { key: 'landmark', name: 'Landmark Global', aliases: ['landmark'] },
+  { key: 'old_dominion', name: 'Old Dominion', aliases: ['odfl'] },
+  { key: 's10', name: 'S10 International Standard', aliases: ['s10', 'upu s10'] },
+  { key: 'speedee', name: 'Spee-Dee Delivery', aliases: ['spee dee', 'speedee'] },
+  { key: 'yodel', name: 'Yodel', aliases: [] },
+  { key: 'yunexpress', name: 'YunExpress', aliases: ['yun express'] },
 ]
 
-const ALIASES: Record<string, string> = {
-  ups: 'ups', upsn: 'ups', 'united parcel service': 'ups', upsg: 'ups',
-  fedex: 'fedex', fedx: 'fedex', fdeg: 'fedex', fdxg: 'fedex', fdx: 'fedex', fxfe: 'fedex', 'fedex ground': 'fedex', fed2: 'fedex',
-  usps: 'usps', 'us postal service': 'usps', 'u.s. postal service': 'usps',
-  dhl: 'dhl', dhlc: 'dhl', dhle: 'dhl', 'dhl express': 'dhl',
-  ontrac: 'ontrac', lasership: 'lasership', amazon: 'amazon', amzl: 'amazon',
-  canadapost: 'canadapost', 'canada post': 'canadapost', purolator: 'purolator',
+let table: { carriers: Map<string, CarrierInfo>; aliases: Map<string, string> } | null = null
+
+/** Lower case, letters and digits only: "U.S. Postal-Service" and "us_postal service" agree. */
+const compact = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '')
+
+function build(): NonNullable<typeof table> {
+  if (table) return table
+  const specs = new Map(courierSpecs().map((c) => [c.courier_code, c]))
+  const carriers = new Map<string, CarrierInfo>()
+  const aliases = new Map<string, string>()
+  for (const def of DEFS) {
+    const spec = specs.get(def.key)
+    const specUrl = spec?.tracking_numbers.map((f) => f.tracking_url).find((u) => u) ?? null
+    carriers.set(def.key, { key: def.key, name: def.name, url: secure(specUrl) ?? def.fallbackUrl ?? null })
+    const names = [def.key, def.name, ...def.aliases, ...(spec ? [spec.name] : [])]
+    for (const n of names) if (!aliases.has(compact(n))) aliases.set(compact(n), def.key)
+  }
+  table = { carriers, aliases }
+  return table
 }
 
-/** The carrier a feed's name or SCAC refers to, or null when wismo does not know it. */
+/** The spec URLs are from 2017–2024 and some are `http://`; every one of these sites serves https. */
+function secure(url: string | null): string | null {
+  return url ? url.replace(/^http:\/\//, 'https://') : null
+}
+
+/**
+ * The carrier a feed's name, SCAC code or courier code refers to (any case, spaces, dashes or
+ * underscores), or null when wismo does not know it. "FedEx Ground Economy" falls back on its
+ * first word.
+ */
 export function findCarrier(name: string | null | undefined): CarrierInfo | null {
-  if (!name) return null
-  const key = ALIASES[name.trim().toLowerCase().replace(/[_-]+/g, ' ')] ?? ALIASES[name.trim().toLowerCase().split(/[\s_-]/)[0]]
-  return CARRIERS.find((c) => c.key === key) ?? null
+  if (!name || !name.trim()) return null
+  const { carriers, aliases } = build()
+  const key = aliases.get(compact(name)) ?? aliases.get(compact(name.trim().split(/[\s_-]+/)[0]))
+  return key ? (carriers.get(key) ?? null) : null
+}
+
+/** The carrier for a tracking_number_data `courier_code` (always known for the 18 spec couriers). */
+export function carrierByCode(code: string): CarrierInfo | null {
+  return build().carriers.get(code) ?? null
 }
 
 /** Display name for a carrier as a feed spelled it (unknown carriers keep their own spelling). */
@@ -42,8 +94,12 @@ export function carrierName(name: string | null | undefined): string | null {
   return findCarrier(name)?.name ?? name ?? null
 }
 
-/** The public tracking page for a number, when the carrier is known. */
+/** Fills a `%s` tracking-URL template with the number (URL-encoded). */
+export function fillTrackingUrl(template: string | null, number: string): string | null {
+  return template ? template.replace('%s', encodeURIComponent(number)) : null
+}
+
+/** The public tracking page for a number, when the carrier is known and has one. */
 export function trackingUrl(carrier: string | null | undefined, number: string): string | null {
-  const info = findCarrier(carrier)
-  return info ? info.url.replace('{n}', encodeURIComponent(number)) : null
+  return fillTrackingUrl(findCarrier(carrier)?.url ?? null, number.replace(/\s+/g, ''))
 }

@@ -1,15 +1,133 @@
 /**
- * A first guess at a tracking number's carrier from its shape, for feeds that give a number
- * without a carrier. Common US formats only; check digits are not verified here.
+ * Tracking-number recognition driven by the tracking_number_data specs (18 couriers, see
+ * tracking-specs.ts): which courier and format a number belongs to, whether its check digit
+ * (and any lookup the spec requires) holds, and its tracking page.
+ */
+import { carrierByCode, fillTrackingUrl, findCarrier } from './carriers.ts'
+import { verifyChecksum } from './tracking-checksums.ts'
+import { MAX_NUMBER_LENGTH } from './tracking-regex.ts'
+import { trackingFormats, type TrackingFormat } from './tracking-specs.ts'
+
+/** What wismo recognized in a tracking number. */
+export interface TrackingNumberMatch {
+  /** Upper case, without spaces (and without dashes, unless the format itself has one). */
+  number: string
+  /** Display name (`UPS`, `FedEx`, `USPS`, …); for S10 numbers, the issuing post. */
+  carrier: string
+  /** The spec's courier code (`ups`, `fedex`, `usps`, `s10`, …). */
+  courierCode: string
+  /** The spec format's id (`ups`, `fedex_12`, `usps_impb_c`, …). */
+  format: string
+  /** Check digit right and every lookup the spec requires found. */
+  valid: boolean
+  url: string | null
+  /** Other couriers whose formats also accept the number as valid, most likely first. */
+  alternatives: { carrier: string; courierCode: string; format: string }[]
+}
+
+// Order for exact ties only (same validity, equally specific formats): US carriers first, then
+// the rest in the specs' file order.
+const COURIER_PRIORITY = ['ups', 'fedex', 'usps', 'dhl', 'amazon', 'ontrac', 'lasership']
+
+interface Candidate {
+  format: TrackingFormat
+  number: string
+  groups: Record<string, string>
+  valid: boolean
+  variant: number
+}
+
+/**
+ * Recognizes a tracking number: spaces, dashes and case do not matter. Of every format that
+ * matches, a valid one beats an invalid one; then the more specific format wins (the one that
+ * accepts fewer numbers of this length, its check digit counted), so a USPS IMpb number is not
+ * taken for a FedEx 34-digit one; exact ties go to UPS, FedEx, USPS, DHL, … in that order.
+ * Null when no format matches. Never throws.
+ */
+export function detectTrackingNumber(raw: string): TrackingNumberMatch | null {
+  const candidates = variants(raw).flatMap((number, variant) => matchFormats(number, variant))
+  if (candidates.length === 0) return null
+  candidates.sort(compareCandidates)
+  const [best, ...rest] = candidates
+  const seen = new Set([best.format.courierCode])
+  const others = best.valid ? rest.filter((c) => c.valid && !seen.has(c.format.courierCode) && seen.add(c.format.courierCode)) : []
+  const alternatives = others.map(describe).map(({ carrier, courierCode, format }) => ({ carrier, courierCode, format }))
+  return { ...describe(best), valid: best.valid, alternatives }
+}
+
+/**
+ * The carrier's display name when `raw` is a valid tracking number (check digit included), else
+ * null. Feeds use it for numbers that come without a carrier.
  */
 export function detectCarrier(raw: string): string | null {
-  const n = raw.replace(/\s+/g, '').toUpperCase()
-  if (/^1Z[0-9A-Z]{16}$/.test(n)) return 'UPS'
-  if (/^(94|93|92|95)\d{20}$/.test(n) || /^(420\d{5})?9[1-5]\d{20}$/.test(n) || /^[A-Z]{2}\d{9}US$/.test(n)) return 'USPS'
-  if (/^\d{12}$/.test(n) || /^\d{15}$/.test(n) || /^96\d{20}$/.test(n)) return 'FedEx'
-  if (/^\d{10}$/.test(n)) return 'DHL'
-  if (/^[CD]\d{14}$/.test(n)) return 'OnTrac'
-  if (/^1L[A-Z]\d{15,17}$|^L[A-Z]\d{8}$/.test(n)) return 'LaserShip'
-  if (/^TBA\d{12}$/.test(n)) return 'Amazon'
-  return null
+  const match = detectTrackingNumber(raw)
+  return match?.valid ? match.carrier : null
+}
+
+/** The forms of the input worth matching: without dashes first, then with them (LaserShip's `-1`). */
+function variants(raw: string): string[] {
+  if (typeof raw !== 'string') return []
+  const text = raw.normalize('NFKC').toUpperCase().replace(/[\u2010-\u2015\u2212]/g, '-').replace(/\s+/g, '')
+  const plain = text.replace(/-+/g, '')
+  if (plain.length === 0 || text.length > MAX_NUMBER_LENGTH) return []
+  return plain === text ? [plain] : [plain, text]
+}
+
+function matchFormats(number: string, variant: number): Candidate[] {
+  const out: Candidate[] = []
+  for (const format of trackingFormats()) {
+    const m = format.pattern.exec(number)
+    if (!m) continue
+    const groups: Record<string, string> = {}
+    for (const [k, v] of Object.entries(m.groups ?? {})) if (v !== undefined) groups[k] = v.replace(/\s+/g, '')
+    out.push({ format, number, groups, variant, valid: checksumHolds(format, groups) && lookupsExist(format, groups) })
+  }
+  return out
+}
+
+function checksumHolds(format: TrackingFormat, groups: Record<string, string>): boolean {
+  if (!format.checksum) return true
+  let serial = groups.SerialNumber ?? ''
+  if (format.prependIf && format.prependIf.test.test(serial)) serial = format.prependIf.content + serial
+  return verifyChecksum(format.checksum, serial, groups.CheckDigit ?? '')
+}
+
+function lookupsExist(format: TrackingFormat, groups: Record<string, string>): boolean {
+  return format.mustExist.every((name) => findLookup(format, groups, name) !== null)
+}
+
+/** The entry of the format's `additional` lookup `name` that the number's group value matches. */
+function findLookup(format: TrackingFormat, groups: Record<string, string>, name: string) {
+  const lookup = format.lookups.find((l) => l.name === name)
+  const value = lookup ? groups[lookup.group] : undefined
+  if (!lookup || value === undefined) return null
+  return lookup.entries.find((e) => e.test(value))?.entry ?? null
+}
+
+function compareCandidates(a: Candidate, b: Candidate): number {
+  if (a.valid !== b.valid) return a.valid ? -1 : 1
+  const sizeA = a.format.log10Sizes[a.number.length]
+  const sizeB = b.format.log10Sizes[b.number.length]
+  if (Math.abs(sizeA - sizeB) > 1e-9) return sizeA - sizeB
+  return rank(a.format.courierCode) - rank(b.format.courierCode) || a.format.order - b.format.order || a.variant - b.variant
+}
+
+let ranks: Map<string, number> | null = null
+
+function rank(courierCode: string): number {
+  ranks ??= new Map([...new Set([...COURIER_PRIORITY, ...trackingFormats().map((f) => f.courierCode)])].map((code, i) => [code, i]))
+  return ranks.get(courierCode) ?? ranks.size
+}
+
+/** Carrier name and URL: the courier's, except S10 numbers, which belong to the post of their country code. */
+function describe(c: Candidate): Omit<TrackingNumberMatch, 'valid' | 'alternatives'> {
+  const base = { number: c.number, courierCode: c.format.courierCode, format: c.format.id }
+  const post = findLookup(c.format, c.groups, 'Courier')
+  if (post?.courier) {
+    const known = findCarrier(post.courier)
+    return { ...base, carrier: known?.name ?? post.courier, url: fillTrackingUrl(known?.url ?? null, c.number) }
+  }
+  const carrier = carrierByCode(c.format.courierCode)
+  const template = c.format.url ? c.format.url.replace(/^http:\/\//, 'https://') : (carrier?.url ?? null)
+  return { ...base, carrier: carrier?.name ?? c.format.courierName, url: fillTrackingUrl(template, c.number) }
 }

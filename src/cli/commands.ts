@@ -11,6 +11,7 @@ import { tasksCommand } from './tasks.ts'
 import { workerCommand } from './worker.ts'
 import { notificationsCommand } from './notifications.ts'
 import { supplierKeyCommand } from './supplier-key.ts'
+import { trackingCommand } from './tracking.ts'
 
 export const commands: Record<string, Command> = {
   serve: serveCommand,
@@ -19,6 +20,7 @@ export const commands: Record<string, Command> = {
   ingest: ingestCommand,
   'ingest-carrier': ingestCarrierCommand,
   feeds: feedsCommand,
+  tracking: trackingCommand,
   status: statusCommand,
   sweep: sweepCommand,
   tasks: tasksCommand,
@@ -38,6 +40,7 @@ commands:
                                       a supplier feed: X12 855/856/870/846 or CSV
   ingest-carrier FILE.json            carrier events (JSON array or NDJSON)
   feeds [--json]                      feeds received and their outcome
+  tracking NUMBER… [--json]           each tracking number's carrier and tracking page
   status ORDER [--json]               an order's status (rep view)
   sweep [--json]                      one monitoring pass now (states, supplier check, mail)
   tasks [--json]                      the rep worklist, most urgent first

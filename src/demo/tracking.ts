@@ -38,17 +38,24 @@ function ups(rng: Rng, supplier: SupplierDef): string {
   return `1Z${body}${(10 - (sum % 10)) % 10}`
 }
 
-/** USPS IMpb: 22 digits starting 9400 (First-Class/Ground Advantage) or 9205 (Priority), mod-10 check. */
+/**
+ * USPS IMpb: 22 digits, 9400 (Ground Advantage) or 9205 (Priority) with a 9-digit mailer id that
+ * starts with 9, as the tracking-number specs require, and a mod-10 check digit.
+ */
 function usps(rng: Rng): string {
-  const body = rng.pick(['9400', '9400', '9205']) + '1' + digits(rng, 16)
+  const prefix = rng.pick(['9400', '9400', '9205'])
+  const body = prefix === '9205' ? `${prefix}59${digits(rng, 15)}` : `${prefix}1${digits(rng, 16)}`
   let sum = 0
   for (let i = 0; i < body.length; i++) sum += Number(body[body.length - 1 - i]) * (i % 2 === 0 ? 3 : 1)
   return `${body}${(10 - (sum % 10)) % 10}`
 }
 
-/** FedEx Express/Ground 12 digits: weights 1,3,7 from the right, mod 11 check. */
+/**
+ * FedEx Express/Ground 12 digits: weights 1,3,7 from the right, mod 11 check. Leading 7–9, as
+ * FedEx issues them: numbers starting 0–5 can also pass Purolator's check.
+ */
 function fedex(rng: Rng): string {
-  const body = rng.pick(['7', '7', '5', '3']) + digits(rng, 10)
+  const body = rng.pick(['7', '7', '8', '9']) + digits(rng, 10)
   const weights = [1, 3, 7]
   let sum = 0
   for (let i = 0; i < body.length; i++) sum += Number(body[body.length - 1 - i]) * weights[i % 3]
