@@ -16,6 +16,8 @@ const ConfigSchema = z.object({
   holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'holidays are YYYY-MM-DD')),
   /** Business days after the promised ship date before a silent delay is told and tasked. */
   delayGraceDays: z.coerce.number().int().min(0),
+  /** Business days without a carrier scan before a parcel in transit becomes a rep task. */
+  stallBusinessDays: z.coerce.number().int().min(1),
   /** Lookups per minute per client address on the customer status endpoint. */
   lookupRateLimit: z.coerce.number().int().min(1),
   secret: z.string().min(16),
@@ -24,6 +26,12 @@ const ConfigSchema = z.object({
   /** How often the supplier check looks for silent suppliers (each has its own window). */
   supplierCheckIntervalSeconds: z.coerce.number().int().min(5),
   inboxIntervalSeconds: z.coerce.number().int().min(1),
+  /** Carrier webhooks (docs/api.md): a provider without its secret answers 401 "not configured". */
+  easypostWebhookSecret: z.string().min(1).optional(),
+  aftershipWebhookSecret: z.string().min(1).optional(),
+  shippoWebhookSecret: z.string().min(1).optional(),
+  /** Shippo accounts without HMAC signing: the `?token=` wismo's webhook URL carries. */
+  shippoWebhookToken: z.string().min(1).optional(),
 })
 export type Config = z.infer<typeof ConfigSchema>
 
@@ -41,11 +49,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     mailFrom: env.WISMO_MAIL_FROM || 'wismo <wismo@localhost>',
     holidays: (env.WISMO_HOLIDAYS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     delayGraceDays: env.WISMO_DELAY_GRACE_DAYS ?? 1,
+    stallBusinessDays: env.WISMO_STALL_BUSINESS_DAYS ?? 3,
     lookupRateLimit: env.WISMO_LOOKUP_RATE_LIMIT ?? 30,
     secret: env.WISMO_SECRET ?? 'wismo-development-secret-change-me',
     sweepIntervalSeconds: env.WISMO_SWEEP_INTERVAL_SECONDS ?? 60,
     supplierCheckIntervalSeconds: env.WISMO_SUPPLIER_CHECK_INTERVAL_SECONDS ?? 3600,
     inboxIntervalSeconds: env.WISMO_INBOX_INTERVAL_SECONDS ?? 5,
+    easypostWebhookSecret: env.EASYPOST_WEBHOOK_SECRET || undefined,
+    aftershipWebhookSecret: env.AFTERSHIP_WEBHOOK_SECRET || undefined,
+    shippoWebhookSecret: env.SHIPPO_WEBHOOK_SECRET || undefined,
+    shippoWebhookToken: env.SHIPPO_WEBHOOK_TOKEN || undefined,
   })
   if (!parsed.success) {
     throw new DomainError(

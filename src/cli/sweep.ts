@@ -15,7 +15,7 @@ export const sweepCommand: Command = async (ctx, { flags }) => {
   const now = ctx.clock.now()
   const inbox = await scanInbox(db, { inboxDir: ctx.config.inboxDir, clock: ctx.clock })
   const calendar = await calendarFrom(db, ctx.config)
-  const sweep = await runSweep(db, { now, calendar, delayGraceDays: ctx.config.delayGraceDays })
+  const sweep = await runSweep(db, { now, calendar, delayGraceDays: ctx.config.delayGraceDays, stallBusinessDays: ctx.config.stallBusinessDays })
   const suppliers = await runSupplierCheck(db, { now, calendar, mailFrom: ctx.config.mailFrom })
   const mail = await dispatchDue(db, createMailer(ctx.config, { clock: ctx.clock }), { now, from: ctx.config.mailFrom })
   if (flags.json) {

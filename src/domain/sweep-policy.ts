@@ -2,13 +2,13 @@
  * What the sweep does with a line's derived status, as pure rules: which rep tasks should be
  * open for it, and when time alone could next change its status.
  */
-import { addBusinessDays, addCalendarDays, toIsoDate } from './calendar.ts'
+import { addBusinessDays, addCalendarDays, businessDaysBetween, toIsoDate } from './calendar.ts'
 import type { LineStatus } from './line-state.ts'
 import type { CalendarConfig, IsoDate, LineState } from './types.ts'
 
-export type LineTaskKind = 'delayed' | 'backordered' | 'unavailable' | 'carrier_exception'
+export type LineTaskKind = 'delayed' | 'backordered' | 'unavailable' | 'carrier_exception' | 'stalled_in_transit'
 
-export const LINE_TASK_KINDS: LineTaskKind[] = ['delayed', 'backordered', 'unavailable', 'carrier_exception']
+export const LINE_TASK_KINDS: LineTaskKind[] = ['delayed', 'backordered', 'unavailable', 'carrier_exception', 'stalled_in_transit']
 
 /** States after which nothing more happens to a line. */
 export const FINAL_STATES: readonly LineState[] = ['delivered', 'cancelled']
@@ -18,6 +18,19 @@ export interface PolicyContext {
   calendar: CalendarConfig
   /** Business days past the promised ship date before a silent delay becomes a rep task. */
   delayGraceDays: number
+  /** Business days without a carrier scan before a parcel in transit counts as stalled (default 3). */
+  stallBusinessDays?: number
+}
+
+/** Parcels still moving whose last scan (or ship date, with no scan yet) is N business days old. */
+export function stalledParcels(status: LineStatus, ctx: PolicyContext): LineStatus['tracking'] {
+  const today = toIsoDate(ctx.now)
+  const limit = ctx.stallBusinessDays ?? 3
+  return status.tracking.filter((t) => {
+    if (t.qty === 0 || (t.status !== 'in_transit' && t.status !== 'pre_transit')) return false
+    const lastScan = toIsoDate(t.lastEvent?.occurredAt ?? t.shippedAt)
+    return businessDaysBetween(lastScan, today, ctx.calendar) >= limit
+  })
 }
 
 /** The day a silent delay becomes a rep's problem. */
@@ -27,6 +40,12 @@ export function delayTaskDay(status: LineStatus, ctx: PolicyContext): IsoDate {
 
 /** The rep tasks that should be open for a line in this status (the sweep opens and closes to match). */
 export function tasksForLine(status: LineStatus, ctx: PolicyContext): LineTaskKind[] {
+  const kinds = stateTasks(status, ctx)
+  if (stalledParcels(status, ctx).length > 0) kinds.push('stalled_in_transit')
+  return kinds
+}
+
+function stateTasks(status: LineStatus, ctx: PolicyContext): LineTaskKind[] {
   const today = toIsoDate(ctx.now)
   switch (status.state) {
     case 'delayed':

@@ -87,7 +87,9 @@ function recurringJobs(db: Db, deps: { clock: Clock; config: Config }): Recurrin
       name: 'sweep.run',
       everySeconds: config.sweepIntervalSeconds,
       run: async () =>
-        runSweep(db, { now: clock.now(), calendar: await calendarFrom(db, config), delayGraceDays: config.delayGraceDays }),
+        runSweep(db, {
+          now: clock.now(), calendar: await calendarFrom(db, config), delayGraceDays: config.delayGraceDays, stallBusinessDays: config.stallBusinessDays,
+        }),
     },
     {
       // Hourly: each supplier's own window (daily by default) decides whether it is silent.

@@ -24,6 +24,7 @@ const TITLES: Record<LineTaskKind, string> = {
   backordered: 'Backordered',
   unavailable: 'Supplier cannot supply',
   carrier_exception: 'Delivery problem',
+  stalled_in_transit: 'Parcel stalled in transit (no carrier scan)',
 }
 
 /** A rep task's title and detail for a line. */
@@ -32,5 +33,11 @@ export function lineTaskText(kind: LineTaskKind, ls: LineSnapshot, status: LineS
   const parts = [where, `promised ship ${status.promisedShipDate}`]
   if (status.expectedShipDate) parts.push(`supplier expects ${status.expectedShipDate}`)
   if (status.reason) parts.push(status.reason)
+  if (kind === 'stalled_in_transit') {
+    for (const t of status.tracking.filter((p) => p.status === 'in_transit' || p.status === 'pre_transit')) {
+      const last = t.lastEvent ? `last scan ${t.lastEvent.occurredAt.toISOString().slice(0, 10)}${t.lastEvent.location ? ` ${t.lastEvent.location}` : ''}` : 'no scan since shipping'
+      parts.push(`${t.carrier ?? 'carrier'} ${t.number}: ${last}`)
+    }
+  }
   return { title: TITLES[kind], detail: parts.join('; ') }
 }

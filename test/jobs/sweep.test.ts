@@ -99,3 +99,25 @@ test('two sweeps at once share the work and never double-count', async () => {
   assert.equal(a.examined + b.examined, 3)
   assert.equal((await history()).length, 3)
 })
+
+test('a parcel with no carrier scan for 3 business days becomes a rep task, closed by the next scan', async () => {
+  await feed(['W1,2,,shipped,1,,UPS,1Z999AA10123456784'], '2026-11-04T09:00:00Z')
+  await db.query(
+    `INSERT INTO carrier_events (tracking_number, carrier, status, occurred_at, location) VALUES ('1Z999AA10123456784', 'UPS', 'in_transit', '2026-11-04T18:00:00Z', 'Louisville, KY')`,
+  )
+  await sweep('2026-11-05T12:00:00Z')
+  assert.ok(!(await listOpenTasks(db)).some((t) => t.kind === 'stalled_in_transit'))
+  const r = await sweep('2026-11-09T12:00:00Z') // Wed → Mon: 3 business days without a scan
+  assert.ok(r.tasksOpened >= 1)
+  const stalled = (await listOpenTasks(db)).find((t) => t.kind === 'stalled_in_transit')
+  assert.ok(stalled)
+  assert.equal(stalled.lineNo, 2)
+  assert.match(stalled.detail ?? '', /last scan 2026-11-04 Louisville, KY/)
+
+  await db.query(
+    `INSERT INTO carrier_events (tracking_number, carrier, status, occurred_at) VALUES ('1Z999AA10123456784', 'UPS', 'in_transit', '2026-11-09T15:00:00Z')`,
+  )
+  await db.query(`UPDATE order_lines SET dirty = true WHERE line_no = 2`)
+  await sweep('2026-11-09T16:00:00Z')
+  assert.ok(!(await listOpenTasks(db)).some((t) => t.kind === 'stalled_in_transit'))
+})
