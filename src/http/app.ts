@@ -10,13 +10,17 @@ import { DomainError } from '../domain/errors.ts'
 import { registerOrderRoutes } from './api/orders.ts'
 import { registerHealthRoutes } from './api/health.ts'
 import { registerSupplierFeedRoutes } from './api/supplier-feeds.ts'
+import { registerCarrierWebhookRoutes } from './api/carrier-webhooks.ts'
 import { registerHomePage } from './pages/home.ts'
 import { httpStatusFor } from './errors.ts'
 
 export interface AppDeps {
   db: Db
   clock: Clock
-  config: Pick<Config, 'holidays' | 'lookupRateLimit'>
+  config: Pick<
+    Config,
+    'holidays' | 'lookupRateLimit' | 'easypostWebhookSecret' | 'aftershipWebhookSecret' | 'shippoWebhookSecret' | 'shippoWebhookToken'
+  >
   logger?: boolean
 }
 
@@ -61,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, deps)
   registerOrderRoutes(app, deps)
   registerSupplierFeedRoutes(app, deps)
+  await registerCarrierWebhookRoutes(app, deps)
   registerHomePage(app)
   return app
 }

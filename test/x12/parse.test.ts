@@ -144,7 +144,6 @@ test('non-EDI, empty and truncated input is refused with a reason, never a TypeE
 test('transaction sets wismo does not read are refused by name', () => {
   refuses(fx('node-x12/850.edi'), /^segment #3 \(ST\): transaction set 850 is not a supplier feed wismo reads/, 'FEED_X12_UNSUPPORTED')
   refuses(fx('olmelabs-EdiEngine/850.SyntaxNotes.ERR.edi'), /transaction set 850 is not a supplier feed wismo reads/, 'FEED_X12_UNSUPPORTED')
-  refuses(fx('EDI.Net/214-MGCTLYST-SAMPLE.EDI'), /transaction set 214 is not a supplier feed wismo reads/, 'FEED_X12_UNSUPPORTED')
 })
 
 test('any declared separators, CRLF and indentation, several interchanges per file', () => {

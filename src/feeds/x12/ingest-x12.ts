@@ -4,7 +4,8 @@
  *
  * - Identity: the ISA06 sender id matches `suppliers.edi_id` (also written `ZZ:ID` with its
  *   ISA05 qualifier); `--supplier` is the fallback for an unknown sender, and must agree with
- *   a known one.
+ *   a known one. A carrier's 214 needs no supplier (its events match shipments by number): an
+ *   unknown sender is refused only once the file turns out to hold supplier data.
  * - Replays: the dedupe key is `<ISA06>:<ISA13>` (joined with "+" for several interchanges), so
  *   the same interchange sent again, even re-wrapped or re-indented, is a duplicate.
  * - 997s: stored with the message; for a refused file too (once its envelope could be read).
@@ -13,10 +14,11 @@ import type { Db, Queryable } from '../../store/db.ts'
 import { ingestMessage, type IngestOutcome } from '../../store/inbound.ts'
 import { DomainError } from '../../domain/errors.ts'
 import { applySignalsBatch, type SignalCounts } from '../apply-signals-batch.ts'
+import { applyCarrierEvents } from '../../carriers/carrier-events.ts'
 import { build997 } from './ack-997.ts'
-import { applyOfferUpdates, describeOfferTotals, emptyOfferTotals } from './apply-offers.ts'
+import { applyOfferUpdates, describeOfferTotals, emptyOfferTotals, type OfferTotals } from './apply-offers.ts'
 import type { InterchangeResult } from './envelope.ts'
-import { X12Reader } from './reader.ts'
+import { X12Reader, type X12Batch } from './reader.ts'
 import { peekInterchanges } from './segments.ts'
 import type { InterchangeHeader } from './types.ts'
 
@@ -47,45 +49,88 @@ async function supplierForSender(db: Queryable, head: InterchangeHeader): Promis
   return rows[0]?.supplier_id ?? null
 }
 
-/** Refuses a file whose sender and `--supplier` cannot be reconciled (checked before any of it is read). */
-async function checkIdentity(tx: Queryable, heads: InterchangeHeader[], known: string | null, given: string | null): Promise<string> {
+const senderName = (heads: InterchangeHeader[]) => `ISA06 "${heads[0].senderId}" (qualifier ${heads[0].senderQualifier})`
+
+/** Refused when an unknown sender's file turns out to hold supplier data (a 214 alone needs no supplier). */
+function unknownSender(heads: InterchangeHeader[]): DomainError {
+  return new DomainError('FEED_X12_SENDER', `unknown sender ${senderName(heads)}: no supplier has this edi_id; set the supplier's edi_id or pass --supplier`)
+}
+
+/**
+ * Refuses a file whose sender and `--supplier` cannot be reconciled (checked before any of it is
+ * read). Null: an unknown sender without `--supplier` — fine for a carrier's 214, see `applyX12`.
+ */
+async function checkIdentity(tx: Queryable, heads: InterchangeHeader[], known: string | null, given: string | null): Promise<string | null> {
   const senders = [...new Set(heads.map((h) => h.senderId))]
   if (senders.length > 1) throw new DomainError('FEED_X12_SENDER', `the file holds interchanges from several senders (ISA06 ${senders.join(', ')}); send one sender per file`)
-  const sender = `ISA06 "${senders[0]}" (qualifier ${heads[0].senderQualifier})`
   if (known && given && known !== given) {
-    throw new DomainError('FEED_X12_SENDER', `--supplier ${given} disagrees with the sender: ${sender} is supplier ${known}`)
+    throw new DomainError('FEED_X12_SENDER', `--supplier ${given} disagrees with the sender: ${senderName(heads)} is supplier ${known}`)
   }
   if (known) return known
-  if (!given) throw new DomainError('FEED_X12_SENDER', `unknown sender ${sender}: no supplier has this edi_id; set the supplier's edi_id or pass --supplier`)
+  if (!given) return null
   const rows = await tx.query('SELECT 1 FROM suppliers WHERE supplier_id = $1', [given])
   if (rows.length === 0) throw new DomainError('FEED_SUPPLIER_UNKNOWN', `unknown supplier "${given}"`)
   return given
 }
 
-function headline(reader: X12Reader, heads: InterchangeHeader[], supplierId: string, counts: SignalCounts): string {
+/**
+ * An unknown sender's file that is not only 214s is refused as from an unknown sender, whatever
+ * else is wrong with it: wismo does not answer (997) a supplier it cannot identify.
+ */
+function senderFirst(err: unknown, reader: X12Reader, heads: InterchangeHeader[]): unknown {
+  const supplierSets = [...reader.setCounts.keys()].some((id) => id !== '214')
+  return err instanceof DomainError && supplierSets ? unknownSender(heads) : err
+}
+
+/** What was read and applied so far, across batches. */
+interface Totals {
+  signals: SignalCounts
+  events: number
+}
+
+function headline(reader: X12Reader, heads: InterchangeHeader[], supplierId: string | null, totals: Totals): string {
   const sets = [...reader.setCounts].map(([id, n]) => (n === 1 ? id : `${n} × ${id}`)).join(', ')
   const interchanges = reader.log.map((ic) => ic.header.control).join(', ')
-  const signals = counts.matched + counts.unmatched
-  const unmatched = counts.unmatched > 0 ? ` (${counts.unmatched} matching no open PO line)` : ''
-  const read = `${sets || 'no transaction sets'}; ${signals} signal${signals === 1 ? '' : 's'}${unmatched}`
-  return `X12 from ${supplierId} (ISA06 ${heads[0]?.senderId ?? '?'}), interchange ${interchanges}: ${read}`
+  const { matched, unmatched } = totals.signals
+  const signals = matched + unmatched
+  const unmatchedText = unmatched > 0 ? ` (${unmatched} matching no open PO line)` : ''
+  // A carrier's file (only 214s) has no signals to count; a supplier's keeps its familiar headline.
+  const signalText = signals > 0 || totals.events === 0 ? `; ${signals} signal${signals === 1 ? '' : 's'}${unmatchedText}` : ''
+  const eventText = totals.events > 0 ? `; ${totals.events} carrier event${totals.events === 1 ? '' : 's'}` : ''
+  const read = `${sets || 'no transaction sets'}${signalText}${eventText}`
+  return `X12 from ${supplierId ?? 'a carrier'} (ISA06 ${heads[0]?.senderId ?? '?'}), interchange ${interchanges}: ${read}`
+}
+
+/** One batch: supplier signals and offers (which need the supplier), carrier events (which do not). */
+async function applyBatch(
+  tx: Queryable, batch: X12Batch, messageId: number, supplierId: string | null, receivedAt: Date, heads: InterchangeHeader[], totals: Totals, offers: OfferTotals,
+): Promise<string[]> {
+  if (!supplierId && (batch.signals.length > 0 || batch.offers.length > 0)) throw unknownSender(heads)
+  const lines = await applySignalsBatch(tx, messageId, supplierId, batch.signals, receivedAt, totals.signals)
+  if (supplierId) await applyOfferUpdates(tx, supplierId, batch.offers, receivedAt, offers)
+  if (batch.events.length > 0) lines.push(...(await applyCarrierEvents(tx, messageId, batch.events, 'x12')))
+  totals.events += batch.events.length
+  return lines
 }
 
 /** Reads and applies the whole file inside `tx`, batch by batch; returns the summary lines. */
-async function applyX12(tx: Queryable, reader: X12Reader, messageId: number, supplierId: string, receivedAt: Date, heads: InterchangeHeader[]): Promise<string[]> {
+async function applyX12(tx: Queryable, reader: X12Reader, messageId: number, supplierId: string | null, receivedAt: Date, heads: InterchangeHeader[]): Promise<string[]> {
   const lines: string[] = []
-  const counts: SignalCounts = { matched: 0, unmatched: 0 }
+  const totals: Totals = { signals: { matched: 0, unmatched: 0 }, events: 0 }
   const offers = emptyOfferTotals()
+  let listed = 0
   for (const batch of reader.batches(BATCH_SIZE)) {
-    const applied = await applySignalsBatch(tx, messageId, supplierId, batch.signals, receivedAt, counts)
+    const applied = await applyBatch(tx, batch, messageId, supplierId, receivedAt, heads, totals, offers)
+    listed += applied.length
     lines.push(...applied.slice(0, Math.max(0, MAX_SUMMARY_LINES - lines.length)))
-    await applyOfferUpdates(tx, supplierId, batch.offers, receivedAt, offers)
   }
-  const hidden = counts.matched + counts.unmatched - lines.length
+  const hidden = listed - lines.length
+  const signals = totals.signals.matched + totals.signals.unmatched
+  const what = totals.events === 0 ? 'signals' : signals === 0 ? 'carrier events' : 'signals and carrier events'
   return [
-    headline(reader, heads, supplierId, counts),
+    headline(reader, heads, supplierId, totals),
     ...lines,
-    ...(hidden > 0 ? [`… and ${hidden} more signals (all recorded)`] : []),
+    ...(hidden > 0 ? [`… and ${hidden} more ${what} (all recorded)`] : []),
     ...(offers.items > 0 ? [describeOfferTotals(offers)] : []),
   ]
 }
@@ -140,7 +185,12 @@ export async function ingestX12(db: Db, input: X12FeedInput): Promise<X12IngestO
       }
       const supplier = await checkIdentity(tx, heads, known, input.supplierId)
       state.reader = reader
-      const lines = await applyX12(tx, reader, messageId, supplier, input.receivedAt, heads)
+      const lines = await applyX12(tx, reader, messageId, supplier, input.receivedAt, heads).catch((err: unknown) => {
+        const reason = supplier ? err : senderFirst(err, reader, heads)
+        // A sender refused once the file showed supplier data gets no 997, as one refused up front.
+        if (reason instanceof DomainError && reason.code === 'FEED_X12_SENDER') state.reader = null
+        throw reason
+      })
       acknowledgment = await storeAcknowledgments(tx, messageId, supplier, reader.log, input.receivedAt, false)
       return lines
     },

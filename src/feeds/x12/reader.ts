@@ -1,13 +1,16 @@
 /**
  * Reading an X12 file end to end, purely: tokenizer → envelope reader → one mapper per
- * transaction set (855, 856, 870, 846) → signals and offer updates, handed out in batches so
+ * transaction set (855, 856, 870, 846; 214 from carriers) → signals, offer updates and carrier
+ * events, handed out in batches so
  * the store can apply a huge file while it is being read. Any problem refuses the whole file
  * (a DomainError naming the segment); the envelope log tells the 997 what to say either way.
  */
 import type { NormalizedSignal } from '../signal.ts'
+import type { CarrierEvent } from '../../domain/types.ts'
 import { X12Error } from './errors.ts'
 import { lookup } from './elements.ts'
 import { EnvelopeReader, type InterchangeResult } from './envelope.ts'
+import { map214 } from './map-214.ts'
 import { map846 } from './map-846.ts'
 import { map855 } from './map-855.ts'
 import { map856 } from './map-856.ts'
@@ -15,12 +18,13 @@ import { map870 } from './map-870.ts'
 import { readSegments } from './segments.ts'
 import type { Emit, OfferUpdate, Segment, TransactionHeader, TransactionVisitor } from './types.ts'
 
-/** The transaction sets wismo reads: supplier feeds only. */
+/** The transaction sets wismo reads: supplier feeds, and the carrier's shipment status. */
 const MAPPERS: Record<string, (tx: TransactionHeader, emit: Emit) => TransactionVisitor> = {
   '855': map855,
   '856': map856,
   '870': map870,
   '846': map846,
+  '214': map214,
 }
 
 /** Transaction set ids wismo reads. */
@@ -39,17 +43,19 @@ function startMapper(tx: TransactionHeader, st: Segment, emit: Emit): Transactio
 export interface X12Batch {
   signals: NormalizedSignal[]
   offers: OfferUpdate[]
+  events: CarrierEvent[]
 }
 
 /** Reads one file; `log` holds what was read of its envelopes, also after a failure. */
 export class X12Reader {
   private readonly envelope: EnvelopeReader
-  private pending: X12Batch = { signals: [], offers: [] }
+  private pending: X12Batch = { signals: [], offers: [], events: [] }
 
   constructor(private readonly body: Buffer) {
     const emit: Emit = {
       signal: (s) => void this.pending.signals.push(s),
       offer: (u) => void this.pending.offers.push(u),
+      event: (e) => void this.pending.events.push(e),
     }
     this.envelope = new EnvelopeReader((tx, st) => startMapper(tx, st, emit))
   }
@@ -74,7 +80,7 @@ export class X12Reader {
       const next = this.nextSegment(segments)
       if (next.done) break
       this.envelope.feed(next.value)
-      if (this.pending.signals.length + this.pending.offers.length >= size) yield this.take()
+      if (this.pending.signals.length + this.pending.offers.length + this.pending.events.length >= size) yield this.take()
     }
     this.envelope.finish()
     yield this.take()
@@ -92,7 +98,7 @@ export class X12Reader {
 
   private take(): X12Batch {
     const out = this.pending
-    this.pending = { signals: [], offers: [] }
+    this.pending = { signals: [], offers: [], events: [] }
     return out
   }
 }
@@ -100,16 +106,18 @@ export class X12Reader {
 export interface ParsedX12 {
   signals: NormalizedSignal[]
   offers: OfferUpdate[]
+  events: CarrierEvent[]
   interchanges: InterchangeResult[]
 }
 
 /** Reads a whole (small) file into memory: for tests and tools. Throws a DomainError when refused. */
 export function parseX12(body: Buffer): ParsedX12 {
   const reader = new X12Reader(body)
-  const out: ParsedX12 = { signals: [], offers: [], interchanges: reader.log }
+  const out: ParsedX12 = { signals: [], offers: [], events: [], interchanges: reader.log }
   for (const batch of reader.batches()) {
     for (const s of batch.signals) out.signals.push(s)
     for (const o of batch.offers) out.offers.push(o)
+    for (const e of batch.events) out.events.push(e)
   }
   return out
 }

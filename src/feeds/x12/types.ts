@@ -2,7 +2,7 @@
  * The shapes shared by the X12 reader: segments as the tokenizer yields them, envelope headers,
  * and what the transaction mappers emit. Pure data; nothing here touches I/O.
  */
-import type { IsoDate } from '../../domain/types.ts'
+import type { CarrierEvent, IsoDate } from '../../domain/types.ts'
 import type { NormalizedSignal } from '../signal.ts'
 
 /** The separators an interchange declares in its ISA header. */
@@ -74,6 +74,8 @@ export interface OfferUpdate {
 export interface Emit {
   signal(s: NormalizedSignal): void
   offer(u: OfferUpdate): void
+  /** A carrier's status of a shipment (214): applied like any carrier event. */
+  event(e: CarrierEvent): void
 }
 
 /** Reads one transaction set's segments between ST and SE (exclusive). Throws X12Error to reject it. */
