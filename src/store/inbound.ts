@@ -124,6 +124,18 @@ export async function ingestMessage(
     })
     return { outcome: 'applied', messageId: stored.messageId, summary }
   } catch (err) {
+    // The same message delivered twice at once: the unique index lets only one be applied; the
+    // other is what it would have been a moment later, a duplicate.
+    if ((err as { code?: string; constraint?: string }).constraint === 'inbound_messages_dedupe') {
+      const [first] = await db.query<{ message_id: number }>(
+        `SELECT message_id FROM inbound_messages WHERE kind = $1 AND dedupe_key = $2 AND status = 'applied'`,
+        [input.kind, input.dedupeKey ?? null],
+      )
+      if (first) {
+        await db.query(`UPDATE inbound_messages SET status = 'duplicate', duplicate_of = $2 WHERE message_id = $1`, [stored.messageId, first.message_id])
+        return { outcome: 'duplicate', messageId: stored.messageId, duplicateOf: first.message_id }
+      }
+    }
     if (!(err instanceof DomainError)) {
       // Not one of ours (a bug or the database): keep the message 'received' for a retry, and say so.
       throw err

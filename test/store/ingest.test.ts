@@ -126,3 +126,16 @@ test('bad carrier events are refused with the event and field', () => {
     return true
   })
 })
+
+test('the same event delivered twice at once is applied once; the other is a duplicate', async () => {
+  await feed(['PO-77,2,,shipped,1,,UPS,1Z999AA10123456784'])
+  const ingest = (n: number) => {
+    const body = Buffer.from(JSON.stringify([{ tracking_number: '1Z999AA10123456784', status: 'delivered', occurred_at: '2026-11-22T10:00:00Z', note: n }]))
+    return ingestMessage(db, { kind: 'carrier_events', source: 'test', body, receivedAt: at, dedupeKey: 'evt_1' }, (tx, id) =>
+      applyCarrierEvents(tx, id, parseCarrierEvents(body.toString())),
+    )
+  }
+  const outcomes = (await Promise.all([ingest(1), ingest(2)])).map((o) => o.outcome).sort()
+  assert.deepEqual(outcomes, ['applied', 'duplicate'])
+  assert.equal(await count("inbound_messages WHERE status = 'received'"), 0)
+})
