@@ -32,6 +32,14 @@ const ConfigSchema = z.object({
   shippoWebhookSecret: z.string().min(1).optional(),
   /** Shippo accounts without HMAC signing: the `?token=` wismo's webhook URL carries. */
   shippoWebhookToken: z.string().min(1).optional(),
+  /** Carrier polling (docs/operations.md "Carrier polling"): an EasyPost-compatible Trackers API. */
+  carrierApiUrl: z.string().url(),
+  /** Polling is off unless this is set. Never logged. */
+  carrierApiKey: z.string().min(1).optional(),
+  /** A parcel quiet this many hours is polled, at most once per this many hours. */
+  carrierPollStaleHours: z.coerce.number().positive(),
+  /** Client-side limit on carrier API requests (EasyPost allows 5 a second on its index endpoints). */
+  carrierPollRatePerSecond: z.coerce.number().positive(),
 })
 export type Config = z.infer<typeof ConfigSchema>
 
@@ -59,6 +67,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     aftershipWebhookSecret: env.AFTERSHIP_WEBHOOK_SECRET || undefined,
     shippoWebhookSecret: env.SHIPPO_WEBHOOK_SECRET || undefined,
     shippoWebhookToken: env.SHIPPO_WEBHOOK_TOKEN || undefined,
+    carrierApiUrl: env.CARRIER_API_URL || 'https://api.easypost.com/v2',
+    carrierApiKey: env.CARRIER_API_KEY || undefined,
+    carrierPollStaleHours: env.CARRIER_POLL_STALE_HOURS || 24,
+    carrierPollRatePerSecond: env.CARRIER_POLL_RATE_PER_SECOND || 5,
   })
   if (!parsed.success) {
     throw new DomainError(

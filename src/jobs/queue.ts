@@ -8,6 +8,8 @@ import { runSupplierCheck } from './supplier-check.ts'
 import { createMailer } from '../notify/mailer.ts'
 import { dispatchDue } from '../notify/outbox.ts'
 import { scanInbox } from '../feeds/inbox.ts'
+import { createEasyPostApi } from '../carriers/carrier-api.ts'
+import { refreshStaleShipments } from './carrier-refresh.ts'
 
 /** Recurring jobs: name, how often, and what one run does. */
 export interface RecurringJob {
@@ -79,7 +81,8 @@ export async function startWorkers(
   }
 }
 
-function recurringJobs(db: Db, deps: { clock: Clock; config: Config }): RecurringJob[] {
+/** The recurring jobs this configuration asks for (exported so tests can see which are on). */
+export function recurringJobs(db: Db, deps: { clock: Clock; config: Config }): RecurringJob[] {
   const { clock, config } = deps
   const mailer = createMailer(config, { clock })
   return [
@@ -101,6 +104,24 @@ function recurringJobs(db: Db, deps: { clock: Clock; config: Config }): Recurrin
       name: 'outreach.dispatch',
       everySeconds: 30,
       run: () => dispatchDue(db, mailer, { now: clock.now(), from: config.mailFrom }),
+    },
+    ...carrierRefreshJobs(db, deps),
+  ]
+}
+
+/** Carrier polling: on only when CARRIER_API_KEY is set (no key lives in the repository). */
+function carrierRefreshJobs(db: Db, { clock, config }: { clock: Clock; config: Config }): RecurringJob[] {
+  if (!config.carrierApiKey) return []
+  const rate = config.carrierPollRatePerSecond
+  const api = createEasyPostApi({ baseUrl: config.carrierApiUrl, apiKey: config.carrierApiKey, ratePerSecond: rate })
+  // Two minutes' worth of calls at the allowed rate: a run ends well before the next is offered;
+  // what is left waits, oldest first (claims in carrier-refresh.ts keep overlapping runs apart anyway).
+  const limit = Math.max(1, Math.floor(rate * 120))
+  return [
+    {
+      name: 'carrier.refresh',
+      everySeconds: 15 * 60,
+      run: () => refreshStaleShipments(db, api, { now: clock.now(), staleHours: config.carrierPollStaleHours, limit }),
     },
   ]
 }

@@ -1,0 +1,137 @@
+/**
+ * The carrier refresh job: asks the carrier API about parcels that have gone quiet. Webhooks are
+ * the main way carrier news comes in; a missed or never-configured webhook would leave a parcel
+ * "in transit" forever, so a shipment of an open line with nothing heard for `staleHours` (no
+ * carrier event, or its ship date when it has none) is polled — at most once per `staleHours`.
+ *
+ * Each answer takes the path of every outside message (`ingestMessage`): stored raw first (kind
+ * `carrier_events`, source `poll:<provider>`, the tracking number as its file name), then applied
+ * with `applyCarrierEvents`. An answer identical to one already applied is a duplicate and
+ * changes nothing; events already known are ignored by their natural key.
+ */
+import type { Db } from '../store/db.ts'
+import { ingestMessage } from '../store/inbound.ts'
+import { applyCarrierEvents } from '../carriers/carrier-events.ts'
+import { CarrierResponseError, type CarrierApi, type TrackingResult } from '../carriers/carrier-api.ts'
+
+export interface RefreshOptions {
+  now: Date
+  /** Quiet this long (hours) before a parcel is polled; also the least time between two polls of it. */
+  staleHours: number
+  /** Most tracking numbers asked about in one run (the rest wait for the next run, oldest first). */
+  limit: number
+  /** A number whose poll failed is asked again after this long, not a whole window later (default 60). */
+  retryFailedAfterMinutes?: number
+}
+
+export interface RefreshResult {
+  /** Tracking numbers asked about (failures included). */
+  polled: number
+  /** Answers that brought at least one carrier event wismo did not have. */
+  withNews: number
+  /** Numbers the API did not know. */
+  unknown: number
+  /** Numbers whose poll failed (API unavailable or refusing, an unreadable answer). */
+  failed: number
+  /** One line per failure: the number and why (never a credential). */
+  problems: string[]
+}
+
+const HOUR_MS = 3_600_000
+const MAX_PROBLEMS = 20
+
+interface Claimed {
+  tracking_number: string
+  carrier: string | null
+}
+
+/**
+ * Claims up to `limit` quiet tracking numbers by stamping `last_polled_at = now` on all their
+ * shipments in one statement; a second run at the same time finds them claimed (the UPDATE
+ * re-checks the stamp under the row lock), so no number is asked twice.
+ * One parcel can carry several lines (or be shared by split shipments): it is asked about once.
+ * Delivered is final (line-parts.ts), so a delivered parcel is never polled.
+ */
+async function claimStale(db: Db, now: Date, staleHours: number, limit: number): Promise<Claimed[]> {
+  const cutoff = new Date(now.getTime() - staleHours * HOUR_MS)
+  return db.query<Claimed>(
+    `WITH stale AS (
+       SELECT s.tracking_number, max(s.carrier) AS carrier, max(s.last_polled_at) AS polled_at,
+              greatest(max(s.shipped_at), (SELECT max(e.occurred_at) FROM carrier_events e WHERE e.tracking_number = s.tracking_number)) AS heard_at
+         FROM shipments s JOIN order_lines l ON l.order_line_id = s.order_line_id
+        WHERE NOT l.closed
+        GROUP BY s.tracking_number
+       HAVING coalesce(max(s.last_polled_at), '-infinity'::timestamptz) < $1
+          AND greatest(max(s.shipped_at), (SELECT max(e.occurred_at) FROM carrier_events e WHERE e.tracking_number = s.tracking_number)) < $1
+          AND NOT EXISTS (SELECT 1 FROM carrier_events e WHERE e.tracking_number = s.tracking_number AND e.status = 'delivered')
+        ORDER BY polled_at NULLS FIRST, heard_at, s.tracking_number
+        LIMIT $2),
+     claimed AS (
+       UPDATE shipments s SET last_polled_at = $3 FROM stale
+        WHERE s.tracking_number = stale.tracking_number AND coalesce(s.last_polled_at, '-infinity'::timestamptz) < $1
+       RETURNING s.tracking_number)
+     SELECT stale.tracking_number, stale.carrier FROM stale
+      WHERE stale.tracking_number IN (SELECT tracking_number FROM claimed)
+      ORDER BY stale.polled_at NULLS FIRST, stale.heard_at, stale.tracking_number`,
+    [cutoff, limit, now],
+  )
+}
+
+/** Stores one answer and applies it; true when it brought carrier events wismo did not have. */
+async function storeAnswer(db: Db, provider: string, number: string, answer: TrackingResult, now: Date): Promise<boolean> {
+  let fresh = 0
+  const outcome = await ingestMessage(
+    db,
+    { kind: 'carrier_events', source: `poll:${provider}`, filename: number, body: answer.raw, receivedAt: now },
+    async (tx, messageId) => {
+      const summary = await applyCarrierEvents(tx, messageId, answer.events, provider)
+      const [n] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM carrier_events WHERE message_id = $1', [messageId])
+      fresh = n.n
+      return summary.length > 0 ? summary : [`${number}: no tracking events yet`]
+    },
+  )
+  if (outcome.outcome === 'quarantined') throw new Error(`the answer was quarantined (message ${outcome.messageId}): ${outcome.reason}`)
+  return outcome.outcome === 'applied' && fresh > 0
+}
+
+/** An unreadable answer is kept too, quarantined with its reason, like any bad outside message. */
+async function quarantineAnswer(db: Db, provider: string, number: string, err: CarrierResponseError, now: Date): Promise<void> {
+  await ingestMessage(
+    db,
+    { kind: 'carrier_events', source: `poll:${provider}`, filename: number, body: err.raw, receivedAt: now },
+    async () => {
+      throw err
+    },
+  )
+}
+
+/** Puts a failed number back in the queue after `retryMs` rather than a whole window later. */
+async function scheduleRetry(db: Db, number: string, now: Date, staleHours: number, retryMs: number): Promise<void> {
+  const stamp = new Date(now.getTime() - staleHours * HOUR_MS + Math.min(retryMs, staleHours * HOUR_MS))
+  await db.query('UPDATE shipments SET last_polled_at = $2 WHERE tracking_number = $1', [number, stamp])
+}
+
+/**
+ * One run of the refresh: claims the quiet parcels of open lines, asks the API about each (the
+ * API's own rate limiter paces the calls), stores and applies the answers. One failing number
+ * is counted and reported, and the run goes on.
+ */
+export async function refreshStaleShipments(db: Db, api: CarrierApi, opts: RefreshOptions): Promise<RefreshResult> {
+  const { now, staleHours, limit } = opts
+  const retryMs = (opts.retryFailedAfterMinutes ?? 60) * 60_000
+  const result: RefreshResult = { polled: 0, withNews: 0, unknown: 0, failed: 0, problems: [] }
+  for (const { tracking_number: number, carrier } of await claimStale(db, now, staleHours, limit)) {
+    result.polled++
+    try {
+      const answer = await api.fetchTracking(number, carrier)
+      if (!answer) result.unknown++
+      else if (await storeAnswer(db, api.provider, number, answer, now)) result.withNews++
+    } catch (err) {
+      result.failed++
+      if (result.problems.length < MAX_PROBLEMS) result.problems.push(`${number}: ${(err as Error).message}`)
+      if (err instanceof CarrierResponseError) await quarantineAnswer(db, api.provider, number, err, now).catch(() => {})
+      await scheduleRetry(db, number, now, staleHours, retryMs)
+    }
+  }
+  return result
+}
