@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { processAlive } from '../util/process.ts'
 import type { Db } from '../store/db.ts'
 import type { Clock } from '../clock.ts'
 import { ingestSupplierFeed, type SupplierFeedOutcome } from './ingest-file.ts'
@@ -45,22 +46,13 @@ function moveInto(file: string, folder: string, name: string): string {
   return target
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 /** A process that died mid-file left it in processing/: put it back to be taken in again. */
 function recoverAbandoned(dir: string): void {
   const processing = path.join(dir, 'processing')
   if (!fs.existsSync(processing)) return
   for (const name of fs.readdirSync(processing)) {
     const m = /^(\d+)-(.+)$/.exec(name)
-    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue
+    if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue
     fs.renameSync(path.join(processing, name), path.join(dir, m[2]))
   }
 }

@@ -1,18 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { processAlive } from '../util/process.ts'
 import { DomainError } from '../domain/errors.ts'
 
 export interface DirLock {
   release(): void
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 /**
@@ -41,7 +33,7 @@ export function lockDataDir(dir: string): DirLock {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
       const owner = Number.parseInt(fs.readFileSync(file, 'utf8'), 10)
-      if (Number.isFinite(owner) && owner !== process.pid && alive(owner)) {
+      if (Number.isFinite(owner) && owner !== process.pid && processAlive(owner)) {
         throw new DomainError(
           'DB_LOCKED',
           `the database folder ${dir} is in use by another wismo process (pid ${owner}); stop it first, or use PostgreSQL (DATABASE_URL) to run several processes`,
