@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Db, Queryable } from './db.ts'
 import { DomainError } from '../domain/errors.ts'
 
-export type InboundKind = 'supplier_csv' | 'x12' | 'carrier_events' | 'carrier_webhook'
+export type InboundKind = 'supplier_csv' | 'x12' | 'carrier_events' | 'carrier_webhook' | 'import_csv'
 export type InboundStatus = 'received' | 'applied' | 'duplicate' | 'quarantined'
 
 export interface InboundInput {

@@ -110,3 +110,12 @@ test('unknown orders exit 1; usage errors exit 2', async () => {
   assert.equal((await runWismo(['status'], env)).code, 2)
   assert.equal((await runWismo(['status', 'W3001', '--now', 'tuesday'], env)).code, 2)
 })
+
+test('every import file is kept raw; a refused one is listed as quarantined with its reason', async () => {
+  const feeds = JSON.parse((await wismo('2026-11-10T10:00:00Z', 'feeds', '--json')).stdout)
+  const imports = feeds.filter((f: { kind: string }) => f.kind === 'import_csv')
+  assert.ok(imports.some((f: { filename: string; status: string }) => f.filename === 'orders.csv' && f.status === 'applied'))
+  const bad = imports.find((f: { filename: string }) => f.filename === 'orders-bad.csv')
+  assert.equal(bad.status, 'quarantined')
+  assert.match(bad.reason, /line 2: qty/)
+})
