@@ -70,6 +70,8 @@ export interface FeedRow {
   filename: string | null
   receivedAt: string
   status: InboundStatus
+  /** The same as status, under the word DESIGN.md uses ("feeds received, with their outcome"). */
+  outcome: InboundStatus
   reason: string | null
   duplicateOf: number | null
   summary: unknown
@@ -93,6 +95,7 @@ export async function listFeeds(db: Queryable, limit = 200): Promise<FeedRow[]> 
     filename: r.filename,
     receivedAt: r.received_at.toISOString(),
     status: r.status,
+    outcome: r.status,
     reason: r.error,
     duplicateOf: r.duplicate_of,
     summary: r.summary,
