@@ -78,7 +78,8 @@ export function parseCarrierEvents(text: string): CarrierEvent[] {
 /**
  * Stores carrier events (a replayed event is ignored by its natural key) and marks the lines
  * shipped under those numbers for the next sweep. Events for numbers not shipped yet are kept:
- * the shipment notice may come later.
+ * the shipment notice may come later. Three statements whatever the number of events: a webhook
+ * carries a parcel's whole history, and a round trip per event was most of its cost.
  */
 export async function applyCarrierEvents(
   tx: Queryable,
@@ -86,24 +87,34 @@ export async function applyCarrierEvents(
   events: CarrierEvent[],
   provider: string | null = null,
 ): Promise<string[]> {
-  const summary: string[] = []
-  for (const e of events) {
-    const rows = await tx.query(
-      `INSERT INTO carrier_events (tracking_number, carrier, status, occurred_at, location, message, estimated_delivery, provider, message_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (tracking_number, status, occurred_at) DO NOTHING RETURNING event_id`,
-      [e.trackingNumber, e.carrier, e.status, e.occurredAt, e.location, e.message, e.estimatedDelivery, provider, messageId],
-    )
-    const lines = await tx.query<{ n: number }>(
-      `WITH touched AS (UPDATE order_lines SET dirty = true WHERE order_line_id IN
-         (SELECT order_line_id FROM shipments WHERE tracking_number = $1) RETURNING 1)
-       SELECT count(*)::int AS n FROM touched`,
-      [e.trackingNumber],
-    )
+  if (events.length === 0) return []
+  const inserted = await tx.query<{ tracking_number: string; status: string; occurred_at: Date }>(
+    `INSERT INTO carrier_events (tracking_number, carrier, status, occurred_at, location, message, estimated_delivery, provider, message_id)
+     SELECT e.tn, e.carrier, e.status, e.at, e.loc, e.msg, e.est, $8, $9
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::date[])
+         AS e(tn, carrier, status, at, loc, msg, est)
+     ON CONFLICT (tracking_number, status, occurred_at) DO NOTHING
+     RETURNING tracking_number, status, occurred_at`,
+    [
+      events.map((e) => e.trackingNumber), events.map((e) => e.carrier), events.map((e) => e.status), events.map((e) => e.occurredAt),
+      events.map((e) => e.location), events.map((e) => e.message), events.map((e) => e.estimatedDelivery), provider, messageId,
+    ],
+  )
+  const numbers = [...new Set(events.map((e) => e.trackingNumber))]
+  const touched = await tx.query<{ tracking_number: string; n: number }>(
+    `WITH marked AS (
+       UPDATE order_lines SET dirty = true WHERE order_line_id IN (SELECT order_line_id FROM shipments WHERE tracking_number = ANY($1::text[]))
+       RETURNING order_line_id)
+     SELECT s.tracking_number, count(*)::int AS n FROM shipments s JOIN marked m USING (order_line_id)
+      WHERE s.tracking_number = ANY($1::text[]) GROUP BY s.tracking_number`,
+    [numbers],
+  )
+  const isNew = new Set(inserted.map((r) => `${r.tracking_number}|${r.status}|${r.occurred_at.toISOString()}`))
+  const lines = new Map(touched.map((r) => [r.tracking_number, r.n]))
+  return events.map((e) => {
     const what = `${e.trackingNumber}: ${e.status} at ${e.occurredAt.toISOString()}`
-    if (rows.length === 0) summary.push(`${what} — already known`)
-    else if (lines[0].n === 0) summary.push(`${what} — no shipment with this number yet; kept`)
-    else summary.push(`${what} — ${lines[0].n} line${lines[0].n > 1 ? 's' : ''}`)
-  }
-  return summary
+    const n = lines.get(e.trackingNumber) ?? 0
+    if (!isNew.has(`${e.trackingNumber}|${e.status}|${e.occurredAt.toISOString()}`)) return `${what} — already known`
+    return n === 0 ? `${what} — no shipment with this number yet; kept` : `${what} — ${n} line${n > 1 ? 's' : ''}`
+  })
 }

@@ -4,7 +4,7 @@ import { deriveLine, type HistoryCache } from '../status/order-status.ts'
 import type { LineStatus } from '../domain/line-state.ts'
 import { FINAL_STATES, LINE_TASK_KINDS, nextCheckAt, tasksForLine, type PolicyContext } from '../domain/sweep-policy.ts'
 import { describeCause, lineTaskText } from './sweep-text.ts'
-import { openTask } from '../store/tasks.ts'
+import { TASK_PRIORITY } from '../store/tasks.ts'
 
 export interface SweepOptions extends PolicyContext {
   /** Lines claimed per transaction (several workers sweep side by side with SKIP LOCKED). */
@@ -128,24 +128,31 @@ async function writeStates(tx: Queryable, updates: LineUpdate[], opts: SweepOpti
 }
 
 async function syncTasks(tx: Queryable, updates: LineUpdate[], opts: SweepOptions, result: SweepResult): Promise<void> {
-  const wanted: string[] = []
+  const wanted: { kind: string; key: string; title: string; detail: string; u: LineUpdate }[] = []
   for (const u of updates) {
     for (const kind of tasksForLine(u.status, opts)) {
-      const dedupeKey = `${kind}:${u.ls.orderLineId}`
-      wanted.push(dedupeKey)
-      const text = lineTaskText(kind, u.ls, u.status)
-      const opened = await openTask(tx, {
-        kind, dedupeKey, title: text.title, detail: text.detail, orderId: u.ls.orderId, orderLineId: u.ls.orderLineId,
-        supplierId: u.ls.line.supplierId, now: opts.now,
-      })
-      if (opened) result.tasksOpened++
+      wanted.push({ kind, key: `${kind}:${u.ls.orderLineId}`, ...lineTaskText(kind, u.ls, u.status), u })
     }
+  }
+  if (wanted.length > 0) {
+    // One statement per batch: a first sweep after a big import opens hundreds of thousands.
+    const opened = await tx.query(
+      `INSERT INTO tasks (kind, priority, order_id, order_line_id, supplier_id, title, detail, dedupe_key, created_at)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
+       ON CONFLICT (dedupe_key) WHERE status = 'open' DO NOTHING RETURNING task_id`,
+      [
+        wanted.map((w) => w.kind), wanted.map((w) => TASK_PRIORITY[w.kind] ?? 50), wanted.map((w) => w.u.ls.orderId),
+        wanted.map((w) => w.u.ls.orderLineId), wanted.map((w) => w.u.ls.line.supplierId), wanted.map((w) => w.title),
+        wanted.map((w) => w.detail), wanted.map((w) => w.key), wanted.map(() => opts.now),
+      ],
+    )
+    result.tasksOpened += opened.length
   }
   const closed = await tx.query(
     `UPDATE tasks SET status = 'done', closed_at = $4
       WHERE status = 'open' AND order_line_id = ANY($1::bigint[]) AND kind = ANY($2::text[]) AND NOT (dedupe_key = ANY($3::text[]))
       RETURNING task_id`,
-    [updates.map((u) => u.ls.orderLineId), LINE_TASK_KINDS, wanted, opts.now],
+    [updates.map((u) => u.ls.orderLineId), LINE_TASK_KINDS, wanted.map((w) => w.key), opts.now],
   )
   result.tasksClosed += closed.length
 }
