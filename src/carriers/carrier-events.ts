@@ -100,8 +100,9 @@ export async function applyCarrierEvents(
       events.map((e) => e.location), events.map((e) => e.message), events.map((e) => e.estimatedDelivery), provider, messageId,
     ],
   )
-  const numbers = [...new Set(events.map((e) => e.trackingNumber))]
-  const touched = await tx.query<{ tracking_number: string; n: number }>(
+  // Only numbers with news move their lines (and so their orders' versions) on.
+  const numbers = [...new Set(inserted.map((r) => r.tracking_number))]
+  const touched = numbers.length === 0 ? [] : await tx.query<{ tracking_number: string; n: number }>(
     `WITH marked AS (
        UPDATE order_lines SET dirty = true WHERE order_line_id IN (SELECT order_line_id FROM shipments WHERE tracking_number = ANY($1::text[]))
        RETURNING order_line_id)
@@ -114,7 +115,8 @@ export async function applyCarrierEvents(
   return events.map((e) => {
     const what = `${e.trackingNumber}: ${e.status} at ${e.occurredAt.toISOString()}`
     const n = lines.get(e.trackingNumber) ?? 0
-    if (!isNew.has(`${e.trackingNumber}|${e.status}|${e.occurredAt.toISOString()}`)) return `${what} — already known`
+    const key = `${e.trackingNumber}|${e.status}|${e.occurredAt.toISOString()}`
+    if (!isNew.delete(key)) return `${what} — already known` // a second copy in one message is known too
     return n === 0 ? `${what} — no shipment with this number yet; kept` : `${what} — ${n} line${n > 1 ? 's' : ''}`
   })
 }

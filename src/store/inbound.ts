@@ -34,9 +34,12 @@ export function sha256(body: Buffer): string {
 export async function storeInbound(db: Queryable, input: InboundInput): Promise<StoredInbound> {
   const hash = sha256(input.body)
   const prior = await db.query<{ message_id: number }>(
-    `SELECT message_id FROM inbound_messages
-      WHERE kind = $1 AND status = 'applied' AND (sha256 = $2 OR ($3::text IS NOT NULL AND dedupe_key = $3))
-      ORDER BY message_id LIMIT 1`,
+    // Two lookups that each match their whole index: an OR across both indexes let stale
+    // statistics turn the check into a read of every stored message (measured: 5 ms and growing).
+    `SELECT min(message_id) AS message_id FROM (
+       SELECT message_id FROM inbound_messages WHERE kind = $1 AND sha256 = $2 AND status = 'applied'
+       UNION ALL
+       SELECT message_id FROM inbound_messages WHERE kind = $1 AND dedupe_key = $3 AND status = 'applied') m`,
     [input.kind, hash, input.dedupeKey ?? null],
   )
   const duplicateOf = prior[0]?.message_id ?? null
