@@ -1,0 +1,71 @@
+/**
+ * `npm run bench`: every benchmark suite, each rewriting its own section of docs/benchmarks.md
+ * as soon as it is done (so an interrupted run keeps what it measured).
+ *
+ *   BENCH_SUITES=status,x12,sweep,fuzz   which suites, in this order (default all)
+ *   BENCH_DB=both                        pglite | postgres | both (status, x12; the sweep is PostgreSQL only)
+ *   BENCH_DATABASE_URL                   the server (default postgres://127.0.0.1:5432/test); each suite in its own schema, dropped afterwards
+ *
+ * Knobs per suite are in the header of bench/status.ts, x12.ts, sweep.ts and fuzz.ts.
+ */
+import os from 'node:os'
+import { log, secs, writeSection } from './common.ts'
+import { benchStatus, statusSection, STATUS_HEADING } from './status.ts'
+import { benchX12, x12Section, X12_HEADING } from './x12.ts'
+import { benchSweep, sweepSection, SWEEP_HEADING } from './sweep.ts'
+import { benchFuzz, fuzzSection, FUZZ_HEADING } from './fuzz.ts'
+
+const SUITES: Record<string, () => Promise<void>> = {
+  async status() {
+    const load = os.loadavg()[0]
+    const { runs, skipped } = await benchStatus()
+    if (runs.length === 0) throw new Error('status: no database was benchmarked')
+    writeSection(STATUS_HEADING, statusSection(runs, skipped, load))
+  },
+  async x12() {
+    const load = os.loadavg()[0]
+    const r = await benchX12()
+    if (r.runs.length === 0) throw new Error('x12: no database was benchmarked')
+    writeSection(X12_HEADING, x12Section(r, load))
+  },
+  async sweep() {
+    const load = os.loadavg()[0]
+    const runs = await benchSweep()
+    if (runs.length === 0) throw new Error('sweep: PostgreSQL is needed and was unreachable')
+    writeSection(SWEEP_HEADING, sweepSection(runs, load))
+  },
+  async fuzz() {
+    const load = os.loadavg()[0]
+    writeSection(FUZZ_HEADING, fuzzSection(await benchFuzz(), load))
+  },
+}
+
+async function main(): Promise<void> {
+  const wanted = (process.env.BENCH_SUITES || Object.keys(SUITES).join(',')).split(',').map((s) => s.trim()).filter(Boolean)
+  const unknown = wanted.filter((s) => !SUITES[s])
+  if (unknown.length) throw new Error(`BENCH_SUITES: unknown ${unknown.join(', ')} (known: ${Object.keys(SUITES).join(', ')})`)
+  const started = performance.now()
+  log(`wismo bench: ${wanted.join(', ')}; load average ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} cores`)
+  const failed: string[] = []
+  for (const name of wanted) {
+    const t = performance.now()
+    try {
+      await SUITES[name]()
+      log(`${name}: done in ${secs(performance.now() - t)}`)
+    } catch (err) {
+      // One suite failing (a server down, a regression) does not cost the others their figures.
+      console.error(`\n${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)
+      failed.push(name)
+    }
+  }
+  log(`\ntotal ${secs(performance.now() - started)}`)
+  if (failed.length) throw new Error(`failed: ${failed.join(', ')}`)
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(`\nbench: ${err instanceof Error ? err.message : String(err)}`)
+    process.exit(1)
+  },
+)
