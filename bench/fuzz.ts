@@ -1,7 +1,7 @@
 /**
  * X12 fuzzing at scale: BENCH_FUZZ_CASES (default 50,000) mutated copies of the X12 fixtures
  * (test/x12/mutate.ts, as test/x12/fuzz.test.ts does for 600) through the parser, and
- * BENCH_FUZZ_DB_CASES (default 2,000) through the real ingest path on PGlite and PostgreSQL. Every case must
+ * BENCH_FUZZ_DB_CASES (default 5,000) through the real ingest path on PGlite and PostgreSQL. Every case must
  * end parsed/applied or refused/quarantined with a DomainError; anything else is listed by seed.
  */
 import fs from 'node:fs'
@@ -15,7 +15,7 @@ import { databases, fmt, intEnv, log, machineLine, root, today, withBenchDb, typ
 
 export const FUZZ_HEADING = '## X12 fuzzing (issue 3)'
 const CASES = intEnv('BENCH_FUZZ_CASES', 50_000)
-const DB_CASES = intEnv('BENCH_FUZZ_DB_CASES', 2000)
+const DB_CASES = intEnv('BENCH_FUZZ_DB_CASES', 5000)
 const SEED = 20261127
 const fixtures = path.join(root, 'test', 'fixtures', 'x12')
 

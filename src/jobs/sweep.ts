@@ -45,17 +45,36 @@ export async function runSweep(db: Db, opts: SweepOptions): Promise<SweepResult>
   }
 }
 
+/**
+ * Claims up to a batch of lines: dirty ones first, then those whose time has come. Each claim is
+ * an index range scan with a LIMIT, so a batch costs the same however many lines wait (a UNION
+ * of all candidates, sorted per batch, made a full sweep quadratic).
+ */
+async function claimBatch(tx: Queryable, now: Date, size: number): Promise<number[]> {
+  const dirty = await tx.query<{ order_line_id: number }>(
+    'SELECT order_line_id FROM order_lines WHERE dirty ORDER BY order_line_id LIMIT $1 FOR UPDATE SKIP LOCKED',
+    [size],
+  )
+  const ids = dirty.map((r) => r.order_line_id)
+  if (ids.length < size) {
+    const due = await tx.query<{ order_line_id: number }>(
+      `SELECT order_line_id FROM order_lines WHERE NOT closed AND next_check_at <= $1 AND NOT dirty
+        ORDER BY next_check_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [now, size - ids.length],
+    )
+    ids.push(...due.map((r) => r.order_line_id))
+  }
+  return ids
+}
+
 async function sweepBatch(tx: Queryable, opts: SweepOptions, cache: HistoryCache, result: SweepResult): Promise<number> {
+  const ids = await claimBatch(tx, opts.now, opts.batchSize ?? 500)
+  if (ids.length === 0) return 0
   const stored = await tx.query<StoredState>(
     `SELECT order_line_id, state, state_eta_earliest::text AS state_eta_earliest, state_eta_latest::text AS state_eta_latest,
             state_eta_source, state_quantities, state_changed_at, dirty
-       FROM order_lines
-      WHERE order_line_id IN (
-        SELECT order_line_id FROM order_lines WHERE dirty
-        UNION
-        SELECT order_line_id FROM order_lines WHERE NOT closed AND next_check_at <= $1)
-      ORDER BY order_line_id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-    [opts.now, opts.batchSize ?? 500],
+       FROM order_lines WHERE order_line_id = ANY($1::bigint[]) ORDER BY order_line_id`,
+    [ids],
   )
   if (stored.length === 0) return 0
   const snapshots = await loadLineSnapshots(tx, { lineIds: stored.map((s) => s.order_line_id) })
