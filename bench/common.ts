@@ -91,6 +91,8 @@ export interface BenchDb {
   /** `pglite:<dir>` or `postgres:<schema>`: how a child process opens the same database. */
   spec: string
   version: string
+  /** Server settings that change what a benchmark sees (autovacuum), for the machine line. */
+  notes: string
 }
 
 /**
@@ -104,7 +106,8 @@ export async function withBenchDb<T>(kind: DbKind, opts: { poolSize?: number }, 
     const db = await openDb({ dataDir: dir })
     log(`PGlite data dir ${dir}, created and migrated in ${secs(performance.now() - t)}`)
     let closed = false
-    const b: BenchDb = { kind, label: LABEL[kind], db, spec: `pglite:${dir}`, version: await version(db) }
+    // PGlite runs PostgreSQL single-user: no autovacuum worker ever analyzes or vacuums a table.
+    const b: BenchDb = { kind, label: LABEL[kind], db, spec: `pglite:${dir}`, version: await version(db), notes: 'no autovacuum' }
     return withCleanup(async () => {
       if (!closed) await db.close().catch(() => {})
       closed = true
@@ -119,7 +122,8 @@ export async function withBenchDb<T>(kind: DbKind, opts: { poolSize?: number }, 
   const schema = `bench_${randomBytes(5).toString('hex')}`
   log(`PostgreSQL ${safeUrl(SERVER_URL)}, schema ${schema}`)
   const db = await openDb({ url: SERVER_URL, schema, poolSize: opts.poolSize ?? 10 })
-  const b: BenchDb = { kind, label: LABEL[kind], db, spec: `postgres:${schema}`, version: await version(db) }
+  const [{ autovacuum }] = await db.query<{ autovacuum: string }>('SHOW autovacuum')
+  const b: BenchDb = { kind, label: LABEL[kind], db, spec: `postgres:${schema}`, version: await version(db), notes: `autovacuum ${autovacuum}` }
   return withCleanup(async () => {
     await db.query(`DROP SCHEMA "${schema}" CASCADE`).catch((err) => log(`could not drop schema ${schema}: ${err.message}`))
     await db.close().catch(() => {})
@@ -137,11 +141,11 @@ export function shortVersion(v: string): string {
 }
 
 /** CPU, cores, memory, Node, kernel, load: one line for the top of a section. */
-export function machineLine(loadAvg: number, versions: { label: string; version: string }[]): string {
+export function machineLine(loadAvg: number, versions: { label: string; version: string; notes?: string }[]): string {
   const cpus = os.cpus()
   const gb = (os.totalmem() / 2 ** 30).toFixed(1)
   const busy = loadAvg > cpus.length / 2
-  const dbs = versions.length ? `; ${versions.map((v) => `${v.label}: ${shortVersion(v.version)}`).join(', ')}` : ''
+  const dbs = versions.length ? `; ${versions.map((v) => `${v.label}: ${shortVersion(v.version)}${v.notes ? ` (${v.notes})` : ''}`).join(', ')}` : ''
   return `**Machine.** ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${gb} GiB memory, Node ${process.version}, ` +
     `${os.type()} ${os.release()}${dbs}. Load average ${loadAvg.toFixed(2)} at start` +
     (busy ? ' (other work was running on the machine: absolute figures are low and noisy; the ratios, measured in the same run, are the figures to read).' : '.')

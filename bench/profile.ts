@@ -98,6 +98,28 @@ try {
   const now = new Date(BENCH_NOW)
   const config = { holidays: [] as string[], lookupRateLimit: 1e9 }
 
+  // db.ts prepares every statement once per session and PostgreSQL keeps its generic plan. A plan made while
+  // order_views was empty scans order_views on every lookup once it has grown, until something (ANALYZE, VACUUM)
+  // invalidates it: PostgreSQL's autovacuum does, PGlite has none. Shown on one session, in one transaction.
+  await db.transaction(async (tx) => {
+    const head = `SELECT o.order_id, o.version, c.email, o.postal_code, v.view, v.order_version, v.view_key, (SELECT epoch FROM view_epoch) AS epoch
+       FROM orders o JOIN customers c USING (customer_id) LEFT JOIN order_views v ON v.order_id = o.order_id WHERE o.order_number = $1`
+    await tx.query(`PREPARE bench_head(text) AS ${head}`)
+    await tx.query('SET LOCAL plan_cache_mode = force_generic_plan')
+    const plan = async (title: string) => {
+      const rows = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF) EXECUTE bench_head('${picks[0]}')`)
+      console.log(`\n-- head read, cached generic plan: ${title}\n${rows.map((r) => r['QUERY PLAN']).filter((l) => !/Buffers|Searches/.test(l)).join('\n')}`)
+    }
+    await plan('prepared while order_views is empty')
+    const n = Math.min(20_000, Math.floor(pairs.length / 5))
+    await tx.query(`INSERT INTO order_views SELECT order_id, version, 'bench', repeat(md5(order_id::text), 28), now() FROM orders ORDER BY order_id DESC LIMIT ${n}`)
+    await plan(`the same statement after ${n} views were stored`)
+    await tx.query('ANALYZE order_views')
+    await plan('after ANALYZE order_views')
+    await tx.query('DEALLOCATE bench_head')
+    await tx.query('DELETE FROM order_views')
+  })
+
   console.log(`\nsequential, ${N} random orders, per call:`)
   await time('bare: SELECT … FROM orders WHERE order_number', N, (i) =>
     db.query('SELECT order_id, order_number, placed_at FROM orders WHERE order_number = $1', [picks[i]]))

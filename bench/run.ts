@@ -2,11 +2,11 @@
  * `npm run bench`: every benchmark suite, each rewriting its own section of docs/benchmarks.md
  * as soon as it is done (so an interrupted run keeps what it measured).
  *
- *   BENCH_SUITES=status,x12,sweep,fuzz   which suites, in this order (default all)
- *   BENCH_DB=both                        pglite | postgres | both (status, x12; the sweep is PostgreSQL only)
+ *   BENCH_SUITES=status,x12,sweep,fuzz,webhooks   which suites, in this order (default all)
+ *   BENCH_DB=both                        pglite | postgres | both (status, x12, fuzz; sweep and webhooks are PostgreSQL only)
  *   BENCH_DATABASE_URL                   the server (default postgres://127.0.0.1:5432/test); each suite in its own schema, dropped afterwards
  *
- * Knobs per suite are in the header of bench/status.ts, x12.ts, sweep.ts and fuzz.ts.
+ * Knobs per suite are in the header of bench/status.ts, x12.ts, sweep.ts, fuzz.ts and webhooks.ts.
  */
 import os from 'node:os'
 import { log, secs, writeSection } from './common.ts'
@@ -14,6 +14,7 @@ import { benchStatus, statusSection, STATUS_HEADING } from './status.ts'
 import { benchX12, x12Section, X12_HEADING } from './x12.ts'
 import { benchSweep, sweepSection, SWEEP_HEADING } from './sweep.ts'
 import { benchFuzz, fuzzSection, FUZZ_HEADING } from './fuzz.ts'
+import { runWebhookBench, webhookSection, WEBHOOKS_HEADING } from './webhooks.ts'
 
 const SUITES: Record<string, () => Promise<void>> = {
   async status() {
@@ -37,6 +38,12 @@ const SUITES: Record<string, () => Promise<void>> = {
   async fuzz() {
     const load = os.loadavg()[0]
     writeSection(FUZZ_HEADING, fuzzSection(await benchFuzz(), load))
+  },
+  async webhooks() {
+    const load = os.loadavg()[0]
+    const r = await runWebhookBench()
+    if (!r) throw new Error('webhooks: PostgreSQL is needed and was unreachable')
+    writeSection(WEBHOOKS_HEADING, webhookSection(r, load))
   },
 }
 

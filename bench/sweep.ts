@@ -10,6 +10,7 @@
  *   BENCH_SWEEP_LINES=100000,200000   order lines to load, one fresh schema per size
  *   BENCH_SWEEP_CHANGED=1000          lines given a supplier signal before the third sweep
  *   BENCH_SWEEP_SQL="…"               SQL run after the load (an index to try); the section says so
+ *   BENCH_SWEEP_SESSION_SQL="…"       SQL run on every pool session before the sweeps (e.g. SET plan_cache_mode = force_custom_plan)
  */
 import { runSweep, type SweepResult } from '../src/jobs/sweep.ts'
 import { DEFAULT_CALENDAR } from '../src/domain/calendar.ts'
@@ -30,6 +31,15 @@ const TARGET = 1_000_000
 const CHANGED = intEnv('BENCH_SWEEP_CHANGED', 1000)
 // SQL to run after the load, e.g. an index to try: BENCH_SWEEP_SQL="CREATE INDEX … ; ANALYZE" (named in the section when set).
 const EXTRA_SQL = process.env.BENCH_SWEEP_SQL?.trim() || null
+const SESSION_SQL = process.env.BENCH_SWEEP_SESSION_SQL?.trim() || null
+
+/** Runs `sql` on every session of the pool: the idle ones now, new ones as they connect. */
+async function onEverySession(db: Db, sql: string, size: number): Promise<void> {
+  db.pool.on('connect', (client) => void client.query(sql).catch(() => {}))
+  const clients = await Promise.all(Array.from({ length: size }, () => db.pool.connect()))
+  for (const c of clients) await c.query(sql)
+  for (const c of clients) c.release()
+}
 const BATCH = 500
 // 20 orders have 31 lines (bench/load-orders.ts: 1, 2 or 3 lines an order).
 const ordersFor = (lines: number) => Math.max(1, Math.round((lines * 20) / 31))
@@ -150,6 +160,10 @@ async function benchSize(size: number): Promise<SweepRun | null> {
       log(`running BENCH_SWEEP_SQL: ${EXTRA_SQL}`)
       await db.query(EXTRA_SQL)
     }
+    if (SESSION_SQL) {
+      log(`running BENCH_SWEEP_SESSION_SQL on every session: ${SESSION_SQL}`)
+      await onEverySession(db, SESSION_SQL, 4)
+    }
     const [{ lines, open }] = await db.query<{ lines: number; open: number }>(
       'SELECT count(*)::int AS lines, (count(*) FILTER (WHERE NOT closed))::int AS open FROM order_lines WHERE dirty')
     log(`${fmt(lines)} dirty lines, ${fmt(open)} open`)
@@ -198,7 +212,8 @@ export function sweepSection(runs: SweepRun[], loadAvg: number): string {
     SWEEP_HEADING,
     '',
     `Measured ${today()} by \`npm run bench\` (bench/sweep.ts, \`BENCH_SUITES=sweep\`). Aim: the sweep's cost follows the lines that ` +
-      'changed, not every line ever ordered.' + (EXTRA_SQL ? ` **Not the schema as shipped:** run with \`BENCH_SWEEP_SQL="${EXTRA_SQL}"\`.` : ''),
+      'changed, not every line ever ordered.' + (EXTRA_SQL ? ` **Not the schema as shipped:** run with \`BENCH_SWEEP_SQL="${EXTRA_SQL}"\`.` : '') +
+      (SESSION_SQL ? ` **Not the sessions as shipped:** run with \`BENCH_SWEEP_SESSION_SQL="${SESSION_SQL}"\`.` : ''),
     '',
     '| lines loaded | sweep | lines examined | time | lines/s | ms per line | ms per 500-line batch (first tenth → last tenth) | tasks opened |',
     '|---:|---|---:|---:|---:|---:|---:|---:|',
@@ -218,7 +233,7 @@ export function sweepSection(runs: SweepRun[], loadAvg: number): string {
           `${fmt(runs[0].lines)}, ${per(big.full).toFixed(3)} at ${fmt(big.lines)}), so a linear guess from the small size (${secs(per(runs[0].full) * TARGET)}) is too low.`
         : '; the time per line does not grow with the size, so this is linear.')] : []),
     '',
-    machineLine(loadAvg, [{ label: big.b.label, version: big.b.version }]),
+    machineLine(loadAvg, [{ label: big.b.label, version: big.b.version, notes: big.b.notes }]),
     '',
     `**Data.** Per size, a fresh schema loaded by bench/load-orders.ts (set-based SQL; ${runs.map((r) => `${fmt(r.load.counts.orders)} orders in ${secs(r.load.ms)}`).join(', ')}), ` +
       `every order line dirty and never swept, as an import leaves them (at ${fmt(big.lines)}: ${fmt(big.open)} open, the rest cancelled; ` +

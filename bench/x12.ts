@@ -29,6 +29,8 @@ export interface ChildResult {
   ms: number
   readMs?: number
   storeMs?: number
+  /** Time in each kind of statement (ingest): store, offers, match, signals, shipments, mark, ack, other. */
+  sqlMs?: Record<string, number>
   bytes?: number
   segments?: number
   signals?: number
@@ -77,6 +79,7 @@ export interface X12DbRun {
   kind: DbKind
   label: string
   version: string
+  notes: string
   seed: X12Seed
   /** The child opening the migrated, still empty database. */
   baselineEmpty: ChildResult
@@ -134,7 +137,7 @@ async function benchDb(kind: DbKind, files: X12Files): Promise<X12DbRun | null> 
     for (const r of [ingest846, ingest855]) if (r.outcome !== 'applied') throw new Error(`${b.label}: a file was ${r.outcome}: ${r.reason ?? ''}`)
     const v = await inParent(verify)
     log(`  in the database: ${fmt(v.signals855)} matched 855 signals, ${fmt(v.offersChanged)} offers changed, ${fmt(v.linesMarked)} lines marked for the sweep`)
-    return { kind, label: b.label, version: b.version, seed, baselineEmpty, baseline, store, storeChunked, ingest846, ingest855, ...v }
+    return { kind, label: b.label, version: b.version, notes: b.notes, seed, baselineEmpty, baseline, store, storeChunked, ingest846, ingest855, ...v }
   })
 }
 
@@ -181,7 +184,12 @@ export function x12Section(r: X12Run, loadAvg: number): string {
   const memRows = r.runs.map((d) =>
     `| ${d.label} | ${fmt(d.store.stepStartMB ?? NaN)} | +${fmt(stepMB(d.store))} | ${secs(d.store.ms)} | +${fmt(stepMB(d.storeChunked))} | ${secs(d.storeChunked.ms)} | ` +
     `+${fmt(stepMB(d.ingest846))} | ${fmt(d.store.sampledMB.arrayBuffers)} / ${fmt(d.store.sampledMB.external)} |`)
-  const summary = (d: X12DbRun) => (d.ingest846.summary ?? []).find((l) => l.startsWith('846:')) ?? ''
+  const summary = (d: X12DbRun) => ((d.ingest846.summary ?? []).find((l) => l.startsWith('846:')) ?? '').replace(/ \(BP .*$/, '')
+  const breakdown = (x: ChildResult) => {
+    const sql = Object.entries(x.sqlMs ?? {}).filter(([, v]) => v >= 50).sort((a, b) => b[1] - a[1])
+    const inSql = Object.values(x.sqlMs ?? {}).reduce((a, b) => a + b, 0)
+    return `${secs(inSql)} in SQL (${sql.map(([k, v]) => `${k} ${secs(v)}`).join(', ')}), ${secs(x.ms - inSql)} outside it`
+  }
   const pgMet = r.runs.filter((d) => d.ingest846.peakRssMB < AIM_MB && d.ingest855.peakRssMB < AIM_MB).map((d) => d.label)
   return [
     X12_HEADING,
@@ -192,6 +200,11 @@ export function x12Section(r: X12Run, loadAvg: number): string {
     '| database | file | end to end | lines/s | bare parse lines/s | end to end / parse | of which raw store | peak RSS MB (aim < 300) | process baseline MB |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
+    '',
+    '**Where the time goes** (each statement timed inside the ingest; outside SQL is reading, mapping and building the parameters): ' +
+      r.runs.map((d) => `${d.label} 846 ${secs(d.ingest846.ms)}: ${breakdown(d.ingest846)}; 855 ${secs(d.ingest855.ms)}: ${breakdown(d.ingest855)}`).join('. ') +
+      '. Statement kinds: store = the INSERT of the raw body; offers = the 846 batch UPDATE of offers, which also marks the open lines of changed items; ' +
+      'match = the 855 signals matched to PO lines; signals = their INSERT; mark = lines marked for the sweep.',
     '',
     `**Bare parse, no database** (same files, own processes): the tokenizer alone (\`readSegments\`) reads the 846 at ` +
       `${fmt(rate(ITEMS, p.tokenize846.ms))} items/s (${mb(files.bytes846 / (p.tokenize846.ms / 1000))}/s, ${secs(p.tokenize846.ms)}) and the 855 at ` +
@@ -225,7 +238,7 @@ export function x12Section(r: X12Run, loadAvg: number): string {
       'Where the 846 ingest peaks: ' + r.runs.map((d) => `${d.label} +${fmt(stepMB(d.ingest846))} MB for the whole ingest against +${fmt(stepMB(d.store))} for the store alone`).join('; ') +
       ' (the store comes first and its copy is freed before reading starts, so the two do not add up).',
     '',
-    machineLine(loadAvg, r.runs.map((d) => ({ label: d.label, version: d.version }))),
+    machineLine(loadAvg, r.runs.map((d) => ({ label: d.label, version: d.version, notes: d.notes }))),
     '',
     `**Data.** Generated files (bench/x12-files.ts, ${secs(files.genMs)}): the 846 (${mb(files.bytes846)}) has one LIN per item, ` +
       '`LIN**BP*<sku>*VP*<supplier sku>` (one in ten with the supplier\'s SKU only, one in a thousand unknown), `QTY*33*<n>*EA`, and for the quarter ' +
