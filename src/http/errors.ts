@@ -71,7 +71,8 @@ export function internalErrorBody(errorId: string) {
 export function sendServerFault(req: FastifyRequest, reply: FastifyReply, err: unknown, status = 500) {
   const errorId = randomUUID()
   const cause = err instanceof Error ? err.cause : undefined
-  req.log.error({ errorId, err, cause, method: req.method, url: req.url }, `internal error ${errorId}`)
+  // The path without its query: a lookup's query is the customer's email or postal code.
+  req.log.error({ errorId, err, cause, method: req.method, path: req.url.split('?')[0] }, `internal error ${errorId}`)
   return reply.code(status).send(internalErrorBody(errorId))
 }
 
