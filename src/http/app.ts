@@ -12,7 +12,7 @@ import { registerSupplierFeedRoutes } from './api/supplier-feeds.ts'
 import { registerCarrierWebhookRoutes } from './api/carrier-webhooks.ts'
 import { registerHomePage } from './pages/home.ts'
 import { registerErrorHandler } from './errors.ts'
-import { registerSecurityHeaders } from './security-headers.ts'
+import { docsCsp, registerSecurityHeaders } from './security-headers.ts'
 import { fastifyTrustProxy } from './trust-proxy.ts'
 
 export interface AppDeps {
@@ -47,7 +47,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: docsCsp(deps.config.publicUrl) })
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, ctx) => ({

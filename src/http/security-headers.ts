@@ -18,6 +18,31 @@ export const CSP_DIRECTIVES: Readonly<Record<string, string[]>> = {
 }
 
 /**
+ * Swagger UI (React) inserts one `<style>` element of its own; /docs allows exactly that one by
+ * its hash, and nothing else inline. A Swagger UI upgrade that changes it shows in
+ * test/http/security-headers.test.ts (Chromium reports the new hash).
+ */
+export const SWAGGER_UI_STYLE_HASH = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='"
+
+/** The policy as a header value, with extra sources per directive (e.g. /docs' style hash). */
+export function cspHeader(opts: { https: boolean; extra?: Record<string, string[]> }): string {
+  const directives: Record<string, string[]> = { ...CSP_DIRECTIVES }
+  for (const [name, sources] of Object.entries(opts.extra ?? {})) directives[name] = [...(directives[name] ?? []), ...sources]
+  const parts = Object.entries(directives).map(([name, sources]) => `${name} ${sources.join(' ')}`)
+  if (opts.https) parts.push('upgrade-insecure-requests')
+  return parts.join(';')
+}
+
+/** The CSP of Swagger UI's routes (/docs…), given to @fastify/swagger-ui as `staticCSP`. */
+export function docsCsp(publicUrl: string | undefined): string {
+  return cspHeader({ https: isHttps(publicUrl), extra: { 'style-src': [SWAGGER_UI_STYLE_HASH] } })
+}
+
+function isHttps(publicUrl: string | undefined): boolean {
+  return /^https:\/\//i.test(publicUrl ?? '')
+}
+
+/**
  * Registers helmet for every route (errors, 404s and 429s included): CSP, `nosniff`,
  * `Referrer-Policy: no-referrer` (order pages and signed choice links carry secrets in their URLs),
  * `X-Frame-Options: DENY`; HSTS and upgrade-insecure-requests only when wismo is reached over
@@ -25,7 +50,7 @@ export const CSP_DIRECTIVES: Readonly<Record<string, string[]>> = {
  * Register before any route.
  */
 export async function registerSecurityHeaders(app: FastifyInstance, opts: { publicUrl?: string }): Promise<void> {
-  const https = /^https:\/\//i.test(opts.publicUrl ?? '')
+  const https = isHttps(opts.publicUrl)
   const directives: Record<string, string[]> = { ...CSP_DIRECTIVES }
   if (https) directives['upgrade-insecure-requests'] = []
   await app.register(helmet, {
