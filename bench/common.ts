@@ -190,8 +190,11 @@ export interface SummaryRow { figure: string; aim: string; value: string; met: b
 export function writeSummary(suite: string, rows: SummaryRow[], order: string[]): void {
   const doc = fs.existsSync(docsFile) ? fs.readFileSync(docsFile, 'utf8') : ''
   const start = doc.indexOf(`${SUMMARY_HEADING}\n`)
-  const old = start < 0 ? [] : doc.slice(start).split('\n').slice(1).filter((l) => l.startsWith('| ') && !l.startsWith('| suite |'))
   const cell = (line: string) => line.split('|')[1]?.trim() ?? ''
+  // The table's own rows only: up to the next section, and only those of a known suite.
+  const rest = start < 0 ? '' : doc.slice(start + SUMMARY_HEADING.length)
+  const end = rest.search(/\n## /)
+  const old = (end < 0 ? rest : rest.slice(0, end)).split('\n').filter((l) => l.startsWith('| ') && order.includes(cell(l)))
   const mine = rows.map((r) => `| ${suite} | ${r.figure} | ${r.aim} | ${r.value} | ${r.met === null ? '—' : r.met ? '**met**' : '**not met**'} | ${today()} |`)
   const kept = old.filter((l) => cell(l) !== suite)
   const rank = (l: string) => { const i = order.indexOf(cell(l)); return i < 0 ? order.length : i }
