@@ -156,7 +156,7 @@ export const today = () => new Date().toISOString().slice(0, 10)
 const docsFile = path.join(root, 'docs', 'benchmarks.md')
 
 /** Replaces the section starting with `heading` (up to the next "## ") in docs/benchmarks.md, or appends it. */
-export function writeSection(heading: string, text: string): void {
+export function writeSection(heading: string, text: string, first = false): void {
   fs.mkdirSync(path.dirname(docsFile), { recursive: true })
   let doc = fs.existsSync(docsFile)
     ? fs.readFileSync(docsFile, 'utf8')
@@ -166,9 +166,40 @@ export function writeSection(heading: string, text: string): void {
     const next = doc.slice(start + heading.length).search(/\n## /)
     const end = next >= 0 ? start + heading.length + next + 1 : doc.length
     doc = doc.slice(0, start) + text + (end < doc.length ? '\n' + doc.slice(end) : '')
+  } else if (first) {
+    // A new first section goes after the title and the introduction, before the first "## ".
+    const at = doc.search(/\n## /)
+    doc = at >= 0 ? `${doc.slice(0, at + 1)}${text}\n${doc.slice(at + 1)}` : doc.replace(/\n*$/, '\n\n') + text
   } else {
     doc = doc.replace(/\n*$/, '\n\n') + text
   }
   fs.writeFileSync(docsFile, doc.replace(/\n{3,}/g, '\n\n').replace(/\n*$/, '\n'))
   log(`wrote "${heading}" in ${path.relative(process.cwd(), docsFile)}`)
+}
+
+export const SUMMARY_HEADING = '## Summary'
+const SUMMARY_HEAD = ['| suite | figure | aim | this run | met | measured |', '|---|---|---|---|---|---|']
+
+/** One line of the summary table at the top of docs/benchmarks.md. */
+export interface SummaryRow { figure: string; aim: string; value: string; met: boolean | null }
+
+/**
+ * Replaces `suite`'s rows in the summary table (the other suites' rows stay as their last run
+ * left them, each dated), in the order of `order`.
+ */
+export function writeSummary(suite: string, rows: SummaryRow[], order: string[]): void {
+  const doc = fs.existsSync(docsFile) ? fs.readFileSync(docsFile, 'utf8') : ''
+  const start = doc.indexOf(`${SUMMARY_HEADING}\n`)
+  const cell = (line: string) => line.split('|')[1]?.trim() ?? ''
+  // The table's own rows only: up to the next section, and only those of a known suite.
+  const rest = start < 0 ? '' : doc.slice(start + SUMMARY_HEADING.length)
+  const end = rest.search(/\n## /)
+  const old = (end < 0 ? rest : rest.slice(0, end)).split('\n').filter((l) => l.startsWith('| ') && order.includes(cell(l)))
+  const mine = rows.map((r) => `| ${suite} | ${r.figure} | ${r.aim} | ${r.value} | ${r.met === null ? '—' : r.met ? '**met**' : '**not met**'} | ${today()} |`)
+  const kept = old.filter((l) => cell(l) !== suite)
+  const rank = (l: string) => { const i = order.indexOf(cell(l)); return i < 0 ? order.length : i }
+  const lines = [...kept, ...mine].map((l, i) => ({ l, i })).sort((a, b) => rank(a.l) - rank(b.l) || a.i - b.i).map((x) => x.l)
+  const text = [SUMMARY_HEADING, '', ...SUMMARY_HEAD, ...lines, '',
+    'Each row comes from the suite\'s last run (`measured`); the detail, machine and method of each are in its section below.', ''].join('\n')
+  writeSection(SUMMARY_HEADING, text, true)
 }

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/http/app.ts'
-import { fixedClock } from '../src/clock.ts'
+import { fixedClock, type Clock } from '../src/clock.ts'
 import type { Db, Queryable } from '../src/store/db.ts'
 import { BENCH_NOW } from './load-orders.ts'
 
@@ -34,8 +34,9 @@ const config = { holidays: [] as string[], lookupRateLimit: 1e9 }
 export async function startServer(
   db: Db,
   extra?: (app: FastifyInstance) => Promise<void>,
+  clock: Clock = fixedClock(new Date(BENCH_NOW)),
 ): Promise<{ app: FastifyInstance; url: string }> {
-  const app = await buildApp({ db, clock: fixedClock(new Date(BENCH_NOW)), config })
+  const app = await buildApp({ db, clock, config })
   await extra?.(app)
   app.get<{ Params: { number: string } }>('/bench/bare/:number', async (req, reply) => {
     const rows = await db.query('SELECT order_id, order_number, placed_at FROM orders WHERE order_number = $1', [req.params.number])
@@ -140,9 +141,9 @@ function countingDb(db: Db) {
  * each of them again (warm), through `app.inject` on a Db that counts and times every query, to
  * show the fixture makes the route do its real work and the stored answer is the same answer.
  */
-export async function sanityCheck(db: Db, pairs: [string, string][], n: number): Promise<SanityReport> {
+export async function sanityCheck(db: Db, pairs: [string, string][], n: number, clock: Clock = fixedClock(new Date(BENCH_NOW))): Promise<SanityReport> {
   const counter = countingDb(db)
-  const app = await buildApp({ db: counter.db, clock: fixedClock(new Date(BENCH_NOW)), config })
+  const app = await buildApp({ db: counter.db, clock, config })
   const picks = pairs.slice(0, n)
   const url = ([number, email]: [string, string]) => `/api/orders/${encodeURIComponent(number)}/status?email=${encodeURIComponent(email)}`
   const report: SanityReport = {

@@ -6,15 +6,18 @@
  *   BENCH_DB=both                        pglite | postgres | both (status, x12, fuzz; sweep and webhooks are PostgreSQL only)
  *   BENCH_DATABASE_URL                   the server (default postgres://127.0.0.1:5432/test); each suite in its own schema, dropped afterwards
  *
- * Knobs per suite are in the header of bench/status.ts, x12.ts, sweep.ts, fuzz.ts and webhooks.ts.
+ * Knobs per suite are in the header of bench/status/run.ts, x12.ts, sweep.ts, fuzz.ts and webhooks/run.ts.
  */
 import os from 'node:os'
-import { log, secs, writeSection } from './common.ts'
-import { benchStatus, statusSection, STATUS_HEADING } from './status.ts'
+import { log, secs, writeSection, writeSummary, type SummaryRow } from './common.ts'
+import { benchStatus } from './status/run.ts'
+import { statusSection, statusSummary, STATUS_HEADING } from './status/report.ts'
 import { benchX12, x12Section, X12_HEADING } from './x12.ts'
 import { benchSweep, sweepSection, SWEEP_HEADING } from './sweep.ts'
 import { benchFuzz, fuzzSection, FUZZ_HEADING } from './fuzz.ts'
-import { runWebhookBench, webhookSection, WEBHOOKS_HEADING } from './webhooks.ts'
+import { runWebhookBench } from './webhooks/run.ts'
+import { webhookSection, webhookSummary, WEBHOOKS_HEADING } from './webhooks/report.ts'
+import { fuzzSummary, sweepSummary, x12Summary } from './summaries.ts'
 
 const SUITES: Record<string, () => Promise<void>> = {
   async status() {
@@ -22,30 +25,38 @@ const SUITES: Record<string, () => Promise<void>> = {
     const { runs, skipped } = await benchStatus()
     if (runs.length === 0) throw new Error('status: no database was benchmarked')
     writeSection(STATUS_HEADING, statusSection(runs, skipped, load))
+    summary('status', statusSummary(runs))
   },
   async x12() {
     const load = os.loadavg()[0]
     const r = await benchX12()
     if (r.runs.length === 0) throw new Error('x12: no database was benchmarked')
     writeSection(X12_HEADING, x12Section(r, load))
+    summary('x12', x12Summary(r))
   },
   async sweep() {
     const load = os.loadavg()[0]
     const runs = await benchSweep()
     if (runs.length === 0) throw new Error('sweep: PostgreSQL is needed and was unreachable')
     writeSection(SWEEP_HEADING, sweepSection(runs, load))
+    summary('sweep', sweepSummary(runs))
   },
   async fuzz() {
     const load = os.loadavg()[0]
-    writeSection(FUZZ_HEADING, fuzzSection(await benchFuzz(), load))
+    const r = await benchFuzz()
+    writeSection(FUZZ_HEADING, fuzzSection(r, load))
+    summary('fuzz', fuzzSummary(r))
   },
   async webhooks() {
     const load = os.loadavg()[0]
     const r = await runWebhookBench()
     if (!r) throw new Error('webhooks: PostgreSQL is needed and was unreachable')
     writeSection(WEBHOOKS_HEADING, webhookSection(r, load))
+    summary('webhooks', webhookSummary(r))
   },
 }
+
+const summary = (suite: string, rows: SummaryRow[]) => writeSummary(suite, rows, Object.keys(SUITES))
 
 async function main(): Promise<void> {
   const wanted = (process.env.BENCH_SUITES || Object.keys(SUITES).join(',')).split(',').map((s) => s.trim()).filter(Boolean)

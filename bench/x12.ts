@@ -19,6 +19,7 @@ import { databases, fmt, intEnv, log, machineLine, root, secs, SERVER_URL, today
 export const X12_HEADING = '## X12 feeds (issue 3)'
 const ITEMS = intEnv('BENCH_X12_ITEMS', 1_000_000)
 const LINES = intEnv('BENCH_X12_LINES', 100_000)
+export { ITEMS as X12_ITEMS, LINES as X12_LINES }
 // As src/store/inbound-file.ts stores imports: 8 MB slices appended with `body = body || $2`.
 const CHUNK_MB = 8
 const AIM_MB = 300

@@ -69,7 +69,7 @@ const startOf = (day: IsoDate) => new Date(`${day}T00:00:00Z`)
  * A processing line is looked at again the day after its promise; a line in any other open
  * state daily, since its ETA moves once its dates pass.
  */
-export function nextCheckAt(status: LineStatus, ctx: PolicyContext): Date | null {
+export function nextCheckAt(status: LineStatus, ctx: Pick<PolicyContext, 'now' | 'calendar'>): Date | null {
   if (FINAL_STATES.includes(status.state)) return null
   const tomorrow = startOf(addCalendarDays(toIsoDate(ctx.now), 1))
   if (status.state === 'processing') {

@@ -5,6 +5,8 @@ import type { LineStatus } from '../domain/line-state.ts'
 import { FINAL_STATES, LINE_TASK_KINDS, nextCheckAt, tasksForLine, type PolicyContext } from '../domain/sweep-policy.ts'
 import { describeCause, lineTaskText } from './sweep-text.ts'
 import { TASK_PRIORITY } from '../store/tasks.ts'
+import { readViewHeads, writeOrderViews } from './sweep-views.ts'
+import { noteViewsStored } from '../status/view-cache.ts'
 
 export interface SweepOptions extends PolicyContext {
   /** Lines claimed per transaction (several workers sweep side by side with SKIP LOCKED). */
@@ -16,12 +18,15 @@ export interface SweepResult {
   changed: number
   tasksOpened: number
   tasksClosed: number
+  /** Orders whose customer view the sweep wrote afresh. */
+  viewsWritten: number
   /** New states reached in this sweep, by state. */
   changes: Record<string, number>
 }
 
 interface StoredState {
   order_line_id: number
+  order_id: number
   state: string
   state_eta_earliest: string | null
   state_eta_latest: string | null
@@ -34,15 +39,18 @@ interface StoredState {
 /**
  * One monitoring sweep: derives the state of every line that changed (a signal marked it dirty)
  * or whose time came (next_check_at), records each change in the line's history with its cause,
- * and opens or closes the rep tasks its state calls for. Runs until nothing is left to look at.
+ * opens or closes the rep tasks its state calls for, and stores the customer view of each order
+ * it touched. Runs until nothing is left to look at.
  */
 export async function runSweep(db: Db, opts: SweepOptions): Promise<SweepResult> {
-  const result: SweepResult = { examined: 0, changed: 0, tasksOpened: 0, tasksClosed: 0, changes: {} }
+  const result: SweepResult = { examined: 0, changed: 0, tasksOpened: 0, tasksClosed: 0, viewsWritten: 0, changes: {} }
   const cache: HistoryCache = new Map()
   for (;;) {
     const n = await db.transaction((tx) => sweepBatch(tx, opts, cache, result))
-    if (n === 0) return result
+    if (n === 0) break
   }
+  await noteViewsStored(db, result.viewsWritten)
+  return result
 }
 
 /**
@@ -71,18 +79,24 @@ async function sweepBatch(tx: Queryable, opts: SweepOptions, cache: HistoryCache
   const ids = await claimBatch(tx, opts.now, opts.batchSize ?? 500)
   if (ids.length === 0) return 0
   const stored = await tx.query<StoredState>(
-    `SELECT order_line_id, state, state_eta_earliest::text AS state_eta_earliest, state_eta_latest::text AS state_eta_latest,
+    `SELECT order_line_id, order_id, state, state_eta_earliest::text AS state_eta_earliest, state_eta_latest::text AS state_eta_latest,
             state_eta_source, state_quantities, state_changed_at, dirty
        FROM order_lines WHERE order_line_id = ANY($1::bigint[]) ORDER BY order_line_id`,
     [ids],
   )
   if (stored.length === 0) return 0
-  const snapshots = await loadLineSnapshots(tx, { lineIds: stored.map((s) => s.order_line_id) })
+  // Every line of the claimed lines' orders is derived (the claimed ones to store their state, all
+  // of them for the orders' views); the versions are read first (see readViewHeads).
+  const heads = await readViewHeads(tx, [...new Set(stored.map((s) => s.order_id))])
+  const snapshots = await loadLineSnapshots(tx, { orderIds: [...heads.keys()] })
   const byId = new Map(stored.map((s) => [s.order_line_id, s]))
   const updates: LineUpdate[] = []
+  const derived: { ls: LineSnapshot; status: LineStatus }[] = []
   for (const ls of snapshots) {
     const status = await deriveLine(tx, ls, { now: opts.now, calendar: opts.calendar }, cache)
-    const prior = byId.get(ls.orderLineId)!
+    derived.push({ ls, status })
+    const prior = byId.get(ls.orderLineId)
+    if (!prior) continue
     const changed = hasChanged(prior, status)
     updates.push({ ls, status, changed, cause: changed ? describeCause(ls, prior.dirty, status) : null })
     if (changed) {
@@ -92,6 +106,7 @@ async function sweepBatch(tx: Queryable, opts: SweepOptions, cache: HistoryCache
   }
   await writeStates(tx, updates, opts)
   await syncTasks(tx, updates, opts, result)
+  result.viewsWritten += await writeOrderViews(tx, heads, derived, opts)
   result.examined += stored.length
   return stored.length
 }

@@ -134,10 +134,10 @@ export async function loadOrderSnapshot(db: Queryable, orderNumber: string): Pro
   }
 }
 
-/** Loads lines (of one order, or by id) with signals, shipments, carrier events and offers. */
+/** Loads lines (of one order, of several, or by id) with signals, shipments, carrier events and offers. */
 export async function loadLineSnapshots(
   db: Queryable,
-  where: { orderId: number } | { lineIds: number[] },
+  where: { orderId: number } | { orderIds: number[] } | { lineIds: number[] },
 ): Promise<LineSnapshot[]> {
   const lineRows = await db.query<{
     order_line_id: number; order_id: number; line_no: number; sku: string; qty: number; supplier_id: string | null
@@ -154,9 +154,9 @@ export async function loadLineSnapshots(
        LEFT JOIN products p ON p.sku = l.sku
        LEFT JOIN suppliers s ON s.supplier_id = l.supplier_id
        LEFT JOIN offers f ON f.supplier_id = l.supplier_id AND f.sku = l.sku
-      WHERE ${'orderId' in where ? 'l.order_id = $1' : 'l.order_line_id = ANY($1::bigint[])'}
+      WHERE ${'orderId' in where ? 'l.order_id = $1' : 'orderIds' in where ? 'l.order_id = ANY($1::bigint[])' : 'l.order_line_id = ANY($1::bigint[])'}
       ORDER BY l.order_id, l.line_no`,
-    ['orderId' in where ? where.orderId : where.lineIds],
+    ['orderId' in where ? where.orderId : 'orderIds' in where ? where.orderIds : where.lineIds],
   )
   if (lineRows.length === 0) return []
   const ids = lineRows.map((r) => r.order_line_id)

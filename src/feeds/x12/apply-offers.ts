@@ -1,10 +1,12 @@
 /**
  * Applies 846 offer updates to the supplier's `offers` rows, a batch per statement: found by
  * the buyer's SKU, else by the supplier's own SKU; the last word on an item in a batch wins.
- * Only rows whose stock or restock date changed are written, and the open order lines of that
- * supplier and SKU are marked for the next sweep. Unknown items are counted, not errors.
+ * Only rows whose stock or restock date changed are written, and the open order lines of those
+ * SKUs are marked for the next sweep (markViewsStaleForSkus: their stored views are re-derived;
+ * an 846 that repeats what is known marks nothing). Unknown items are counted, not errors.
  */
 import type { Queryable } from '../../store/db.ts'
+import { markViewsStaleForSkus } from '../../status/view-stale.ts'
 import type { OfferUpdate } from './types.ts'
 
 /** Counts over every batch of one 846 file. */
@@ -42,14 +44,9 @@ WITH u AS (
    WHERE f.supplier_id = $1 AND f.sku = l.sku AND l.says
      AND (f.available_qty IS DISTINCT FROM coalesce(l.qty, f.available_qty) OR f.restock_date IS DISTINCT FROM l.restock)
   RETURNING f.sku
-), marked AS (
-  UPDATE order_lines o SET dirty = true
-   WHERE o.supplier_id = $1 AND NOT o.closed AND o.sku IN (SELECT sku FROM changed)
-  RETURNING 1
 )
 SELECT (SELECT count(DISTINCT n) FROM hit)::int AS matched,
-       (SELECT count(*) FROM changed)::int AS changed,
-       (SELECT count(*) FROM marked)::int AS marked,
+       coalesce((SELECT array_agg(sku) FROM changed), '{}') AS changed,
        coalesce((SELECT array_agg(n::int ORDER BY n) FROM u WHERE NOT EXISTS (SELECT 1 FROM hit h WHERE h.n = u.n)), '{}') AS unknown`
 
 function describeItem(u: OfferUpdate): string {
@@ -65,14 +62,14 @@ export async function applyOfferUpdates(
   totals: OfferTotals,
 ): Promise<void> {
   if (updates.length === 0) return
-  const [r] = await tx.query<{ matched: number; changed: number; marked: number; unknown: number[] }>(APPLY_SQL, [
+  const [r] = await tx.query<{ matched: number; changed: string[]; unknown: number[] }>(APPLY_SQL, [
     supplierId, updates.map((u) => u.sku), updates.map((u) => u.supplierSku), updates.map((u) => u.availableQty),
     updates.map((u) => u.restockDate), receivedAt,
   ])
   totals.items += updates.length
   totals.matched += r.matched
-  totals.changed += r.changed
-  totals.linesMarked += r.marked
+  totals.changed += r.changed.length
+  totals.linesMarked += await markViewsStaleForSkus(tx, r.changed)
   totals.unknown += r.unknown.length
   for (const n of r.unknown) {
     if (totals.unknownSample.length >= 10) break

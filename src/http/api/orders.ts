@@ -2,11 +2,10 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '../app.ts'
-import { deriveOrder, OrderStatusSchema, presentCustomerView, proofMatches, type OrderStatusView } from '../../status/order-status.ts'
+import { deriveOrder, OrderStatusSchema, proofMatches, type OrderStatusView } from '../../status/order-status.ts'
 import { calendarFrom } from '../../status/calendar-config.ts'
 import { loadOrderSnapshot } from '../../store/order-snapshot.ts'
-import { isStable, readOrderHead, storeView, validView, viewKey } from '../../status/view-cache.ts'
-import { toIsoDate } from '../../domain/calendar.ts'
+import { customerViewRow, noteViewsStored, readOrderHead, storeViews, validView } from '../../status/view-cache.ts'
 import { guardLookup, lookupPolicyFrom } from '../lookup-guard.ts'
 
 export const ErrorSchema = z.object({
@@ -77,16 +76,17 @@ export function registerOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
       if (found.outcome === 'not_found') return reply.code(404).send(NOT_FOUND)
       const head = found.value
       const calendar = await calendarFrom(deps.db, deps.config)
-      const day = toIsoDate(now)
       // A stored answer that is still valid is served as stored (already validated when derived).
-      const stored = validView(head, calendar, day)
+      const stored = validView(head, calendar, now)
       if (stored) return sendJson(reply, stored)
+      // The cold path: derived from the order as it is now, stored under the version read above
+      // (read before the snapshot, so a change in between leaves a view that no longer matches).
       const snapshot = await loadOrderSnapshot(deps.db, req.params.number)
       if (!snapshot) return reply.code(404).send(NOT_FOUND)
-      const derived = await deriveOrder(deps.db, snapshot, { now, calendar })
-      const json = JSON.stringify(OrderStatusSchema.parse(presentCustomerView(derived)))
-      await storeView(deps.db, head, viewKey(head.epoch, calendar, day, isStable(derived)), json, now)
-      return sendJson(reply, json)
+      const row = customerViewRow(await deriveOrder(deps.db, snapshot, { now, calendar }), head.version, now, calendar)
+      await storeViews(deps.db, [row], now)
+      void noteViewsStored(deps.db, 1)
+      return sendJson(reply, row.json)
     },
   )
 }

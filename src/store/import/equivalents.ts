@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { ImportContext, KindSpec } from './pipeline.ts'
 import { requiredText, whenValid } from './fields.ts'
 import { checkDuplicates, checkExists } from './staging.ts'
+import { markViewsStaleForSkus } from '../../status/view-stale.ts'
 
 export const EquivalentRowSchema = z
   .object({ sku: requiredText(), equivalent_sku: requiredText() })
@@ -22,6 +23,15 @@ async function checkEquivalents({ tx }: ImportContext): Promise<void> {
   })
   await checkExists(tx, { column: 'sku', table: 'products', target: 'sku', label: 'unknown SKU' })
   await checkExists(tx, { column: 'equivalent_sku', table: 'products', target: 'sku', label: 'unknown SKU' })
+}
+
+// A new pair changes the alternatives either SKU's lines may be offered.
+async function markEquivalentsStale({ tx }: ImportContext) {
+  const rows = await tx.query<{ sku: string }>(
+    `SELECT s.sku FROM import_stage s WHERE NOT EXISTS (SELECT 1 FROM equivalents e WHERE e.sku = s.sku AND e.equivalent_sku = s.equivalent_sku)
+     UNION SELECT s.equivalent_sku FROM import_stage s WHERE NOT EXISTS (SELECT 1 FROM equivalents e WHERE e.sku = s.equivalent_sku AND e.equivalent_sku = s.sku)`,
+  )
+  await markViewsStaleForSkus(tx, rows.map((r) => r.sku))
 }
 
 /** Pairs already stored both ways count as updated; the rest as inserted. */
@@ -53,4 +63,5 @@ export const equivalentsSpec: KindSpec<EquivalentRow> = {
   toStage: (r) => [r.sku, r.equivalent_sku],
   check: checkEquivalents,
   merge: mergeEquivalents,
+  markStale: markEquivalentsStale,
 }

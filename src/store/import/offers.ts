@@ -2,6 +2,8 @@ import { z } from 'zod'
 import { assignPresent, countUpsert, type ImportContext, type KindSpec } from './pipeline.ts'
 import { optionalDate, optionalInt, optionalMoney, optionalText, requiredText } from './fields.ts'
 import { checkDuplicates, checkExists } from './staging.ts'
+import { changedKeys } from './changed-keys.ts'
+import { markViewsStaleForSkus } from '../../status/view-stale.ts'
 
 export const OfferRowSchema = z.object({
   supplier_id: requiredText(),
@@ -18,6 +20,13 @@ async function checkOffers({ tx }: ImportContext): Promise<void> {
   await checkDuplicates(tx, { columns: ['supplier_id', 'sku'], field: 'sku', what: ' (same supplier_id and sku)' })
   await checkExists(tx, { column: 'supplier_id', table: 'suppliers', target: 'supplier_id', label: 'unknown supplier' })
   await checkExists(tx, { column: 'sku', table: 'products', target: 'sku', label: 'unknown SKU' })
+}
+
+// An offer's stock, restock date and lead time decide its lines' states and ETAs.
+async function markOffersStale({ tx, columns }: ImportContext) {
+  const fields = ['supplier_sku', 'cost', 'available_qty', 'restock_date', 'lead_time_days'].map((name) => ({ name }))
+  const skus = await changedKeys(tx, { table: 'offers', key: ['supplier_id', 'sku'], columns: fields, returning: 'sku' }, columns)
+  await markViewsStaleForSkus(tx, skus)
 }
 
 async function mergeOffers({ tx, now, columns }: ImportContext) {
@@ -50,4 +59,5 @@ export const offersSpec: KindSpec<OfferRow> = {
   toStage: (r) => [r.supplier_id, r.sku, r.supplier_sku, r.cost, r.available_qty, r.restock_date, r.lead_time_days],
   check: checkOffers,
   merge: mergeOffers,
+  markStale: markOffersStale,
 }

@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises'
 import type { z } from 'zod'
-import { bumpViewEpoch } from '../../status/view-cache.ts'
 import { DomainError } from '../../domain/errors.ts'
 import type { Db, Queryable } from '../db.ts'
 import { CsvReadError, CsvSyntaxError, readCsvRecords, type CsvRecord } from './csv-reader.ts'
@@ -59,6 +58,11 @@ export interface KindSpec<R> {
   check(ctx: ImportContext): Promise<void>
   /** Writes the staged rows into the real tables; only called when there was no problem. */
   merge(ctx: ImportContext): Promise<MergeCounts>
+  /**
+   * Before the merge: makes stale the stored customer views of the orders that what the staged
+   * rows change reaches (src/status/view-stale.ts). Orders need none: their lines are marked.
+   */
+  markStale?(ctx: ImportContext): Promise<void>
 }
 
 /**
@@ -78,9 +82,9 @@ export async function runImport<R>(db: Db, spec: KindSpec<R>, file: string, opts
     }
     const report = await readProblems(tx)
     if (report.badRows > 0) throw invalidFile(file, report)
+    // Names, stock and lead times appear in customer answers: the views they reach are re-derived.
+    await spec.markStale?.(ctx)
     const counts = await spec.merge(ctx)
-    // Names, stock, lead times and suppliers appear in customer answers: stored views are re-derived.
-    await bumpViewEpoch(tx)
     return { kind: spec.kind, rows: loaded.rows, ...counts }
   })
 }

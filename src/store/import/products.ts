@@ -2,6 +2,8 @@ import { z } from 'zod'
 import { assignPresent, countUpsert, type ImportContext, type KindSpec } from './pipeline.ts'
 import { optionalMoney, optionalText, requiredText } from './fields.ts'
 import { checkDuplicates } from './staging.ts'
+import { changedKeys } from './changed-keys.ts'
+import { markClosedViewsStaleForSkus, markViewsStaleForSkus } from '../../status/view-stale.ts'
 
 export const ProductRowSchema = z.object({
   sku: requiredText(),
@@ -26,6 +28,14 @@ async function mergeProducts({ tx, now, columns }: ImportContext) {
   )
 }
 
+// Every line shows its product's name, delivered or not; the rest matter to alternatives.
+async function markProductsStale({ tx, columns }: ImportContext) {
+  const fields = ['name', 'brand', 'family', 'color', 'size', 'price'].map((name) => ({ name }))
+  const skus = await changedKeys(tx, { table: 'products', key: ['sku'], columns: fields, returning: 'sku' }, columns)
+  await markViewsStaleForSkus(tx, skus)
+  await markClosedViewsStaleForSkus(tx, skus)
+}
+
 /** products.csv: `sku,name,brand,family,color,size,price`, upserted by sku. */
 export const productsSpec: KindSpec<ProductRow> = {
   kind: 'products',
@@ -44,4 +54,5 @@ export const productsSpec: KindSpec<ProductRow> = {
   toStage: (r) => [r.sku, r.name, r.brand, r.family, r.color, r.size, r.price],
   check: ({ tx }) => checkDuplicates(tx, { columns: ['sku'], field: 'sku' }),
   merge: mergeProducts,
+  markStale: markProductsStale,
 }

@@ -2,6 +2,8 @@ import { z } from 'zod'
 import { assignPresent, countUpsert, type ImportContext, type KindSpec } from './pipeline.ts'
 import { optionalEmail, optionalInt, optionalText, requiredText } from './fields.ts'
 import { checkDuplicates } from './staging.ts'
+import { changedKeys } from './changed-keys.ts'
+import { markViewsStaleForSuppliers } from '../../status/view-stale.ts'
 
 export const SupplierRowSchema = z.object({
   supplier_id: requiredText(),
@@ -24,6 +26,13 @@ async function checkSuppliers({ tx }: ImportContext): Promise<void> {
      SELECT s.line, 'edi_id', 'already used by supplier ' || to_json(x.supplier_id)::text
      FROM import_stage s JOIN suppliers x ON x.edi_id = s.edi_id AND x.supplier_id <> s.supplier_id`,
   )
+}
+
+// A supplier's lead time sets the promise of its lines without a date of their own.
+async function markSuppliersStale({ tx, columns }: ImportContext) {
+  const fields = [{ name: 'lead_time_days', staged: `coalesce(s.lead_time_days, ${DEFAULT_LEAD_TIME_DAYS})` }]
+  const ids = await changedKeys(tx, { table: 'suppliers', key: ['supplier_id'], columns: fields, returning: 'supplier_id' }, columns)
+  await markViewsStaleForSuppliers(tx, ids)
 }
 
 async function mergeSuppliers({ tx, now, columns }: ImportContext) {
@@ -55,4 +64,5 @@ export const suppliersSpec: KindSpec<SupplierRow> = {
   toStage: (r) => [r.supplier_id, r.name, r.email, r.phone, r.edi_id, r.lead_time_days],
   check: checkSuppliers,
   merge: mergeSuppliers,
+  markStale: markSuppliersStale,
 }
