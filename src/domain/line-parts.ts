@@ -13,6 +13,7 @@ import type {
   OfferSnapshot,
   Shipment,
   SupplierSignal,
+  TrackerView,
 } from './types.ts'
 
 /** A parcel of the line: its public tracking part plus what the ETA needs. */
@@ -69,6 +70,18 @@ function compareEvents(a: CarrierEvent, b: CarrierEvent): number {
   )
 }
 
+/**
+ * A parcel's state: the aggregator's reconciled view when there is one (it has weighed the
+ * carrier's scans, whose clocks and zones disagree), else the latest scan — except that a
+ * delivered scan ends the story even when a scan stamped later says otherwise (EasyPost's own
+ * sample delivers before its out-for-delivery scan).
+ */
+export function parcelStatus(events: CarrierEvent[], tracker: TrackerView | null): CarrierStatus {
+  if (tracker) return tracker.status
+  if (events.some((e) => e.status === 'delivered')) return 'delivered'
+  return lastOf(events, compareEvents)?.status ?? 'in_transit'
+}
+
 function lastOf<T>(items: T[], compare: (a: T, b: T) => number): T | null {
   return items.reduce<T | null>((best, x) => (best === null || compare(x, best) > 0 ? x : best), null)
 }
@@ -102,14 +115,17 @@ export function collectShippedParts(signals: LineSignals, capacity: number): Shi
   let left = Math.max(0, capacity)
   return mergeByTracking(signals.shipments).map((s) => {
     const events = signals.carrierEvents.filter((e) => e.trackingNumber === s.trackingNumber)
-    const last = lastOf(events, compareEvents)
+    const tracker = (signals.trackers ?? []).find((t) => t.trackingNumber === s.trackingNumber) ?? null
+    const status = parcelStatus(events, tracker)
+    // The scan that says what the parcel's state says (its delivery day), else the latest scan.
+    const last = lastOf(events.filter((e) => e.status === status), compareEvents) ?? lastOf(events, compareEvents)
     const lastEstimate = lastOf(events.filter((e) => e.estimatedDelivery !== null), compareEvents)
     const qty = Math.min(left, Math.max(0, s.qty))
     left -= qty
     const tracking: TrackingPart = {
       carrier: s.carrier ?? last?.carrier ?? null,
       number: s.trackingNumber,
-      status: last?.status ?? 'in_transit',
+      status,
       qty,
       shippedAt: s.shippedAt,
       lastEvent: last,
