@@ -3,6 +3,7 @@
  * calendar day (Date.UTC), so the host's time zone and DST never shift a date.
  */
 import { DomainError } from './errors.ts'
+import { serviceLevel } from './service-level.ts'
 import type { CalendarConfig, IsoDate } from './types.ts'
 
 const DAY_MS = 86_400_000
@@ -15,8 +16,13 @@ export const DEFAULT_CALENDAR: CalendarConfig = {
     default: { min: 2, max: 5 },
     ground: { min: 1, max: 5 },
     '2day': { min: 2, max: 2 },
+    '3day': { min: 3, max: 3 },
     next_day: { min: 1, max: 1 },
     overnight: { min: 1, max: 1 },
+    priority_express: { min: 1, max: 2 },
+    priority: { min: 1, max: 3 },
+    mail: { min: 2, max: 5 },
+    economy: { min: 2, max: 7 },
     freight: { min: 3, max: 7 },
     ltl: { min: 3, max: 7 },
   },
@@ -92,10 +98,16 @@ export function businessDaysBetween(a: IsoDate, b: IsoDate, cal: CalendarConfig)
   return count
 }
 
-/** Transit business days for a carrier service (case-insensitive), else the `default` entry. */
-export function transitFor(service: string | null, cal: CalendarConfig): { min: number; max: number } {
+/**
+ * Transit business days for a carrier service: an entry named exactly as the service (any
+ * case), else the entry of its service level (`UPS GROUND` → ground, see service-level.ts),
+ * else `default`.
+ */
+export function transitFor(service: string | null, cal: CalendarConfig, carrier: string | null = null): { min: number; max: number } {
   const key = service?.trim().toLowerCase()
   // hasOwn: a service named "constructor" must not find Object.prototype's.
-  const found = key && Object.hasOwn(cal.transitDays, key) ? cal.transitDays[key] : cal.transitDays.default
+  if (key && Object.hasOwn(cal.transitDays, key)) return cal.transitDays[key]
+  const level = serviceLevel(carrier, service)
+  const found = Object.hasOwn(cal.transitDays, level) ? cal.transitDays[level] : cal.transitDays.default
   return found ?? DEFAULT_CALENDAR.transitDays.default
 }

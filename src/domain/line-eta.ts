@@ -31,8 +31,8 @@ export function clampToToday(eta: Eta, today: IsoDate): Eta {
 }
 
 /** Ship day + the service's transit business days, as a window. */
-function afterTransit(shipDay: IsoDate, service: string | null, source: EtaSource, cal: CalendarConfig): Eta {
-  const transit = transitFor(service, cal)
+function afterTransit(shipDay: IsoDate, service: string | null, source: EtaSource, cal: CalendarConfig, carrier: string | null = null): Eta {
+  const transit = transitFor(service, cal, carrier)
   return {
     earliest: addBusinessDays(shipDay, transit.min, cal),
     latest: addBusinessDays(shipDay, transit.max, cal),
@@ -61,7 +61,7 @@ function etaForParcel(part: ShippedPart, ctx: EtaContext): Eta {
   }
   // Out for delivery with no estimate: the carrier is delivering it today.
   if (t.status === 'out_for_delivery') return { earliest: ctx.today, latest: ctx.today, source: 'carrier' }
-  return clampToToday(afterTransit(toIsoDate(t.shippedAt), part.service, 'carrier', ctx.calendar), ctx.today)
+  return clampToToday(afterTransit(toIsoDate(t.shippedAt), part.service, 'carrier', ctx.calendar, t.carrier), ctx.today)
 }
 
 /** ETA of the parcels in `state` (pre_transit parcels count as in transit). */
