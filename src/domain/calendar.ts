@@ -1,7 +1,10 @@
 /**
- * Business-day arithmetic on `YYYY-MM-DD` strings. Pure: every day is treated as a UTC
- * calendar day (Date.UTC), so the host's time zone and DST never shift a date.
+ * Business-day arithmetic on `YYYY-MM-DD` strings, and the day an instant falls on in the
+ * store's time zone (`CalendarConfig.timeZone`, an IANA name). Pure: day arithmetic treats
+ * every day as a UTC calendar day (Date.UTC), so the host's zone and DST never shift a date;
+ * only `localDay` / `startOfLocalDay` look at a zone, and it is always passed in.
  */
+import { DateTime, IANAZone } from 'luxon'
 import { DomainError } from './errors.ts'
 import { serviceLevel } from './service-level.ts'
 import type { CalendarConfig, IsoDate } from './types.ts'
@@ -9,9 +12,13 @@ import type { CalendarConfig, IsoDate } from './types.ts'
 const DAY_MS = 86_400_000
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/
 
-/** No holidays; transit days per carrier service (lower-case keys), `default` when unknown. */
+/** The store's zone when none is configured (DESIGN.md "The store's own details"). */
+export const DEFAULT_TIME_ZONE = 'America/New_York'
+
+/** No holidays; the default zone; transit days per service level (lower-case keys), `default` when unknown. */
 export const DEFAULT_CALENDAR: CalendarConfig = {
   holidays: [],
+  timeZone: DEFAULT_TIME_ZONE,
   transitDays: {
     default: { min: 2, max: 5 },
     ground: { min: 1, max: 5 },
@@ -43,9 +50,34 @@ function fromUtcMs(ms: number): IsoDate {
   return new Date(ms).toISOString().slice(0, 10)
 }
 
-/** The UTC calendar day of an instant. */
+/**
+ * The UTC calendar day of an instant: for labels and file names only. Business days, "today"
+ * and promises use `localDay` (the store's zone).
+ */
 export function toIsoDate(d: Date): IsoDate {
   return d.toISOString().slice(0, 10)
+}
+
+/** True for an IANA zone name luxon (and so Intl) knows, e.g. `America/New_York`, `UTC`. */
+export function isValidTimeZone(zone: string): boolean {
+  return typeof zone === 'string' && zone.trim() !== '' && IANAZone.isValidZone(zone)
+}
+
+function zoneOf(zone: CalendarConfig | string): string {
+  const name = typeof zone === 'string' ? zone : zone.timeZone ?? DEFAULT_TIME_ZONE
+  if (!isValidTimeZone(name)) throw new DomainError('CALENDAR_ZONE_INVALID', `"${name}" is not an IANA time zone (like America/New_York)`)
+  return name
+}
+
+/** The calendar day an instant falls on in the store's zone (22:00 in New York is still that day). */
+export function localDay(instant: Date, zone: CalendarConfig | string): IsoDate {
+  return DateTime.fromJSDate(instant, { zone: zoneOf(zone) }).toISODate() as IsoDate
+}
+
+/** The instant a day begins in the store's zone (midnight there; DST-aware). */
+export function startOfLocalDay(day: IsoDate, zone: CalendarConfig | string): Date {
+  toUtcMs(day) // refuses anything that is not a real day
+  return DateTime.fromISO(day, { zone: zoneOf(zone) }).startOf('day').toJSDate()
 }
 
 /** The day `n` calendar days after `day` (n may be negative). */

@@ -3,9 +3,10 @@
  * supplier says about the rest. Every choice here is independent of array order, so the same
  * signals always give the same split.
  */
-import { toIsoDate } from './calendar.ts'
+import { localDay } from './calendar.ts'
 import type { TrackingPart } from './line-state.ts'
 import type {
+  CalendarConfig,
   CarrierEvent,
   CarrierStatus,
   IsoDate,
@@ -161,7 +162,7 @@ export function claimed(message: SupplierMessage | null, statuses: SupplierSigna
 }
 
 /** Reads the supplier's current word (latest message) and what it said before. */
-export function readSupplierWord(signals: SupplierSignal[], lineQty: number): SupplierWord {
+export function readSupplierWord(signals: SupplierSignal[], lineQty: number, cal: CalendarConfig): SupplierWord {
   const messages = groupMessages(signals)
   const latest = messages.length > 0 ? messages[messages.length - 1] : null
   const earlier = messages.slice(0, -1)
@@ -172,7 +173,7 @@ export function readSupplierWord(signals: SupplierSignal[], lineQty: number): Su
     latest,
     earlierBackorderedQty,
     everBackordered: backorders.length > 0,
-    firstBackorderDay: first ? toIsoDate(first.receivedAt) : null,
+    firstBackorderDay: first ? localDay(first.receivedAt, cal) : null,
   }
 }
 

@@ -147,6 +147,11 @@ export interface Eta {
 export interface CalendarConfig {
   /** Holidays, `YYYY-MM-DD`, skipped like weekends. */
   holidays: IsoDate[]
+  /**
+   * The store's IANA time zone (`WISMO_TIMEZONE`): "today", the day an order was placed and the
+   * days of signals and scans are taken in it. Absent: America/New_York, the documented default.
+   */
+  timeZone?: string
   /** Transit business days by carrier service (lower-case key); `default` when unknown. */
   transitDays: Record<string, { min: number; max: number }>
 }

@@ -20,7 +20,7 @@ export interface AppDeps {
   config: Pick<
     Config,
     'holidays' | 'lookupRateLimit' | 'easypostWebhookSecret' | 'aftershipWebhookSecret' | 'shippoWebhookSecret' | 'shippoWebhookToken'
-  >
+  > & Partial<Pick<Config, 'timezone'>>
   logger?: boolean
 }
 

@@ -6,7 +6,7 @@ import { deriveOrder, OrderStatusSchema, presentCustomerView, proofMatches, type
 import { calendarFrom } from '../../status/calendar-config.ts'
 import { loadOrderSnapshot } from '../../store/order-snapshot.ts'
 import { isStable, readOrderHead, storeView, validView, viewKey } from '../../status/view-cache.ts'
-import { toIsoDate } from '../../domain/calendar.ts'
+import { localDay } from '../../domain/calendar.ts'
 
 export const ErrorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), problems: z.array(z.string()).optional() }),
@@ -58,7 +58,8 @@ export function registerOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
       }
       const now = deps.clock.now()
       const calendar = await calendarFrom(deps.db, deps.config)
-      const day = toIsoDate(now)
+      // A stored view is good for the store's day (its "today"), not the UTC one.
+      const day = localDay(now, calendar)
       // A stored answer that is still valid is served as stored (already validated when derived).
       const stored = validView(head, calendar, day)
       if (stored) return sendJson(reply, stored)
