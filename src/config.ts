@@ -2,6 +2,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { DomainError } from './domain/errors.ts'
 import { TrustProxySchema } from './http/trust-proxy.ts'
+import { DEFAULT_TIME_ZONE, isValidTimeZone } from './domain/calendar.ts'
 
 const ConfigSchema = z.object({
   databaseUrl: z.string().url().optional(),
@@ -15,6 +16,10 @@ const ConfigSchema = z.object({
   /** The From of every email wismo sends (`Name <address>`). */
   mailFrom: z.string().min(3),
   holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'holidays are YYYY-MM-DD')),
+  /** The store's IANA time zone (WISMO_TIMEZONE): business days, "today" and promised dates are its. */
+  timezone: z.string().refine(isValidTimeZone, {
+    error: (iss) => `WISMO_TIMEZONE "${String(iss.input)}" is not an IANA time zone name (like America/New_York, Europe/Berlin, UTC)`,
+  }),
   /** Business days after the promised ship date before a silent delay is told and tasked. */
   delayGraceDays: z.coerce.number().int().min(0),
   /** Business days without a carrier scan before a parcel in transit becomes a rep task. */
@@ -72,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     inboxDir: env.WISMO_INBOX_DIR ?? path.join(dataDir, 'inbox'),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.WISMO_MAIL_FROM || 'wismo <wismo@localhost>',
+    timezone: env.WISMO_TIMEZONE?.trim() || DEFAULT_TIME_ZONE,
     holidays: (env.WISMO_HOLIDAYS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     delayGraceDays: env.WISMO_DELAY_GRACE_DAYS ?? 1,
     stallBusinessDays: env.WISMO_STALL_BUSINESS_DAYS ?? 3,

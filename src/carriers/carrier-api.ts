@@ -15,12 +15,14 @@
 import { DomainError } from '../domain/errors.ts'
 import type { CarrierEvent } from '../domain/types.ts'
 import { findCarrier } from './carriers.ts'
-import { normalizeTrackingNumber } from './webhooks/common.ts'
+import { normalizeTrackingNumber, type TrackerUpdate } from './webhooks/common.ts'
 import * as easypost from './webhooks/easypost.ts'
 
 /** What the carrier said about one number: the events, and the response body as received. */
 export interface TrackingResult {
   events: CarrierEvent[]
+  /** The tracker's own current status and updated_at (the parcel's state; docs/formats.md). */
+  tracker?: TrackerUpdate
   raw: Buffer
 }
 
@@ -163,10 +165,11 @@ function readJson(raw: Buffer, what: string): unknown {
   }
 }
 
-/** A tracker (parsed JSON) → carrier events, with the webhook adapter's mapping (one mapping for both ways in). */
-function trackerEvents(tracker: unknown, raw: Buffer): CarrierEvent[] {
+/** A tracker (parsed JSON) → carrier events and its status, with the webhook adapter's mapping (one mapping for both ways in). */
+function trackerEvents(tracker: unknown, raw: Buffer): Pick<TrackingResult, 'events' | 'tracker'> {
   try {
-    return easypost.normalize({ id: 'poll', description: 'tracker.updated', result: tracker }).events
+    const read = easypost.normalize({ id: 'poll', description: 'tracker.updated', result: tracker })
+    return read.tracker ? { events: read.events, tracker: read.tracker } : { events: read.events }
   } catch (err) {
     if (!(err instanceof DomainError)) throw err
     // The webhook's words ("result.…", "tracking webhook") would mislead here: this is a tracker.
@@ -246,7 +249,7 @@ async function findTracker(send: Send, number: string, carrier: string | null): 
   if (answer.status === 404) return null
   if (answer.status >= 400) throw refused('EasyPost GET /trackers', answer)
   const tracker = pickTracker(readJson(answer.body, 'GET /trackers'), number, answer.body)
-  return tracker ? { events: trackerEvents(tracker, answer.body), raw: answer.body } : null
+  return tracker ? { ...trackerEvents(tracker, answer.body), raw: answer.body } : null
 }
 
 /** Creates a tracker (billed by EasyPost); null when EasyPost does not know the number. */
@@ -255,7 +258,7 @@ async function createTracker(send: Send, number: string, carrier: string | null)
   // 404, or 422 (EasyPost cannot match the code to a carrier): the API does not know this number.
   if (answer.status === 404 || answer.status === 422) return null
   if (answer.status >= 400) throw refused('EasyPost POST /trackers', answer)
-  return { events: trackerEvents(readJson(answer.body, 'POST /trackers'), answer.body), raw: answer.body }
+  return { ...trackerEvents(readJson(answer.body, 'POST /trackers'), answer.body), raw: answer.body }
 }
 
 /** A `CarrierApi` on EasyPost's Trackers API (see the file's comment for what it does on the wire). */

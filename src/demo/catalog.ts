@@ -1,4 +1,5 @@
-import { addCalendarDays, toIsoDate } from '../domain/calendar.ts'
+import { demoDay } from './demo-day.ts'
+import { addCalendarDays } from '../domain/calendar.ts'
 import { FAMILIES, SUPPLIERS, type Category, type FamilyDef, type SupplierDef } from './catalog-data.ts'
 import { toCsv, type Rng } from './random.ts'
 
@@ -119,7 +120,7 @@ function makeOffer(rng: Rng, s: SupplierDef, p: Product, n: number, now: Date): 
     supplierSku: supplierSku(s, p, n),
     cost: Math.round(p.price * rng.float(0.48, 0.62) * 100) / 100,
     availableQty: out ? 0 : bulky ? rng.int(2, 40) : rng.int(6, 240),
-    restockDate: out && rng.chance(0.75) ? addCalendarDays(toIsoDate(now), rng.int(4, 45)) : null,
+    restockDate: out && rng.chance(0.75) ? addCalendarDays(demoDay(now), rng.int(4, 45)) : null,
     leadTimeDays: bulky && s.id === 'greatlakes' ? 5 : null,
   }
 }

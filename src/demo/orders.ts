@@ -1,5 +1,6 @@
+import { demoDay } from './demo-day.ts'
 /** The 2,000 demo orders: when they were placed, by whom, what for, and each line's story. */
-import { addBusinessDays, businessDaysBetween, toIsoDate } from '../domain/calendar.ts'
+import { addBusinessDays, businessDaysBetween } from '../domain/calendar.ts'
 import type { CalendarConfig } from '../domain/types.ts'
 import type { Catalog, Offer } from './catalog.ts'
 import { makeCustomer, type Customer } from './people.ts'
@@ -71,8 +72,8 @@ export function planLine(w: World, req: LineRequest): PlannedLine | null {
     const supplier = w.catalog.suppliers.find((s) => s.id === offer.supplierId)!
     const qty = quantity(w.rng, story, offer)
     const inp: LineInput = {
-      rng: w.rng, now: w.now, today: toIsoDate(w.now), cal: w.cal, placedAt: order.placedAt,
-      promise: addBusinessDays(toIsoDate(order.placedAt), offer.leadTimeDays ?? supplier.leadTimeDays, w.cal),
+      rng: w.rng, now: w.now, today: demoDay(w.now), cal: w.cal, placedAt: order.placedAt,
+      promise: addBusinessDays(demoDay(order.placedAt), offer.leadTimeDays ?? supplier.leadTimeDays, w.cal),
       supplier, offer, qty, slots: w.feeds.after(supplier.id, order.placedAt),
       destination: order.customer.city, usedTracking: w.usedTracking,
     }
@@ -84,7 +85,7 @@ export function planLine(w: World, req: LineRequest): PlannedLine | null {
 
 /** A line told by its age's mix of stories, falling back to ones that always fit. */
 export function planOrdinaryLine(w: World, order: PlannedOrder): PlannedLine {
-  const phase = phaseOf(businessDaysBetween(toIsoDate(order.placedAt), toIsoDate(w.now), w.cal))
+  const phase = phaseOf(businessDaysBetween(demoDay(order.placedAt), demoDay(w.now), w.cal))
   const line = planLine(w, { order, stories: [w.rng.weighted(MIX[phase]), ...FALLBACK[phase]] })
   if (!line) throw new Error('demo: no story fits a line (silent always should)')
   return line

@@ -1,5 +1,5 @@
 /** The shared words of the line stories: planned signals, the line's facts, and parcels. */
-import { toIsoDate } from '../domain/calendar.ts'
+import { demoDay } from './demo-day.ts'
 import type { CalendarConfig } from '../domain/types.ts'
 import type { SupplierDef } from './catalog-data.ts'
 import type { Offer } from './catalog.ts'
@@ -44,7 +44,7 @@ export const sig = (at: Date, status: PlannedSignal['status'], extra: Partial<Pl
 
 export const plan = (signals: PlannedSignal[], events: PlannedEvent[] = []): LinePlan => ({ signals, events })
 
-export const day = (t: Date): string => toIsoDate(t)
+export const day = (t: Date): string => demoDay(t)
 
 /** A parcel the supplier hands to one of its carriers when its feed at `at` reports it shipped. */
 export function parcelAt(inp: LineInput, at: Date): Parcel {

@@ -1,4 +1,5 @@
-import { addCalendarDays, isBusinessDay, toIsoDate } from '../domain/calendar.ts'
+import { demoDay } from './demo-day.ts'
+import { addCalendarDays, isBusinessDay } from '../domain/calendar.ts'
 import type { CalendarConfig } from '../domain/types.ts'
 import type { SupplierDef } from './catalog-data.ts'
 import type { Rng } from './random.ts'
@@ -17,7 +18,7 @@ export class FeedCalendar {
   readonly #slots = new Map<string, Date[]>()
 
   constructor(rng: Rng, now: Date, suppliers: SupplierDef[], cal: CalendarConfig) {
-    const today = toIsoDate(now)
+    const today = demoDay(now)
     const days: string[] = []
     for (let d = addCalendarDays(today, -HISTORY_DAYS); d <= today; d = addCalendarDays(d, 1)) {
       if (isBusinessDay(d, cal)) days.push(d)

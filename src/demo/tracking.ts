@@ -1,4 +1,5 @@
-import { addBusinessDays, nextBusinessDay, toIsoDate } from '../domain/calendar.ts'
+import { demoDay } from './demo-day.ts'
+import { addBusinessDays, nextBusinessDay } from '../domain/calendar.ts'
 import type { CalendarConfig, CarrierStatus } from '../domain/types.ts'
 import type { CarrierName, SupplierDef } from './catalog-data.ts'
 import type { Rng } from './random.ts'
@@ -84,7 +85,7 @@ const at = (day: string, hour: number): Date => whole(Date.parse(`${day}T00:00:0
  * only what happened before `now`.
  */
 export function naturalTrip(rng: Rng, p: Parcel, cal: CalendarConfig): PlannedEvent[] {
-  const shipDay = toIsoDate(p.shippedAt)
+  const shipDay = demoDay(p.shippedAt)
   const eta = addBusinessDays(shipDay, rng.int(1, 4), cal)
   const ev = (status: CarrierStatus, t: Date, location: string | null, message: string, est: string | null = eta): PlannedEvent =>
     ({ tracking_number: p.trackingNumber, carrier: p.carrier, status, occurred_at: t, location, message, estimated_delivery: est })
@@ -108,7 +109,7 @@ export function outForDeliveryTrip(rng: Rng, p: Parcel, now: Date): PlannedEvent
   const pickup = whole(p.shippedAt.getTime() + rng.float(2, 4) * HOUR)
   const ofd = whole(now.getTime() - rng.float(0.3, 4) * HOUR)
   if (ofd.getTime() - pickup.getTime() < 6 * HOUR) return null
-  const today = toIsoDate(now)
+  const today = demoDay(now)
   return [
     { tracking_number: p.trackingNumber, carrier: p.carrier, status: 'in_transit', occurred_at: pickup, location: p.origin, message: 'Picked up', estimated_delivery: today },
     { tracking_number: p.trackingNumber, carrier: p.carrier, status: 'out_for_delivery', occurred_at: ofd, location: p.destination, message: 'Out for delivery', estimated_delivery: today },
@@ -128,8 +129,8 @@ export function exceptionTrip(rng: Rng, p: Parcel, now: Date, cal: CalendarConfi
   const when = whole(now.getTime() - rng.float(1, 36) * HOUR)
   if (when.getTime() - pickup.getTime() < 8 * HOUR) return null
   const [message, where] = rng.pick(PROBLEMS)
-  const eta = addBusinessDays(toIsoDate(pickup), rng.int(2, 4), cal)
-  const retry = nextBusinessDay(toIsoDate(now), cal)
+  const eta = addBusinessDays(demoDay(pickup), rng.int(2, 4), cal)
+  const retry = nextBusinessDay(demoDay(now), cal)
   return [
     { tracking_number: p.trackingNumber, carrier: p.carrier, status: 'in_transit', occurred_at: pickup, location: p.origin, message: 'Picked up', estimated_delivery: eta },
     {

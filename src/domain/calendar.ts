@@ -1,22 +1,35 @@
 /**
- * Business-day arithmetic on `YYYY-MM-DD` strings. Pure: every day is treated as a UTC
- * calendar day (Date.UTC), so the host's time zone and DST never shift a date.
+ * Business-day arithmetic on `YYYY-MM-DD` strings, and the day an instant falls on in the
+ * store's time zone (`CalendarConfig.timeZone`, an IANA name). Pure: day arithmetic treats
+ * every day as a UTC calendar day (Date.UTC), so the host's zone and DST never shift a date;
+ * only `localDay` / `startOfLocalDay` look at a zone, and it is always passed in.
  */
+import { DateTime, IANAZone } from 'luxon'
 import { DomainError } from './errors.ts'
+import { serviceLevel } from './service-level.ts'
 import type { CalendarConfig, IsoDate } from './types.ts'
 
 const DAY_MS = 86_400_000
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/
 
-/** No holidays; transit days per carrier service (lower-case keys), `default` when unknown. */
+/** The store's zone when none is configured (DESIGN.md "The store's own details"). */
+export const DEFAULT_TIME_ZONE = 'America/New_York'
+
+/** No holidays; the default zone; transit days per service level (lower-case keys), `default` when unknown. */
 export const DEFAULT_CALENDAR: CalendarConfig = {
   holidays: [],
+  timeZone: DEFAULT_TIME_ZONE,
   transitDays: {
     default: { min: 2, max: 5 },
     ground: { min: 1, max: 5 },
     '2day': { min: 2, max: 2 },
+    '3day': { min: 3, max: 3 },
     next_day: { min: 1, max: 1 },
     overnight: { min: 1, max: 1 },
+    priority_express: { min: 1, max: 2 },
+    priority: { min: 1, max: 3 },
+    mail: { min: 2, max: 5 },
+    economy: { min: 2, max: 7 },
     freight: { min: 3, max: 7 },
     ltl: { min: 3, max: 7 },
   },
@@ -37,9 +50,34 @@ function fromUtcMs(ms: number): IsoDate {
   return new Date(ms).toISOString().slice(0, 10)
 }
 
-/** The UTC calendar day of an instant. */
+/**
+ * The UTC calendar day of an instant: for labels and file names only. Business days, "today"
+ * and promises use `localDay` (the store's zone).
+ */
 export function toIsoDate(d: Date): IsoDate {
   return d.toISOString().slice(0, 10)
+}
+
+/** True for an IANA zone name luxon (and so Intl) knows, e.g. `America/New_York`, `UTC`. */
+export function isValidTimeZone(zone: string): boolean {
+  return typeof zone === 'string' && zone.trim() !== '' && IANAZone.isValidZone(zone)
+}
+
+function zoneOf(zone: CalendarConfig | string): string {
+  const name = typeof zone === 'string' ? zone : zone.timeZone ?? DEFAULT_TIME_ZONE
+  if (!isValidTimeZone(name)) throw new DomainError('CALENDAR_ZONE_INVALID', `"${name}" is not an IANA time zone (like America/New_York)`)
+  return name
+}
+
+/** The calendar day an instant falls on in the store's zone (22:00 in New York is still that day). */
+export function localDay(instant: Date, zone: CalendarConfig | string): IsoDate {
+  return DateTime.fromJSDate(instant, { zone: zoneOf(zone) }).toISODate() as IsoDate
+}
+
+/** The instant a day begins in the store's zone (midnight there; DST-aware). */
+export function startOfLocalDay(day: IsoDate, zone: CalendarConfig | string): Date {
+  toUtcMs(day) // refuses anything that is not a real day
+  return DateTime.fromISO(day, { zone: zoneOf(zone) }).startOf('day').toJSDate()
 }
 
 /** The day `n` calendar days after `day` (n may be negative). */
@@ -92,10 +130,16 @@ export function businessDaysBetween(a: IsoDate, b: IsoDate, cal: CalendarConfig)
   return count
 }
 
-/** Transit business days for a carrier service (case-insensitive), else the `default` entry. */
-export function transitFor(service: string | null, cal: CalendarConfig): { min: number; max: number } {
+/**
+ * Transit business days for a carrier service: an entry named exactly as the service (any
+ * case), else the entry of its service level (`UPS GROUND` → ground, see service-level.ts),
+ * else `default`.
+ */
+export function transitFor(service: string | null, cal: CalendarConfig, carrier: string | null = null): { min: number; max: number } {
   const key = service?.trim().toLowerCase()
   // hasOwn: a service named "constructor" must not find Object.prototype's.
-  const found = key && Object.hasOwn(cal.transitDays, key) ? cal.transitDays[key] : cal.transitDays.default
+  if (key && Object.hasOwn(cal.transitDays, key)) return cal.transitDays[key]
+  const level = serviceLevel(carrier, service)
+  const found = Object.hasOwn(cal.transitDays, level) ? cal.transitDays[level] : cal.transitDays.default
   return found ?? DEFAULT_CALENDAR.transitDays.default
 }

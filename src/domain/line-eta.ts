@@ -2,7 +2,7 @@
  * The ETA of a line's last-arriving part (DESIGN.md "ETA"). Every ETA names its source, and
  * none is invented: with no carrier estimate, supplier date, history or promise, it is null.
  */
-import { addBusinessDays, addCalendarDays, nextBusinessDay, toIsoDate, transitFor } from './calendar.ts'
+import { addBusinessDays, addCalendarDays, localDay, nextBusinessDay, transitFor } from './calendar.ts'
 import type { ShippedPart } from './line-parts.ts'
 import type { CalendarConfig, Eta, EtaSource, IsoDate, LineState, SupplierHistory } from './types.ts'
 
@@ -31,8 +31,8 @@ export function clampToToday(eta: Eta, today: IsoDate): Eta {
 }
 
 /** Ship day + the service's transit business days, as a window. */
-function afterTransit(shipDay: IsoDate, service: string | null, source: EtaSource, cal: CalendarConfig): Eta {
-  const transit = transitFor(service, cal)
+function afterTransit(shipDay: IsoDate, service: string | null, source: EtaSource, cal: CalendarConfig, carrier: string | null = null): Eta {
+  const transit = transitFor(service, cal, carrier)
   return {
     earliest: addBusinessDays(shipDay, transit.min, cal),
     latest: addBusinessDays(shipDay, transit.max, cal),
@@ -53,7 +53,7 @@ function combine(etas: Eta[]): Eta | null {
 function etaForParcel(part: ShippedPart, ctx: EtaContext): Eta {
   const t = part.tracking
   if (t.status === 'delivered') {
-    const day = t.lastEvent ? toIsoDate(t.lastEvent.occurredAt) : ctx.today
+    const day = t.lastEvent ? localDay(t.lastEvent.occurredAt, ctx.calendar) : ctx.today
     return { earliest: day, latest: day, source: 'carrier' }
   }
   if (t.estimatedDelivery) {
@@ -61,7 +61,7 @@ function etaForParcel(part: ShippedPart, ctx: EtaContext): Eta {
   }
   // Out for delivery with no estimate: the carrier is delivering it today.
   if (t.status === 'out_for_delivery') return { earliest: ctx.today, latest: ctx.today, source: 'carrier' }
-  return clampToToday(afterTransit(toIsoDate(t.shippedAt), part.service, 'carrier', ctx.calendar), ctx.today)
+  return clampToToday(afterTransit(localDay(t.shippedAt, ctx.calendar), part.service, 'carrier', ctx.calendar, t.carrier), ctx.today)
 }
 
 /** ETA of the parcels in `state` (pre_transit parcels count as in transit). */

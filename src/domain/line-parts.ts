@@ -3,9 +3,10 @@
  * supplier says about the rest. Every choice here is independent of array order, so the same
  * signals always give the same split.
  */
-import { toIsoDate } from './calendar.ts'
+import { localDay } from './calendar.ts'
 import type { TrackingPart } from './line-state.ts'
 import type {
+  CalendarConfig,
   CarrierEvent,
   CarrierStatus,
   IsoDate,
@@ -13,6 +14,7 @@ import type {
   OfferSnapshot,
   Shipment,
   SupplierSignal,
+  TrackerView,
 } from './types.ts'
 
 /** A parcel of the line: its public tracking part plus what the ETA needs. */
@@ -69,6 +71,18 @@ function compareEvents(a: CarrierEvent, b: CarrierEvent): number {
   )
 }
 
+/**
+ * A parcel's state: the aggregator's reconciled view when there is one (it has weighed the
+ * carrier's scans, whose clocks and zones disagree), else the latest scan — except that a
+ * delivered scan ends the story even when a scan stamped later says otherwise (EasyPost's own
+ * sample delivers before its out-for-delivery scan).
+ */
+export function parcelStatus(events: CarrierEvent[], tracker: TrackerView | null): CarrierStatus {
+  if (tracker) return tracker.status
+  if (events.some((e) => e.status === 'delivered')) return 'delivered'
+  return lastOf(events, compareEvents)?.status ?? 'in_transit'
+}
+
 function lastOf<T>(items: T[], compare: (a: T, b: T) => number): T | null {
   return items.reduce<T | null>((best, x) => (best === null || compare(x, best) > 0 ? x : best), null)
 }
@@ -102,14 +116,17 @@ export function collectShippedParts(signals: LineSignals, capacity: number): Shi
   let left = Math.max(0, capacity)
   return mergeByTracking(signals.shipments).map((s) => {
     const events = signals.carrierEvents.filter((e) => e.trackingNumber === s.trackingNumber)
-    const last = lastOf(events, compareEvents)
+    const tracker = (signals.trackers ?? []).find((t) => t.trackingNumber === s.trackingNumber) ?? null
+    const status = parcelStatus(events, tracker)
+    // The scan that says what the parcel's state says (its delivery day), else the latest scan.
+    const last = lastOf(events.filter((e) => e.status === status), compareEvents) ?? lastOf(events, compareEvents)
     const lastEstimate = lastOf(events.filter((e) => e.estimatedDelivery !== null), compareEvents)
     const qty = Math.min(left, Math.max(0, s.qty))
     left -= qty
     const tracking: TrackingPart = {
       carrier: s.carrier ?? last?.carrier ?? null,
       number: s.trackingNumber,
-      status: last?.status ?? 'in_transit',
+      status,
       qty,
       shippedAt: s.shippedAt,
       lastEvent: last,
@@ -145,7 +162,7 @@ export function claimed(message: SupplierMessage | null, statuses: SupplierSigna
 }
 
 /** Reads the supplier's current word (latest message) and what it said before. */
-export function readSupplierWord(signals: SupplierSignal[], lineQty: number): SupplierWord {
+export function readSupplierWord(signals: SupplierSignal[], lineQty: number, cal: CalendarConfig): SupplierWord {
   const messages = groupMessages(signals)
   const latest = messages.length > 0 ? messages[messages.length - 1] : null
   const earlier = messages.slice(0, -1)
@@ -156,7 +173,7 @@ export function readSupplierWord(signals: SupplierSignal[], lineQty: number): Su
     latest,
     earlierBackorderedQty,
     everBackordered: backorders.length > 0,
-    firstBackorderDay: first ? toIsoDate(first.receivedAt) : null,
+    firstBackorderDay: first ? localDay(first.receivedAt, cal) : null,
   }
 }
 

@@ -2,7 +2,7 @@
  * Line state derivation (DESIGN.md "Line states"): signals in, one status out. Pure: `now` is
  * an argument, and the order of the signal arrays never changes the result.
  */
-import { addBusinessDays, toIsoDate } from './calendar.ts'
+import { addBusinessDays, localDay } from './calendar.ts'
 import { DomainError } from './errors.ts'
 import { explainLine } from './explain.ts'
 import { etaForShipped, etaForUnshipped, shippedState, type EtaContext } from './line-eta.ts'
@@ -70,9 +70,12 @@ const ARRIVAL_ORDER: LineState[] = [
 ]
 const SHIPPED_STATES: LineState[] = ['exception', 'in_transit', 'out_for_delivery', 'delivered']
 
-/** The order's promised ship date, else the order day + the supplier's lead time in business days. */
+/**
+ * The order's promised ship date, else the order day (in the store's zone: 22:00 in New York is
+ * not "tomorrow") + the supplier's lead time in business days.
+ */
 export function promisedShipDate(line: Line, cal: CalendarConfig): IsoDate {
-  return line.promisedShipDate ?? addBusinessDays(toIsoDate(line.placedAt), line.leadTimeDays, cal)
+  return line.promisedShipDate ?? addBusinessDays(localDay(line.placedAt, cal), line.leadTimeDays, cal)
 }
 
 /** Units the retailer cancelled: all of them when no quantity is given. */
@@ -152,12 +155,12 @@ function assertLine(line: Line): void {
 export function deriveLineStatus(line: Line, signals: LineSignals, ctx: DeriveContext): LineStatus {
   assertLine(line)
   const cal = ctx.calendar
-  const today = toIsoDate(ctx.now)
+  const today = localDay(ctx.now, cal)
   const promised = promisedShipDate(line, cal)
   const lineCancelled = cancelledByRetailer(line)
   const shipped = collectShippedParts(signals, line.qty - lineCancelled)
   const shippedQty = shipped.reduce((sum, p) => sum + p.tracking.qty, 0)
-  const word = readSupplierWord(signals.supplierSignals, line.qty)
+  const word = readSupplierWord(signals.supplierSignals, line.qty, cal)
   const split = splitUnshipped(line.qty - lineCancelled - shippedQty, lineCancelled, word, signals.offer)
   const quantities = countQuantities(shipped, split, lineCancelled, today > promised)
   const state = lastArriving(quantities)
@@ -169,8 +172,8 @@ export function deriveLineStatus(line: Line, signals: LineSignals, ctx: DeriveCo
         state,
         promisedShipDate: promised,
         expectedShipDate,
-        backorderStartDay: word.firstBackorderDay ?? (split.backorderedFromStock ? toIsoDate(line.placedAt) : null),
-        latestSignalDay: word.latest ? toIsoDate(word.latest.receivedAt) : null,
+        backorderStartDay: word.firstBackorderDay ?? (split.backorderedFromStock ? localDay(line.placedAt, cal) : null),
+        latestSignalDay: word.latest ? localDay(word.latest.receivedAt, cal) : null,
         leadTimeDays: line.leadTimeDays,
       }, etaCtx)
   const reason = reasonFor(state, shipped, word)

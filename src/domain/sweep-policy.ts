@@ -2,7 +2,7 @@
  * What the sweep does with a line's derived status, as pure rules: which rep tasks should be
  * open for it, and when time alone could next change its status.
  */
-import { addBusinessDays, addCalendarDays, businessDaysBetween, toIsoDate } from './calendar.ts'
+import { addBusinessDays, addCalendarDays, businessDaysBetween, localDay, startOfLocalDay } from './calendar.ts'
 import type { LineStatus } from './line-state.ts'
 import type { CalendarConfig, IsoDate, LineState } from './types.ts'
 
@@ -24,11 +24,11 @@ export interface PolicyContext {
 
 /** Parcels still moving whose last scan (or ship date, with no scan yet) is N business days old. */
 export function stalledParcels(status: LineStatus, ctx: PolicyContext): LineStatus['tracking'] {
-  const today = toIsoDate(ctx.now)
+  const today = localDay(ctx.now, ctx.calendar)
   const limit = ctx.stallBusinessDays ?? 3
   return status.tracking.filter((t) => {
     if (t.qty === 0 || (t.status !== 'in_transit' && t.status !== 'pre_transit')) return false
-    const lastScan = toIsoDate(t.lastEvent?.occurredAt ?? t.shippedAt)
+    const lastScan = localDay(t.lastEvent?.occurredAt ?? t.shippedAt, ctx.calendar)
     return businessDaysBetween(lastScan, today, ctx.calendar) >= limit
   })
 }
@@ -46,7 +46,7 @@ export function tasksForLine(status: LineStatus, ctx: PolicyContext): LineTaskKi
 }
 
 function stateTasks(status: LineStatus, ctx: PolicyContext): LineTaskKind[] {
-  const today = toIsoDate(ctx.now)
+  const today = localDay(ctx.now, ctx.calendar)
   switch (status.state) {
     case 'delayed':
       return today >= delayTaskDay(status, ctx) ? ['delayed'] : []
@@ -62,7 +62,6 @@ function stateTasks(status: LineStatus, ctx: PolicyContext): LineTaskKind[] {
   }
 }
 
-const startOf = (day: IsoDate) => new Date(`${day}T00:00:00Z`)
 
 /**
  * When time alone may next change this line's status or tasks; null when only a new signal can.
@@ -71,7 +70,9 @@ const startOf = (day: IsoDate) => new Date(`${day}T00:00:00Z`)
  */
 export function nextCheckAt(status: LineStatus, ctx: Pick<PolicyContext, 'now' | 'calendar'>): Date | null {
   if (FINAL_STATES.includes(status.state)) return null
-  const tomorrow = startOf(addCalendarDays(toIsoDate(ctx.now), 1))
+  // Midnight in the store's zone: that is when its "today" turns.
+  const startOf = (day: IsoDate) => startOfLocalDay(day, ctx.calendar)
+  const tomorrow = startOf(addCalendarDays(localDay(ctx.now, ctx.calendar), 1))
   if (status.state === 'processing') {
     const after = startOf(addCalendarDays(status.promisedShipDate, 1))
     return after > tomorrow ? after : tomorrow

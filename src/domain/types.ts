@@ -103,6 +103,18 @@ export interface CarrierEvent {
   estimatedDelivery: IsoDate | null
 }
 
+/**
+ * A tracking aggregator's own reconciled view of a parcel (EasyPost `status`, AfterShip `tag`,
+ * Shippo `tracking_status`) as of its `updated_at`. It decides the parcel's state over the
+ * order of the scans, whose times carriers sometimes get wrong (docs/formats.md).
+ */
+export interface TrackerView {
+  trackingNumber: string
+  status: CarrierStatus
+  /** The tracker's own time of this view: a webhook with an older one is stale. */
+  updatedAt: Date
+}
+
 /** The line's supplier's current offer for its SKU (846, CSV offers). */
 export interface OfferSnapshot {
   availableQty: number | null
@@ -114,6 +126,8 @@ export interface LineSignals {
   supplierSignals: SupplierSignal[]
   shipments: Shipment[]
   carrierEvents: CarrierEvent[]
+  /** The aggregators' current views of the line's parcels (at most one per tracking number). */
+  trackers?: TrackerView[]
   offer: OfferSnapshot | null
 }
 
@@ -133,6 +147,11 @@ export interface Eta {
 export interface CalendarConfig {
   /** Holidays, `YYYY-MM-DD`, skipped like weekends. */
   holidays: IsoDate[]
+  /**
+   * The store's IANA time zone (`WISMO_TIMEZONE`): "today", the day an order was placed and the
+   * days of signals and scans are taken in it. Absent: America/New_York, the documented default.
+   */
+  timeZone?: string
   /** Transit business days by carrier service (lower-case key); `default` when unknown. */
   transitDays: Record<string, { min: number; max: number }>
 }

@@ -11,6 +11,7 @@
 import type { Queryable } from '../store/db.ts'
 import type { NormalizedSignal } from './signal.ts'
 import { detectCarrier } from '../carriers/tracking-number.ts'
+import { openQuantityTasks } from './quantity-tasks.ts'
 
 interface Match {
   n: number
@@ -150,7 +151,8 @@ function describe(s: NormalizedSignal): string {
 function summarize(r: Row): string {
   const poLine = r.s.poLine ?? (isPoLevel(r.s) ? r.m?.po_line ?? null : null)
   const where = `PO ${r.s.poNumber ?? '?'}${poLine ? ` line ${poLine}` : ''}${r.s.sku ? ` (${r.s.sku})` : ''}`
-  return r.m ? `${where}: ${describe(r.s)}` : `${where}: ${describe(r.s)} — matches no open PO line; kept for a rep`
+  const flagged = r.s.problem ? ` — ${r.s.problem}; a rep task is open` : ''
+  return r.m ? `${where}: ${describe(r.s)}${flagged}` : `${where}: ${describe(r.s)} — matches no open PO line; kept for a rep`
 }
 
 /** Running totals a caller can pass to count recorded signals across batches. */
@@ -179,6 +181,10 @@ export async function applySignalsBatch(
   })
   await insertSignals(tx, messageId, supplierId, rows, receivedAt)
   await insertShipments(tx, messageId, rows, receivedAt)
+  const problems = rows.filter((r) => r.m && r.s.problem)
+  if (problems.length > 0) {
+    await openQuantityTasks(tx, messageId, problems.map((r) => ({ signal: r.s, orderLineId: r.m!.order_line_id, supplierId: r.m!.supplier_id })), receivedAt)
+  }
   if (counts) {
     const matched = rows.filter((r) => r.m).length
     counts.matched += matched

@@ -52,7 +52,7 @@ export async function ingestSupplierFeed(db: Db, input: SupplierFeedInput): Prom
     },
     async (tx, messageId) => {
       await requireSupplier(tx, input.supplierId)
-      const signals = parseStatusFeed(input.body.toString('utf8'))
+      const signals = await parseStatusFeed(input.body)
       const summary = await applySignalsBatch(tx, messageId, input.supplierId, signals, input.receivedAt)
       // A feed sent without --supplier still counts as word from the supplier whose lines it matched.
       if (!input.supplierId) {

@@ -22,4 +22,10 @@ export interface NormalizedSignal {
   rawCode: string
   /** Where in the message it came from, for error messages and the rep view. */
   location: string
+  /**
+   * Set when the message's own quantities for this line do not add up (an 855 PO1 loop whose
+   * ACKs do not sum to PO102): the signal is still applied as it reads best, and a rep task
+   * is opened so the units nobody accounted for are not silently left in a default state.
+   */
+  problem?: string | null
 }

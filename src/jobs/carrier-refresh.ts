@@ -11,7 +11,7 @@
  */
 import type { Db } from '../store/db.ts'
 import { ingestMessage } from '../store/inbound.ts'
-import { applyCarrierEvents } from '../carriers/carrier-events.ts'
+import { applyTrackedEvents } from '../carriers/tracker-status.ts'
 import { CarrierResponseError, type CarrierApi, type TrackingResult } from '../carriers/carrier-api.ts'
 
 export interface RefreshOptions {
@@ -64,6 +64,7 @@ async function claimStale(db: Db, now: Date, staleHours: number, limit: number):
        HAVING coalesce(max(s.last_polled_at), '-infinity'::timestamptz) < $1
           AND greatest(max(s.shipped_at), (SELECT max(e.occurred_at) FROM carrier_events e WHERE e.tracking_number = s.tracking_number)) < $1
           AND NOT EXISTS (SELECT 1 FROM carrier_events e WHERE e.tracking_number = s.tracking_number AND e.status = 'delivered')
+          AND NOT EXISTS (SELECT 1 FROM tracker_status t WHERE t.tracking_number = s.tracking_number AND t.final)
         ORDER BY polled_at NULLS FIRST, heard_at, s.tracking_number
         LIMIT $2),
      claimed AS (
@@ -84,7 +85,7 @@ async function storeAnswer(db: Db, provider: string, number: string, answer: Tra
     db,
     { kind: 'carrier_events', source: `poll:${provider}`, filename: number, body: answer.raw, receivedAt: now },
     async (tx, messageId) => {
-      const summary = await applyCarrierEvents(tx, messageId, answer.events, provider)
+      const summary = await applyTrackedEvents(tx, messageId, provider, answer, now)
       const [n] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM carrier_events WHERE message_id = $1', [messageId])
       fresh = n.n
       return summary.length > 0 ? summary : [`${number}: no tracking events yet`]

@@ -6,7 +6,7 @@
  */
 import type { Db, Queryable } from '../store/db.ts'
 import type { CalendarConfig, IsoDate } from '../domain/types.ts'
-import { addBusinessDays, addCalendarDays, toIsoDate } from '../domain/calendar.ts'
+import { addBusinessDays, addCalendarDays, localDay, startOfLocalDay, toIsoDate } from '../domain/calendar.ts'
 import { TASK_PRIORITY, openTask } from '../store/tasks.ts'
 import { enqueueMessage } from '../notify/outbox.ts'
 import { DEFAULT_MAIL_FROM } from '../notify/mailer.ts'
@@ -153,7 +153,7 @@ Thank you.
 
 /** Queues one supplier's status request and opens its task, together or not at all. */
 async function requestStatus(db: Db, s: SupplierRow, listing: Listing, opts: SupplierCheckOptions, window: string): Promise<{ sent: boolean; opened: boolean }> {
-  const day = toIsoDate(opts.now)
+  const day = localDay(opts.now, opts.calendar)
   return db.transaction(async (tx) => {
     const sent = await enqueueMessage(tx, {
       channel: 'email', recipient: s.email!, trigger: 'status_request', supplierId: s.supplier_id, now: opts.now,
@@ -265,8 +265,9 @@ async function syncLineTasks(db: Queryable, kind: string, cur: string, title: st
 const WHERE = `format('%s line %s, %s ×%s, supplier %s', po_number, po_line, sku, qty, supplier_id)`
 
 async function checkLines(db: Queryable, opts: SupplierCheckOptions, sum: SupplierCheckSummary): Promise<void> {
-  const cutoff = unackCutoffDay(toIsoDate(opts.now), opts.unackBusinessDays ?? 2, opts.calendar)
-  const placedBefore = new Date(`${addCalendarDays(cutoff, 1)}T00:00:00Z`)
+  const cutoff = unackCutoffDay(localDay(opts.now, opts.calendar), opts.unackBusinessDays ?? 2, opts.calendar)
+  // Placed on or before the cutoff day in the store's zone.
+  const placedBefore = startOfLocalDay(addCalendarDays(cutoff, 1), opts.calendar)
   const unack = await syncLineTasks(
     db, 'unacknowledged',
     `SELECT o.* FROM (${OPEN_PO_LINES}) o

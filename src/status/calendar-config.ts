@@ -17,11 +17,12 @@ function holidayRows(db: Queryable): Promise<{ day: string }[]> {
   return days
 }
 
-/** The business calendar: default transit times, holidays from config and the holidays table. */
-export async function calendarFrom(db: Queryable, config: Pick<Config, 'holidays'>): Promise<CalendarConfig> {
+/** The business calendar: default transit times, the store's zone, holidays from config and the holidays table. */
+export async function calendarFrom(db: Queryable, config: Pick<Config, 'holidays'> & Partial<Pick<Config, 'timezone'>>): Promise<CalendarConfig> {
   const rows = await holidayRows(db)
   return {
     ...DEFAULT_CALENDAR,
+    timeZone: config.timezone ?? DEFAULT_CALENDAR.timeZone,
     holidays: [...new Set([...DEFAULT_CALENDAR.holidays, ...config.holidays, ...rows.map((r) => r.day)])].sort(),
   }
 }

@@ -1,5 +1,5 @@
 import type { Queryable } from './db.ts'
-import type { CarrierEvent, CarrierStatus, Line, LineSignals, Shipment, SupplierSignal, SupplierStatus } from '../domain/types.ts'
+import type { CarrierEvent, CarrierStatus, Line, LineSignals, Shipment, SupplierSignal, SupplierStatus, TrackerView } from '../domain/types.ts'
 
 /** One order and everything known about its lines, read in a fixed handful of queries. */
 export interface OrderSnapshot {
@@ -65,7 +65,9 @@ SELECT o.order_id, o.order_number, o.placed_at, c.email, c.name, o.postal_code,
                                     'events', (SELECT json_agg(json_build_object('carrier', e.carrier, 'status', e.status, 'occurredAt', e.occurred_at,
                                                   'location', e.location, 'message', e.message, 'estimatedDelivery', e.estimated_delivery::text)
                                                   ORDER BY e.occurred_at, e.event_id)
-                                                 FROM carrier_events e WHERE e.tracking_number = sh.tracking_number))
+                                                 FROM carrier_events e WHERE e.tracking_number = sh.tracking_number),
+                                    'tracker', (SELECT json_build_object('status', t.status, 'updatedAt', t.updated_at)
+                                                  FROM tracker_status t WHERE t.tracking_number = sh.tracking_number))
                                     ORDER BY sh.shipped_at, sh.shipment_id)
                       FROM shipments sh WHERE sh.order_line_id = l.order_line_id)
     ) ORDER BY l.line_no), '[]'::json)
@@ -86,6 +88,7 @@ interface JsonLine {
   shipments: {
     carrier: string | null; trackingNumber: string; service: string | null; shippedAt: string; qty: number
     events: { carrier: string | null; status: string; occurredAt: string; location: string | null; message: string | null; estimatedDelivery: string | null }[] | null
+    tracker: { status: string; updatedAt: string } | null
   }[] | null
 }
 
@@ -114,6 +117,9 @@ function lineFromJson(l: JsonLine, orderId: number, placedAt: Date): LineSnapsho
           location: e.location, message: e.message, estimatedDelivery: e.estimatedDelivery,
         })),
       ),
+      trackers: shipments.flatMap((s) => (s.tracker
+        ? [{ trackingNumber: s.trackingNumber, status: s.tracker.status as CarrierStatus, updatedAt: new Date(s.tracker.updatedAt) }]
+        : [])),
       offer: l.availableQty === null && l.restockDate === null ? null : { availableQty: l.availableQty, restockDate: l.restockDate },
     },
   }
@@ -184,6 +190,10 @@ export async function loadLineSnapshots(
     ),
   ])
   const numbers = [...new Set(shipments.map((s) => s.tracking_number))]
+  const trackers = numbers.length === 0 ? [] : await db.query<{ tracking_number: string; status: string; updated_at: Date }>(
+    'SELECT tracking_number, status, updated_at FROM tracker_status WHERE tracking_number = ANY($1::text[])',
+    [numbers],
+  )
   const events = numbers.length === 0 ? [] : await db.query<{
     tracking_number: string; carrier: string | null; status: string; occurred_at: Date
     location: string | null; message: string | null; estimated_delivery: string | null
@@ -244,6 +254,9 @@ export async function loadLineSnapshots(
             message: e.message,
             estimatedDelivery: e.estimated_delivery,
           })),
+        trackers: trackers
+          .filter((t) => lineNumbers.has(t.tracking_number))
+          .map((t): TrackerView => ({ trackingNumber: t.tracking_number, status: t.status as CarrierStatus, updatedAt: t.updated_at })),
         offer: r.available_qty === null && r.restock_date === null ? null : { availableQty: r.available_qty, restockDate: r.restock_date },
       },
     }

@@ -6,6 +6,7 @@ export const TASK_PRIORITY: Record<string, number> = {
   unavailable: 15,
   backordered: 20,
   supplier_hold: 25,
+  supplier_quantities: 27,
   delayed: 30,
   stalled_in_transit: 35,
   supplier_silent: 40,

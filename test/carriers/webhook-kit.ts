@@ -60,11 +60,16 @@ export async function seedShippedOrder(db: Queryable, o: { order: string; sku: s
   )
 }
 
-/** EasyPost's tracking-guide webhook cut to its first `n` details, under its own event id and tracker status. */
-export function easyPostStep(id: string, n: number, status: string): Buffer {
+/**
+ * EasyPost's tracking-guide webhook cut to its first `n` details, under its own event id and
+ * tracker status. The tracker's updated_at is n o'clock on the sample's own day (2014-11-19),
+ * so each step is newer than the one before and older than the whole sample (10:51:54).
+ */
+export function easyPostStep(id: string, n: number, status: string, updatedAt = `2014-11-19T${String(n).padStart(2, '0')}:00:00Z`): Buffer {
   const event = fixture('easypost/tracking-webhook.json')
   event.id = id
   event.result.status = status
+  event.result.updated_at = updatedAt
   event.result.tracking_details = event.result.tracking_details.slice(0, n)
   return Buffer.from(JSON.stringify(event))
 }
@@ -74,6 +79,8 @@ export function afterShipBody(eventId: string, n: number, tag: string): Buffer {
   const tracking = fixture('aftership/GetTrackingsResult.json').data.trackings[0]
   tracking.checkpoints = tracking.checkpoints.slice(0, n)
   tracking.tag = tag
+  // The tracking's own time moves with the webhook's ts: a later step is a newer view.
+  tracking.updated_at = new Date((1533100000 + n) * 1000).toISOString()
   return Buffer.from(JSON.stringify({ event: 'tracking_update', event_id: eventId, is_tracking_first_tag: false, msg: tracking, ts: 1533100000 + n }))
 }
 

@@ -58,14 +58,14 @@ test('EasyPost: signed tracker updates move the line in transit → out for deli
   assert.match(r2.json().summary.join('\n'), /EZ4000000004: in_transit at 2014-11-21T14:48:00.000Z — already known/)
   assert.equal((await line('W-EP', '2014-11-24T12:00:00Z')).state, 'out_for_delivery')
 
-  // The guide's sample dates its DELIVERED scan at the event's creation (2014-11-19), before its
-  // own earlier scans; the story is told here with the delivery after the out-for-delivery scan.
+  // The guide's sample itself: its tracker says delivered, though its DELIVERED scan is dated
+  // before its out-for-delivery scan (issue 7). The tracker's word is the parcel's state.
   const final = fixture('easypost/tracking-webhook.json')
   final.id = 'evt_step3'
-  final.result.tracking_details[5].datetime = '2014-11-24T15:02:00Z'
   const step3 = Buffer.from(JSON.stringify(final))
   const r3 = await post(app, 'easypost', step3, { 'x-hmac-signature': signEasyPost(step3) })
   assert.deepEqual([r3.statusCode, r3.json().outcome], [200, 'applied'])
+  assert.match(r3.json().summary.join('\n'), /EZ4000000004: easypost tracker says delivered \(updated 2014-11-19T10:51:54.000Z\) — the parcel's state/)
   assert.equal((await line('W-EP', '2014-11-25T12:00:00Z')).state, 'delivered')
 
   const before = [await stored(), await eventsOf('EZ4000000004')]
@@ -84,8 +84,9 @@ test('a late, older event never moves a delivered parcel back', async () => {
   const body = Buffer.from(JSON.stringify(event))
   const r = await post(app, 'easypost', body, { 'x-hmac-signature': signEasyPost(body) })
   assert.deepEqual([r.statusCode, r.json().outcome], [200, 'applied'])
+  assert.match(r.json().summary.join('\n'), /stale: the easypost tracker said delivered at 2014-11-19T10:51:54.000Z; status not applied/)
   assert.equal((await line('W-EP', '2014-11-25T12:00:00Z')).state, 'delivered')
-  // The unmodified sample, whose DELIVERED is dated before everything else, changes nothing either.
+  // The unmodified sample again (a replay) changes nothing either.
   const raw = Buffer.from(JSON.stringify(fixture('easypost/tracking-webhook.json')))
   await post(app, 'easypost', raw, { 'x-hmac-signature': signEasyPost(raw) })
   assert.equal((await line('W-EP', '2014-11-25T12:00:00Z')).state, 'delivered')

@@ -5,8 +5,8 @@ import { DomainError } from '../../src/domain/errors.ts'
 
 const HEADER = 'po_number,po_line,sku,status,qty,expected_ship_date,carrier,tracking_number'
 
-test('a status feed becomes one signal per row', () => {
-  const signals = parseStatusFeed(
+test('a status feed becomes one signal per row', async () => {
+  const signals = await parseStatusFeed(
     `\uFEFF${HEADER}\r\nPO-1,1,TENT,backordered,2,2026-12-10,,\r\nPO-1,2,STOVE,shipped,1,,UPS,1Z999AA10123456784\r\n`,
   )
   assert.equal(signals.length, 2)
@@ -20,13 +20,13 @@ test('a status feed becomes one signal per row', () => {
   assert.equal(signals[1].trackingNumber, '1Z999AA10123456784')
 })
 
-test('statuses are case-insensitive and unknown columns are ignored', () => {
-  const [s] = parseStatusFeed(`note,${HEADER}\nhello,PO-2,1,,ACCEPTED,,,,\n`)
+test('statuses are case-insensitive and unknown columns are ignored', async () => {
+  const [s] = await parseStatusFeed(`note,${HEADER}\nhello,PO-2,1,,ACCEPTED,,,,\n`)
   assert.equal(s.status, 'accepted')
   assert.equal(s.qty, null)
 })
 
-test('every bad row is named by its line, and the whole file is refused', () => {
+test('every bad row is named by its line, and the whole file is refused', async () => {
   const text = [
     HEADER,
     'PO-1,1,TENT,lost,2,,,',
@@ -36,7 +36,7 @@ test('every bad row is named by its line, and the whole file is refused', () => 
     'PO-1,5,TENT,accepted,two,,,',
     'PO-1,6,TENT,accepted,1,2026-02-30,,',
   ].join('\n')
-  assert.throws(() => parseStatusFeed(text), (err: unknown) => {
+  await assert.rejects(() => parseStatusFeed(text), (err: unknown) => {
     assert.ok(err instanceof DomainError)
     assert.equal(err.code, 'FEED_CSV_INVALID')
     assert.deepEqual(err.details, [
@@ -52,14 +52,39 @@ test('every bad row is named by its line, and the whole file is refused', () => 
   })
 })
 
-test('a header without the required columns is refused', () => {
-  assert.throws(() => parseStatusFeed('po,line,state\n1,1,accepted\n'), /header lacks/)
+test('a header without the required columns is refused', async () => {
+  await assert.rejects(() => parseStatusFeed('po,line,state\n1,1,accepted\n'), /header lacks/)
 })
 
-test('an unclosed quote is refused with its line', () => {
-  assert.throws(() => parseStatusFeed(`${HEADER}\nPO-1,1,"TENT,accepted,1,,,\n`), (err: unknown) => {
+test('an unclosed quote is refused with its line', async () => {
+  await assert.rejects(() => parseStatusFeed(`${HEADER}\nPO-1,1,ok,accepted,1,,,\nPO-1,2,"TENT,accepted,1,,,\n`), (err: unknown) => {
     assert.ok(err instanceof DomainError)
-    assert.match(err.details[0], /^line \d+: /)
+    assert.match(err.details[0], /^line 3: a quoted field starts here and is never closed/)
     return true
   })
+})
+
+test('the one CSV reader: a quoted header name and a quoted field with line breaks; later rows keep their physical line', async () => {
+  const text = [
+    '"po_number","po_line",sku,"status",qty,expected_ship_date,"carrier, if any",tracking_number',
+    'PO-1,1,"TENT\r\n(green, 2P)",backordered,2,2026-12-10,,',
+    'PO-1,2,"STOVE',
+    'with a note',
+    'over three lines",accepted,1,,,',
+    'PO-1,3,LAMP,lost,1,,,',
+  ].join('\r\n')
+  await assert.rejects(() => parseStatusFeed(text), (err: unknown) => {
+    assert.ok(err instanceof DomainError)
+    assert.deepEqual(err.details, ['line 7: status: must be one of accepted, backordered, shipped, cancelled, rejected'])
+    return true
+  })
+  const ok = await parseStatusFeed(text.replace('LAMP,lost', 'LAMP,accepted'))
+  assert.deepEqual(ok.map((s) => [s.location, s.sku, s.status]), [
+    ['line 2', 'TENT\r\n(green, 2P)', 'backordered'],
+    ['line 4', 'STOVE\r\nwith a note\r\nover three lines', 'accepted'],
+    ['line 7', 'LAMP', 'accepted'],
+  ])
+  // A header whose quoted name holds a comma is one column, not two: the rest still line up.
+  assert.equal(ok[0].carrier, null)
+  assert.equal(ok[0].trackingNumber, null)
 })

@@ -14,7 +14,7 @@ import type { CarrierEvent, CarrierStatus } from '../../domain/types.ts'
 import { DomainError } from '../../domain/errors.ts'
 import {
   formatLocation, header, hmacSha256, normalizeTrackingNumber, parseDay, parseInstant, safeEqual, shapeError, withEstimate,
-  type NormalizedWebhook, type WebhookHeaders,
+  type NormalizedWebhook, type TrackerUpdate, type WebhookHeaders,
 } from './common.ts'
 
 export const AFTERSHIP_SIGNATURE_HEADER = 'aftership-hmac-sha256'
@@ -56,6 +56,8 @@ const TrackingSchema = z.object({
   id: text,
   tracking_number: z.string().min(1),
   slug: text,
+  tag: text,
+  updated_at: text,
   checkpoints: z.array(CheckpointSchema).nullish(),
   expected_delivery: text,
   latest_estimated_delivery: z.object({ datetime: text, datetime_max: text }).nullish(),
@@ -112,5 +114,13 @@ export function normalize(body: unknown): NormalizedWebhook {
   const number = normalizeTrackingNumber(msg.tracking_number)
   const events = (msg.checkpoints ?? []).map((c, i) => toEvent(c, i, number, msg.slug ?? null))
   const id = eventId || (msg.id && ts !== null && ts !== undefined ? `${msg.id}:${ts}` : createHash('sha256').update(JSON.stringify(body)).digest('hex'))
-  return { eventId: id, events: withEstimate(events, estimateOf(msg)) }
+  return { eventId: id, events: withEstimate(events, estimateOf(msg)), ...trackerOf(msg, number, ts) }
+}
+
+/** AfterShip's `tag` is its reconciled status; `updated_at` its time (else the webhook's `ts`). */
+function trackerOf(msg: z.infer<typeof TrackingSchema>, number: string, ts: number | string | null | undefined): { tracker?: TrackerUpdate } {
+  if (!msg.tag) return {}
+  const sent = typeof ts === 'number' ? new Date(ts * 1000) : parseInstant(ts)
+  const updatedAt = parseInstant(msg.updated_at) ?? (sent && !Number.isNaN(sent.getTime()) ? sent : null)
+  return { tracker: { trackingNumber: number, status: mapTag(msg.tag), rawStatus: msg.tag, updatedAt, final: msg.tag === 'Delivered' } }
 }

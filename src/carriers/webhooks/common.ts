@@ -5,7 +5,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import { DomainError } from '../../domain/errors.ts'
-import type { CarrierEvent, IsoDate } from '../../domain/types.ts'
+import type { CarrierEvent, CarrierStatus, IsoDate } from '../../domain/types.ts'
 
 /** Request headers as Fastify and Node hand them over (lower-case names). */
 export type WebhookHeaders = IncomingHttpHeaders
@@ -15,8 +15,26 @@ export interface NormalizedWebhook {
   /** The provider's own id for this delivery: a resend under the same id is a replay. */
   eventId: string
   events: CarrierEvent[]
+  /** The aggregator's own current view of the parcel, when the body carries one. */
+  tracker?: TrackerUpdate
   /** Set when the body is a valid event of a kind that carries no tracking (e.g. EasyPost batch.updated). */
   ignored?: string
+}
+
+/**
+ * A tracker's current status as the aggregator reconciled it (EasyPost `status`, AfterShip
+ * `tag`, Shippo `tracking_status`): it decides the parcel's state, and its `updatedAt` (not the
+ * scans' times) decides whether a webhook is stale.
+ */
+export interface TrackerUpdate {
+  trackingNumber: string
+  status: CarrierStatus
+  /** The provider's word, as sent (`delivered`, `Delivered`, `RETURNED`, …). */
+  rawStatus: string
+  /** The tracker's own updated_at; null when the body gives none (then the time it arrived). */
+  updatedAt: Date | null
+  /** Delivered or returned: only a later view of the same provider's tracker may change it. */
+  final: boolean
 }
 
 /** One header's value (the first, when repeated), trimmed; null when absent. */

@@ -13,7 +13,7 @@ import type { CarrierEvent, CarrierStatus } from '../../domain/types.ts'
 import { DomainError } from '../../domain/errors.ts'
 import {
   formatLocation, header, hmacSha256, normalizeTrackingNumber, parseDay, parseInstant, safeEqual, shapeError, withEstimate,
-  type NormalizedWebhook, type WebhookHeaders,
+  type NormalizedWebhook, type TrackerUpdate, type WebhookHeaders,
 } from './common.ts'
 
 export const EASYPOST_SIGNATURE_HEADER = 'x-hmac-signature'
@@ -51,12 +51,16 @@ const DetailSchema = z.object({
 const TrackerSchema = z.object({
   tracking_code: z.string().min(1),
   status: z.string().nullish(),
+  updated_at: text,
   carrier: text,
   est_delivery_date: text,
   carrier_detail: z.object({ est_delivery_date_local: text }).nullish(),
   tracking_details: z.array(DetailSchema).nullish(),
 })
-const EventSchema = z.object({ id: z.string().min(1), description: z.string(), result: z.unknown() })
+const EventSchema = z.object({ id: z.string().min(1), description: z.string(), result: z.unknown(), updated_at: text, created_at: text })
+
+/** EasyPost's tracker statuses that end a parcel's story. */
+const FINAL = new Set(['delivered', 'return_to_sender'])
 
 /**
  * Checks `X-Hmac-Signature` against the raw body, in constant time. `now` is unused: EasyPost
@@ -100,5 +104,10 @@ export function normalize(body: unknown): NormalizedWebhook {
   const number = normalizeTrackingNumber(t.tracking_code)
   const events = (t.tracking_details ?? []).map((d, i) => toEvent(d, i, number, t.carrier ?? null))
   const estimate = parseDay(t.carrier_detail?.est_delivery_date_local) ?? parseDay(t.est_delivery_date)
-  return { eventId: id, events: withEstimate(events, estimate) }
+  // The tracker's updated_at, else the event's own time: never the scans' (they may be skewed).
+  const view: TrackerUpdate | undefined = t.status ? {
+    trackingNumber: number, status: mapStatus(t.status), rawStatus: t.status, final: FINAL.has(t.status),
+    updatedAt: parseInstant(t.updated_at) ?? parseInstant(event.data.updated_at) ?? parseInstant(event.data.created_at),
+  } : undefined
+  return { eventId: id, events: withEstimate(events, estimate), ...(view ? { tracker: view } : {}) }
 }

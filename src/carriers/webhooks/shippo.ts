@@ -15,7 +15,7 @@ import type { CarrierEvent, CarrierStatus } from '../../domain/types.ts'
 import { DomainError } from '../../domain/errors.ts'
 import {
   formatLocation, header, hmacSha256, normalizeTrackingNumber, parseDay, parseInstant, safeEqual, shapeError, withEstimate,
-  type NormalizedWebhook, type WebhookHeaders,
+  type NormalizedWebhook, type TrackerUpdate, type WebhookHeaders,
 } from './common.ts'
 
 export const SHIPPO_SIGNATURE_HEADER = 'shippo-auth-signature'
@@ -74,6 +74,7 @@ const StatusSchema = z.object({
   status: z.string(),
   status_details: text,
   status_date: z.string(),
+  object_updated: text,
   substatus: z.object({ code: text, text }).nullish(),
   location: z.object({ city: text, state: text, zip: text, country: text }).nullish(),
 })
@@ -127,5 +128,10 @@ export function normalize(body: unknown): NormalizedWebhook {
   // Shippo gives no event id: the current status object's id names this update (a retry resends it).
   const current = t.tracking_status
   const eventId = current?.object_id ? `${carrier ?? ''}:${number}:${current.object_id}` : hash
-  return { eventId, events: withEstimate(events, parseDay(t.eta)) }
+  // tracking_status is Shippo's current word; object_updated its time (else the status's date).
+  const tracker: TrackerUpdate | undefined = current ? {
+    trackingNumber: number, status: mapStatus(current.status, current.substatus?.code), rawStatus: current.status,
+    updatedAt: parseInstant(current.object_updated) ?? parseInstant(current.status_date), final: current.status === 'DELIVERED' || current.status === 'RETURNED',
+  } : undefined
+  return { eventId, events: withEstimate(events, parseDay(t.eta)), ...(tracker ? { tracker } : {}) }
 }

@@ -1,8 +1,8 @@
-import { parse } from 'csv-parse/sync'
 import { z } from 'zod'
 import { DomainError } from '../../domain/errors.ts'
 import type { NormalizedSignal } from '../signal.ts'
 import { isRealIsoDate } from '../../util/dates.ts'
+import { CsvSyntaxError, readCsvText, type CsvRecord } from '../../store/import/csv-reader.ts'
 
 const STATUSES = ['accepted', 'backordered', 'shipped', 'cancelled', 'rejected'] as const
 const isoDate = /^\d{4}-\d{2}-\d{2}$/
@@ -33,31 +33,55 @@ export type StatusRow = z.infer<typeof StatusRowSchema>
 
 const REQUIRED = ['po_number', 'status']
 
-/**
- * Parses a CSV status feed into signals. Any bad row refuses the whole file, with every problem
- * as `line N: field: problem` (N counts the header as line 1).
- */
-export function parseStatusFeed(text: string): NormalizedSignal[] {
-  let records: { record: Record<string, string>; info: { lines: number } }[]
-  try {
-    records = parse(text, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), bom: true, skip_empty_lines: true, info: true })
-  } catch (err) {
-    const e = err as Error & { lines?: number }
-    throw new DomainError('FEED_CSV_INVALID', 'the CSV cannot be read', { details: [`line ${e.lines ?? '?'}: ${e.message}`] })
-  }
-  const header = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0].split(',').map((c) => c.trim().toLowerCase())
+/** The header row's columns, trimmed and lower case; refuses a header without the required ones. */
+function readHeader(fields: string[], line: number): string[] {
+  const header = fields.map((c) => c.trim().toLowerCase())
   const missing = REQUIRED.filter((c) => !header.includes(c))
   if (missing.length > 0) {
     throw new DomainError('FEED_CSV_INVALID', 'the CSV header lacks required columns', {
-      details: [`line 1: header: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`],
+      details: [`line ${line}: header: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`],
     })
   }
+  return header
+}
+
+/** A row as `column → cell`; a short row's missing cells are blank, unknown columns are ignored. */
+function toRecord(header: string[], fields: string[]): Record<string, string> {
+  const record: Record<string, string> = {}
+  header.forEach((name, i) => {
+    if (name !== '' && !Object.hasOwn(record, name)) record[name] = fields[i] ?? ''
+  })
+  return record
+}
+
+/** The file's records through the one CSV reader (src/store/import/csv-reader.ts). */
+async function readAll(body: string | Buffer): Promise<CsvRecord[]> {
+  const records: CsvRecord[] = []
+  try {
+    for await (const r of readCsvText(body)) records.push(r)
+  } catch (err) {
+    if (err instanceof CsvSyntaxError) throw new DomainError('FEED_CSV_INVALID', 'the CSV cannot be read', { details: [`line ${err.line}: ${err.message}`] })
+    throw err
+  }
+  return records
+}
+
+/**
+ * Parses a CSV status feed into signals, with the same reader as every CSV import (quoted
+ * fields, line breaks inside quotes, BOM). Any bad row refuses the whole file, with every
+ * problem as `line N: field: problem` (N is the physical line the row starts on; the header is
+ * line 1 unless blank lines come first).
+ */
+export async function parseStatusFeed(body: string | Buffer): Promise<NormalizedSignal[]> {
+  const [first, ...rows] = await readAll(body)
+  const header = readHeader(first?.fields ?? [], first?.line ?? 1)
   const problems: string[] = []
   const signals: NormalizedSignal[] = []
-  for (const { record, info } of records) {
-    const result = StatusRowSchema.safeParse(record)
+  for (const { fields, line } of rows) {
+    if (fields.every((f) => f.trim() === '')) continue // `,,,` lines spreadsheets leave behind
+    const result = StatusRowSchema.safeParse(toRecord(header, fields))
     if (!result.success) {
-      for (const issue of result.error.issues) problems.push(`line ${info.lines}: ${issue.path.join('.') || 'row'}: ${issue.message}`)
+      for (const issue of result.error.issues) problems.push(`line ${line}: ${issue.path.join('.') || 'row'}: ${issue.message}`)
       continue
     }
     const row = result.data
@@ -71,7 +95,7 @@ export function parseStatusFeed(text: string): NormalizedSignal[] {
       carrier: row.carrier as string | null,
       trackingNumber: row.tracking_number as string | null,
       rawCode: `csv ${row.status}`,
-      location: `line ${info.lines}`,
+      location: `line ${line}`,
     })
   }
   if (problems.length > 0) {

@@ -6,6 +6,7 @@ import type { SupplierStatus } from '../../domain/types.ts'
 import type { NormalizedSignal } from '../signal.ts'
 import { X12Error } from './errors.ts'
 import { DateChoice, LINE_IDS, dateNote, el, locate, lookup, readProductIds, readQty, unknownCode, type ProductIds, type QualifiedDate } from './elements.ts'
+import { readAckLoop } from './ack-readings.ts'
 import type { Emit, Segment, TransactionHeader, TransactionVisitor } from './types.ts'
 
 /** ACK01 → status. IC/IP (accepted with changes / price changed) are not in DESIGN; they accept the line. */
@@ -140,22 +141,11 @@ interface LineContext {
   where: (seg: Segment) => string
 }
 
-/** One ACK BP alone: the balance (ACK02) is backordered, the rest of PO102 accepted. */
-function splitBackorder(line: Po1Line, bp: Ack, ctx: LineContext): NormalizedSignal[] {
-  const date = bp.date ?? line.dates.best() ?? ctx.headerDate
-  const at = { ...ctx.base, location: ctx.where(bp.seg) }
-  const accepted = bp.qty !== null && line.ordered !== null ? line.ordered - bp.qty : null
-  const out: NormalizedSignal[] = []
-  if (accepted !== null && accepted > 0) out.push({ ...at, status: 'accepted', qty: accepted, expectedShipDate: null, rawCode: '855 ACK BP (accepted part)' })
-  out.push({ ...at, status: 'backordered', qty: bp.qty, expectedShipDate: date?.date ?? null, rawCode: `855 ACK BP (balance backordered)${dateNote(date)}` })
-  return out
-}
-
 /**
- * The signals of one PO1 loop. No ACK: BAK02 speaks for the line. One ACK BP: see
- * splitBackorder. Several ACKs: each speaks for its own quantity (a BP among them is the
- * accepted part; its siblings give the balance). An ACK's own date wins over the line's DTM,
- * which wins over the header's.
+ * The signals of one PO1 loop. No ACK: BAK02 speaks for the line. With ACKs, readAckLoop divides
+ * the line (the BP's readings are there); a loop whose quantities do not add up to PO102 keeps
+ * its best reading and carries the problem, which opens a rep task when applied. An ACK's own
+ * date wins over the line's DTM, which wins over the header's.
  */
 function lineSignals(line: Po1Line, ctx: LineContext): NormalizedSignal[] {
   const fallbackDate = line.dates.best() ?? ctx.headerDate
@@ -166,15 +156,17 @@ function lineSignals(line: Po1Line, ctx: LineContext): NormalizedSignal[] {
       expectedShipDate: dated(status, fallbackDate), rawCode: `855 BAK ${ctx.bak02}${noted(status, fallbackDate)}`,
     }]
   }
-  if (line.acks.length === 1 && line.acks[0].code === 'BP') return splitBackorder(line, line.acks[0], ctx)
-  return line.acks.map((a) => {
-    const status = a.code === 'BP' ? 'accepted' : lookup(ACK_STATUS, a.code)!
-    const date = a.date ?? fallbackDate
-    const note = a.code === 'BP' ? ' (accepted part)' : lookup(ACK_NOTES, a.code) ?? ''
+  const loop = readAckLoop(line.acks.map((a) => ({ code: a.code, status: lookup(ACK_STATUS, a.code)!, qty: a.qty })), line.ordered)
+  const problem = loop.problem ? `PO line ${line.poLine ?? '?'}: ${loop.problem}` : null
+  return loop.readings.map((r) => {
+    const a = line.acks[r.ack]
+    // A lone BP's date is its backorder's: the accepted rest has none of its own.
+    const date = r.status === 'accepted' && a.code === 'BP' && line.acks.length === 1 ? null : a.date ?? fallbackDate
+    const note = r.note + (lookup(ACK_NOTES, a.code) ?? '')
     return {
-      // A zero or missing ACK02 (suppliers send "IR*0") means the whole line.
-      ...ctx.base, location: ctx.where(a.seg), status, qty: a.qty !== null && a.qty > 0 ? a.qty : line.ordered,
-      expectedShipDate: dated(status, date), rawCode: `855 ACK ${a.code}${note}${noted(status, date)}`,
+      ...ctx.base, location: ctx.where(a.seg), status: r.status, qty: r.qty,
+      expectedShipDate: dated(r.status, date), rawCode: `855 ACK ${a.code}${note}${noted(r.status, date)}`,
+      ...(problem ? { problem } : {}),
     }
   })
 }

@@ -14,7 +14,7 @@ import type { AppDeps } from '../app.ts'
 import { ErrorSchema } from './orders.ts'
 import { DomainError } from '../../domain/errors.ts'
 import { ingestMessage, type IngestOutcome } from '../../store/inbound.ts'
-import { applyCarrierEvents } from '../../carriers/carrier-events.ts'
+import { applyTrackedEvents } from '../../carriers/tracker-status.ts'
 import { readJson, type NormalizedWebhook, type WebhookHeaders } from '../../carriers/webhooks/common.ts'
 import * as easypost from '../../carriers/webhooks/easypost.ts'
 import * as aftership from '../../carriers/webhooks/aftership.ts'
@@ -115,7 +115,7 @@ async function receive(deps: AppDeps, p: Provider, req: Delivery, reply: Fastify
     async (tx, messageId) => {
       if (!read.ok) throw read.error
       if (read.value.ignored) return [`ignored: ${read.value.ignored}`]
-      return applyCarrierEvents(tx, messageId, read.value.events, p.key)
+      return applyTrackedEvents(tx, messageId, p.key, read.value, now)
     },
   )
   const result = present(outcome, read)

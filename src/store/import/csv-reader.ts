@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { Readable } from 'node:stream'
 import { parse, type Info, type Options } from 'csv-parse'
 
 /** One CSV record and the physical line of the file it starts on (the header is line 1). */
@@ -30,12 +31,23 @@ function countBreaks(text: string): number {
  * csv-parse's `info.lines`, which counts a CRLF inside a quoted field as two lines. (A record's
  * `raw` may also lack the LF of a CRLF delimiter, hence a lone CR counts as a break too.)
  */
-export async function* readCsvRecords(
+export function readCsvRecords(
   file: string,
   onBytes: (bytesRead: number) => void = () => {},
   opts: { highWaterMark?: number } = {},
 ): AsyncGenerator<CsvRecord> {
-  const source = fs.createReadStream(file, { highWaterMark: opts.highWaterMark })
+  return readCsvStream(fs.createReadStream(file, { highWaterMark: opts.highWaterMark }), onBytes)
+}
+
+/**
+ * The same records from a body already in memory (a supplier feed stored raw): every CSV wismo
+ * reads goes through one reader, so quoting, BOMs and line numbers agree everywhere.
+ */
+export function readCsvText(body: string | Buffer): AsyncGenerator<CsvRecord> {
+  return readCsvStream(Readable.from([typeof body === 'string' ? Buffer.from(body, 'utf8') : body]))
+}
+
+async function* readCsvStream(source: Readable, onBytes: (bytesRead: number) => void = () => {}): AsyncGenerator<CsvRecord> {
   let bytesRead = 0
   source.on('data', (chunk) => {
     bytesRead += chunk.length
