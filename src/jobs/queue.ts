@@ -58,10 +58,8 @@ export async function startWorkers(db: Db, deps: WorkerDeps): Promise<Workers> {
   for (const job of jobs) await boss.createQueue(job.name)
   const runJobs = jobRunner(boss, jobs, deps.clock, log)
   const scan = inboxScanner(db, deps, log)
-  const tick = async () => {
-    await runJobs()
-    await scan()
-  }
+  // Side by side, as their timers run them: a job stuck on a lock does not hold up the inbox.
+  const tick = async () => void (await Promise.all([runJobs(), scan()]))
   if (deps.manual) return { tick, stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }) }
   await runJobs()
   const jobTimer = setInterval(() => void runJobs(), JOB_POLL_MS)
