@@ -174,7 +174,7 @@ function maintenanceJobs(db: Db): RecurringJob[] {
 function carrierRefreshJobs(db: Db, { clock, config }: { clock: Clock; config: Config }): RecurringJob[] {
   if (!config.carrierApiKey) return []
   const rate = config.carrierPollRatePerSecond
-  const api = createEasyPostApi({ baseUrl: config.carrierApiUrl, apiKey: config.carrierApiKey, ratePerSecond: rate })
+  const api = createEasyPostApi({ baseUrl: config.carrierApiUrl, apiKey: config.carrierApiKey, ratePerSecond: rate, clock })
   // Two minutes' worth of calls at the allowed rate: a run ends well before the next is offered;
   // what is left waits, oldest first (claims in carrier-refresh.ts keep overlapping runs apart anyway).
   const limit = Math.max(1, Math.floor(rate * 120))
