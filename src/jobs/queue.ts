@@ -61,16 +61,20 @@ export async function startWorkers(db: Db, deps: WorkerDeps): Promise<Workers> {
   // Side by side, as their timers run them: a job stuck on a lock does not hold up the inbox.
   const tick = async () => void (await Promise.all([runJobs(), scan()]))
   if (deps.manual) return { tick, stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }) }
-  await runJobs()
-  const jobTimer = setInterval(() => void runJobs(), JOB_POLL_MS)
+  // Rounds in flight, so that stop() lets them finish; the first starts now, in the background.
+  const inFlight = new Set<Promise<void>>()
+  const track = (p: Promise<void>) => (inFlight.add(p), void p.then(() => inFlight.delete(p), () => inFlight.delete(p)))
+  track(runJobs())
+  const jobTimer = setInterval(() => track(runJobs()), JOB_POLL_MS)
   // The inbox is a folder on this machine (or a shared mount): every process scans it, and the
   // rename-claim in scanInbox makes sure each file is taken in once.
-  const inboxTimer = setInterval(() => void scan(), deps.config.inboxIntervalSeconds * 1000)
+  const inboxTimer = setInterval(() => track(scan()), deps.config.inboxIntervalSeconds * 1000)
   return {
     tick,
     async stop() {
       clearInterval(jobTimer)
       clearInterval(inboxTimer)
+      await Promise.all(inFlight)
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 })
     },
   }

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import readline from 'node:readline'
+import { spawn, type ChildProcess } from 'node:child_process'
 import pg from 'pg'
 import type { Db } from '../../src/store/db.ts'
 import { freshDb, serverUrl } from '../helpers/db.ts'
@@ -137,5 +139,67 @@ test('a transaction whose session the server ends while it is idle fails cleanly
   } finally {
     await admin.end()
     await db.close()
+  }
+})
+
+/** Lines a child writes, and a way to wait for the first one (from now on) that matches. */
+function follow(child: ChildProcess) {
+  const lines: string[] = []
+  const waiters: { re: RegExp; from: number; resolve: (s: string) => void }[] = []
+  readline.createInterface({ input: child.stdout! }).on('line', (l) => {
+    lines.push(l)
+    for (const w of [...waiters]) if (w.re.test(l)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(l))
+  })
+  return {
+    lines,
+    mark: () => lines.length,
+    waitFor: (re: RegExp, from = 0) => {
+      const seen = lines.slice(from).find((l) => re.test(l))
+      return seen ? Promise.resolve(seen) : new Promise<string>((resolve) => waiters.push({ re, from, resolve }))
+    },
+  }
+}
+
+test('a real worker process outlives the server ending all its sessions, and takes in the files', { skip }, async () => {
+  const { db, inbox, schema, workers, done } = await setup()
+  await workers.stop() // this process's workers are not the ones under test here
+  const app = `wismo-worker-${schema}`
+  const url = new URL(serverUrl!)
+  url.searchParams.set('application_name', app)
+  const holder = await holdSignalsLock(schema) // before the worker starts: its first scan must meet the lock
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../helpers/worker-child.ts')], {
+    env: {
+      ...process.env, TEST_WORKER_URL: url.toString(), TEST_WORKER_SCHEMA: schema, DATABASE_URL: '', WISMO_NOW: '',
+      WISMO_INBOX_DIR: inbox, WISMO_INBOX_INTERVAL_SECONDS: '1', WISMO_OUTBOX_DIR: path.join(inbox, '.outbox'),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const out = follow(child)
+  const admin = await adminClient()
+  try {
+    await out.waitFor(/^ready$/)
+    // 1. Its feed transaction's session ends while it waits on a lock.
+    const pids = await blockedBy(holder)
+    await admin.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids])
+    await out.waitFor(/^inbox ACME\/status\.csv: not taken in/)
+    await holder.query('ROLLBACK')
+    await out.waitFor(/^inbox ACME\/status\.csv: applied/)
+    // 2. Every session it has ends at once (a database restart, as the worker sees it).
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [app])
+    const from = out.mark()
+    const next = path.join(inbox, 'ACME', 'later.csv')
+    fs.writeFileSync(next, CSV.replace('2026-12-01', '2026-12-05'))
+    fs.utimesSync(next, new Date('2020-01-01'), new Date('2020-01-01'))
+    await out.waitFor(/^inbox ACME\/later\.csv: applied/, from)
+    assert.equal(child.exitCode, null, 'the worker is still running')
+    const [{ n }] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM inbound_messages WHERE status = 'applied'")
+    assert.equal(n, 2)
+  } finally {
+    await holder.end().catch(() => {})
+    await admin.end()
+    const exited = new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)))
+    child.kill('SIGTERM')
+    assert.equal(await exited, 0, out.lines.join('\n'))
+    await done()
   }
 })
