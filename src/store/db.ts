@@ -139,6 +139,7 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
       throw new DomainError('DB_OPEN_FAILED', `cannot open the embedded database in ${dataDir}: ${(err as Error).message}`, { cause: err })
     }
     const pool = new pg.Pool(createPgConfig(pglite) as pg.PoolConfig)
+    pool.on('error', () => {}) // as for a server: an idle client's error surfaces on the next query
     db = wrap(pool, 'pglite', async () => {
       await pglite.close()
       lock?.release()
