@@ -13,6 +13,7 @@
  * and 5xx — never on another 4xx, which would only fail the same way again.
  */
 import { DomainError } from '../domain/errors.ts'
+import type { Clock } from '../clock.ts'
 import type { CarrierEvent } from '../domain/types.ts'
 import { findCarrier } from './carriers.ts'
 import { normalizeTrackingNumber, type TrackerUpdate } from './webhooks/common.ts'
@@ -102,6 +103,8 @@ export interface EasyPostApiOptions {
   sleep?: Sleep
   /** Monotonic ms for the rate limiter (tests move it with their sleep). */
   now?: () => number
+  /** Wall time, for a `Retry-After` given as an HTTP date. */
+  clock: Clock
   /** For jitter; tests pin it. */
   random?: () => number
 }
@@ -121,12 +124,12 @@ function backoffMs(attempt: number, random: () => number): number {
 }
 
 /** `Retry-After` as seconds or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(value: string | null, nowMs: number = Date.now()): number | null {
+export function parseRetryAfter(value: string | null, now: Date): number | null {
   if (!value) return null
   const v = value.trim()
   if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000)
   const at = Date.parse(v)
-  return Number.isNaN(at) ? null : Math.max(0, at - nowMs)
+  return Number.isNaN(at) ? null : Math.max(0, at - now.getTime())
 }
 
 /** EasyPost's error body `{"error": {"code", "message"}}` in a few words, for error messages. */
@@ -214,7 +217,7 @@ function createSender(opts: EasyPostApiOptions): Send {
       })
       const body = Buffer.from(await res.arrayBuffer())
       if (res.status !== 429 && res.status < 500) return { answer: { status: res.status, body } }
-      return { problem: `HTTP ${res.status}${describeError(body)}`, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) }
+      return { problem: `HTTP ${res.status}${describeError(body)}`, retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), opts.clock.now()) }
     } catch (err) {
       return { problem: describeFailure(err, timeoutMs), retryAfterMs: null, err }
     }

@@ -23,6 +23,7 @@ export const sweepCommand: Command = async (ctx, { flags }) => {
     return 0
   }
   for (const f of inbox.files) ctx.out(`inbox ${f.supplierId}/${f.file}: ${f.outcome} (message ${f.messageId})`)
+  for (const f of inbox.failed) ctx.err(`inbox ${f.supplierId}/${f.file}: not taken in (${f.error}); kept in processing/ for the next scan`)
   const changes = Object.entries(sweep.changes).map(([s, n]) => `${n} ${s}`).join(', ')
   ctx.out(`sweep at ${now.toISOString()}: ${sweep.examined} lines examined, ${sweep.changed} changed${changes ? ` (${changes})` : ''}`)
   ctx.out(`line tasks: ${sweep.tasksOpened} opened, ${sweep.tasksClosed} closed`)

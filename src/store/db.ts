@@ -62,16 +62,25 @@ function wrap(pool: pg.Pool, kind: Db['kind'], onClose: () => Promise<void>): Db
     query: (text, values) => query(pool, text, values),
     async transaction(fn) {
       const client = await pool.connect()
+      // A checked-out client has no 'error' listener of the pool's: when the server ends the
+      // session (pg_terminate_backend, a restart, a dropped network) the client emits 'error',
+      // which would end the process. Note it instead; the transaction fails and the client is
+      // thrown away rather than handed out again.
+      let broken: Error | null = null
+      const onError = (err: Error) => (broken = err)
+      client.on('error', onError)
       try {
         await client.query('BEGIN')
         const result = await fn({ query: (text, values) => query(client, text, values) })
         await client.query('COMMIT')
         return result
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {})
+        if (!broken) await client.query('ROLLBACK').catch((e: Error) => (broken = e))
         throw err
       } finally {
-        client.release()
+        // A broken client keeps the listener: the socket's own end may still report an error.
+        if (!broken) client.removeListener('error', onError)
+        client.release(broken ?? undefined)
       }
     },
     async close() {
@@ -130,6 +139,7 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
       throw new DomainError('DB_OPEN_FAILED', `cannot open the embedded database in ${dataDir}: ${(err as Error).message}`, { cause: err })
     }
     const pool = new pg.Pool(createPgConfig(pglite) as pg.PoolConfig)
+    pool.on('error', () => {}) // as for a server: an idle client's error surfaces on the next query
     db = wrap(pool, 'pglite', async () => {
       await pglite.close()
       lock?.release()

@@ -11,6 +11,7 @@ import {
   CarrierResponseError, createEasyPostApi, createRateLimiter, easyPostCarrier, parseRetryAfter, type EasyPostApiOptions,
 } from '../../src/carriers/carrier-api.ts'
 import { DomainError } from '../../src/domain/errors.ts'
+import { fixedClock } from '../../src/clock.ts'
 import { fixture, fixtureBytes } from './webhook-kit.ts'
 
 const KEY = 'EZTK_test_key_not_a_real_one'
@@ -60,6 +61,10 @@ async function fakeEasyPost(handler: Handler): Promise<{ url: string; seen: Seen
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2`, seen }
 }
 
+/** The wall time the client is told (for Retry-After as an HTTP date). */
+const WALL = new Date('2026-11-20T12:00:00Z')
+const clock = fixedClock(WALL)
+
 /** A sleep that records each wait and moves a fake monotonic clock by it. */
 function fakeTime() {
   const delays: number[] = []
@@ -68,7 +73,7 @@ function fakeTime() {
 }
 
 function client(url: string, time = fakeTime(), extra: Partial<EasyPostApiOptions> = {}) {
-  return createEasyPostApi({ baseUrl: url, apiKey: KEY, ratePerSecond: 100, sleep: time.sleep, now: time.now, random: () => 0.5, ...extra })
+  return createEasyPostApi({ baseUrl: url, apiKey: KEY, ratePerSecond: 100, sleep: time.sleep, now: time.now, random: () => 0.5, clock, ...extra })
 }
 
 const list = (...trackers: unknown[]) => ({ status: 200, body: { trackers, has_more: false } })
@@ -102,7 +107,7 @@ test('with no tracker yet, creates one with POST /trackers {tracker: {tracking_c
 
 test('a wrong key is refused at once (no retry), and the key appears in no error', async () => {
   const { url, seen } = await fakeEasyPost(() => list())
-  const api = createEasyPostApi({ baseUrl: url, apiKey: 'EZTK_wrong_key', ratePerSecond: 100, sleep: async () => {} })
+  const api = createEasyPostApi({ baseUrl: url, apiKey: 'EZTK_wrong_key', ratePerSecond: 100, sleep: async () => {}, clock })
   await assert.rejects(api.fetchTracking('EZ1000000001', null), (err: DomainError) => {
     assert.equal(err.code, 'CARRIER_API_REFUSED')
     assert.match(err.message, /HTTP 401: APIKEY\.INACTIVE/)
@@ -125,7 +130,7 @@ test('retries a 503 after a backoff, then succeeds', async () => {
 test('honours 429 Retry-After (seconds or an HTTP date) through the injected sleep', async () => {
   const answers: Answer[] = [
     { status: 429, headers: { 'retry-after': '2' }, body: { error: { code: 'RATE_LIMITED', message: 'slow down' } } },
-    { status: 429, headers: { 'retry-after': new Date(Date.now() + 30_000).toUTCString() } },
+    { status: 429, headers: { 'retry-after': new Date(WALL.getTime() + 30_000).toUTCString() } },
     list(fixture('easypost/trackers-retrieve.json')),
   ]
   const { url, seen } = await fakeEasyPost(() => answers.shift()!)
@@ -133,8 +138,9 @@ test('honours 429 Retry-After (seconds or an HTTP date) through the injected sle
   assert.equal((await client(url, time).fetchTracking('EZ1000000001', null))?.events.length, 2)
   assert.equal(seen.length, 3)
   assert.equal(time.delays[0], 2000)
-  assert.ok(time.delays[1] > 27_000 && time.delays[1] <= 30_000, `HTTP-date Retry-After: ${time.delays[1]}`)
-  assert.equal(parseRetryAfter('soon'), null)
+  assert.equal(time.delays[1], 30_000, 'HTTP-date Retry-After, read against the injected clock')
+  assert.equal(parseRetryAfter('soon', WALL), null)
+  assert.equal(parseRetryAfter(new Date(WALL.getTime() - 5_000).toUTCString(), WALL), 0, 'a date already past: no wait')
 })
 
 test('a Retry-After longer than the limit gives up at once rather than hold the job', async () => {

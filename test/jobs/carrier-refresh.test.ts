@@ -101,7 +101,7 @@ async function event(tracking: string, status: string, at: string) {
 }
 
 function api() {
-  return createEasyPostApi({ baseUrl, apiKey: KEY, ratePerSecond: 50, retries: 1, sleep: async () => {}, random: () => 0 })
+  return createEasyPostApi({ baseUrl, apiKey: KEY, ratePerSecond: 50, retries: 1, sleep: async () => {}, random: () => 0, clock: fixedClock(NOW) })
 }
 
 async function stateOf(order: string, now: Date) {
