@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { openDb, type Db } from '../../src/store/db.ts'
-import { freshDbEnv } from '../helpers/db.ts'
+import { freshDbEnv, serverUrl } from '../helpers/db.ts'
 import { runWismo } from '../helpers/cli.ts'
 import { seedCatalog } from '../helpers/seed.ts'
 
@@ -116,5 +116,19 @@ test('kill -9 while an import file is stored, then mid-import: whole or nothing;
   })
   const feeds = await runWismo(['feeds'], env)
   assert.match(feeds.stdout, new RegExp(`superseded by \\d+ \\(left unfinished by a process that stopped\\)`))
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+test('the same feed from three `wismo ingest` processes at once is applied once (PostgreSQL; PGlite admits one process)', async (t) => {
+  if (!serverUrl) return t.skip('PGlite: one process owns the data folder')
+  const dir = tempDir()
+  const env = await freshDbEnv(path.join(dir, 'data'))
+  await withDb(env, seedBigOrder)
+  const feed = bigFeed(dir)
+  const runs = await Promise.all([1, 2, 3].map(() => runWismo(['ingest', feed, '--supplier', 'ACME', '--now', NOW], env)))
+  for (const r of runs) assert.equal(r.code, 0, r.stderr)
+  assert.equal(runs.filter((r) => /: applied \(message \d+\)/.test(r.stdout)).length, 1)
+  assert.equal(runs.filter((r) => /duplicate of message \d+; nothing changed/.test(r.stdout)).length, 2)
+  await withDb(env, async (db) => assert.equal(await count(db, 'supplier_signals'), LINES))
   fs.rmSync(dir, { recursive: true, force: true })
 })
