@@ -280,3 +280,16 @@ export function createEasyPostApi(opts: EasyPostApiOptions): CarrierApi {
     },
   }
 }
+
+/**
+ * The carrier events of a stored poll answer (a `GET /trackers` list or a created tracker), read
+ * as on arrival: how a sweep finishes an answer whose process stopped before applying it.
+ */
+export function readTrackingAnswer(raw: Buffer, number: string): CarrierEvent[] {
+  const json = readJson(raw, 'answer')
+  if (Array.isArray((json as { trackers?: unknown })?.trackers)) {
+    const tracker = pickTracker(json, normalizeTrackingNumber(number), raw)
+    return tracker ? trackerEvents(tracker, raw).events : []
+  }
+  return trackerEvents(json, raw).events
+}

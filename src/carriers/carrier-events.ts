@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { DomainError } from '../domain/errors.ts'
 import { CARRIER_STATUSES, type CarrierEvent } from '../domain/types.ts'
 import type { Queryable } from '../store/db.ts'
+import { markLinesDirty } from '../store/dirty-lines.ts'
 
 const instant = z
   .string()
@@ -93,6 +94,7 @@ export async function applyCarrierEvents(
      SELECT e.tn, e.carrier, e.status, e.at, e.loc, e.msg, e.est, $8, $9
        FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::date[])
          AS e(tn, carrier, status, at, loc, msg, est)
+     ORDER BY e.tn, e.status, e.at -- one order for the unique index's locks, whatever order a message lists them
      ON CONFLICT (tracking_number, status, occurred_at) DO NOTHING
      RETURNING tracking_number, status, occurred_at`,
     [
@@ -102,16 +104,14 @@ export async function applyCarrierEvents(
   )
   // Only numbers with news move their lines (and so their orders' versions) on.
   const numbers = [...new Set(inserted.map((r) => r.tracking_number))]
-  const touched = numbers.length === 0 ? [] : await tx.query<{ tracking_number: string; n: number }>(
-    `WITH marked AS (
-       UPDATE order_lines SET dirty = true WHERE order_line_id IN (SELECT order_line_id FROM shipments WHERE tracking_number = ANY($1::text[]))
-       RETURNING order_line_id)
-     SELECT s.tracking_number, count(*)::int AS n FROM shipments s JOIN marked m USING (order_line_id)
-      WHERE s.tracking_number = ANY($1::text[]) GROUP BY s.tracking_number`,
+  const shipped = numbers.length === 0 ? [] : await tx.query<{ tracking_number: string; order_line_id: number }>(
+    'SELECT DISTINCT tracking_number, order_line_id FROM shipments WHERE tracking_number = ANY($1::text[])',
     [numbers],
   )
+  const marked = new Set(await markLinesDirty(tx, shipped.map((r) => r.order_line_id)))
+  const touched = countBy(shipped.filter((r) => marked.has(r.order_line_id)).map((r) => r.tracking_number))
   const isNew = new Set(inserted.map((r) => `${r.tracking_number}|${r.status}|${r.occurred_at.toISOString()}`))
-  const lines = new Map(touched.map((r) => [r.tracking_number, r.n]))
+  const lines = touched
   return events.map((e) => {
     const what = `${e.trackingNumber}: ${e.status} at ${e.occurredAt.toISOString()}`
     const n = lines.get(e.trackingNumber) ?? 0
@@ -119,4 +119,10 @@ export async function applyCarrierEvents(
     if (!isNew.delete(key)) return `${what} — already known` // a second copy in one message is known too
     return n === 0 ? `${what} — no shipment with this number yet; kept` : `${what} — ${n} line${n > 1 ? 's' : ''}`
   })
+}
+
+function countBy(keys: string[]): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1)
+  return counts
 }

@@ -1,10 +1,8 @@
 import cliProgress from 'cli-progress'
 import { DomainError } from '../domain/errors.ts'
-import { importCsv, isImportKind, type ImportResult } from '../store/import/import-csv.ts'
+import { isImportKind, type ImportResult } from '../store/import/import-csv.ts'
+import { importFile } from '../store/import/import-file.ts'
 import { UsageError, type Command } from './context.ts'
-import fs from 'node:fs'
-import { storeInboundFile } from '../store/inbound-file.ts'
-import { markApplied, markQuarantined } from '../store/inbound.ts'
 
 const USAGE = 'usage: wismo import suppliers|products|offers|equivalents|orders FILE.csv'
 
@@ -45,22 +43,24 @@ export const importCommand: Command = async (ctx, { positionals }) => {
   const db = await ctx.db()
   const now = ctx.clock.now()
   // Kept raw first, like every outside input: a refused file stays quarantined with its reason.
-  const messageId = fs.existsSync(file) && fs.statSync(file).isFile()
-    ? await storeInboundFile(db, { kind: 'import_csv', source: `cli:import ${kind}`, file, receivedAt: now })
-    : null
   const progress = ctx.isTTY ? startProgress() : null
   try {
-    const result = await importCsv(db, kind, file, { now, onProgress: progress?.update })
+    const o = await importFile(db, kind, file, { now, onProgress: progress?.update })
     progress?.stop()
-    if (messageId) await markApplied(db, messageId, result, now)
-    ctx.out(describeImport(result))
-    return 0
+    if (o.outcome === 'applied') ctx.out(describeImport(o.summary))
+    if (o.outcome === 'duplicate') ctx.out(`${file}: duplicate of message ${o.duplicateOf} (the same ${kind} file); nothing changed`)
+    if (o.outcome !== 'quarantined') return 0
+    printProblems(ctx.err, file, o.error!)
+    return 1
   } catch (err) {
     progress?.stop()
     if (!(err instanceof DomainError)) throw err
-    if (messageId) await markQuarantined(db, messageId, [err.message, ...err.details.slice(0, 20)].join('; '))
-    if (err.details.length === 0) ctx.err(err.message)
-    for (const detail of err.details) ctx.err(`${file}: ${detail}`)
+    printProblems(ctx.err, file, err)
     return 1
   }
+}
+
+function printProblems(say: (s: string) => void, file: string, err: DomainError): void {
+  if (err.details.length === 0) say(err.message)
+  for (const detail of err.details) say(`${file}: ${detail}`)
 }

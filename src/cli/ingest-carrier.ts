@@ -1,6 +1,5 @@
 import { UsageError, type Command } from './context.ts'
-import { ingestMessage } from '../store/inbound.ts'
-import { applyCarrierEvents, parseCarrierEvents } from '../carriers/carrier-events.ts'
+import { ingestCarrierFile } from '../carriers/ingest-carrier-file.ts'
 import { readInput, reportOutcome } from './ingest.ts'
 import path from 'node:path'
 
@@ -14,10 +13,6 @@ export const ingestCarrierCommand: Command = async (ctx, { positionals }) => {
     return 1
   }
   const db = await ctx.db()
-  const outcome = await ingestMessage(
-    db,
-    { kind: 'carrier_events', source: 'cli', filename: path.basename(file), body, receivedAt: ctx.clock.now() },
-    (tx, messageId) => applyCarrierEvents(tx, messageId, parseCarrierEvents(body.toString('utf8'))),
-  )
+  const outcome = await ingestCarrierFile(db, { body, filename: path.basename(file), source: 'cli', receivedAt: ctx.clock.now() })
   return reportOutcome(ctx.out, ctx.err, file, outcome)
 }

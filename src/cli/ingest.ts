@@ -16,6 +16,7 @@ export function reportOutcome(out: (s: string) => void, err: (s: string) => void
   if (o.outcome === 'applied') {
     out(`${file}: applied (message ${o.messageId}), ${o.summary.length} signal${o.summary.length === 1 ? '' : 's'}`)
     for (const line of o.summary) out(`  ${line}`)
+    if (o.supersedes) out(`  (takes over from message ${o.supersedes}, left unfinished by a process that stopped)`)
     return 0
   }
   if (o.outcome === 'duplicate') {
@@ -51,6 +52,7 @@ function report(ctx: CliContext, file: string, o: SupplierFeedOutcome): number {
   const [head, ...lines] = o.summary
   ctx.out(`${file}: applied (message ${o.messageId}): ${head ?? ''}`)
   for (const line of lines) ctx.out(`  ${line}`)
+  if (o.supersedes) ctx.out(`  (takes over from message ${o.supersedes}, left unfinished by a process that stopped)`)
   return 0
 }
 

@@ -12,6 +12,7 @@ import type { Queryable } from '../store/db.ts'
 import type { NormalizedSignal } from './signal.ts'
 import { detectCarrier } from '../carriers/tracking-number.ts'
 import { openQuantityTasks } from './quantity-tasks.ts'
+import { markLinesDirty } from '../store/dirty-lines.ts'
 
 interface Match {
   n: number
@@ -190,7 +191,6 @@ export async function applySignalsBatch(
     counts.matched += matched
     counts.unmatched += rows.length - matched
   }
-  const lines = [...new Set(rows.flatMap((r) => (r.m ? [r.m.order_line_id] : [])))]
-  if (lines.length > 0) await tx.query('UPDATE order_lines SET dirty = true WHERE order_line_id = ANY($1::bigint[])', [lines])
+  await markLinesDirty(tx, rows.flatMap((r) => (r.m ? [r.m.order_line_id] : [])))
   return rows.map(summarize)
 }

@@ -50,21 +50,26 @@ export async function ingestSupplierFeed(db: Db, input: SupplierFeedInput): Prom
       body: input.body,
       receivedAt: input.receivedAt,
     },
-    async (tx, messageId) => {
-      await requireSupplier(tx, input.supplierId)
-      const signals = await parseStatusFeed(input.body)
-      const summary = await applySignalsBatch(tx, messageId, input.supplierId, signals, input.receivedAt)
-      // A feed sent without --supplier still counts as word from the supplier whose lines it matched.
-      if (!input.supplierId) {
-        await tx.query(
-          `UPDATE inbound_messages SET supplier_id = (
-             SELECT min(supplier_id) FROM supplier_signals WHERE message_id = $1 AND po_line_id IS NOT NULL
-             HAVING count(DISTINCT supplier_id) = 1)
-            WHERE message_id = $1`,
-          [messageId],
-        )
-      }
-      return summary
-    },
+    supplierCsvApply(input),
   )
+}
+
+/** The apply step of a CSV status feed (also how a sweep finishes one a stopped process left). */
+export function supplierCsvApply(input: Pick<SupplierFeedInput, 'body' | 'supplierId' | 'receivedAt'>) {
+  return async (tx: Queryable, messageId: number): Promise<string[]> => {
+    await requireSupplier(tx, input.supplierId)
+    const signals = await parseStatusFeed(input.body)
+    const summary = await applySignalsBatch(tx, messageId, input.supplierId, signals, input.receivedAt)
+    // A feed sent without --supplier still counts as word from the supplier whose lines it matched.
+    if (!input.supplierId) {
+      await tx.query(
+        `UPDATE inbound_messages SET supplier_id = (
+           SELECT min(supplier_id) FROM supplier_signals WHERE message_id = $1 AND po_line_id IS NOT NULL
+           HAVING count(DISTINCT supplier_id) = 1)
+          WHERE message_id = $1`,
+        [messageId],
+      )
+    }
+    return summary
+  }
 }

@@ -22,6 +22,8 @@ export interface RefreshOptions {
   limit: number
   /** A number whose poll failed is asked again after this long, not a whole window later (default 60). */
   retryFailedAfterMinutes?: number
+  /** Where a lost or unstored answer is told (the worker's log). */
+  log?: (line: string) => void
 }
 
 export interface RefreshResult {
@@ -33,6 +35,12 @@ export interface RefreshResult {
   unknown: number
   /** Numbers whose poll failed (API unavailable or refusing, an unreadable answer). */
   failed: number
+  /**
+   * Answers that arrived but could not be stored or applied because wismo or its database
+   * failed — not the carrier's fault, so not in `failed`. Each is logged and in `problems`; an
+   * answer stored before the failure is finished by the next sweep (`wismo feeds` shows it).
+   */
+  notStored: number
   /** One line per failure: the number and why (never a credential). */
   problems: string[]
 }
@@ -91,9 +99,12 @@ async function storeAnswer(db: Db, provider: string, number: string, answer: Tra
       return summary.length > 0 ? summary : [`${number}: no tracking events yet`]
     },
   )
-  if (outcome.outcome === 'quarantined') throw new Error(`the answer was quarantined (message ${outcome.messageId}): ${outcome.reason}`)
+  if (outcome.outcome === 'quarantined') throw new AnswerRefused(`the answer was quarantined (message ${outcome.messageId}): ${outcome.reason}`)
   return outcome.outcome === 'applied' && fresh > 0
 }
+
+/** An answer stored and quarantined: the carrier's fault (counted as a failed number), nothing lost. */
+class AnswerRefused extends Error {}
 
 /** An unreadable answer is kept too, quarantined with its reason, like any bad outside message. */
 async function quarantineAnswer(db: Db, provider: string, number: string, err: CarrierResponseError, now: Date): Promise<void> {
@@ -120,18 +131,43 @@ async function scheduleRetry(db: Db, number: string, now: Date, staleHours: numb
 export async function refreshStaleShipments(db: Db, api: CarrierApi, opts: RefreshOptions): Promise<RefreshResult> {
   const { now, staleHours, limit } = opts
   const retryMs = (opts.retryFailedAfterMinutes ?? 60) * 60_000
-  const result: RefreshResult = { polled: 0, withNews: 0, unknown: 0, failed: 0, problems: [] }
+  const result: RefreshResult = { polled: 0, withNews: 0, unknown: 0, failed: 0, notStored: 0, problems: [] }
+  const problem = (line: string) => result.problems.length < MAX_PROBLEMS && result.problems.push(line)
+  // wismo's own failure with an answer in hand: never counted as the number's fault, never silent.
+  const lost = (number: string, what: string, err: unknown) => {
+    result.notStored++
+    const line = `${number}: ${what}: ${(err as Error).message}`
+    problem(line)
+    opts.log?.(`carrier.refresh: ${line}`)
+  }
   for (const { tracking_number: number, carrier } of await claimStale(db, now, staleHours, limit)) {
     result.polled++
+    let answer: TrackingResult | null
     try {
-      const answer = await api.fetchTracking(number, carrier)
-      if (!answer) result.unknown++
-      else if (await storeAnswer(db, api.provider, number, answer, now)) result.withNews++
+      answer = await api.fetchTracking(number, carrier)
     } catch (err) {
       result.failed++
-      if (result.problems.length < MAX_PROBLEMS) result.problems.push(`${number}: ${(err as Error).message}`)
-      if (err instanceof CarrierResponseError) await quarantineAnswer(db, api.provider, number, err, now).catch(() => {})
-      await scheduleRetry(db, number, now, staleHours, retryMs)
+      problem(`${number}: ${(err as Error).message}`)
+      if (err instanceof CarrierResponseError) {
+        await quarantineAnswer(db, api.provider, number, err, now).catch((e: unknown) => lost(number, 'the unreadable answer could not be stored', e))
+      }
+      await scheduleRetry(db, number, now, staleHours, retryMs).catch((e: unknown) => lost(number, 'the retry could not be scheduled', e))
+      continue
+    }
+    if (!answer) {
+      result.unknown++
+      continue
+    }
+    try {
+      if (await storeAnswer(db, api.provider, number, answer, now)) result.withNews++
+    } catch (err) {
+      if (err instanceof AnswerRefused) {
+        result.failed++
+        problem(`${number}: ${err.message}`)
+      } else {
+        lost(number, 'the answer could not be stored or applied', err)
+      }
+      await scheduleRetry(db, number, now, staleHours, retryMs).catch((e: unknown) => lost(number, 'the retry could not be scheduled', e))
     }
   }
   return result

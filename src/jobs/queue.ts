@@ -10,6 +10,7 @@ import { dispatchDue } from '../notify/outbox.ts'
 import { scanInbox } from '../feeds/inbox.ts'
 import { createEasyPostApi } from '../carriers/carrier-api.ts'
 import { refreshStaleShipments } from './carrier-refresh.ts'
+import { finishUnfinished } from '../feeds/finish-inbound.ts'
 
 /** Recurring jobs: name, how often, and what one run does. */
 export interface RecurringJob {
@@ -137,17 +138,21 @@ function inboxScanner(db: Db, deps: WorkerDeps, log: (s: string) => void): () =>
 }
 
 /** The recurring jobs this configuration asks for (exported so tests can see which are on). */
-export function recurringJobs(db: Db, deps: { clock: Clock; config: Config }): RecurringJob[] {
+export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?: (s: string) => void }): RecurringJob[] {
   const { clock, config } = deps
   const mailer = createMailer(config, { clock })
   return [
     {
       name: 'sweep.run',
       everySeconds: config.sweepIntervalSeconds,
-      run: async () =>
-        runSweep(db, {
+      run: async () => {
+        // Messages a stopped process left half-done are finished first, so this sweep sees their lines.
+        const unfinished = await finishUnfinished(db, { now: clock.now(), log: deps.log })
+        const sweep = await runSweep(db, {
           now: clock.now(), calendar: await calendarFrom(db, config), delayGraceDays: config.delayGraceDays, stallBusinessDays: config.stallBusinessDays,
-        }),
+        })
+        return { ...sweep, unfinished }
+      },
     },
     {
       // Hourly: each supplier's own window (daily by default) decides whether it is silent.
@@ -175,7 +180,7 @@ function maintenanceJobs(db: Db): RecurringJob[] {
 }
 
 /** Carrier polling: on only when CARRIER_API_KEY is set (no key lives in the repository). */
-function carrierRefreshJobs(db: Db, { clock, config }: { clock: Clock; config: Config }): RecurringJob[] {
+function carrierRefreshJobs(db: Db, { clock, config, log }: { clock: Clock; config: Config; log?: (s: string) => void }): RecurringJob[] {
   if (!config.carrierApiKey) return []
   const rate = config.carrierPollRatePerSecond
   const api = createEasyPostApi({ baseUrl: config.carrierApiUrl, apiKey: config.carrierApiKey, ratePerSecond: rate, clock })
@@ -186,7 +191,7 @@ function carrierRefreshJobs(db: Db, { clock, config }: { clock: Clock; config: C
     {
       name: 'carrier.refresh',
       everySeconds: 15 * 60,
-      run: () => refreshStaleShipments(db, api, { now: clock.now(), staleHours: config.carrierPollStaleHours, limit }),
+      run: () => refreshStaleShipments(db, api, { now: clock.now(), staleHours: config.carrierPollStaleHours, limit, log }),
     },
   ]
 }

@@ -21,9 +21,32 @@ export interface Queryable {
   query<T = Row>(text: string, values?: unknown[]): Promise<T[]>
 }
 
+export interface TransactionOptions {
+  /**
+   * Attempts in all when PostgreSQL aborts the transaction as a deadlock (40P01) or a
+   * serialization failure (40001), with a growing, jittered pause between them (default 1: no
+   * retry). Only for a fn that can simply run again: it must keep no state outside the database.
+   */
+  attempts?: number
+}
+
+/** One connection held for a while: its transactions, and locks that end with it. */
+export interface Session extends Queryable {
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T>
+  /**
+   * Takes the lock on `id` in `space` unless someone alive holds it (false). It lasts until
+   * `unlock` or the end of the session — on PostgreSQL an advisory lock, which a killed process
+   * loses with its connection; on PGlite, which one process owns, a lock of this process.
+   */
+  tryLock(space: string, id: number): Promise<boolean>
+  unlock(space: string, id: number): Promise<void>
+}
+
 export interface Db extends Queryable {
   /** Runs fn in one transaction; everything it writes lands together or not at all. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T>
+  /** Runs fn on one connection of its own (PGlite: the only one), released when fn ends. */
+  session<T>(fn: (s: Session) => Promise<T>): Promise<T>
   /** A pg Pool on the same database (for libraries such as a job queue). */
   readonly pool: pg.Pool
   readonly kind: 'pglite' | 'postgres'
@@ -45,8 +68,10 @@ export interface OpenDbOptions {
   loadDataDir?: Blob
 }
 
+type Client = pg.Pool | pg.PoolClient
+
 function wrap(pool: pg.Pool, kind: Db['kind'], onClose: () => Promise<void>): Db {
-  const query = async <T,>(client: pg.Pool | pg.PoolClient, text: string, values?: unknown[]) => {
+  const query = async <T,>(client: Client, text: string, values?: unknown[]) => {
     try {
       // Parameterized statements are prepared once per connection (named by their text), so a
       // lookup repeated thousands of times is planned once, not every time.
@@ -56,37 +81,120 @@ function wrap(pool: pg.Pool, kind: Db['kind'], onClose: () => Promise<void>): Db
       throw annotate(err, text)
     }
   }
-  return {
+  const on = (client: Client): Queryable => ({ query: (text, values) => query(client, text, values) })
+  // PGlite is one session owned by this process: its "locks" are this process's own.
+  const held = new Set<string>()
+  const db: Db = {
     kind,
     pool,
     query: (text, values) => query(pool, text, values),
-    async transaction(fn) {
-      const client = await pool.connect()
-      // A checked-out client has no 'error' listener of the pool's: when the server ends the
-      // session (pg_terminate_backend, a restart, a dropped network) the client emits 'error',
-      // which would end the process. Note it instead; the transaction fails and the client is
-      // thrown away rather than handed out again.
-      let broken: Error | null = null
-      const onError = (err: Error) => (broken = err)
-      client.on('error', onError)
+    transaction: (fn, opts) =>
+      withRetry(opts, async () => {
+        const c = await checkout(pool)
+        try {
+          return await inTransaction(c.client, on(c.client), fn)
+        } finally {
+          c.release()
+        }
+      }),
+    async session(fn) {
+      if (kind === 'pglite') {
+        return fn({
+          query: db.query,
+          transaction: db.transaction,
+          tryLock: async (space, id) => (held.has(`${space}:${id}`) ? false : (held.add(`${space}:${id}`), true)),
+          unlock: async (space, id) => void held.delete(`${space}:${id}`),
+        })
+      }
+      const c = await checkout(pool)
+      const q = on(c.client)
+      const mine = new Set<string>()
       try {
-        await client.query('BEGIN')
-        const result = await fn({ query: (text, values) => query(client, text, values) })
-        await client.query('COMMIT')
-        return result
+        return await fn({
+          query: q.query,
+          transaction: (f, opts) => withRetry(opts, () => inTransaction(c.client, q, f)),
+          async tryLock(space, id) {
+            const [r] = await q.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${LOCK_KEY}) AS ok`, [space, id])
+            if (r.ok) mine.add(`${space}:${id}`)
+            return r.ok
+          },
+          async unlock(space, id) {
+            if (mine.delete(`${space}:${id}`)) await q.query(`SELECT pg_advisory_unlock(${LOCK_KEY})`, [space, id])
+          },
+        })
       } catch (err) {
-        if (!broken) await client.query('ROLLBACK').catch((e: Error) => (broken = e))
+        c.fail()
         throw err
       } finally {
-        // A broken client keeps the listener: the socket's own end may still report an error.
-        if (!broken) client.removeListener('error', onError)
-        client.release(broken ?? undefined)
+        // A pooled connection must never keep a lock: it would outlive the work it guarded.
+        if (mine.size > 0 && !c.broken()) await c.client.query('SELECT pg_advisory_unlock_all()').catch(() => c.fail())
+        c.release()
       }
     },
     async close() {
       await pool.end()
       await onClose()
     },
+  }
+  return db
+}
+
+// Advisory locks are per database; the schema is in the key so that schemas (one per test) never share one.
+const LOCK_KEY = `hashtext($1::text || ':' || current_schema()), ($2::bigint % 2147483647)::int`
+
+/**
+ * A checked-out client with an 'error' listener. A checked-out client has no listener of the
+ * pool's: when the server ends the session (pg_terminate_backend, a restart, a dropped network)
+ * the client emits 'error', which would end the process. Note it instead; the work fails and a
+ * client that failed is thrown away rather than handed out again.
+ */
+async function checkout(pool: pg.Pool) {
+  const client = await pool.connect()
+  let broken: Error | null = null
+  let failed = false
+  const onError = (err: Error) => (broken = err)
+  client.on('error', onError)
+  return {
+    client,
+    broken: () => broken !== null || failed,
+    fail: () => void (failed = true),
+    release() {
+      // A broken client keeps the listener: the socket's own end may still report an error.
+      if (!broken) client.removeListener('error', onError)
+      client.release(broken ?? (failed ? true : undefined))
+    },
+  }
+}
+
+async function inTransaction<T>(client: pg.PoolClient, q: Queryable, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  await client.query('BEGIN')
+  try {
+    const result = await fn(q)
+    await client.query('COMMIT')
+    return result
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw err
+  }
+}
+
+const RETRYABLE = new Set(['40P01', '40001'])
+
+/** True for a deadlock or a serialization failure: the same transaction may well succeed again. */
+export function isRetryable(err: unknown): boolean {
+  return RETRYABLE.has((err as { code?: string })?.code ?? '')
+}
+
+async function withRetry<T>(opts: TransactionOptions | undefined, run: () => Promise<T>): Promise<T> {
+  const attempts = Math.max(1, opts?.attempts ?? 1)
+  for (let n = 1; ; n++) {
+    try {
+      return await run()
+    } catch (err) {
+      if (n >= attempts || !isRetryable(err)) throw err
+      // Both sides of a deadlock were aborted or one was: pause a little, differently, and go again.
+      await new Promise((r) => setTimeout(r, Math.min(2000, 20 * 2 ** n) * (0.5 + Math.random())))
+    }
   }
 }
 

@@ -1,9 +1,13 @@
-import { createHash } from 'node:crypto'
-import type { Db, Queryable } from './db.ts'
+import type { Db, Queryable, Session } from './db.ts'
 import { DomainError } from '../domain/errors.ts'
+import { CLAIM_SPACE, inlineBody, storeOnce, type Stored } from './inbound-store.ts'
+import { crashPoint } from '../util/crash-point.ts'
+
+export { sha256 } from './inbound-store.ts'
 
 export type InboundKind = 'supplier_csv' | 'x12' | 'carrier_events' | 'carrier_webhook' | 'import_csv'
-export type InboundStatus = 'received' | 'applied' | 'duplicate' | 'quarantined'
+/** `superseded`: left half-done by a process that stopped, and taken over by a later copy. */
+export type InboundStatus = 'received' | 'applied' | 'duplicate' | 'quarantined' | 'superseded'
 
 export interface InboundInput {
   kind: InboundKind
@@ -16,42 +20,19 @@ export interface InboundInput {
   dedupeKey?: string | null
 }
 
-export interface StoredInbound {
-  messageId: number
-  sha256: string
-  /** Set when the same message was already applied: nothing is to be done. */
-  duplicateOf: number | null
-}
-
-export function sha256(body: Buffer): string {
-  return createHash('sha256').update(body).digest('hex')
-}
+export type StoredInbound = Stored
 
 /**
  * Stores an outside message raw, before anything reads it, and says whether it is a replay.
- * A replay is recorded too (status duplicate), so `wismo feeds` shows every delivery.
+ * A replay is recorded too (status duplicate), so `wismo feeds` shows every delivery. The
+ * message is left `received` and unclaimed: `ingestMessage` is the path that also applies it.
  */
-export async function storeInbound(db: Queryable, input: InboundInput): Promise<StoredInbound> {
-  const hash = sha256(input.body)
-  const prior = await db.query<{ message_id: number }>(
-    // Two lookups that each match their whole index: an OR across both indexes let stale
-    // statistics turn the check into a read of every stored message (measured: 5 ms and growing).
-    `SELECT min(message_id) AS message_id FROM (
-       SELECT message_id FROM inbound_messages WHERE kind = $1 AND sha256 = $2 AND status = 'applied'
-       UNION ALL
-       SELECT message_id FROM inbound_messages WHERE kind = $1 AND dedupe_key = $3 AND status = 'applied') m`,
-    [input.kind, hash, input.dedupeKey ?? null],
-  )
-  const duplicateOf = prior[0]?.message_id ?? null
-  const rows = await db.query<{ message_id: number }>(
-    `INSERT INTO inbound_messages (kind, source, supplier_id, filename, sha256, dedupe_key, body, received_at, status, duplicate_of)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING message_id`,
-    [
-      input.kind, input.source, input.supplierId ?? null, input.filename ?? null, hash,
-      input.dedupeKey ?? null, input.body, input.receivedAt, duplicateOf ? 'duplicate' : 'received', duplicateOf,
-    ],
-  )
-  return { messageId: rows[0].message_id, sha256: hash, duplicateOf }
+export async function storeInbound(db: Db, input: InboundInput): Promise<StoredInbound> {
+  return db.session(async (s) => {
+    const stored = await storeOnce(s, input, inlineBody(input.body))
+    await s.unlock(CLAIM_SPACE, stored.messageId)
+    return stored
+  })
 }
 
 export async function markApplied(db: Queryable, messageId: number, summary: unknown, at: Date): Promise<void> {
@@ -77,6 +58,11 @@ export interface FeedRow {
   outcome: InboundStatus
   reason: string | null
   duplicateOf: number | null
+  /** The half-done message this one took over from, and the later copy that took over this one. */
+  supersedes: number | null
+  supersededBy: number | null
+  /** How often it was taken up: the delivery, then each sweep that tried to finish it. */
+  attempts: number
   summary: unknown
 }
 
@@ -85,9 +71,11 @@ export async function listFeeds(db: Queryable, limit = 200): Promise<FeedRow[]> 
   const rows = await db.query<{
     message_id: number; kind: InboundKind; source: string; supplier_id: string | null; filename: string | null
     received_at: Date; status: InboundStatus; error: string | null; duplicate_of: number | null; summary: unknown
+    supersedes: number | null; superseded_by: number | null; attempts: number
   }>(
-    `SELECT message_id, kind, source, supplier_id, filename, received_at, status, error, duplicate_of, summary
-       FROM inbound_messages ORDER BY received_at DESC, message_id DESC LIMIT $1`,
+    `SELECT message_id, kind, source, supplier_id, filename, received_at, status, error, duplicate_of, summary, supersedes, attempts,
+            (SELECT n.message_id FROM inbound_messages n WHERE n.supersedes = m.message_id) AS superseded_by
+       FROM inbound_messages m ORDER BY received_at DESC, message_id DESC LIMIT $1`,
     [limit],
   )
   return rows.map((r) => ({
@@ -101,53 +89,67 @@ export async function listFeeds(db: Queryable, limit = 200): Promise<FeedRow[]> 
     outcome: r.status,
     reason: r.error,
     duplicateOf: r.duplicate_of,
+    supersedes: r.supersedes,
+    supersededBy: r.superseded_by,
+    attempts: r.attempts,
     summary: r.summary,
   }))
 }
 
 /** The outcome of taking in one message. */
-export type IngestOutcome =
-  | { outcome: 'applied'; messageId: number; summary: string[] }
+export type IngestOutcome<T = string[]> =
+  | { outcome: 'applied'; messageId: number; summary: T; supersedes?: number | null }
   | { outcome: 'duplicate'; messageId: number; duplicateOf: number }
-  | { outcome: 'quarantined'; messageId: number; reason: string }
+  | { outcome: 'quarantined'; messageId: number; reason: string; error?: DomainError }
+
+export type Apply<T> = (tx: Queryable, messageId: number) => Promise<T>
 
 /**
- * The one path every outside message takes: stored raw (committed) first, then applied in its
- * own transaction; a parse/apply failure quarantines it with the reason and changes nothing else.
+ * The one path every outside message takes: stored raw (committed, claimed) first, then applied
+ * in its own transaction; a parse/apply failure quarantines it with the reason and changes
+ * nothing else. Of identical copies arriving at once, one is applied and the rest are duplicates.
  */
-export async function ingestMessage(
-  db: Db,
-  input: InboundInput,
-  apply: (tx: Queryable, messageId: number) => Promise<string[]>,
-): Promise<IngestOutcome> {
-  const stored = await storeInbound(db, input)
-  if (stored.duplicateOf) return { outcome: 'duplicate', messageId: stored.messageId, duplicateOf: stored.duplicateOf }
-  try {
-    const summary = await db.transaction(async (tx) => {
-      const lines = await apply(tx, stored.messageId)
-      await markApplied(tx, stored.messageId, lines, input.receivedAt)
-      return lines
-    })
-    return { outcome: 'applied', messageId: stored.messageId, summary }
-  } catch (err) {
-    // The same message delivered twice at once: the unique index lets only one be applied; the
-    // other is what it would have been a moment later, a duplicate.
-    if ((err as { code?: string; constraint?: string }).constraint === 'inbound_messages_dedupe') {
-      const [first] = await db.query<{ message_id: number }>(
-        `SELECT message_id FROM inbound_messages WHERE kind = $1 AND dedupe_key = $2 AND status = 'applied'`,
-        [input.kind, input.dedupeKey ?? null],
-      )
-      if (first) {
-        await db.query(`UPDATE inbound_messages SET status = 'duplicate', duplicate_of = $2 WHERE message_id = $1`, [stored.messageId, first.message_id])
-        return { outcome: 'duplicate', messageId: stored.messageId, duplicateOf: first.message_id }
-      }
+export async function ingestMessage<T = string[]>(db: Db, input: InboundInput, apply: Apply<T>): Promise<IngestOutcome<T>> {
+  return db.session(async (s) => {
+    const stored = await storeOnce(s, input, inlineBody(input.body))
+    if (stored.duplicateOf !== null) return { outcome: 'duplicate', messageId: stored.messageId, duplicateOf: stored.duplicateOf }
+    try {
+      return await applyClaimed(s, stored.messageId, apply, { appliedAt: input.receivedAt, supersedes: stored.supersedes })
+    } finally {
+      await s.unlock(CLAIM_SPACE, stored.messageId).catch(() => {})
     }
+  })
+}
+
+/** Deadlocks and serialization failures are retried this often before the message waits for a sweep. */
+const APPLY_ATTEMPTS = 4
+
+/**
+ * Applies a message this session has claimed: applied (with its summary) or quarantined (a
+ * DomainError: the reason, nothing of it applied). Any other failure — the database, a bug —
+ * is noted on the message, which stays `received` for the next sweep, and rethrown.
+ */
+export async function applyClaimed<T>(
+  s: Session,
+  messageId: number,
+  apply: Apply<T>,
+  opts: { appliedAt: Date; supersedes?: number | null; maxDetails?: number },
+): Promise<IngestOutcome<T>> {
+  try {
+    const summary = await s.transaction(async (tx) => {
+      const result = await apply(tx, messageId)
+      await markApplied(tx, messageId, result, opts.appliedAt)
+      crashPoint('inbound.apply')
+      return result
+    }, { attempts: APPLY_ATTEMPTS })
+    return { outcome: 'applied', messageId, summary, supersedes: opts.supersedes ?? null }
+  } catch (err) {
     if (!(err instanceof DomainError)) {
-      // Not one of ours (a bug or the database): keep the message 'received' for a retry, and say so.
+      await s.query(`UPDATE inbound_messages SET error = $2 WHERE message_id = $1 AND status = 'received'`, [messageId, `not applied yet: ${(err as Error).message}`]).catch(() => {})
       throw err
     }
-    const reason = [err.message, ...err.details].join('; ')
-    await markQuarantined(db, stored.messageId, reason)
-    return { outcome: 'quarantined', messageId: stored.messageId, reason }
+    const reason = [err.message, ...err.details.slice(0, opts.maxDetails ?? err.details.length)].join('; ')
+    await markQuarantined(s, messageId, reason)
+    return { outcome: 'quarantined', messageId, reason, error: err }
   }
 }

@@ -116,7 +116,7 @@ const askedFor = (code: string) => asked.filter((a) => a.endsWith(` ${code}`)).l
 test('polls the quiet parcels of open lines, oldest first; one failing number does not stop the run', async () => {
   assert.equal(await stateOf('W-STALE', NOW), 'in_transit')
   const r = await refreshStaleShipments(db, api(), { now: NOW, staleHours: 24, limit: 100 })
-  assert.deepEqual({ ...r, problems: r.problems.length }, { polled: 5, withNews: 2, unknown: 1, failed: 2, problems: 2 })
+  assert.deepEqual({ ...r, problems: r.problems.length }, { polled: 5, withNews: 2, unknown: 1, failed: 2, notStored: 0, problems: 2 })
   assert.match(r.problems[0], /^1ZBROKEN000000005: EasyPost GET \/trackers: gave up after 2 attempts; last: HTTP 503: SERVICE.UNAVAILABLE down$/)
   assert.match(r.problems[1], /^1ZGARBLED00000006: EasyPost GET \/trackers: the answer is not JSON$/)
   assert.deepEqual(asked, [

@@ -160,6 +160,48 @@ export async function acknowledgmentsFor(q: Queryable, messageId: number): Promi
   return rows.length > 0 ? rows.map((r) => r.body).join('') : null
 }
 
+/** What one application of a file leaves for its 997: the reader (null: no 997 for a refused sender) and the accepted 997. */
+interface X12Run {
+  reader: X12Reader | null
+  acknowledgment: string | null
+}
+
+/** The apply step of one X12 file (re-runnable: a retried transaction starts it over). */
+function x12Apply(input: X12FeedInput, heads: InterchangeHeader[], known: string | null, run: X12Run) {
+  return async (tx: Queryable, messageId: number): Promise<string[]> => {
+    run.reader = null
+    run.acknowledgment = null
+    const reader = new X12Reader(input.body)
+    if (heads.length === 0) {
+      // No readable ISA: the reader's own refusal (not X12, a corrupt header) is the reason to give.
+      for (const batch of reader.batches()) void batch
+      throw new DomainError('FEED_X12_INVALID', 'no X12 interchange header could be read')
+    }
+    const supplier = await checkIdentity(tx, heads, known, input.supplierId)
+    run.reader = reader
+    const lines = await applyX12(tx, reader, messageId, supplier, input.receivedAt, heads).catch((err: unknown) => {
+      const reason = supplier ? err : senderFirst(err, reader, heads)
+      // A sender refused once the file showed supplier data gets no 997, as one refused up front.
+      if (reason instanceof DomainError && reason.code === 'FEED_X12_SENDER') run.reader = null
+      throw reason
+    })
+    run.acknowledgment = await storeAcknowledgments(tx, messageId, supplier, reader.log, input.receivedAt, false)
+    return lines
+  }
+}
+
+/**
+ * Finishing a stored X12 message (a sweep, after the process taking it in stopped): read and
+ * applied as on arrival, with the supplier it was stored under as the `--supplier` given.
+ */
+export function storedX12Applier(input: X12FeedInput) {
+  return async (tx: Queryable, messageId: number): Promise<string[]> => {
+    const heads = peekInterchanges(input.body)
+    const known = heads.length > 0 ? await supplierForSender(tx, heads[0]) : null
+    return x12Apply(input, heads, known, { reader: null, acknowledgment: null })(tx, messageId)
+  }
+}
+
 /**
  * Takes in one X12 file: stored raw, then read and applied in one transaction (or quarantined
  * with the reason: nothing of it applied), and answered with a 997 stored beside it.
@@ -168,35 +210,18 @@ export async function ingestX12(db: Db, input: X12FeedInput): Promise<X12IngestO
   const heads = peekInterchanges(input.body)
   const known = heads.length > 0 ? await supplierForSender(db, heads[0]) : null
   const supplierId = known ?? input.supplierId
-  const state: { reader: X12Reader | null } = { reader: null }
-  let acknowledgment: string | null = null
+  const run: X12Run = { reader: null, acknowledgment: null }
   const outcome = await ingestMessage(
     db,
     {
       kind: 'x12', source: input.source, supplierId, filename: input.filename, body: input.body, receivedAt: input.receivedAt,
       dedupeKey: heads.length > 0 ? heads.map((h) => `${h.senderId}:${h.control}`).join('+') : null,
     },
-    async (tx, messageId) => {
-      const reader = new X12Reader(input.body)
-      if (heads.length === 0) {
-        // No readable ISA: the reader's own refusal (not X12, a corrupt header) is the reason to give.
-        for (const batch of reader.batches()) void batch
-        throw new DomainError('FEED_X12_INVALID', 'no X12 interchange header could be read')
-      }
-      const supplier = await checkIdentity(tx, heads, known, input.supplierId)
-      state.reader = reader
-      const lines = await applyX12(tx, reader, messageId, supplier, input.receivedAt, heads).catch((err: unknown) => {
-        const reason = supplier ? err : senderFirst(err, reader, heads)
-        // A sender refused once the file showed supplier data gets no 997, as one refused up front.
-        if (reason instanceof DomainError && reason.code === 'FEED_X12_SENDER') state.reader = null
-        throw reason
-      })
-      acknowledgment = await storeAcknowledgments(tx, messageId, supplier, reader.log, input.receivedAt, false)
-      return lines
-    },
+    x12Apply(input, heads, known, run),
   )
-  if (outcome.outcome === 'quarantined' && state.reader && state.reader.log.length > 0) {
-    acknowledgment = await storeAcknowledgments(db, outcome.messageId, supplierId, state.reader.log, input.receivedAt, true)
+  let acknowledgment = outcome.outcome === 'applied' ? run.acknowledgment : null
+  if (outcome.outcome === 'quarantined' && run.reader && run.reader.log.length > 0) {
+    acknowledgment = await storeAcknowledgments(db, outcome.messageId, supplierId, run.reader.log, input.receivedAt, true)
   }
   if (outcome.outcome === 'duplicate') acknowledgment = await acknowledgmentsFor(db, outcome.duplicateOf)
   return { ...outcome, acknowledgment }

@@ -1,22 +1,22 @@
-import type { Db } from '../db.ts'
+import type { Db, Queryable } from '../db.ts'
 import { equivalentsSpec } from './equivalents.ts'
 import { offersSpec } from './offers.ts'
 import { ordersSpec } from './orders.ts'
-import { runImport, type ImportKind, type ImportOptions, type ImportResult } from './pipeline.ts'
+import { runImportIn, type ImportKind, type ImportOptions, type ImportResult } from './pipeline.ts'
 import { productsSpec } from './products.ts'
 import { suppliersSpec } from './suppliers.ts'
 
 export type { ImportKind, ImportOptions, ImportResult } from './pipeline.ts'
 
-type Importer = (db: Db, file: string, opts: ImportOptions) => Promise<ImportResult>
+type Importer = (tx: Queryable, file: string, opts: ImportOptions) => Promise<ImportResult>
 
 // One closure per kind keeps each spec's row type intact (a KindSpec<A> is no KindSpec<B>).
 const SPECS: Record<ImportKind, Importer> = {
-  suppliers: (db, file, opts) => runImport(db, suppliersSpec, file, opts),
-  products: (db, file, opts) => runImport(db, productsSpec, file, opts),
-  offers: (db, file, opts) => runImport(db, offersSpec, file, opts),
-  equivalents: (db, file, opts) => runImport(db, equivalentsSpec, file, opts),
-  orders: (db, file, opts) => runImport(db, ordersSpec, file, opts),
+  suppliers: (tx, file, opts) => runImportIn(tx, suppliersSpec, file, opts),
+  products: (tx, file, opts) => runImportIn(tx, productsSpec, file, opts),
+  offers: (tx, file, opts) => runImportIn(tx, offersSpec, file, opts),
+  equivalents: (tx, file, opts) => runImportIn(tx, equivalentsSpec, file, opts),
+  orders: (tx, file, opts) => runImportIn(tx, ordersSpec, file, opts),
 }
 
 export const IMPORT_KINDS = Object.keys(SPECS) as ImportKind[]
@@ -31,6 +31,11 @@ export function isImportKind(value: unknown): value is ImportKind {
  * details are `line N: field: problem` (at most 200, then "… and K more"), and nothing changes.
  * An unreadable file throws DomainError('IMPORT_FILE', 'cannot read <file>: …').
  */
-export function importCsv(db: Db, kind: ImportKind, file: string, opts: ImportOptions): Promise<ImportResult> {
-  return SPECS[kind](db, file, opts)
+export async function importCsv(db: Db, kind: ImportKind, file: string, opts: ImportOptions): Promise<ImportResult> {
+  return db.transaction((tx) => SPECS[kind](tx, file, opts))
+}
+
+/** `importCsv` inside the caller's transaction. */
+export function importCsvIn(tx: Queryable, kind: ImportKind, file: string, opts: ImportOptions): Promise<ImportResult> {
+  return SPECS[kind](tx, file, opts)
 }

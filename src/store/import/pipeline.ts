@@ -70,8 +70,14 @@ export interface KindSpec<R> {
  * cross-row checks in SQL → merge. Any problem rolls everything back and throws IMPORT_INVALID.
  */
 export async function runImport<R>(db: Db, spec: KindSpec<R>, file: string, opts: ImportOptions): Promise<ImportResult> {
+  await sizeOf(file)
+  return db.transaction((tx) => runImportIn(tx, spec, file, opts))
+}
+
+/** `runImport` inside a transaction the caller holds (which also records the stored message). */
+export async function runImportIn<R>(tx: Queryable, spec: KindSpec<R>, file: string, opts: ImportOptions): Promise<ImportResult> {
   const totalBytes = await sizeOf(file)
-  return db.transaction(async (tx) => {
+  {
     await createScratchTables(tx, spec.stage)
     const loaded = await loadRows(tx, spec, file, (bytes) => opts.onProgress?.(bytes, totalBytes))
     const ctx: ImportContext = { tx, now: opts.now, columns: loaded.columns }
@@ -86,7 +92,7 @@ export async function runImport<R>(db: Db, spec: KindSpec<R>, file: string, opts
     await spec.markStale?.(ctx)
     const counts = await spec.merge(ctx)
     return { kind: spec.kind, rows: loaded.rows, ...counts }
-  })
+  }
 }
 
 async function sizeOf(file: string): Promise<number> {
