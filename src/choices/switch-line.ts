@@ -10,6 +10,7 @@ import type { Alternative } from '../domain/alternatives.ts'
 import type { LineSnapshot } from '../store/order-snapshot.ts'
 import { alternativesForLines, DEFAULT_ALTERNATIVES_DELAY_DAYS } from '../status/line-alternatives.ts'
 import { loadAlternativeInputs, candidatesFor } from '../store/alternatives.ts'
+import { reservationKey } from '../domain/alternatives.ts'
 import { recordRefundDue } from '../store/refunds.ts'
 import { placePurchaseLine, requestSupplierCancel } from '../purchasing/documents.ts'
 import { planPrice } from './choice-rules.ts'
@@ -22,7 +23,8 @@ async function refusal(step: ChoiceStep, sku: string): Promise<DomainError> {
   const isCandidate = related.products.some((p) => p.sku === sku) && sku !== step.lineState.sku
   const otherSupplier = sku === step.lineState.sku
   if (isCandidate || otherSupplier) {
-    const inStock = related.offers.some((o) => o.sku === sku && o.supplierId !== step.lineState.supplierId && (o.availableQty ?? 0) >= step.openQty)
+    const free = (o: (typeof related.offers)[number]) => (o.availableQty ?? 0) - (inputs.reserved.get(reservationKey(o.supplierId, o.sku)) ?? 0)
+    const inStock = related.offers.some((o) => o.sku === sku && o.supplierId !== step.lineState.supplierId && free(o) >= step.openQty)
     if (!inStock) return new DomainError('CHOICE_OUT_OF_STOCK', `${sku} is no longer in stock for ${step.openQty} (another customer may have taken it); choose another option`)
   }
   return new DomainError('CHOICE_SKU_NOT_OFFERED', `${sku} is not among line ${step.input.lineNo}'s current alternatives`)

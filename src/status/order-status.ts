@@ -60,7 +60,7 @@ export const OrderStatusSchema = z.object({
 export type OrderStatusView = z.infer<typeof OrderStatusSchema>
 
 /** The rep's view adds who supplies each line and on which purchase order. */
-export type RepLineView = OrderStatusView['lines'][number] & {
+export type RepLineView = Omit<OrderStatusView['lines'][number], 'alternatives'> & {
   supplierId: string | null
   supplierName: string | null
   poNumber: string | null

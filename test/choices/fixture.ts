@@ -25,6 +25,7 @@ export async function seedAlternatives(db: Queryable): Promise<void> {
     ('ACME', 'TENT-2P-BLU', 'A-7782', 152, 5, NULL),
     ('BOLT', 'TENT-2P-GRN', 'B-TENT2G', 155, 4, NULL),
     ('CORE', 'RIDGE-2P-GRN', 'C-R2G', 140, 10, 1)`)
+  await db.query(`UPDATE offers SET updated_at = '2026-03-01T00:00:00Z'`)
   await db.query(`INSERT INTO equivalents (sku, equivalent_sku) VALUES ('TENT-2P-GRN', 'RIDGE-2P-GRN'), ('RIDGE-2P-GRN', 'TENT-2P-GRN')`)
   const [c] = await db.query<{ customer_id: number }>(`INSERT INTO customers (email, name) VALUES ('dana@example.com', 'Dana Fields') RETURNING customer_id`)
   const [o] = await db.query<{ order_id: number }>(
