@@ -12,6 +12,8 @@ import { registerHealthRoutes } from './api/health.ts'
 import { registerSupplierFeedRoutes } from './api/supplier-feeds.ts'
 import { registerCarrierWebhookRoutes } from './api/carrier-webhooks.ts'
 import { registerHomePage } from './pages/home.ts'
+import { registerChoiceRoutes } from './api/choices.ts'
+import { registerRetailerRoutes } from './api/retailer.ts'
 import { httpStatusFor } from './errors.ts'
 
 export interface AppDeps {
@@ -20,7 +22,8 @@ export interface AppDeps {
   config: Pick<
     Config,
     'holidays' | 'lookupRateLimit' | 'easypostWebhookSecret' | 'aftershipWebhookSecret' | 'shippoWebhookSecret' | 'shippoWebhookToken'
-  >
+  > &
+    Partial<Pick<Config, 'secret' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'purchasingDir' | 'ediId'>>
   logger?: boolean
 }
 
@@ -65,6 +68,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, deps)
   registerOrderRoutes(app, deps)
   registerSupplierFeedRoutes(app, deps)
+  registerChoiceRoutes(app, deps)
+  registerRetailerRoutes(app, deps)
   await registerCarrierWebhookRoutes(app, deps)
   registerHomePage(app)
   return app

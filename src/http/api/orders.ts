@@ -64,7 +64,7 @@ export function registerOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
       if (stored) return sendJson(reply, stored)
       const snapshot = await loadOrderSnapshot(deps.db, req.params.number)
       if (!snapshot) return reply.code(404).send(NOT_FOUND)
-      const derived = await deriveOrder(deps.db, snapshot, { now, calendar })
+      const derived = await deriveOrder(deps.db, snapshot, { now, calendar, alternativesDelayDays: deps.config.alternativesDelayDays })
       const json = JSON.stringify(OrderStatusSchema.parse(presentCustomerView(derived)))
       await storeView(deps.db, head, viewKey(head.epoch, calendar, day, isStable(derived)), json, now)
       return sendJson(reply, json)
