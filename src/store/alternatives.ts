@@ -95,3 +95,25 @@ export function candidatesFor(inputs: AlternativeInputs, sku: string): { product
   }
   return { products, offers, equivalents }
 }
+
+/**
+ * Stored customer views carry alternatives, so an offer change (stock, restock date) of a SKU
+ * makes stale the views of the orders whose open lines have it in their candidate set: the same
+ * SKU, its family, or its equivalents — and only those orders (their version moves on).
+ */
+export async function markAlternativeViewsStale(tx: Queryable, skus: string[]): Promise<number> {
+  if (skus.length === 0) return 0
+  const rows = await tx.query(
+    `WITH changed AS (SELECT unnest($1::text[]) AS sku),
+     related AS (
+       SELECT sku FROM changed
+       UNION SELECT e.equivalent_sku FROM equivalents e JOIN changed c ON e.sku = c.sku
+       UNION SELECT p2.sku FROM products p JOIN changed c ON p.sku = c.sku JOIN products p2 ON p2.family = p.family WHERE p.family IS NOT NULL)
+     UPDATE orders o SET version = version + 1
+      WHERE o.order_id IN (SELECT l.order_id FROM order_lines l
+                            WHERE NOT l.closed AND l.state IN ('backordered', 'unavailable', 'delayed') AND l.sku IN (SELECT sku FROM related))
+     RETURNING 1`,
+    [skus],
+  )
+  return rows.length
+}

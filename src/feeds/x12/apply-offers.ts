@@ -6,6 +6,7 @@
  */
 import type { Queryable } from '../../store/db.ts'
 import type { OfferUpdate } from './types.ts'
+import { markAlternativeViewsStale } from '../../store/alternatives.ts'
 
 /** Counts over every batch of one 846 file. */
 export interface OfferTotals {
@@ -50,6 +51,7 @@ WITH u AS (
 SELECT (SELECT count(DISTINCT n) FROM hit)::int AS matched,
        (SELECT count(*) FROM changed)::int AS changed,
        (SELECT count(*) FROM marked)::int AS marked,
+       coalesce((SELECT array_agg(DISTINCT sku) FROM changed), '{}') AS changed_skus,
        coalesce((SELECT array_agg(n::int ORDER BY n) FROM u WHERE NOT EXISTS (SELECT 1 FROM hit h WHERE h.n = u.n)), '{}') AS unknown`
 
 function describeItem(u: OfferUpdate): string {
@@ -65,10 +67,12 @@ export async function applyOfferUpdates(
   totals: OfferTotals,
 ): Promise<void> {
   if (updates.length === 0) return
-  const [r] = await tx.query<{ matched: number; changed: number; marked: number; unknown: number[] }>(APPLY_SQL, [
+  const [r] = await tx.query<{ matched: number; changed: number; marked: number; unknown: number[]; changed_skus: string[] }>(APPLY_SQL, [
     supplierId, updates.map((u) => u.sku), updates.map((u) => u.supplierSku), updates.map((u) => u.availableQty),
     updates.map((u) => u.restockDate), receivedAt,
   ])
+  // Orders offered these SKUs as alternatives: their stored views are stale now.
+  await markAlternativeViewsStale(tx, r.changed_skus)
   totals.items += updates.length
   totals.matched += r.matched
   totals.changed += r.changed
