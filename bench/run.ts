@@ -15,6 +15,7 @@ import { benchX12, x12Section, X12_HEADING } from './x12.ts'
 import { benchSweep, sweepSection, SWEEP_HEADING } from './sweep.ts'
 import { benchFuzz, fuzzSection, FUZZ_HEADING } from './fuzz.ts'
 import { runWebhookBench, webhookSection, WEBHOOKS_HEADING } from './webhooks.ts'
+import { benchAlternatives, alternativesSection, ALTERNATIVES_HEADING } from './alternatives.ts'
 
 const SUITES: Record<string, () => Promise<void>> = {
   async status() {
@@ -38,6 +39,12 @@ const SUITES: Record<string, () => Promise<void>> = {
   async fuzz() {
     const load = os.loadavg()[0]
     writeSection(FUZZ_HEADING, fuzzSection(await benchFuzz(), load))
+  },
+  async alternatives() {
+    const load = os.loadavg()[0]
+    const runs = await benchAlternatives()
+    if (runs.length === 0) throw new Error('alternatives: no database was benchmarked')
+    writeSection(ALTERNATIVES_HEADING, alternativesSection(runs, load))
   },
   async webhooks() {
     const load = os.loadavg()[0]

@@ -23,26 +23,40 @@ export interface AlternativeInputs {
 
 // Stock an accepted switch took counts against an offer until the supplier next reports its stock
 // (a PO line placed after the offer's last update); from then on the supplier's figure includes it.
+// Every step is a LATERAL lookup keyed by one SKU or family, so it is an index scan whatever plan
+// the (prepared, possibly generic) statement gets: a hash join over all offers would read them all.
 const CANDIDATES_SQL = `
-WITH base AS (SELECT sku, family FROM products WHERE sku = ANY($1::text[])),
-eq AS (SELECT e.sku AS base_sku, e.equivalent_sku AS sku FROM equivalents e WHERE e.sku = ANY($1::text[])),
-fam AS (SELECT p.sku, p.family FROM products p WHERE p.family IN (SELECT family FROM base WHERE family IS NOT NULL)),
-cand AS (SELECT sku FROM base UNION SELECT sku FROM eq UNION SELECT sku FROM fam)
+WITH base AS MATERIALIZED (
+  SELECT p.sku, p.family FROM unnest($1::text[]) s(sku) CROSS JOIN LATERAL (SELECT sku, family FROM products WHERE sku = s.sku) p),
+eq AS MATERIALIZED (
+  SELECT e.sku AS base_sku, e.equivalent_sku AS sku FROM unnest($1::text[]) s(sku)
+   CROSS JOIN LATERAL (SELECT sku, equivalent_sku FROM equivalents WHERE sku = s.sku) e),
+fam AS MATERIALIZED (
+  SELECT p.sku FROM (SELECT DISTINCT family FROM base WHERE family IS NOT NULL) f
+   CROSS JOIN LATERAL (SELECT sku FROM products WHERE family = f.family) p),
+cand AS MATERIALIZED (SELECT sku FROM base UNION SELECT sku FROM eq UNION SELECT sku FROM fam),
+prods AS (SELECT p.* FROM cand c CROSS JOIN LATERAL (SELECT sku, name, brand, family, price FROM products WHERE sku = c.sku) p),
+offs AS (
+  SELECT f.*, s.name AS supplier_name, s.lead_time_days AS supplier_lead,
+         (SELECT coalesce(sum(po.qty), 0) FROM po_lines po
+           WHERE po.supplier_id = f.supplier_id AND po.sku = f.sku AND po.active AND po.resourced_from IS NOT NULL
+             AND po.created_at > f.updated_at) AS reserved
+    FROM cand c
+   CROSS JOIN LATERAL (SELECT supplier_id, sku, available_qty, lead_time_days, cost, updated_at FROM offers WHERE sku = c.sku AND available_qty > 0) f
+    JOIN suppliers s ON s.supplier_id = f.supplier_id)
 SELECT json_build_object(
   'base', (SELECT coalesce(json_agg(json_build_object('sku', sku, 'family', family)), '[]') FROM base),
   'eq', (SELECT coalesce(json_agg(json_build_object('base', base_sku, 'sku', sku)), '[]') FROM eq),
-  'products', (SELECT coalesce(json_agg(json_build_object('sku', p.sku, 'name', p.name, 'brand', p.brand, 'family', p.family, 'price', p.price)), '[]')
-                 FROM products p WHERE p.sku IN (SELECT sku FROM cand)),
-  'offers', (SELECT coalesce(json_agg(json_build_object('supplierId', f.supplier_id, 'supplierName', s.name, 'sku', f.sku,
-                 'availableQty', f.available_qty, 'leadTimeDays', coalesce(f.lead_time_days, s.lead_time_days), 'cost', f.cost,
-                 'reserved', (SELECT coalesce(sum(po.qty), 0) FROM po_lines po
-                               WHERE po.supplier_id = f.supplier_id AND po.sku = f.sku AND po.active AND po.resourced_from IS NOT NULL
-                                 AND po.created_at > f.updated_at))), '[]')
-               FROM offers f JOIN suppliers s ON s.supplier_id = f.supplier_id
-              WHERE f.sku IN (SELECT sku FROM cand) AND f.available_qty > 0),
+  'products', (SELECT coalesce(json_agg(json_build_object('sku', sku, 'name', name, 'brand', brand, 'family', family, 'price', price)), '[]') FROM prods),
+  'offers', (SELECT coalesce(json_agg(json_build_object('supplierId', supplier_id, 'supplierName', supplier_name, 'sku', sku,
+                 'availableQty', available_qty, 'leadTimeDays', coalesce(lead_time_days, supplier_lead), 'cost', cost, 'reserved', reserved)), '[]')
+               FROM offs),
   'prices', (SELECT coalesce(json_agg(json_build_object('id', l.order_line_id, 'price', coalesce(l.unit_price, p.price))), '[]')
                FROM order_lines l LEFT JOIN products p ON p.sku = l.sku WHERE l.order_line_id = ANY($2::bigint[]))
 ) AS data`
+
+/** The candidates statement, for the benchmark's EXPLAIN (parameters: SKUs, order line ids). */
+export const CANDIDATES_SQL_FOR_EXPLAIN = CANDIDATES_SQL
 
 interface CandidateJson {
   base: { sku: string; family: string | null }[]
