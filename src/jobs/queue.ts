@@ -10,6 +10,7 @@ import { dispatchDue } from '../notify/outbox.ts'
 import { scanInbox } from '../feeds/inbox.ts'
 import { createEasyPostApi } from '../carriers/carrier-api.ts'
 import { refreshStaleShipments } from './carrier-refresh.ts'
+import { exportPurchasingDocuments } from '../purchasing/export.ts'
 
 /** Recurring jobs: name, how often, and what one run does. */
 export interface RecurringJob {
@@ -104,6 +105,12 @@ export function recurringJobs(db: Db, deps: { clock: Clock; config: Config }): R
       name: 'outreach.dispatch',
       everySeconds: 30,
       run: () => dispatchDue(db, mailer, { now: clock.now(), from: config.mailFrom }),
+    },
+    {
+      // 850/860 recorded by choices and cancellations (any process) reach the purchasing folder.
+      name: 'purchasing.export',
+      everySeconds: 30,
+      run: async () => ({ written: (await exportPurchasingDocuments(db, config.purchasingDir, clock.now())).length }),
     },
     ...carrierRefreshJobs(db, deps),
     ...maintenanceJobs(db),
