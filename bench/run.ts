@@ -18,6 +18,7 @@ import { benchFuzz, fuzzSection, FUZZ_HEADING } from './fuzz.ts'
 import { runWebhookBench } from './webhooks/run.ts'
 import { webhookSection, webhookSummary, WEBHOOKS_HEADING } from './webhooks/report.ts'
 import { fuzzSummary, sweepSummary, x12Summary } from './summaries.ts'
+import { benchAlternatives, alternativesSection, ALTERNATIVES_HEADING } from './alternatives.ts'
 
 const SUITES: Record<string, () => Promise<void>> = {
   async status() {
@@ -46,6 +47,12 @@ const SUITES: Record<string, () => Promise<void>> = {
     const r = await benchFuzz()
     writeSection(FUZZ_HEADING, fuzzSection(r, load))
     summary('fuzz', fuzzSummary(r))
+  },
+  async alternatives() {
+    const load = os.loadavg()[0]
+    const runs = await benchAlternatives()
+    if (runs.length === 0) throw new Error('alternatives: no database was benchmarked')
+    writeSection(ALTERNATIVES_HEADING, alternativesSection(runs, load))
   },
   async webhooks() {
     const load = os.loadavg()[0]

@@ -1,5 +1,7 @@
 import { UsageError, type Command } from './context.ts'
 import { demoExamples, loadDemo } from '../demo/load-demo.ts'
+import { demoAlternativeToTry, describeAlternativeToTry } from '../demo/alternative-example.ts'
+import { calendarFrom } from '../status/calendar-config.ts'
 import { DEFAULT_SEED } from '../demo/generate.ts'
 import { DomainError } from '../domain/errors.ts'
 
@@ -45,5 +47,7 @@ export const demoCommand: Command = async (ctx, { positionals, flags }) => {
   const examples = await demoExamples(db, now)
   for (const e of examples) ctx.out(`  ${e.label.padEnd(13)} ${e.orderNumber}  ${e.email.padEnd(36)} ${WHAT[e.label] ?? ''}`)
   if (examples[0]) ctx.out(`Try: wismo status ${examples[0].orderNumber}`)
+  const alt = await demoAlternativeToTry(db, examples, { now, calendar: await calendarFrom(db, ctx.config), secret: ctx.config.secret })
+  if (alt) ctx.out(`Alternative: ${describeAlternativeToTry(alt)} — try: ${alt.command}`)
   return 0
 }

@@ -2,6 +2,8 @@ import type { Command } from './context.ts'
 import { buildApp } from '../http/app.ts'
 import { loadDemoIfEmpty, demoExamples } from '../demo/load-demo.ts'
 import { startWorkers } from '../jobs/queue.ts'
+import { demoAlternativeToTry, describeAlternativeToTry } from '../demo/alternative-example.ts'
+import { calendarFrom } from '../status/calendar-config.ts'
 
 /** `wismo serve [--port N]` — the HTTP API, docs and pages, with the background workers. */
 export const serveCommand: Command = async (ctx, { flags }) => {
@@ -18,8 +20,14 @@ export const serveCommand: Command = async (ctx, { flags }) => {
   ctx.out(`wismo is listening on ${base}`)
   ctx.out(`  API docs:     ${base}/docs`)
   ctx.out(`  health:       ${base}/healthz`)
-  for (const ex of await demoExamples(db, ctx.clock.now())) {
+  const examples = await demoExamples(db, ctx.clock.now())
+  for (const ex of examples) {
     ctx.out(`  ${ex.label.padEnd(13)} ${base}/api/orders/${encodeURIComponent(ex.orderNumber)}/status?email=${encodeURIComponent(ex.email)}`)
+  }
+  const alt = await demoAlternativeToTry(db, examples, { now: ctx.clock.now(), calendar: await calendarFrom(db, ctx.config), secret: ctx.config.secret })
+  if (alt) {
+    ctx.out(`  alternative   ${describeAlternativeToTry(alt)}:`)
+    ctx.out(`                ${base}${alt.linkPath}   (or: ${alt.command})`)
   }
   await new Promise<void>((resolve) => {
     const stop = () => resolve()

@@ -13,6 +13,7 @@ import type { NormalizedSignal } from './signal.ts'
 import { detectCarrier } from '../carriers/tracking-number.ts'
 import { openQuantityTasks } from './quantity-tasks.ts'
 import { markLinesDirty } from '../store/dirty-lines.ts'
+import { flagCancelledPoSignals } from '../purchasing/late-signals.ts'
 
 interface Match {
   n: number
@@ -192,5 +193,6 @@ export async function applySignalsBatch(
     counts.unmatched += rows.length - matched
   }
   await markLinesDirty(tx, rows.flatMap((r) => (r.m ? [r.m.order_line_id] : [])))
+  if (rows.some((r) => !r.m)) await flagCancelledPoSignals(tx, messageId, receivedAt)
   return rows.map(summarize)
 }

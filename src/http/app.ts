@@ -14,6 +14,8 @@ import { registerHomePage } from './pages/home.ts'
 import { registerErrorHandler } from './errors.ts'
 import { docsCsp, registerSecurityHeaders } from './security-headers.ts'
 import { fastifyTrustProxy } from './trust-proxy.ts'
+import { registerChoiceRoutes } from './api/choices.ts'
+import { registerRetailerRoutes } from './api/retailer.ts'
 
 export interface AppDeps {
   db: Db
@@ -23,7 +25,7 @@ export interface AppDeps {
     'holidays' | 'lookupRateLimit' | 'easypostWebhookSecret' | 'aftershipWebhookSecret' | 'shippoWebhookSecret' | 'shippoWebhookToken'
   > &
     // Optional so that a test or benchmark can pass only what it uses; loadConfig always fills them.
-    Partial<Pick<Config, 'trustProxy' | 'publicUrl' | 'lookupFailuresPerOrder' | 'lookupFailureWindowMinutes' | 'timezone'>>
+    Partial<Pick<Config, 'trustProxy' | 'publicUrl' | 'lookupFailuresPerOrder' | 'lookupFailureWindowMinutes' | 'timezone' | 'secret' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'purchasingDir' | 'ediId'>>
   /** false (default) for none; true or pino options (tests pass a `stream` to read the log). */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } }
 }
@@ -59,6 +61,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, deps)
   registerOrderRoutes(app, deps)
   registerSupplierFeedRoutes(app, deps)
+  registerChoiceRoutes(app, deps)
+  registerRetailerRoutes(app, deps)
   await registerCarrierWebhookRoutes(app, deps)
   registerHomePage(app)
   return app

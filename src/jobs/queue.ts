@@ -11,6 +11,7 @@ import { scanInbox } from '../feeds/inbox.ts'
 import { createEasyPostApi } from '../carriers/carrier-api.ts'
 import { refreshStaleShipments } from './carrier-refresh.ts'
 import { finishUnfinished } from '../feeds/finish-inbound.ts'
+import { exportPurchasingDocuments } from '../purchasing/export.ts'
 
 /** Recurring jobs: name, how often, and what one run does. */
 export interface RecurringJob {
@@ -164,6 +165,12 @@ export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?
       name: 'outreach.dispatch',
       everySeconds: 30,
       run: () => dispatchDue(db, mailer, { now: clock.now(), from: config.mailFrom }),
+    },
+    {
+      // 850/860 recorded by choices and cancellations (any process) reach the purchasing folder.
+      name: 'purchasing.export',
+      everySeconds: 30,
+      run: async () => ({ written: (await exportPurchasingDocuments(db, config.purchasingDir, clock.now())).length }),
     },
     ...carrierRefreshJobs(db, deps),
     ...maintenanceJobs(db),

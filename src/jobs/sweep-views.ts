@@ -2,6 +2,7 @@
  * The sweep writes the customer's view of every order it re-derives, so that the lookup after a
  * day of feeds (or after midnight) is one indexed read, not a derivation.
  */
+import { alternativesForLines } from '../status/line-alternatives.ts'
 import type { Queryable } from '../store/db.ts'
 import type { LineSnapshot, OrderSnapshot } from '../store/order-snapshot.ts'
 import type { LineStatus } from '../domain/line-state.ts'
@@ -53,7 +54,10 @@ export async function writeOrderViews(
       orderId, orderNumber: h.order_number, placedAt: h.placed_at, customerEmail: h.email, customerName: h.name, postalCode: h.postal_code,
       lines: orderLines.map((l) => l.snapshot),
     }
-    const derived = { snapshot, lines: orderLines, order: deriveOrderStatus(orderLines.map((l) => l.status)) }
+    // The stored view carries the alternatives, as the lookup's cold path does.
+    const alternatives = await alternativesForLines(tx, orderLines, ctx)
+    const withAlternatives = orderLines.map((l, i) => ({ ...l, alternatives: alternatives[i] }))
+    const derived = { snapshot, lines: withAlternatives, order: deriveOrderStatus(orderLines.map((l) => l.status)) }
     rows.push(customerViewRow(derived, h.version, ctx.now, ctx.calendar))
   }
   await storeViews(tx, rows, ctx.now)

@@ -5,6 +5,7 @@ export const TASK_PRIORITY: Record<string, number> = {
   carrier_exception: 10,
   unavailable: 15,
   backordered: 20,
+  cancelled_po_signal: 22,
   supplier_hold: 25,
   supplier_quantities: 27,
   delayed: 30,

@@ -13,6 +13,8 @@ import { calendarFrom } from '../../src/status/calendar-config.ts'
 import { detectCarrier } from '../../src/carriers/tracking-number.ts'
 import { addCalendarDays, toIsoDate } from '../../src/domain/calendar.ts'
 import { LINE_STATES } from '../../src/domain/types.ts'
+import { DEFAULT_CALENDAR } from '../../src/domain/calendar.ts'
+import { demoAlternativeToTry, describeAlternativeToTry } from '../../src/demo/alternative-example.ts'
 
 const NOW = new Date('2026-11-27T15:00:00Z')
 const TODAY = toIsoDate(NOW)
@@ -138,6 +140,18 @@ describe('the loaded demo', () => {
     assert.equal(ugly.resolution, 'ugly')
     assert.ok(ugly.expectedShipDate && ugly.expectedShipDate >= addCalendarDays(TODAY, 14), `supplier date ${ugly.expectedShipDate}`)
     assert.equal(ugly.eta?.source, 'supplier')
+    // The backordered example has real alternatives, sooner than its backorder.
+    const d = derived.get(data.examples.find((e) => e.label === 'ugly')!.orderNumber)!
+    const alts = d.lines[d.lines.length - 1].alternatives
+    assert.ok(alts.length > 0, 'the ugly example has alternatives')
+    assert.ok(alts.every((a) => a.daysSooner === null || a.daysSooner > 0))
+  })
+
+  test('the demo prints an alternative to try', async () => {
+    const alt = await demoAlternativeToTry(db, data.examples, { now: NOW, calendar: DEFAULT_CALENDAR, secret: 'demo-test-secret-123456' })
+    assert.ok(alt)
+    assert.match(alt.command, /^wismo choose \S+ \d+ switch \S+$/)
+    assert.match(describeAlternativeToTry(alt), /can switch to .* days sooner/)
   })
 
   test('a second load changes nothing', async () => {

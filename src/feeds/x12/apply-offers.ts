@@ -8,6 +8,7 @@
 import type { Queryable } from '../../store/db.ts'
 import { markViewsStaleForSkus } from '../../status/view-stale.ts'
 import type { OfferUpdate } from './types.ts'
+import { markAlternativeViewsStale } from '../../store/alternatives.ts'
 
 /** Counts over every batch of one 846 file. */
 export interface OfferTotals {
@@ -66,6 +67,8 @@ export async function applyOfferUpdates(
     supplierId, updates.map((u) => u.sku), updates.map((u) => u.supplierSku), updates.map((u) => u.availableQty),
     updates.map((u) => u.restockDate), receivedAt,
   ])
+  // Orders offered these SKUs as alternatives: their stored views are stale now.
+  await markAlternativeViewsStale(tx, r.changed)
   totals.items += updates.length
   totals.matched += r.matched
   totals.changed += r.changed.length

@@ -83,7 +83,7 @@ export function registerOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
       // (read before the snapshot, so a change in between leaves a view that no longer matches).
       const snapshot = await loadOrderSnapshot(deps.db, req.params.number)
       if (!snapshot) return reply.code(404).send(NOT_FOUND)
-      const row = customerViewRow(await deriveOrder(deps.db, snapshot, { now, calendar }), head.version, now, calendar)
+      const row = customerViewRow(await deriveOrder(deps.db, snapshot, { now, calendar, alternativesDelayDays: deps.config.alternativesDelayDays }), head.version, now, calendar)
       await storeViews(deps.db, [row], now)
       void noteViewsStored(deps.db, 1)
       return sendJson(reply, row.json)
