@@ -2,6 +2,27 @@ import path from 'node:path'
 import { z } from 'zod'
 import { DomainError } from './domain/errors.ts'
 
+/** Outreach (docs/configuration.md "Customer messages"): the store's details, quiet hours, channels. */
+const OutreachConfigShape = {
+  /** The store's IANA time zone (WISMO_TIMEZONE): quiet hours when the customer's is unknown. */
+  timezone: z.string().min(1).refine((z) => { try { new Intl.DateTimeFormat('en-US', { timeZone: z }); return true } catch { return false } }, 'an IANA time zone such as America/New_York'),
+  /** Start of links in messages (WISMO_PUBLIC_URL); default http://localhost:<port>. */
+  publicUrl: z.string().url(),
+  storeName: z.string().min(1),
+  storePhone: z.string().min(3),
+  supportEmail: z.string().email(),
+  quietStartHour: z.coerce.number().int().min(0).max(23),
+  quietEndHour: z.coerce.number().int().min(0).max(23),
+  /** Business days an ETA must slip before the customer is told (eta_slipped). */
+  etaSlipBusinessDays: z.coerce.number().int().min(1),
+  retailerWebhookUrl: z.string().url().optional(),
+  retailerWebhookSecret: z.string().min(16).optional(),
+  twilioAccountSid: z.string().min(1).optional(),
+  twilioAuthToken: z.string().min(1).optional(),
+  twilioFrom: z.string().min(1).optional(),
+  twilioApiUrl: z.string().url(),
+}
+
 const ConfigSchema = z.object({
   databaseUrl: z.string().url().optional(),
   dataDir: z.string().min(1),
@@ -40,8 +61,28 @@ const ConfigSchema = z.object({
   carrierPollStaleHours: z.coerce.number().positive(),
   /** Client-side limit on carrier API requests (EasyPost allows 5 a second on its index endpoints). */
   carrierPollRatePerSecond: z.coerce.number().positive(),
+  ...OutreachConfigShape,
 })
 export type Config = z.infer<typeof ConfigSchema>
+
+function outreachFromEnv(env: NodeJS.ProcessEnv, port: string | number) {
+  return {
+    timezone: env.WISMO_TIMEZONE || 'America/New_York',
+    publicUrl: (env.WISMO_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    storeName: env.WISMO_STORE_NAME || 'wismo demo store',
+    storePhone: env.WISMO_STORE_PHONE || '1-800-555-0199',
+    supportEmail: env.WISMO_SUPPORT_EMAIL || 'support@wismo.example',
+    quietStartHour: env.WISMO_QUIET_START_HOUR ?? 21,
+    quietEndHour: env.WISMO_QUIET_END_HOUR ?? 8,
+    etaSlipBusinessDays: env.WISMO_ETA_SLIP_BUSINESS_DAYS ?? 2,
+    retailerWebhookUrl: env.WISMO_RETAILER_WEBHOOK_URL || undefined,
+    retailerWebhookSecret: env.WISMO_RETAILER_WEBHOOK_SECRET || undefined,
+    twilioAccountSid: env.TWILIO_ACCOUNT_SID || undefined,
+    twilioAuthToken: env.TWILIO_AUTH_TOKEN || undefined,
+    twilioFrom: env.TWILIO_FROM || undefined,
+    twilioApiUrl: env.TWILIO_API_URL || 'https://api.twilio.com',
+  }
+}
 
 /** Reads configuration once, from flags over environment over defaults; refuses nonsense with reasons. */
 export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: string } = {}): Config {
@@ -71,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     carrierApiKey: env.CARRIER_API_KEY || undefined,
     carrierPollStaleHours: env.CARRIER_POLL_STALE_HOURS || 24,
     carrierPollRatePerSecond: env.CARRIER_POLL_RATE_PER_SECOND || 5,
+    ...outreachFromEnv(env, flags.port ?? env.PORT ?? env.WISMO_PORT ?? 3000),
   })
   if (!parsed.success) {
     throw new DomainError(
