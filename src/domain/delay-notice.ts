@@ -127,10 +127,16 @@ function renewalDue(g: NoticeRecord, i: DelayInput): boolean {
   return now === null || now > g.revisedDate || i.today >= g.revisedDate
 }
 
+/**
+ * The renewed notice: silence cancels the line once the old revised date, or the 30th day after
+ * the applicable time, whichever is later, has passed without consent (16 CFR 435.2(c)).
+ */
 function renewedNotice(g: NoticeRecord, i: DelayInput): NoticeDraft {
   const now = revisedToday(i)
-  const revisedDate = now !== null && now > (g.revisedDate as IsoDate) ? now : null
-  return { kind: 'renewed', revisedDate, silence: 'cancel', cancelOn: maxDay(g.revisedDate as IsoDate, i.today), dueBy: maxDay(g.revisedDate as IsoDate, i.today) }
+  const old = g.revisedDate as IsoDate
+  const revisedDate = now !== null && now > old ? now : null
+  const cancelOn = maxDay(maxDay(old, addCalendarDays(i.applicableDate, CONSENT_WINDOW_DAYS)), i.today)
+  return { kind: 'renewed', revisedDate, silence: 'cancel', cancelOn, dueBy: maxDay(old, i.today) }
 }
 
 /** Oldest first; ties (same instant) in a fixed order so the input's order never matters. */

@@ -5,10 +5,13 @@ import type { LineStatus } from '../domain/line-state.ts'
 import { FINAL_STATES, LINE_TASK_KINDS, nextCheckAt, tasksForLine, type PolicyContext } from '../domain/sweep-policy.ts'
 import { describeCause, lineTaskText } from './sweep-text.ts'
 import { TASK_PRIORITY } from '../store/tasks.ts'
+import { runOutreach, type OutreachOptions, type OutreachSummary } from '../outreach/run-outreach.ts'
 
 export interface SweepOptions extends PolicyContext {
   /** Lines claimed per transaction (several workers sweep side by side with SKIP LOCKED). */
   batchSize?: number
+  /** Tell customers what changed (src/outreach); without it the sweep only queues the orders. */
+  outreach?: Omit<OutreachOptions, 'now' | 'calendar'>
 }
 
 export interface SweepResult {
@@ -18,6 +21,8 @@ export interface SweepResult {
   tasksClosed: number
   /** New states reached in this sweep, by state. */
   changes: Record<string, number>
+  /** What the outreach pass did (when asked for). */
+  outreach?: OutreachSummary
 }
 
 interface StoredState {
@@ -41,8 +46,10 @@ export async function runSweep(db: Db, opts: SweepOptions): Promise<SweepResult>
   const cache: HistoryCache = new Map()
   for (;;) {
     const n = await db.transaction((tx) => sweepBatch(tx, opts, cache, result))
-    if (n === 0) return result
+    if (n === 0) break
   }
+  if (opts.outreach) result.outreach = await runOutreach(db, { ...opts.outreach, now: opts.now, calendar: opts.calendar })
+  return result
 }
 
 /**
@@ -91,6 +98,11 @@ async function sweepBatch(tx: Queryable, opts: SweepOptions, cache: HistoryCache
     }
   }
   await writeStates(tx, updates, opts)
+  // Every order looked at gets its outreach pass once the lines are done, all its lines together.
+  await tx.query(
+    `INSERT INTO outreach_queue (order_id, queued_at) SELECT DISTINCT u, $2::timestamptz FROM unnest($1::bigint[]) AS u ON CONFLICT DO NOTHING`,
+    [updates.map((u) => u.ls.orderId), opts.now],
+  )
   await syncTasks(tx, updates, opts, result)
   result.examined += stored.length
   return stored.length

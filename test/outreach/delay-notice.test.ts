@@ -64,21 +64,25 @@ test('silence is consent: a definite date within 30 days is never cancelled, but
   const n = [notice({ revisedDate: '2026-11-20', silence: 'consent', cancelOn: null })]
   assert.equal(deriveDelayState(input({ notices: n, supplierDate: '2026-11-20', today: '2026-11-19' })).action.kind, 'none')
   const missed = deriveDelayState(input({ notices: n, supplierDate: '2026-11-20', today: '2026-11-20' }))
-  assert.deepEqual(missed.action, { kind: 'notice', notice: { kind: 'renewed', revisedDate: null, silence: 'cancel', cancelOn: '2026-11-20', dueBy: '2026-11-20' } })
+  assert.deepEqual(missed.action, { kind: 'notice', notice: { kind: 'renewed', revisedDate: null, silence: 'cancel', cancelOn: '2026-12-05', dueBy: '2026-11-20' } },
+    'cancelled after the later of the old date and applicable + 30')
   const moved = deriveDelayState(input({ notices: n, supplierDate: '2026-11-28', today: '2026-11-12' }))
-  assert.deepEqual(moved.action, { kind: 'notice', notice: { kind: 'renewed', revisedDate: '2026-11-28', silence: 'cancel', cancelOn: '2026-11-20', dueBy: '2026-11-20' } })
+  assert.deepEqual(moved.action, { kind: 'notice', notice: { kind: 'renewed', revisedDate: '2026-11-28', silence: 'cancel', cancelOn: '2026-12-05', dueBy: '2026-11-20' } })
 })
 
 test('renewed notice: silence cancels after the revised date; an answer after it keeps the line', () => {
   const n = [
     notice({ revisedDate: '2026-11-20', silence: 'consent', cancelOn: null }),
-    notice({ kind: 'renewed', revisedDate: '2026-11-28', silence: 'cancel', cancelOn: '2026-11-20', createdAt: at('2026-11-12') }),
+    notice({ kind: 'renewed', revisedDate: '2026-11-28', silence: 'cancel', cancelOn: '2026-12-05', createdAt: at('2026-11-12') }),
   ]
   const early = [{ choice: 'wait' as const, at: at('2026-11-04') }]
-  assert.deepEqual(deriveDelayState(input({ notices: n, supplierDate: '2026-11-28', today: '2026-11-21', answers: early })).action, { kind: 'cancel', reason: 'no_consent' },
+  assert.deepEqual(deriveDelayState(input({ notices: n, supplierDate: '2026-11-28', today: '2026-12-06', answers: early })).action, { kind: 'cancel', reason: 'no_consent' },
     'a wait given before the renewed notice does not answer it')
   const later = [{ choice: 'wait' as const, at: at('2026-11-13') }]
-  assert.equal(deriveDelayState(input({ notices: n, supplierDate: '2026-11-28', today: '2026-11-21', answers: later })).action.kind, 'none')
+  const kept = deriveDelayState(input({ notices: n, supplierDate: '2026-11-28', today: '2026-11-27', answers: later }))
+  assert.deepEqual([kept.action.kind, kept.consented], ['none', true])
+  const missedAgain = deriveDelayState(input({ notices: n, supplierDate: '2026-11-28', today: '2026-12-06', answers: later }))
+  assert.equal(missedAgain.action.kind, 'notice', 'consented to a definite date that is missed again: another renewed notice, not a cancellation')
 })
 
 test('consent to an indefinite delay needs no renewed notice and is never cancelled', () => {
