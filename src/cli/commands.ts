@@ -12,6 +12,7 @@ import { workerCommand } from './worker.ts'
 import { notificationsCommand } from './notifications.ts'
 import { supplierKeyCommand } from './supplier-key.ts'
 import { trackingCommand } from './tracking.ts'
+import { ftcCommand } from './ftc.ts'
 
 export const commands: Record<string, Command> = {
   serve: serveCommand,
@@ -27,6 +28,7 @@ export const commands: Record<string, Command> = {
   worker: workerCommand,
   notifications: notificationsCommand,
   'supplier-key': supplierKeyCommand,
+  ftc: ftcCommand,
 }
 
 export const USAGE = `usage: wismo <command> [options]
@@ -45,6 +47,7 @@ commands:
   sweep [--json]                      one monitoring pass now (states, supplier check, mail)
   tasks [--json]                      the rep worklist, most urgent first
   notifications [--order N] [--json]  messages queued and sent
+  ftc ORDER [--json]                  the order's delay-notice record (FTC rule), line by line
   supplier-key SUPPLIER               issue a supplier's API key for POST /api/suppliers/ID/feeds
 
 global options (before or after the command):

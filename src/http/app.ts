@@ -12,6 +12,7 @@ import { registerHealthRoutes } from './api/health.ts'
 import { registerSupplierFeedRoutes } from './api/supplier-feeds.ts'
 import { registerCarrierWebhookRoutes } from './api/carrier-webhooks.ts'
 import { registerHomePage } from './pages/home.ts'
+import { registerUnsubscribeRoutes } from './pages/unsubscribe.ts'
 import { httpStatusFor } from './errors.ts'
 
 export interface AppDeps {
@@ -20,7 +21,7 @@ export interface AppDeps {
   config: Pick<
     Config,
     'holidays' | 'lookupRateLimit' | 'easypostWebhookSecret' | 'aftershipWebhookSecret' | 'shippoWebhookSecret' | 'shippoWebhookToken'
-  >
+  > & Partial<Pick<Config, 'secret' | 'storeName' | 'storePhone' | 'supportEmail'>>
   logger?: boolean
 }
 
@@ -67,5 +68,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSupplierFeedRoutes(app, deps)
   await registerCarrierWebhookRoutes(app, deps)
   registerHomePage(app)
+  const c = deps.config
+  // The unsubscribe links are signed with the secret: without one (some tests) there is no route.
+  if (c.secret) {
+    registerUnsubscribeRoutes(app, {
+      db: deps.db, clock: deps.clock,
+      config: { secret: c.secret, storeName: c.storeName ?? 'the store', storePhone: c.storePhone ?? '', supportEmail: c.supportEmail ?? '' },
+    })
+  }
   return app
 }
