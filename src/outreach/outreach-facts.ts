@@ -57,20 +57,19 @@ async function loadAnswers(tx: Queryable, lineIds: number[]): Promise<Map<number
 }
 
 async function loadLineExtras(tx: Queryable, lineIds: number[]) {
-  const [told, notices, late, cancels] = await Promise.all([
-    tx.query<{ order_line_id: number; trigger: string; eta_key: string }>(
-      'SELECT order_line_id, trigger, eta_key FROM outreach_told WHERE order_line_id = ANY($1::bigint[])', [lineIds]),
-    tx.query<{ order_line_id: number; notice_id: number; kind: 'first' | 'renewed'; revised_date: string | null; silence: 'consent' | 'cancel'; cancel_on: string | null; created_at: Date }>(
+  // One after another: on a transaction's single connection, parallel queries only queue up.
+  const told = await tx.query<{ order_line_id: number; trigger: string; eta_key: string }>(
+      'SELECT order_line_id, trigger, eta_key FROM outreach_told WHERE order_line_id = ANY($1::bigint[])', [lineIds])
+  const notices = await tx.query<{ order_line_id: number; notice_id: number; kind: 'first' | 'renewed'; revised_date: string | null; silence: 'consent' | 'cancel'; cancel_on: string | null; created_at: Date }>(
       `SELECT order_line_id, notice_id, kind, revised_date::text, silence, cancel_on::text, created_at
-         FROM delay_notices WHERE order_line_id = ANY($1::bigint[]) ORDER BY created_at, notice_id`, [lineIds]),
-    tx.query<{ order_line_id: number }>(
+         FROM delay_notices WHERE order_line_id = ANY($1::bigint[]) ORDER BY created_at, notice_id`, [lineIds])
+  const late = await tx.query<{ order_line_id: number }>(
       `SELECT DISTINCT order_line_id FROM line_state_history
-        WHERE order_line_id = ANY($1::bigint[]) AND state IN ('delayed', 'backordered', 'unavailable')`, [lineIds]),
-    tx.query<{ order_line_id: number; refund_due: string; cancel_reason: string | null }>(
+        WHERE order_line_id = ANY($1::bigint[]) AND state IN ('delayed', 'backordered', 'unavailable')`, [lineIds])
+  const cancels = await tx.query<{ order_line_id: number; refund_due: string; cancel_reason: string | null }>(
       `SELECT l.order_line_id, f.refund_due::text AS refund_due, l.cancel_reason FROM order_lines l
          LEFT JOIN ftc_cancellations f USING (order_line_id)
-        WHERE l.order_line_id = ANY($1::bigint[]) AND l.cancelled_at IS NOT NULL`, [lineIds]),
-  ])
+        WHERE l.order_line_id = ANY($1::bigint[]) AND l.cancelled_at IS NOT NULL`, [lineIds])
   return { told: group(told), notices: group(notices), late: new Set(late.map((r) => r.order_line_id)), cancels: new Map(cancels.map((c) => [c.order_line_id, c])) }
 }
 
@@ -83,7 +82,9 @@ export async function loadOutreachFacts(tx: Queryable, orderIds: number[], ctx: 
   const ids = (await tx.query<{ order_line_id: number }>(
     'SELECT order_line_id FROM order_lines WHERE order_id = ANY($1::bigint[])', [orderIds])).map((r) => r.order_line_id)
   if (ids.length === 0) return []
-  const [snapshots, extras, answers] = await Promise.all([loadLineSnapshots(tx, { lineIds: ids }), loadLineExtras(tx, ids), loadAnswers(tx, ids)])
+  const snapshots = await loadLineSnapshots(tx, { lineIds: ids })
+  const extras = await loadLineExtras(tx, ids)
+  const answers = await loadAnswers(tx, ids)
   const cache: HistoryCache = new Map()
   const byOrder = new Map<number, LineFacts[]>()
   for (const s of snapshots) {
