@@ -12,7 +12,7 @@ import { feed } from './helpers.ts'
 test('wismo sweep tells the customer; notifications --json, ftc and status show it', { timeout: 1_500_000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wismo-cli-outreach-'))
   try {
-    const env = { ...(await freshDbEnv(path.join(dir, 'data'))), WISMO_OUTBOX_DIR: path.join(dir, 'outbox'), WISMO_STORE_PHONE: '1-800-555-0142' }
+    const env: Record<string, string> = { ...(await freshDbEnv(path.join(dir, 'data'))), WISMO_OUTBOX_DIR: path.join(dir, 'outbox'), WISMO_STORE_PHONE: '1-800-555-0142' }
     const db = await openDb({ url: env.DATABASE_URL, dataDir: env.WISMO_DATA_DIR })
     await seedCatalog(db)
     await seedOrder(db, { orderNumber: 'W1', email: 'dana@example.com', placedAt: '2026-11-02T10:00:00Z', promisedShipDate: '2026-11-05',
