@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark suite, each rewriting its own section of docs/benchmarks.md
  * as soon as it is done (so an interrupted run keeps what it measured).
  *
- *   BENCH_SUITES=status,x12,sweep,fuzz,webhooks   which suites, in this order (default all)
+ *   BENCH_SUITES=status,x12,sweep,fuzz,webhooks,outreach   which suites, in this order (default all)
  *   BENCH_DB=both                        pglite | postgres | both (status, x12, fuzz; sweep and webhooks are PostgreSQL only)
  *   BENCH_DATABASE_URL                   the server (default postgres://127.0.0.1:5432/test); each suite in its own schema, dropped afterwards
  *
@@ -19,6 +19,7 @@ import { runWebhookBench } from './webhooks/run.ts'
 import { webhookSection, webhookSummary, WEBHOOKS_HEADING } from './webhooks/report.ts'
 import { fuzzSummary, sweepSummary, x12Summary } from './summaries.ts'
 import { benchAlternatives, alternativesSection, ALTERNATIVES_HEADING } from './alternatives.ts'
+import { benchOutreach, outreachSection, OUTREACH_HEADING } from './outreach.ts'
 
 const SUITES: Record<string, () => Promise<void>> = {
   async status() {
@@ -60,6 +61,10 @@ const SUITES: Record<string, () => Promise<void>> = {
     if (!r) throw new Error('webhooks: PostgreSQL is needed and was unreachable')
     writeSection(WEBHOOKS_HEADING, webhookSection(r, load))
     summary('webhooks', webhookSummary(r))
+  },
+  async outreach() {
+    const load = os.loadavg()[0]
+    writeSection(OUTREACH_HEADING, outreachSection(await benchOutreach(), load))
   },
 }
 

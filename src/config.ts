@@ -4,6 +4,23 @@ import { DomainError } from './domain/errors.ts'
 import { TrustProxySchema } from './http/trust-proxy.ts'
 import { DEFAULT_TIME_ZONE, isValidTimeZone } from './domain/calendar.ts'
 
+/** Outreach (docs/configuration.md "Customer messages"): the store's details, quiet hours, channels. */
+const OutreachConfigShape = {
+  storeName: z.string().min(1),
+  storePhone: z.string().min(3),
+  supportEmail: z.string().email(),
+  quietStartHour: z.coerce.number().int().min(0).max(23),
+  quietEndHour: z.coerce.number().int().min(0).max(23),
+  /** Business days an ETA must slip before the customer is told (eta_slipped). */
+  etaSlipBusinessDays: z.coerce.number().int().min(1),
+  retailerWebhookUrl: z.string().url().optional(),
+  retailerWebhookSecret: z.string().min(16).optional(),
+  twilioAccountSid: z.string().min(1).optional(),
+  twilioAuthToken: z.string().min(1).optional(),
+  twilioFrom: z.string().min(1).optional(),
+  twilioApiUrl: z.string().url(),
+}
+
 const ConfigSchema = z.object({
   databaseUrl: z.string().url().optional(),
   dataDir: z.string().min(1),
@@ -69,8 +86,26 @@ const ConfigSchema = z.object({
   purchasingDir: z.string().min(1),
   /** wismo's interchange id in the 850/860 it sends (ISA06, GS02). */
   ediId: z.string().regex(/^[A-Za-z0-9 ._-]{1,15}$/, 'up to 15 letters, digits, spaces, ".", "_" or "-"'),
+  ...OutreachConfigShape,
 })
 export type Config = z.infer<typeof ConfigSchema>
+
+function outreachFromEnv(env: NodeJS.ProcessEnv) {
+  return {
+    storeName: env.WISMO_STORE_NAME || 'Basecamp Outdoor Supply',
+    storePhone: env.WISMO_STORE_PHONE || '1-800-555-0142',
+    supportEmail: env.WISMO_SUPPORT_EMAIL || 'help@basecamp-outdoor.example',
+    quietStartHour: env.WISMO_QUIET_START_HOUR ?? 21,
+    quietEndHour: env.WISMO_QUIET_END_HOUR ?? 8,
+    etaSlipBusinessDays: env.WISMO_ETA_SLIP_BUSINESS_DAYS ?? 2,
+    retailerWebhookUrl: env.WISMO_RETAILER_WEBHOOK_URL || undefined,
+    retailerWebhookSecret: env.WISMO_RETAILER_WEBHOOK_SECRET || undefined,
+    twilioAccountSid: env.TWILIO_ACCOUNT_SID || undefined,
+    twilioAuthToken: env.TWILIO_AUTH_TOKEN || undefined,
+    twilioFrom: env.TWILIO_FROM || undefined,
+    twilioApiUrl: env.TWILIO_API_URL || 'https://api.twilio.com',
+  }
+}
 
 /** Reads configuration once, from flags over environment over defaults; refuses nonsense with reasons. */
 export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: string } = {}): Config {
@@ -110,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     alternativesDelayDays: env.WISMO_ALTERNATIVES_DELAY_DAYS || 5,
     purchasingDir: env.WISMO_PURCHASING_DIR || path.join(dataDir, 'purchasing'),
     ediId: env.WISMO_EDI_ID || 'WISMO',
+    ...outreachFromEnv(env),
   })
   if (!parsed.success) {
     throw new DomainError(

@@ -16,6 +16,7 @@ import { chooseCommand } from './choose.ts'
 import { apiKeyCommand } from './api-key.ts'
 import { refundsCommand } from './refunds.ts'
 import { equivalentsCommand } from './equivalents.ts'
+import { ftcCommand } from './ftc.ts'
 
 export const commands: Record<string, Command> = {
   serve: serveCommand,
@@ -35,6 +36,7 @@ export const commands: Record<string, Command> = {
   'api-key': apiKeyCommand,
   refunds: refundsCommand,
   equivalents: equivalentsCommand,
+  ftc: ftcCommand,
 }
 
 export const USAGE = `usage: wismo <command> [options]
@@ -53,6 +55,7 @@ commands:
   sweep [--json]                      one monitoring pass now (states, supplier check, mail)
   tasks [--json]                      the rep worklist, most urgent first
   notifications [--order N] [--json]  messages queued and sent
+  ftc ORDER [--json]                  the order's delay-notice record (FTC rule), line by line
   supplier-key SUPPLIER               issue a supplier's API key for POST /api/suppliers/ID/feeds
   choose ORDER LINE wait|cancel|switch [SKU] [--accept-price] [--rep EMAIL] [--json]
                                       record a customer's choice for a backordered line

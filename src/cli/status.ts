@@ -1,11 +1,19 @@
 import { UsageError, type Command } from './context.ts'
 import { getOrderStatus, presentRepView, type RepOrderView } from '../status/order-status.ts'
 import { calendarFrom } from '../status/calendar-config.ts'
+import { listNotifications, type NotificationView } from '../store/notifications.ts'
 
 function formatEta(eta: RepOrderView['eta']): string {
   if (!eta) return 'unknown'
   const when = eta.earliest === eta.latest ? eta.earliest : `${eta.earliest} – ${eta.latest}`
   return `${when} (${eta.source})`
+}
+
+/** What the customer was told, and when (newest first). */
+function renderTold(told: NotificationView[]): string[] {
+  if (told.length === 0) return ['', 'Told: nothing yet']
+  return ['', 'Told:', ...told.map((n) =>
+    `  ${n.sentAt ?? n.createdAt}  ${n.channel} ${n.to || '(nobody)'}  [${n.triggers.join(', ')}] lines ${n.lines.join(',') || '-'}  ${n.status}${n.subject ? `  "${n.subject}"` : ''}`)]
 }
 
 function render(v: RepOrderView): string[] {
@@ -45,7 +53,8 @@ export const statusCommand: Command = async (ctx, { positionals, flags }) => {
     return 1
   }
   const view = presentRepView(derived)
-  if (flags.json) ctx.out(JSON.stringify(view, null, 2))
-  else ctx.out(render(view).join('\n'))
+  const told = await listNotifications(db, { orderNumber, limit: 50 })
+  if (flags.json) ctx.out(JSON.stringify({ ...view, told }, null, 2))
+  else ctx.out([...render(view), ...renderTold(told)].join('\n'))
   return 0
 }

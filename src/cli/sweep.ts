@@ -2,8 +2,8 @@ import type { Command } from './context.ts'
 import { runSweep } from '../jobs/sweep.ts'
 import { runSupplierCheck } from '../jobs/supplier-check.ts'
 import { calendarFrom } from '../status/calendar-config.ts'
-import { createMailer } from '../notify/mailer.ts'
-import { dispatchDue } from '../notify/outbox.ts'
+import { dispatchAllDue } from '../notify/dispatch.ts'
+import { channelsFrom, outreachOptionsFrom } from '../outreach/outreach-config.ts'
 import { scanInbox } from '../feeds/inbox.ts'
 import { finishUnfinished } from '../feeds/finish-inbound.ts'
 
@@ -17,9 +17,12 @@ export const sweepCommand: Command = async (ctx, { flags }) => {
   const inbox = await scanInbox(db, { inboxDir: ctx.config.inboxDir, clock: ctx.clock })
   const unfinished = await finishUnfinished(db, { now, log: ctx.err })
   const calendar = await calendarFrom(db, ctx.config)
-  const sweep = await runSweep(db, { now, calendar, delayGraceDays: ctx.config.delayGraceDays, stallBusinessDays: ctx.config.stallBusinessDays })
+  const sweep = await runSweep(db, {
+    now, calendar, delayGraceDays: ctx.config.delayGraceDays, stallBusinessDays: ctx.config.stallBusinessDays, outreach: outreachOptionsFrom(ctx.config),
+  })
   const suppliers = await runSupplierCheck(db, { now, calendar, mailFrom: ctx.config.mailFrom })
-  const mail = await dispatchDue(db, createMailer(ctx.config, { clock: ctx.clock }), { now, from: ctx.config.mailFrom })
+  // Run alone (cron, no worker), the sweep also delivers everything it queued that is due now.
+  const mail = await dispatchAllDue(db, channelsFrom(ctx.config, ctx.clock), { now, from: ctx.config.mailFrom, concurrency: 4 })
   if (flags.json) {
     ctx.out(JSON.stringify({ inbox, unfinished, sweep, supplierCheck: suppliers, dispatch: mail }, null, 2))
     return 0
@@ -32,10 +35,12 @@ export const sweepCommand: Command = async (ctx, { flags }) => {
   const changes = Object.entries(sweep.changes).map(([s, n]) => `${n} ${s}`).join(', ')
   ctx.out(`sweep at ${now.toISOString()}: ${sweep.examined} lines examined, ${sweep.changed} changed${changes ? ` (${changes})` : ''}`)
   ctx.out(`line tasks: ${sweep.tasksOpened} opened, ${sweep.tasksClosed} closed`)
+  const o = sweep.outreach
+  if (o) ctx.out(`outreach: ${o.orders} orders looked at, ${o.messages} messages queued, ${o.suppressed} suppressed, ${o.notices} delay notices, ${o.cancelled} lines cancelled`)
   ctx.out(
     `supplier check: ${suppliers.suppliersChecked} suppliers, ${suppliers.statusRequests} status requests, ` +
       `${suppliers.tasksOpened} tasks opened, ${suppliers.tasksClosed} closed`,
   )
-  ctx.out(`messages: ${mail.sent} sent, ${mail.retried} to retry, ${mail.failed} failed`)
+  ctx.out(`messages: ${mail.sent} sent, ${mail.retried} to retry, ${mail.failed} failed, ${mail.dead} dead`)
   return 0
 }

@@ -64,9 +64,10 @@ function stateTasks(status: LineStatus, ctx: PolicyContext): LineTaskKind[] {
 
 
 /**
- * When time alone may next change this line's status or tasks; null when only a new signal can.
- * A processing line is looked at again the day after its promise; a line in any other open
- * state daily, since its ETA moves once its dates pass.
+ * When time alone may next change this line's status, tasks or outreach; null when only a new
+ * signal can. A processing line is looked at on its promised ship date (the latest day its delay
+ * notice may go) and daily after; a line in any other open state daily, since its ETA moves
+ * and its delay-notice deadlines come once its dates pass.
  */
 export function nextCheckAt(status: LineStatus, ctx: Pick<PolicyContext, 'now' | 'calendar'>): Date | null {
   if (FINAL_STATES.includes(status.state)) return null
@@ -74,8 +75,8 @@ export function nextCheckAt(status: LineStatus, ctx: Pick<PolicyContext, 'now' |
   const startOf = (day: IsoDate) => startOfLocalDay(day, ctx.calendar)
   const tomorrow = startOf(addCalendarDays(localDay(ctx.now, ctx.calendar), 1))
   if (status.state === 'processing') {
-    const after = startOf(addCalendarDays(status.promisedShipDate, 1))
-    return after > tomorrow ? after : tomorrow
+    const onPromise = startOf(status.promisedShipDate)
+    return onPromise > tomorrow ? onPromise : tomorrow
   }
   return tomorrow
 }

@@ -16,6 +16,7 @@ import { docsCsp, registerSecurityHeaders } from './security-headers.ts'
 import { fastifyTrustProxy } from './trust-proxy.ts'
 import { registerChoiceRoutes } from './api/choices.ts'
 import { registerRetailerRoutes } from './api/retailer.ts'
+import { registerUnsubscribeRoutes } from './pages/unsubscribe.ts'
 
 export interface AppDeps {
   db: Db
@@ -25,7 +26,7 @@ export interface AppDeps {
     'holidays' | 'lookupRateLimit' | 'easypostWebhookSecret' | 'aftershipWebhookSecret' | 'shippoWebhookSecret' | 'shippoWebhookToken'
   > &
     // Optional so that a test or benchmark can pass only what it uses; loadConfig always fills them.
-    Partial<Pick<Config, 'trustProxy' | 'publicUrl' | 'lookupFailuresPerOrder' | 'lookupFailureWindowMinutes' | 'timezone' | 'secret' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'purchasingDir' | 'ediId'>>
+    Partial<Pick<Config, 'trustProxy' | 'publicUrl' | 'lookupFailuresPerOrder' | 'lookupFailureWindowMinutes' | 'timezone' | 'secret' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'purchasingDir' | 'ediId' | 'storeName' | 'storePhone' | 'supportEmail'>>
   /** false (default) for none; true or pino options (tests pass a `stream` to read the log). */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } }
 }
@@ -65,5 +66,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRetailerRoutes(app, deps)
   await registerCarrierWebhookRoutes(app, deps)
   registerHomePage(app)
+  const c = deps.config
+  // The unsubscribe links are signed with the secret: without one (some tests) there is no route.
+  if (c.secret) {
+    registerUnsubscribeRoutes(app, {
+      db: deps.db, clock: deps.clock,
+      config: { secret: c.secret, storeName: c.storeName ?? 'the store', storePhone: c.storePhone ?? '', supportEmail: c.supportEmail ?? '' },
+    })
+  }
   return app
 }

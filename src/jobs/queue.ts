@@ -5,8 +5,8 @@ import type { Config } from '../config.ts'
 import { runSweep } from './sweep.ts'
 import { calendarFrom } from '../status/calendar-config.ts'
 import { runSupplierCheck } from './supplier-check.ts'
-import { createMailer } from '../notify/mailer.ts'
-import { dispatchDue } from '../notify/outbox.ts'
+import { dispatchAllDue } from '../notify/dispatch.ts'
+import { channelsFrom, outreachOptionsFrom } from '../outreach/outreach-config.ts'
 import { scanInbox } from '../feeds/inbox.ts'
 import { createEasyPostApi } from '../carriers/carrier-api.ts'
 import { refreshStaleShipments } from './carrier-refresh.ts'
@@ -141,7 +141,7 @@ function inboxScanner(db: Db, deps: WorkerDeps, log: (s: string) => void): () =>
 /** The recurring jobs this configuration asks for (exported so tests can see which are on). */
 export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?: (s: string) => void }): RecurringJob[] {
   const { clock, config } = deps
-  const mailer = createMailer(config, { clock })
+  const channels = channelsFrom(config, clock)
   return [
     {
       name: 'sweep.run',
@@ -151,6 +151,7 @@ export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?
         const unfinished = await finishUnfinished(db, { now: clock.now(), log: deps.log })
         const sweep = await runSweep(db, {
           now: clock.now(), calendar: await calendarFrom(db, config), delayGraceDays: config.delayGraceDays, stallBusinessDays: config.stallBusinessDays,
+          outreach: outreachOptionsFrom(config),
         })
         return { ...sweep, unfinished }
       },
@@ -163,8 +164,8 @@ export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?
     },
     {
       name: 'outreach.dispatch',
-      everySeconds: 30,
-      run: () => dispatchDue(db, mailer, { now: clock.now(), from: config.mailFrom }),
+      everySeconds: 10,
+      run: () => dispatchAllDue(db, channels, { now: clock.now(), from: config.mailFrom, concurrency: 4 }),
     },
     {
       // 850/860 recorded by choices and cancellations (any process) reach the purchasing folder.

@@ -7,10 +7,13 @@ import { describeCause, lineTaskText } from './sweep-text.ts'
 import { TASK_PRIORITY } from '../store/tasks.ts'
 import { readViewHeads, writeOrderViews } from './sweep-views.ts'
 import { noteViewsStored } from '../status/view-cache.ts'
+import { runOutreach, type OutreachOptions, type OutreachSummary } from '../outreach/run-outreach.ts'
 
 export interface SweepOptions extends PolicyContext {
   /** Lines claimed per transaction (several workers sweep side by side with SKIP LOCKED). */
   batchSize?: number
+  /** Tell customers what changed (src/outreach); without it the sweep only queues the orders. */
+  outreach?: Omit<OutreachOptions, 'now' | 'calendar'>
 }
 
 export interface SweepResult {
@@ -22,6 +25,8 @@ export interface SweepResult {
   viewsWritten: number
   /** New states reached in this sweep, by state. */
   changes: Record<string, number>
+  /** What the outreach pass did (when asked for). */
+  outreach?: OutreachSummary
 }
 
 interface StoredState {
@@ -50,6 +55,7 @@ export async function runSweep(db: Db, opts: SweepOptions): Promise<SweepResult>
     if (n === 0) break
   }
   await noteViewsStored(db, result.viewsWritten)
+  if (opts.outreach) result.outreach = await runOutreach(db, { ...opts.outreach, now: opts.now, calendar: opts.calendar })
   return result
 }
 
@@ -105,6 +111,11 @@ async function sweepBatch(tx: Queryable, opts: SweepOptions, cache: HistoryCache
     }
   }
   await writeStates(tx, updates, opts)
+  // Every order looked at gets its outreach pass once the lines are done, all its lines together.
+  await tx.query(
+    `INSERT INTO outreach_queue (order_id, queued_at) SELECT DISTINCT u, $2::timestamptz FROM unnest($1::bigint[]) AS u ON CONFLICT DO NOTHING`,
+    [updates.map((u) => u.ls.orderId), opts.now],
+  )
   await syncTasks(tx, updates, opts, result)
   result.viewsWritten += await writeOrderViews(tx, heads, derived, opts)
   result.examined += stored.length

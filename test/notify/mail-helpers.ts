@@ -14,13 +14,15 @@ export interface TestSmtp {
   received: Received[]
   /** RCPT TO answers this many times with a temporary error (451) before accepting. */
   rejectRcpt: number
+  /** The reply code of those refusals (default 451, temporary; 5xx is permanent). */
+  rejectRcptCode: number
   close(): Promise<void>
 }
 
 /** A real SMTP server on 127.0.0.1 (random port, no TLS) that keeps every message it accepts. */
 export async function startSmtp(): Promise<TestSmtp> {
   const received: Received[] = []
-  const state = { rejectRcpt: 0 }
+  const state = { rejectRcpt: 0, rejectRcptCode: 451 }
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -28,7 +30,8 @@ export async function startSmtp(): Promise<TestSmtp> {
     onRcptTo(_address, _session, callback) {
       if (state.rejectRcpt > 0) {
         state.rejectRcpt--
-        const err = Object.assign(new Error('mailbox busy, try later'), { responseCode: 451 })
+        const code = state.rejectRcptCode
+        const err = Object.assign(new Error(code >= 500 ? 'no such mailbox' : 'mailbox busy, try later'), { responseCode: code })
         return callback(err)
       }
       callback()
@@ -46,6 +49,8 @@ export async function startSmtp(): Promise<TestSmtp> {
       })
     },
   })
+  // A client that dies mid-session (the crash tests kill one) resets its connection: not a test failure.
+  server.on('error', () => {})
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
   const port = (server.server.address() as AddressInfo).port
   return {
@@ -56,6 +61,12 @@ export async function startSmtp(): Promise<TestSmtp> {
     },
     set rejectRcpt(n: number) {
       state.rejectRcpt = n
+    },
+    get rejectRcptCode() {
+      return state.rejectRcptCode
+    },
+    set rejectRcptCode(n: number) {
+      state.rejectRcptCode = n
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }

@@ -24,6 +24,7 @@ beforeEach(async () => {
   db = await freshDb()
   smtp.received.length = 0
   smtp.rejectRcpt = 0
+  smtp.rejectRcptCode = 451
 })
 afterEach(() => db.close())
 
@@ -64,7 +65,7 @@ test('a message queued in a transaction that rolls back does not exist', async (
 test('dispatch sends a due message over SMTP, rebuilt from its row, and marks it sent', async () => {
   await enqueue()
   const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' })
-  assert.deepEqual(await dispatchDue(db, mailer, { now: t0 }), { claimed: 1, sent: 1, retried: 0, failed: 0 })
+  assert.deepEqual(await dispatchDue(db, mailer, { now: t0 }), { claimed: 1, sent: 1, retried: 0, failed: 0, dead: 0 })
   const r = await row()
   assert.equal(r.status, 'sent')
   assert.equal(r.attempts, 1)
@@ -75,7 +76,7 @@ test('dispatch sends a due message over SMTP, rebuilt from its row, and marks it
   assert.equal(mime.headers['message-id'], r.payload.delivery?.messageId)
   assert.match(mime.headers['message-id'], new RegExp(`^<wismo\\.${r.notification_id}\\.[0-9a-f]{12}@shop\\.example>$`))
   assert.equal(attachment(mime, 'lines.csv'), CSV)
-  assert.deepEqual(await dispatchDue(db, mailer, { now: at(60 * MIN) }), { claimed: 0, sent: 0, retried: 0, failed: 0 })
+  assert.deepEqual(await dispatchDue(db, mailer, { now: at(60 * MIN) }), { claimed: 0, sent: 0, retried: 0, failed: 0, dead: 0 })
 })
 
 test('a refused message is retried with backoff (1 min, then 5) and sent once the server takes it', async () => {
@@ -96,7 +97,7 @@ test('a refused message is retried with backoff (1 min, then 5) and sent once th
   assert.equal(smtp.received.length, 1)
 })
 
-test(`after ${MAX_ATTEMPTS} failed attempts a message is failed, with its last error`, async () => {
+test(`after ${MAX_ATTEMPTS} transient failures a message is dead, with its last error and a rep task`, async () => {
   assert.deepEqual([1, 2, 3, 4, 5, 6, 7].map((n) => backoffMs(n) / MIN), [1, 5, 25, 125, 360, 360, 360])
   await enqueue()
   smtp.rejectRcpt = 1000
@@ -109,8 +110,10 @@ test(`after ${MAX_ATTEMPTS} failed attempts a message is failed, with its last e
     if (r.next_attempt_at) now = r.next_attempt_at
   }
   const r = await row()
-  assert.deepEqual([r.status, r.attempts, r.next_attempt_at], ['failed', MAX_ATTEMPTS, null])
+  assert.deepEqual([r.status, r.attempts, r.next_attempt_at], ['dead', MAX_ATTEMPTS, null])
   assert.match(r.last_error ?? '', /451/)
+  const tasks = await db.query<{ kind: string }>(`SELECT kind FROM tasks WHERE status = 'open'`)
+  assert.deepEqual(tasks.map((t) => t.kind), ['message_undelivered'])
   assert.equal((await dispatchDue(db, mailer, { now: at(30 * 24 * 60 * MIN) })).claimed, 0)
   assert.equal(smtp.received.length, 0)
 })
@@ -148,6 +151,17 @@ test('without SMTP the message lands in the outbox folder; a resend after a cras
   }
 })
 
+test('a permanent 5xx SMTP reply is final at once: failed, not retried', async () => {
+  await enqueue()
+  smtp.rejectRcptCode = 550
+  smtp.rejectRcpt = 1
+  const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' })
+  assert.deepEqual(await dispatchDue(db, mailer, { now: t0 }), { claimed: 1, sent: 0, retried: 0, failed: 1, dead: 0 })
+  const r = await row()
+  assert.deepEqual([r.status, r.attempts, r.next_attempt_at], ['failed', 1, null])
+  assert.match(r.last_error ?? '', /550/)
+})
+
 test('a message whose payload cannot be read is failed at once, not retried', async () => {
   await db.query(
     `INSERT INTO notifications (channel, recipient, trigger, dedupe_key, subject, body, payload, next_attempt_at, created_at)
@@ -155,7 +169,7 @@ test('a message whose payload cannot be read is failed at once, not retried', as
     [t0],
   )
   const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' })
-  assert.deepEqual(await dispatchDue(db, mailer, { now: t0 }), { claimed: 1, sent: 0, retried: 0, failed: 1 })
+  assert.deepEqual(await dispatchDue(db, mailer, { now: t0 }), { claimed: 1, sent: 0, retried: 0, failed: 1, dead: 0 })
   const r = await row('bad')
   assert.equal(r.status, 'failed')
   assert.match(r.last_error ?? '', /unreadable payload/)

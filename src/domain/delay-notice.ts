@@ -1,0 +1,191 @@
+/**
+ * The FTC Mail, Internet, or Telephone Order Rule (16 CFR 435) as wismo applies it to one order
+ * line (DESIGN.md "The law on delays"). Pure: the line's facts, the notices already sent and the
+ * customer's answers in, the line's delay-notice state and the one thing to do now out.
+ */
+import { addCalendarDays } from './calendar.ts'
+import type { IsoDate, LineState } from './types.ts'
+
+/** Days past the applicable time within which a definite revised date makes silence consent. */
+export const CONSENT_WINDOW_DAYS = 30
+
+export type Silence = 'consent' | 'cancel'
+
+/** A delay option notice already sent (the record of it). */
+export interface NoticeRecord {
+  kind: 'first' | 'renewed'
+  /** The revised ship date it gave; null when it said the date is unknown. */
+  revisedDate: IsoDate | null
+  silence: Silence
+  /** silence = cancel: the line is cancelled once this day has passed, unless the customer consents. */
+  cancelOn: IsoDate | null
+  createdAt: Date
+}
+
+/** A customer's answer (DESIGN.md "choice"); `wait` is consent to the delay. */
+export interface AnswerRecord {
+  choice: 'wait' | 'cancel' | 'switch'
+  at: Date
+}
+
+/** What the rule needs to know about a line today. */
+export interface DelayInput {
+  /** The applicable time: the line's promised ship date. */
+  applicableDate: IsoDate
+  state: LineState
+  /** Units neither shipped nor cancelled. */
+  openQty: number
+  /** The supplier's expected ship date for the unshipped part, if any. */
+  supplierDate: IsoDate | null
+  notices: NoticeRecord[]
+  answers: AnswerRecord[]
+  today: IsoDate
+}
+
+/** The terms of a notice to send now. */
+export interface NoticeDraft {
+  kind: 'first' | 'renewed'
+  revisedDate: IsoDate | null
+  silence: Silence
+  cancelOn: IsoDate | null
+  /** The last day it may go out (its legal deadline); today when already late. */
+  dueBy: IsoDate
+}
+
+export type DelayAction =
+  | { kind: 'none' }
+  | { kind: 'notice'; notice: NoticeDraft }
+  | { kind: 'cancel'; reason: 'no_consent' | 'rejected' }
+
+/** A line's delay-notice state (shown by `wismo ftc`, acted on by the sweep). */
+export interface DelayState {
+  applicableDate: IsoDate
+  /** wismo knows the line cannot ship by the applicable time. */
+  late: boolean
+  /** When the first notice is due (today once known late; at the latest the applicable date); null once sent or not needed. */
+  firstNoticeDue: IsoDate | null
+  /** The governing notice's revised date (null: unknown or no notice yet). */
+  revisedDate: IsoDate | null
+  definite: boolean | null
+  silence: Silence | null
+  /** The day after which silence cancels the line. */
+  cancelOn: IsoDate | null
+  renewedNoticeDue: IsoDate | null
+  autoCancelDue: boolean
+  consented: boolean
+  action: DelayAction
+}
+
+const UNSHIPPED: readonly LineState[] = ['processing', 'delayed', 'backordered', 'restocked', 'unavailable']
+const maxDay = (a: IsoDate, b: IsoDate): IsoDate => (a > b ? a : b)
+
+/** True when the line cannot ship on time, as far as wismo knows today. */
+export function knownLate(i: Pick<DelayInput, 'state' | 'supplierDate' | 'applicableDate' | 'today'>): boolean {
+  if (i.state === 'backordered' || i.state === 'unavailable' || i.state === 'delayed') return true
+  if (i.supplierDate !== null && i.supplierDate > i.applicableDate) return true
+  // On the applicable date itself, a line with no supplier date on or before it gets its notice.
+  return i.today >= i.applicableDate && (i.supplierDate === null || i.supplierDate > i.applicableDate || i.today > i.supplierDate)
+}
+
+/** The revised date a notice can honestly give today: the supplier's date, if it is still ahead. */
+function revisedToday(i: DelayInput): IsoDate | null {
+  if (i.state === 'unavailable') return null
+  return i.supplierDate !== null && i.supplierDate >= i.today ? i.supplierDate : null
+}
+
+/** Consent to the governing notice: for the first notice any wait/switch counts; later ones need an answer after them. */
+function consentedTo(g: NoticeRecord, i: DelayInput): boolean {
+  const agreeing = i.answers.filter((a) => a.choice === 'switch' || (a.choice === 'wait' && i.state !== 'unavailable'))
+  if (g.kind === 'first') return agreeing.length > 0
+  return agreeing.some((a) => a.at.getTime() >= g.createdAt.getTime())
+}
+
+/** Consent to an indefinite delay: a wait given after (or, for the first notice, before) a notice with no date. */
+function indefiniteConsent(i: DelayInput): boolean {
+  return i.notices.some((n) => n.revisedDate === null && consentedTo(n, i))
+}
+
+function firstNotice(i: DelayInput): NoticeDraft {
+  const revisedDate = revisedToday(i)
+  const limit = addCalendarDays(i.applicableDate, CONSENT_WINDOW_DAYS)
+  const silence: Silence = revisedDate !== null && revisedDate <= limit ? 'consent' : 'cancel'
+  // A supplier that cannot supply at all: the line is cancelled at the applicable time unless switched.
+  const deadline = i.state === 'unavailable' ? i.applicableDate : limit
+  return {
+    kind: 'first',
+    revisedDate,
+    silence,
+    cancelOn: silence === 'cancel' ? maxDay(deadline, i.today) : null,
+    dueBy: maxDay(i.applicableDate, i.today),
+  }
+}
+
+/** A renewed notice is due when the governing definite date will be missed. */
+function renewalDue(g: NoticeRecord, i: DelayInput): boolean {
+  if (g.revisedDate === null || indefiniteConsent(i)) return false
+  const now = revisedToday(i)
+  return now === null || now > g.revisedDate || i.today >= g.revisedDate
+}
+
+/**
+ * The renewed notice: silence cancels the line once the old revised date, or the 30th day after
+ * the applicable time, whichever is later, has passed without consent (16 CFR 435.2(c)).
+ */
+function renewedNotice(g: NoticeRecord, i: DelayInput): NoticeDraft {
+  const now = revisedToday(i)
+  const old = g.revisedDate as IsoDate
+  const revisedDate = now !== null && now > old ? now : null
+  const cancelOn = maxDay(maxDay(old, addCalendarDays(i.applicableDate, CONSENT_WINDOW_DAYS)), i.today)
+  return { kind: 'renewed', revisedDate, silence: 'cancel', cancelOn, dueBy: maxDay(old, i.today) }
+}
+
+/** Oldest first; ties (same instant) in a fixed order so the input's order never matters. */
+export function byTime(a: NoticeRecord, b: NoticeRecord): number {
+  const key = (n: NoticeRecord) => [n.kind === 'first' ? 0 : 1, n.revisedDate ?? '', n.silence, n.cancelOn ?? ''].join('|')
+  return a.createdAt.getTime() - b.createdAt.getTime() || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)
+}
+
+const none: DelayAction = { kind: 'none' }
+
+/**
+ * The delay-notice state of a line and what to do today: send the first or a renewed delay
+ * option notice, cancel the line because its deadline passed without consent, or nothing.
+ * A customer who chose to cancel, and a line shipped or cancelled, get nothing more.
+ */
+export function deriveDelayState(i: DelayInput): DelayState {
+  const notices = [...i.notices].sort(byTime)
+  const input = { ...i, notices }
+  const g = notices.at(-1) ?? null
+  const open = i.openQty > 0 && UNSHIPPED.includes(i.state)
+  const cancelChosen = i.answers.some((a) => a.choice === 'cancel')
+  const late = open && knownLate(i)
+  const consented = g ? consentedTo(g, input) : false
+  const base: DelayState = {
+    applicableDate: i.applicableDate,
+    late,
+    firstNoticeDue: null,
+    revisedDate: g?.revisedDate ?? null,
+    definite: g ? g.revisedDate !== null : null,
+    silence: g?.silence ?? null,
+    cancelOn: g?.cancelOn ?? null,
+    renewedNoticeDue: null,
+    autoCancelDue: false,
+    consented,
+    action: none,
+  }
+  if (!open || cancelChosen) return base
+  if (!g) {
+    const due = late ? i.today : i.applicableDate
+    if (!late) return { ...base, firstNoticeDue: due }
+    const notice = firstNotice(input)
+    return { ...base, firstNoticeDue: due, action: { kind: 'notice', notice } }
+  }
+  if (g.silence === 'cancel' && g.cancelOn !== null && i.today > g.cancelOn && !consented && !indefiniteConsent(input)) {
+    return { ...base, autoCancelDue: true, action: { kind: 'cancel', reason: i.state === 'unavailable' ? 'rejected' : 'no_consent' } }
+  }
+  if (renewalDue(g, input)) {
+    return { ...base, renewedNoticeDue: i.today, action: { kind: 'notice', notice: renewedNotice(g, input) } }
+  }
+  const renewedNoticeDue = g.revisedDate !== null && !indefiniteConsent(input) ? g.revisedDate : null
+  return { ...base, renewedNoticeDue }
+}

@@ -1,0 +1,146 @@
+/**
+ * The dispatcher of the transactional outbox: claims due messages (any number of workers, each
+ * message to one), hands each to its channel, and records the outcome. At-least-once with a
+ * stable identity per message (Message-ID, SMS idempotency, webhook delivery id): a crash
+ * between the hand-over and the record can only repeat a send, recognisably (docs/operations.md).
+ */
+import type { Db } from '../store/db.ts'
+import { openTask } from '../store/tasks.ts'
+import { DEFAULT_MAIL_FROM, type Mailer, type MailMessage } from './mailer.ts'
+import { CLAIM_LEASE_MS, MAX_ATTEMPTS, backoffMs, messageFromRow, type ClaimedRow } from './outbox.ts'
+import { DeliveryError, isPermanent } from './delivery-error.ts'
+import type { SmsSender } from './sms.ts'
+import type { WebhookSender } from './retailer-webhook.ts'
+
+/** The channels this process can send on; messages for others wait for a process that can. */
+export interface Channels {
+  email: Mailer
+  sms?: SmsSender
+  webhook?: WebhookSender
+}
+
+export interface DispatchOptions {
+  now: Date
+  /** Most messages taken in this run (default 50). */
+  limit?: number
+  /** From for messages whose payload names none. */
+  from?: string
+  /** Messages in flight at once (default 1). */
+  concurrency?: number
+}
+
+/** What one run did (retried: failed now, queued again after its backoff; dead: gave up after MAX_ATTEMPTS). */
+export interface DispatchSummary {
+  claimed: number
+  sent: number
+  retried: number
+  failed: number
+  dead: number
+}
+
+async function claimDue(db: Db, now: Date, limit: number, channels: string[]): Promise<ClaimedRow[]> {
+  return db.transaction((tx) =>
+    tx.query<ClaimedRow>(
+      `UPDATE notifications n SET attempts = n.attempts + 1, next_attempt_at = $2
+        WHERE n.notification_id IN (
+              SELECT notification_id FROM notifications
+               WHERE status = 'queued' AND channel = ANY($4::text[]) AND (next_attempt_at <= $1 OR next_attempt_at IS NULL)
+               ORDER BY next_attempt_at NULLS FIRST, notification_id
+               LIMIT $3 FOR UPDATE SKIP LOCKED)
+        RETURNING n.notification_id, n.channel, n.order_id, n.supplier_id, n.recipient, n.dedupe_key, n.subject, n.body,
+                  n.payload, n.attempts, n.created_at`,
+      [now, new Date(now.getTime() + CLAIM_LEASE_MS), limit, channels],
+    ),
+  )
+}
+
+async function markSent(db: Db, id: number, now: Date, delivery: object): Promise<void> {
+  await db.query(
+    `UPDATE notifications SET status = 'sent', sent_at = $2, last_error = NULL, next_attempt_at = NULL,
+            payload = coalesce(payload, '{}'::jsonb) || jsonb_build_object('delivery', $3::jsonb)
+      WHERE notification_id = $1 AND status = 'queued'`,
+    [id, now, JSON.stringify(delivery)],
+  )
+}
+
+type Outcome = 'retried' | 'failed' | 'dead'
+
+/** A failed attempt: retried after the backoff, `failed` when it can never work, `dead` when tries ran out. */
+async function markFailure(db: Db, row: ClaimedRow, now: Date, err: unknown): Promise<Outcome> {
+  const error = (err as Error).message.slice(0, 2000)
+  if (err instanceof DeliveryError && err.optedOut) {
+    await db.query(`UPDATE notifications SET status = 'suppressed', last_error = $2, next_attempt_at = NULL WHERE notification_id = $1`, [row.notification_id, error])
+    await db.query(`UPDATE customers SET sms_opted_out_at = coalesce(sms_opted_out_at, $2)
+                     WHERE customer_id = (SELECT customer_id FROM orders WHERE order_id = $1)`, [row.order_id, now])
+    return 'failed'
+  }
+  const outcome: Outcome = isPermanent(err) ? 'failed' : row.attempts >= MAX_ATTEMPTS ? 'dead' : 'retried'
+  const next = outcome === 'retried' ? new Date(now.getTime() + backoffMs(row.attempts)) : null
+  await db.query(
+    `UPDATE notifications SET status = $2, last_error = $3, next_attempt_at = $4 WHERE notification_id = $1 AND status = 'queued'`,
+    [row.notification_id, outcome === 'retried' ? 'queued' : outcome, error, next],
+  )
+  if (outcome !== 'retried') {
+    await openTask(db, {
+      kind: 'message_undelivered', dedupeKey: `message_undelivered:${row.notification_id}`, orderId: row.order_id, supplierId: row.supplier_id,
+      title: `A ${row.channel} message could not be delivered (${outcome})`,
+      detail: `to ${row.recipient}: ${row.subject ?? ''} — ${error} after ${row.attempts} attempt(s)`, now,
+    })
+  }
+  return outcome
+}
+
+async function sendOne(row: ClaimedRow, channels: Channels, from: string): Promise<object> {
+  if (row.channel === 'sms') {
+    const r = await channels.sms!.send({ to: row.recipient, body: row.body })
+    return { transport: 'sms', id: r.id }
+  }
+  if (row.channel === 'webhook') {
+    const r = await channels.webhook!.send({ body: row.body, deliveryId: row.dedupe_key })
+    return { transport: 'webhook', status: r.status }
+  }
+  let msg: MailMessage
+  try {
+    msg = messageFromRow(row, from)
+  } catch (err) {
+    throw new DeliveryError(`unreadable payload: ${(err as Error).message}`, { permanent: true, cause: err })
+  }
+  return channels.email.send(msg)
+}
+
+/**
+ * Sends the messages due at `now` on the channels given. Safe with any number of workers at
+ * once: each message is claimed by exactly one, under a lease that outlives any send.
+ */
+export async function dispatchDue(db: Db, channels: Mailer | Channels, opts: DispatchOptions): Promise<DispatchSummary> {
+  const ch: Channels = 'send' in channels ? { email: channels } : channels
+  const names = ['email', ...(ch.sms ? ['sms'] : []), ...(ch.webhook ? ['webhook'] : [])]
+  const rows = await claimDue(db, opts.now, opts.limit ?? 50, names)
+  const summary: DispatchSummary = { claimed: rows.length, sent: 0, retried: 0, failed: 0, dead: 0 }
+  const from = opts.from ?? DEFAULT_MAIL_FROM
+  let next = 0
+  const lane = async () => {
+    while (next < rows.length) {
+      const row = rows[next++]
+      try {
+        const receipt = await sendOne(row, ch, from)
+        await markSent(db, row.notification_id, opts.now, receipt)
+        summary.sent++
+      } catch (err) {
+        summary[await markFailure(db, row, opts.now, err)]++
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 1, rows.length)) }, lane))
+  return summary
+}
+
+/** Dispatches until nothing more is due at `now` (what `wismo sweep` does before it exits). */
+export async function dispatchAllDue(db: Db, channels: Mailer | Channels, opts: DispatchOptions): Promise<DispatchSummary> {
+  const total: DispatchSummary = { claimed: 0, sent: 0, retried: 0, failed: 0, dead: 0 }
+  for (;;) {
+    const s = await dispatchDue(db, channels, { limit: 200, ...opts })
+    for (const k of Object.keys(total) as (keyof DispatchSummary)[]) total[k] += s[k]
+    if (s.claimed === 0) return total
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Everything outreach needs about a batch of orders, read in a fixed handful of statements:
+ * customers, each line's derived status, what each line was told, its delay notices, its
+ * history and the customer's answers.
+ */
+import type { Queryable } from '../store/db.ts'
+import { loadLineSnapshots, type LineSnapshot } from '../store/order-snapshot.ts'
+import { deriveLine, type HistoryCache } from '../status/order-status.ts'
+import type { LineStatus } from '../domain/line-state.ts'
+import type { AnswerRecord, NoticeRecord } from '../domain/delay-notice.ts'
+import type { CalendarConfig } from '../domain/types.ts'
+
+export interface OrderFacts {
+  orderId: number
+  orderNumber: string
+  placedAt: Date
+  postalCode: string | null
+  customer: {
+    id: number; name: string | null; email: string | null; phone: string | null; channel: string
+    emailOptedOut: boolean; smsOptedOut: boolean
+  }
+  lines: LineFacts[]
+}
+
+export interface LineFacts {
+  snapshot: LineSnapshot
+  status: LineStatus
+  everLate: boolean
+  told: { trigger: string; etaKey: string }[]
+  notices: (NoticeRecord & { noticeId: number })[]
+  answers: AnswerRecord[]
+  refundDue: string | null
+  cancelReason: string | null
+}
+
+interface OrderRow {
+  order_id: number; order_number: string; placed_at: Date; postal_code: string | null; customer_id: number
+  name: string | null; email: string | null; phone: string | null; channel: string
+  opted_out_at: Date | null; sms_opted_out_at: Date | null
+}
+
+const group = <T extends { order_line_id: number }>(rows: T[]) => {
+  const m = new Map<number, T[]>()
+  for (const r of rows) m.set(r.order_line_id, [...(m.get(r.order_line_id) ?? []), r])
+  return m
+}
+
+/** The customer's answers per line (table line_choices, when the choices module is installed). */
+async function loadAnswers(tx: Queryable, lineIds: number[]): Promise<Map<number, AnswerRecord[]>> {
+  const [{ present }] = await tx.query<{ present: boolean }>(`SELECT to_regclass('line_choices') IS NOT NULL AS present`)
+  if (!present) return new Map()
+  const rows = await tx.query<{ order_line_id: number; choice: AnswerRecord['choice']; decided_at: Date }>(
+    `SELECT order_line_id, choice, decided_at FROM line_choices WHERE order_line_id = ANY($1::bigint[])`, [lineIds])
+  const m = new Map<number, AnswerRecord[]>()
+  for (const r of rows) m.set(r.order_line_id, [...(m.get(r.order_line_id) ?? []), { choice: r.choice, at: r.decided_at }])
+  return m
+}
+
+async function loadLineExtras(tx: Queryable, lineIds: number[]) {
+  // One after another: on a transaction's single connection, parallel queries only queue up.
+  const told = await tx.query<{ order_line_id: number; trigger: string; eta_key: string }>(
+      'SELECT order_line_id, trigger, eta_key FROM outreach_told WHERE order_line_id = ANY($1::bigint[])', [lineIds])
+  const notices = await tx.query<{ order_line_id: number; notice_id: number; kind: 'first' | 'renewed'; revised_date: string | null; silence: 'consent' | 'cancel'; cancel_on: string | null; created_at: Date }>(
+      `SELECT order_line_id, notice_id, kind, revised_date::text, silence, cancel_on::text, created_at
+         FROM delay_notices WHERE order_line_id = ANY($1::bigint[]) ORDER BY created_at, notice_id`, [lineIds])
+  const late = await tx.query<{ order_line_id: number }>(
+      `SELECT DISTINCT order_line_id FROM line_state_history
+        WHERE order_line_id = ANY($1::bigint[]) AND state IN ('delayed', 'backordered', 'unavailable')`, [lineIds])
+  const cancels = await tx.query<{ order_line_id: number; refund_due: string; cancel_reason: string | null }>(
+      `SELECT l.order_line_id, f.refund_due::text AS refund_due, l.cancel_reason FROM order_lines l
+         LEFT JOIN ftc_cancellations f USING (order_line_id)
+        WHERE l.order_line_id = ANY($1::bigint[]) AND l.cancelled_at IS NOT NULL`, [lineIds])
+  return { told: group(told), notices: group(notices), late: new Set(late.map((r) => r.order_line_id)), cancels: new Map(cancels.map((c) => [c.order_line_id, c])) }
+}
+
+/** Loads and derives the facts of these orders at `now`. */
+export async function loadOutreachFacts(tx: Queryable, orderIds: number[], ctx: { now: Date; calendar: CalendarConfig }): Promise<OrderFacts[]> {
+  const orders = await tx.query<OrderRow>(
+    `SELECT o.order_id, o.order_number, o.placed_at, o.postal_code, c.customer_id, c.name, c.email, c.phone, c.channel,
+            c.opted_out_at, c.sms_opted_out_at
+       FROM orders o JOIN customers c USING (customer_id) WHERE o.order_id = ANY($1::bigint[]) ORDER BY o.order_id`, [orderIds])
+  const ids = (await tx.query<{ order_line_id: number }>(
+    'SELECT order_line_id FROM order_lines WHERE order_id = ANY($1::bigint[])', [orderIds])).map((r) => r.order_line_id)
+  if (ids.length === 0) return []
+  const snapshots = await loadLineSnapshots(tx, { lineIds: ids })
+  const extras = await loadLineExtras(tx, ids)
+  const answers = await loadAnswers(tx, ids)
+  const cache: HistoryCache = new Map()
+  const byOrder = new Map<number, LineFacts[]>()
+  for (const s of snapshots) {
+    const id = s.orderLineId
+    const status = await deriveLine(tx, s, ctx, cache)
+    const cancel = extras.cancels.get(id)
+    const facts: LineFacts = {
+      snapshot: s, status, everLate: extras.late.has(id),
+      told: (extras.told.get(id) ?? []).map((t) => ({ trigger: t.trigger, etaKey: t.eta_key })),
+      notices: (extras.notices.get(id) ?? []).map((n) => ({
+        noticeId: n.notice_id, kind: n.kind, revisedDate: n.revised_date, silence: n.silence, cancelOn: n.cancel_on, createdAt: n.created_at,
+      })),
+      answers: answers.get(id) ?? [],
+      refundDue: cancel?.refund_due ?? null,
+      cancelReason: cancel?.cancel_reason ?? null,
+    }
+    byOrder.set(s.orderId, [...(byOrder.get(s.orderId) ?? []), facts])
+  }
+  return orders.map((o) => ({
+    orderId: o.order_id, orderNumber: o.order_number, placedAt: o.placed_at, postalCode: o.postal_code,
+    customer: {
+      id: o.customer_id, name: o.name, email: o.email, phone: o.phone, channel: o.channel,
+      emailOptedOut: o.opted_out_at !== null, smsOptedOut: o.sms_opted_out_at !== null,
+    },
+    lines: byOrder.get(o.order_id) ?? [],
+  }))
+}

@@ -1,0 +1,174 @@
+/**
+ * The outreach pass of a sweep: takes each order the sweep looked at (outreach_queue), plans
+ * its message with the pure policy, and in one transaction per batch writes what follows —
+ * automatic cancellations, the message rows of every channel (the outbox), what each line was
+ * told and the delay-notice record. A crash anywhere leaves all of it or none.
+ */
+import type { Db, Queryable } from '../store/db.ts'
+import type { CalendarConfig } from '../domain/types.ts'
+import { toIsoDate } from '../domain/calendar.ts'
+import { planOrderOutreach, type OrderPlan } from '../domain/outreach-policy.ts'
+import { chooseChannels } from '../domain/outreach-channels.ts'
+import { customerZone, endOfDay, releaseAt, type QuietHours } from '../domain/quiet-hours.ts'
+import { queueMessage } from '../notify/outbox.ts'
+import { openTask } from '../store/tasks.ts'
+import { renderHtml } from '../notify/templates/order-update.tsx'
+import { loadOutreachFacts, type OrderFacts } from './outreach-facts.ts'
+import { autoCancelLine } from './auto-cancel.ts'
+import { composeMessage, planKey, webhookBody, type ComposeOptions } from './compose-message.ts'
+import type { MessageModel, StoreDetails } from './message-model.ts'
+import { renderSms, renderText } from './render-text.ts'
+
+export interface OutreachOptions {
+  now: Date
+  calendar: CalendarConfig
+  store: StoreDetails
+  storeZone: string
+  quietHours: QuietHours
+  mailFrom: string
+  secret: string
+  smsAvailable: boolean
+  webhook: boolean
+  slipBusinessDays?: number
+  batchSize?: number
+  choiceLinks?: ComposeOptions['choiceLinks']
+}
+
+export interface OutreachSummary {
+  orders: number
+  messages: number
+  suppressed: number
+  notices: number
+  cancelled: number
+}
+
+/** Runs the outreach pass until the queue is empty. */
+export async function runOutreach(db: Db, opts: OutreachOptions): Promise<OutreachSummary> {
+  const summary: OutreachSummary = { orders: 0, messages: 0, suppressed: 0, notices: 0, cancelled: 0 }
+  for (;;) {
+    const n = await db.transaction((tx) => outreachBatch(tx, opts, summary))
+    if (n === 0) return summary
+  }
+}
+
+async function outreachBatch(tx: Queryable, opts: OutreachOptions, summary: OutreachSummary): Promise<number> {
+  const claimed = await tx.query<{ order_id: number }>(
+    `DELETE FROM outreach_queue WHERE order_id IN (
+       SELECT order_id FROM outreach_queue WHERE queued_at <= $2 ORDER BY order_id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING order_id`,
+    [opts.batchSize ?? 200, opts.now],
+  )
+  if (claimed.length === 0) return 0
+  const facts = await loadOutreachFacts(tx, claimed.map((r) => r.order_id), { now: opts.now, calendar: opts.calendar })
+  const today = toIsoDate(opts.now)
+  for (const order of facts) {
+    summary.orders++
+    const plan = planOrderOutreach(order.lines.map((l) => ({
+      lineNo: l.snapshot.line.lineNo, state: l.status.state, quantities: l.status.quantities, promisedShipDate: l.status.promisedShipDate,
+      expectedShipDate: l.status.expectedShipDate, eta: l.status.eta, tracking: l.status.tracking, everLate: l.everLate,
+      told: l.told, notices: l.notices, answers: l.answers,
+    })), { today, calendar: opts.calendar, slipBusinessDays: opts.slipBusinessDays })
+    if (plan.triggers.length > 0) await applyPlan(tx, order, plan, opts, summary)
+  }
+  return claimed.length
+}
+
+async function applyPlan(tx: Queryable, order: OrderFacts, plan: OrderPlan, opts: OutreachOptions, summary: OutreachSummary): Promise<void> {
+  const today = toIsoDate(opts.now)
+  const cancelled = new Map<number, { qty: number; refundDue: string; reason: string }>()
+  for (const p of plan.lines.filter((x) => x.cancel)) {
+    const f = order.lines.find((l) => l.snapshot.line.lineNo === p.lineNo)!
+    const q = f.status.quantities
+    const qty = (q.processing ?? 0) + (q.delayed ?? 0) + (q.backordered ?? 0) + (q.restocked ?? 0) + (q.unavailable ?? 0)
+    const done = await autoCancelLine(tx, {
+      orderId: order.orderId, orderLineId: f.snapshot.orderLineId, lineNo: p.lineNo, qty, reason: p.cancel!.reason,
+      noticeId: f.notices.at(-1)?.noticeId ?? null, today, now: opts.now, calendar: opts.calendar,
+    })
+    if (done) {
+      cancelled.set(p.lineNo, { qty, refundDue: done.refundDue, reason: p.cancel!.reason })
+      summary.cancelled++
+    }
+  }
+  const model = composeMessage(order, plan, cancelled, { store: opts.store, secret: opts.secret, now: opts.now, choiceLinks: opts.choiceLinks })
+  const ids = await writeMessages(tx, order, plan, model, opts, summary)
+  await recordTold(tx, order, plan, ids[0] ?? null, opts.now)
+  summary.notices += await recordNotices(tx, order, plan, ids[0] ?? null, opts.now)
+}
+
+async function writeMessages(tx: Queryable, order: OrderFacts, plan: OrderPlan, m: MessageModel, opts: OutreachOptions, summary: OutreachSummary): Promise<number[]> {
+  const c = order.customer
+  const picks = chooseChannels({
+    email: c.email, phone: c.phone, preferred: c.channel, emailOptedOut: c.emailOptedOut, smsOptedOut: c.smsOptedOut, smsAvailable: opts.smsAvailable,
+  }, plan.required)
+  const zone = customerZone(order.postalCode, opts.storeZone)
+  const deadline = plan.dueBy ? endOfDay(plan.dueBy, zone) : null
+  const sendAfter = releaseAt(opts.now, zone, opts.quietHours, deadline)
+  const key = planKey(order, plan)
+  const text = renderText(m)
+  const base = {
+    orderId: order.orderId, trigger: plan.triggers[0], triggers: plan.triggers, lineNos: plan.lineNos, required: plan.required,
+    deadlineAt: deadline, sendAfter, now: opts.now, subject: m.subject,
+  }
+  const ids: number[] = []
+  for (const p of picks) {
+    const email = p.channel === 'email'
+    const headers = email ? unsubscribeHeaders(m, opts) : undefined
+    const id = await queueMessage(tx, {
+      ...base, channel: p.channel, recipient: p.to, dedupeKey: `outreach:${key}:${p.channel}`, suppressed: p.suppressed,
+      body: email ? text : renderSms(m),
+      payload: email ? { from: opts.mailFrom, html: await renderHtml(m), headers } : {},
+    })
+    if (id !== null) {
+      ids.push(id)
+      if (p.suppressed) summary.suppressed++
+      else summary.messages++
+    }
+  }
+  if (plan.required && picks.every((p) => p.suppressed)) {
+    await openTask(tx, {
+      kind: 'notice_undeliverable', dedupeKey: `notice_undeliverable:${key}`, orderId: order.orderId,
+      title: 'A required delay notice has nobody to go to', detail: `${m.subject}: ${picks[0].suppressed}; tell the customer another way`, now: opts.now,
+    })
+  }
+  if (opts.webhook && ids.length > 0) {
+    await queueMessage(tx, { ...base, sendAfter: opts.now, channel: 'webhook', recipient: 'retailer', dedupeKey: `outreach:${key}:webhook`, body: webhookBody(m, ids, opts.now) })
+  }
+  return ids
+}
+
+/** RFC 2369 / RFC 8058 headers: a signed one-click link, and the support address. */
+function unsubscribeHeaders(m: MessageModel, opts: OutreachOptions): Record<string, string> {
+  return {
+    'List-Unsubscribe': `<${m.unsubscribeUrl}>, <mailto:${opts.store.supportEmail}?subject=unsubscribe>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  }
+}
+
+async function recordTold(tx: Queryable, order: OrderFacts, plan: OrderPlan, notificationId: number | null, now: Date): Promise<void> {
+  const rows = plan.lines.flatMap((p) => {
+    const id = order.lines.find((l) => l.snapshot.line.lineNo === p.lineNo)!.snapshot.orderLineId
+    return p.triggers.map((t) => [id, t.trigger, t.etaKey] as const)
+  })
+  if (rows.length === 0) return
+  await tx.query(
+    `INSERT INTO outreach_told (order_line_id, trigger, eta_key, notification_id, told_at)
+     SELECT l, t, k, $4, $5 FROM unnest($1::bigint[], $2::text[], $3::text[]) AS v(l, t, k)
+     ON CONFLICT DO NOTHING`,
+    [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), notificationId, now],
+  )
+}
+
+async function recordNotices(tx: Queryable, order: OrderFacts, plan: OrderPlan, notificationId: number | null, now: Date): Promise<number> {
+  let n = 0
+  for (const p of plan.lines) {
+    if (!p.notice || p.cancel) continue
+    const f = order.lines.find((l) => l.snapshot.line.lineNo === p.lineNo)!
+    await tx.query(
+      `INSERT INTO delay_notices (order_line_id, kind, applicable_date, revised_date, silence, cancel_on, reason, notification_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [f.snapshot.orderLineId, p.notice.kind, p.delay.applicableDate, p.notice.revisedDate, p.notice.silence, p.notice.cancelOn,
+        f.status.state, notificationId, now],
+    )
+    n++
+  }
+  return n
+}
