@@ -40,6 +40,10 @@ const ConfigSchema = z.object({
   carrierPollStaleHours: z.coerce.number().positive(),
   /** Client-side limit on carrier API requests (EasyPost allows 5 a second on its index endpoints). */
   carrierPollRatePerSecond: z.coerce.number().positive(),
+  /** The store's own details, on every customer page and message (DESIGN.md "The store's own details"). */
+  storeName: z.string().min(1),
+  storePhone: z.string().min(3),
+  supportEmail: z.string().email(),
 })
 export type Config = z.infer<typeof ConfigSchema>
 
@@ -71,6 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     carrierApiKey: env.CARRIER_API_KEY || undefined,
     carrierPollStaleHours: env.CARRIER_POLL_STALE_HOURS || 24,
     carrierPollRatePerSecond: env.CARRIER_POLL_RATE_PER_SECOND || 5,
+    storeName: env.WISMO_STORE_NAME || 'Basecamp Outdoor Supply',
+    storePhone: env.WISMO_STORE_PHONE || '1-800-555-0142',
+    supportEmail: env.WISMO_SUPPORT_EMAIL || 'help@basecamp-outdoor.example',
   })
   if (!parsed.success) {
     throw new DomainError(

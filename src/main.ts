@@ -17,6 +17,7 @@ const OPTIONS = {
   'demo-if-empty': { type: 'boolean' },
   orders: { type: 'string' },
   seed: { type: 'string' },
+  role: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 

@@ -12,6 +12,7 @@ import { workerCommand } from './worker.ts'
 import { notificationsCommand } from './notifications.ts'
 import { supplierKeyCommand } from './supplier-key.ts'
 import { trackingCommand } from './tracking.ts'
+import { userCommand } from './user.ts'
 
 export const commands: Record<string, Command> = {
   serve: serveCommand,
@@ -27,6 +28,7 @@ export const commands: Record<string, Command> = {
   worker: workerCommand,
   notifications: notificationsCommand,
   'supplier-key': supplierKeyCommand,
+  user: userCommand,
 }
 
 export const USAGE = `usage: wismo <command> [options]
@@ -46,6 +48,7 @@ commands:
   tasks [--json]                      the rep worklist, most urgent first
   notifications [--order N] [--json]  messages queued and sent
   supplier-key SUPPLIER               issue a supplier's API key for POST /api/suppliers/ID/feeds
+  user add EMAIL --role rep|admin     a console user (password asked, or one line on stdin)
 
 global options (before or after the command):
   --db DIR        embedded database folder (default ./data; env WISMO_DATA_DIR)

@@ -11,7 +11,8 @@ import { registerOrderRoutes } from './api/orders.ts'
 import { registerHealthRoutes } from './api/health.ts'
 import { registerSupplierFeedRoutes } from './api/supplier-feeds.ts'
 import { registerCarrierWebhookRoutes } from './api/carrier-webhooks.ts'
-import { registerHomePage } from './pages/home.ts'
+import { registerPages } from './pages/pages.ts'
+import { defaultChoicePort, type ChoicePort } from './pages/customer/choices.ts'
 import { httpStatusFor } from './errors.ts'
 
 export interface AppDeps {
@@ -20,8 +21,11 @@ export interface AppDeps {
   config: Pick<
     Config,
     'holidays' | 'lookupRateLimit' | 'easypostWebhookSecret' | 'aftershipWebhookSecret' | 'shippoWebhookSecret' | 'shippoWebhookToken'
-  >
+  > &
+    Partial<Pick<Config, 'secret' | 'storeName' | 'storePhone' | 'supportEmail'>> & { timezone?: string }
   logger?: boolean
+  /** The customer's choices (tests may pass their own). */
+  choices?: ChoicePort
 }
 
 /** Builds the HTTP app (API, docs, pages) without listening; tests call `app.inject()`. */
@@ -66,6 +70,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerOrderRoutes(app, deps)
   registerSupplierFeedRoutes(app, deps)
   await registerCarrierWebhookRoutes(app, deps)
-  registerHomePage(app)
+  const secret = deps.config.secret ?? 'wismo-development-secret-change-me'
+  await registerPages(app, {
+    db: deps.db,
+    clock: deps.clock,
+    config: deps.config,
+    secret,
+    timeZone: deps.config.timezone ?? 'America/New_York',
+    store: {
+      name: deps.config.storeName ?? 'Basecamp Outdoor Supply',
+      phone: deps.config.storePhone ?? '1-800-555-0142',
+      supportEmail: deps.config.supportEmail ?? 'help@basecamp-outdoor.example',
+    },
+    choices: deps.choices ?? defaultChoicePort(secret),
+  })
   return app
 }

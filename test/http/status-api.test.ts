@@ -87,7 +87,7 @@ test('health, home page and OpenAPI docs answer', async () => {
   assert.equal(health.statusCode, 200)
   assert.equal(health.json().ok, true)
   const home = await app.inject({ url: '/' })
-  assert.match(home.body, /href="\/docs"/)
+  assert.match(home.body, /<label for="order_number">Order number<\/label>/)
   const spec = (await app.inject({ url: '/docs/json' })).json()
   assert.ok(spec.paths['/api/orders/{number}/status'])
   assert.ok(spec.paths['/api/orders/{number}/status'].get.responses['404'])

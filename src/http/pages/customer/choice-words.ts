@@ -1,0 +1,25 @@
+import type { DomainError } from '../../../domain/errors.ts'
+import type { OrderStatusView } from '../../../status/order-status.ts'
+import { formatWindow } from '../../../domain/text.ts'
+
+/** What the customer reads after a choice was recorded. */
+export function doneText(choice: string, line: OrderStatusView['lines'][number]): string {
+  const when = line.eta ? ` It should arrive ${formatWindow(line.eta)}.` : ''
+  if (choice === 'switch') return `Done — your item is switched to ${line.name}.${when} We've emailed you a confirmation.`
+  if (choice === 'cancel') return `Done — ${line.name} is cancelled. Your refund for it is on its way.`
+  return `Thanks — we'll keep ${line.name} on order for you and tell you as soon as it ships. You can still cancel any time before then.`
+}
+
+// Refusals in customer words; the code stays in the log, not on the page.
+const REFUSALS: [RegExp, string][] = [
+  [/TOKEN|LINK/, 'That link has already been used or has expired. Look up your order again to choose.'],
+  [/STOCK|NOT_OFFERED|ALTERNATIVE|SKU/, 'Sorry, that option is no longer available. Here are the options we can offer now.'],
+  [/PRICE/, 'The price of that option changed. Please check the new price and confirm again.'],
+  [/STATE|NOT_CHOOSABLE|SHIPPED|FINAL/, 'This item can no longer be changed — it may already be on its way.'],
+]
+
+/** A refused choice, said so a customer knows what to do next. */
+export function choiceRefusal(err: DomainError): string {
+  for (const [re, text] of REFUSALS) if (re.test(err.code)) return text
+  return "Sorry, we couldn't record that choice. Please try again or call us."
+}
