@@ -28,7 +28,7 @@ function Chart({ c }: { c: ChartSpec }) {
       {c.table.labels.length === 0 ? (
         <p className="empty">No data yet.</p>
       ) : (
-        <div className="table-wrap chart-numbers">
+        <div className="table-wrap chart-numbers" tabIndex={0} role="region" aria-label={`${c.title}: the numbers`}>
           <table className="grid" data-chart={c.type} data-canvas={`${c.id}-canvas`} data-table-only={(c.tableOnly ?? []).join('|')}>
             <caption>{c.title}: the numbers</caption>
             <thead><tr><th scope="col">{c.labelHeader}</th>{c.table.series.map((s) => <th key={s.name} scope="col">{s.name}</th>)}</tr></thead>

@@ -12,7 +12,7 @@ export function SuppliersPage(p: { store: StoreInfo; session: Session; timeZone:
     <ConsoleLayout store={p.store} title="Suppliers" session={p.session} section="suppliers">
       <h1>Suppliers</h1>
       <p>Silent: open lines and no feed within the supplier's cadence. Rates are over every line ordered from the supplier.</p>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Supplier board">
         <table className="grid suppliers">
           <caption className="sr-only">Supplier board</caption>
           <thead>
