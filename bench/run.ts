@@ -2,11 +2,11 @@
  * `npm run bench`: every benchmark suite, each rewriting its own section of docs/benchmarks.md
  * as soon as it is done (so an interrupted run keeps what it measured).
  *
- *   BENCH_SUITES=status,x12,sweep,fuzz,webhooks   which suites, in this order (default all)
+ *   BENCH_SUITES=status,x12,sweep,fuzz,webhooks,pages   which suites, in this order (default all)
  *   BENCH_DB=both                        pglite | postgres | both (status, x12, fuzz; sweep and webhooks are PostgreSQL only)
  *   BENCH_DATABASE_URL                   the server (default postgres://127.0.0.1:5432/test); each suite in its own schema, dropped afterwards
  *
- * Knobs per suite are in the header of bench/status.ts, x12.ts, sweep.ts, fuzz.ts and webhooks.ts.
+ * Knobs per suite are in the header of bench/status.ts, x12.ts, sweep.ts, fuzz.ts, webhooks.ts and pages.ts.
  */
 import os from 'node:os'
 import { log, secs, writeSection } from './common.ts'
@@ -15,6 +15,7 @@ import { benchX12, x12Section, X12_HEADING } from './x12.ts'
 import { benchSweep, sweepSection, SWEEP_HEADING } from './sweep.ts'
 import { benchFuzz, fuzzSection, FUZZ_HEADING } from './fuzz.ts'
 import { runWebhookBench, webhookSection, WEBHOOKS_HEADING } from './webhooks.ts'
+import { benchPages, pagesSection, PAGES_HEADING } from './pages.ts'
 
 const SUITES: Record<string, () => Promise<void>> = {
   async status() {
@@ -44,6 +45,12 @@ const SUITES: Record<string, () => Promise<void>> = {
     const r = await runWebhookBench()
     if (!r) throw new Error('webhooks: PostgreSQL is needed and was unreachable')
     writeSection(WEBHOOKS_HEADING, webhookSection(r, load))
+  },
+  async pages() {
+    const load = os.loadavg()[0]
+    const r = await benchPages()
+    if (!r) throw new Error('pages: no database was benchmarked')
+    writeSection(PAGES_HEADING, pagesSection(r, load))
   },
 }
 
