@@ -121,3 +121,11 @@ test('a repeat lookup is served from the stored view until something about the o
   assert.notEqual(later.body, third.body)
   clock.set('2026-11-20T15:00:00Z')
 })
+
+test('every answered lookup is recorded as a contact answered without a person', async () => {
+  const before = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM contacts WHERE channel = 'api' AND outcome = 'deflected'`))[0].n
+  await app.inject({ url: '/api/orders/W2001/status?email=dana.fields@example.com', remoteAddress: '10.3.0.1' })
+  await app.inject({ url: '/api/orders/W2001/status?email=wrong@example.com', remoteAddress: '10.3.0.1' })
+  const after = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM contacts WHERE channel = 'api' AND outcome = 'deflected'`))[0].n
+  assert.equal(after - before, 1)
+})
