@@ -76,7 +76,8 @@ export function registerConsoleActions(app: FastifyInstance, deps: PagesDeps): v
     const now = deps.clock.now()
     const actor = `rep:${session.email}`
     try {
-      await deps.choices.record(deps.db, { orderNumber: number, lineNo, choice, sku, decidedBy: actor, channel: 'console', now })
+      // The rep records what the customer agreed to, price difference included.
+      await deps.choices.record(deps.db, { orderNumber: number, lineNo, choice, sku, acceptPrice: choice === 'switch', decidedBy: actor, channel: 'console', now })
     } catch (err) {
       if (!(err instanceof DomainError)) throw err
       await recordAudit(deps.db, { actor, action: 'choice.refused', orderId: order.order_id, detail: { lineNo, choice, sku: sku ?? null, code: err.code, reason: err.message }, now })

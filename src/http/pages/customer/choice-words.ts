@@ -12,10 +12,11 @@ export function doneText(choice: string, line: OrderStatusView['lines'][number])
 
 // Refusals in customer words; the code stays in the log, not on the page.
 const REFUSALS: [RegExp, string][] = [
-  [/TOKEN|LINK/, 'That link has already been used or has expired. Look up your order again to choose.'],
-  [/STOCK|NOT_OFFERED|ALTERNATIVE|SKU/, 'Sorry, that option is no longer available. Here are the options we can offer now.'],
-  [/PRICE/, 'The price of that option changed. Please check the new price and confirm again.'],
-  [/STATE|NOT_CHOOSABLE|SHIPPED|FINAL/, 'This item can no longer be changed — it may already be on its way.'],
+  [/TOKEN/, 'That link has already been used or has expired. Your earlier choice, if any, stands.'],
+  [/ALREADY_RECORDED/, 'We already have your choice for this item.'],
+  [/OUT_OF_STOCK|NOT_OFFERED|SKU/, 'Sorry, that option is no longer available. Here are the options we can offer now.'],
+  [/PRICE/, 'That option costs more: please confirm the price difference to switch.'],
+  [/NOT_ELIGIBLE|STATE/, 'This item can no longer be changed — it may already be on its way.'],
 ]
 
 /** A refused choice, said so a customer knows what to do next. */

@@ -16,7 +16,8 @@ export interface RecordInput {
   lineNo: number
   choice: 'wait' | 'switch' | 'cancel'
   sku?: string
-  acceptPrice?: number
+  /** The customer saw and accepted a dearer alternative's price difference. */
+  acceptPrice?: boolean
   decidedBy: string
   channel: 'link' | 'page' | 'console'
   tokenNonce?: string

@@ -55,7 +55,7 @@ export function LineOptions(p: OptionsProps) {
               <form method="post" action={action}>
                 <input type="hidden" name="choice" value="switch" />
                 <input type="hidden" name="sku" value={a.sku} />
-                <input type="hidden" name="accept_price" value={String(a.priceDelta)} />
+                {a.priceDelta > 0 && <input type="hidden" name="accept_price" value="yes" />}
                 <Hidden token={p.token} />
                 <button type="submit" className="primary">Confirm switch</button>
               </form>

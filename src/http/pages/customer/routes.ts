@@ -20,7 +20,7 @@ const LookupForm = z.object({
 const ChoiceForm = z.object({
   choice: z.enum(['wait', 'switch', 'cancel']),
   sku: z.string().trim().min(1).max(64).optional(),
-  accept_price: z.coerce.number().finite().optional(),
+  accept_price: z.literal('yes').optional(),
   token: z.string().min(1).max(2000).optional(),
 })
 const OrderQuery = z.object({
@@ -111,7 +111,7 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
     try {
       await deps.choices.record(deps.db, {
         orderNumber: number, lineNo, choice: f.choice, sku: f.choice === 'switch' ? f.sku : undefined,
-        acceptPrice: f.choice === 'switch' ? f.accept_price : undefined,
+        acceptPrice: f.choice === 'switch' && f.accept_price === 'yes',
         decidedBy: 'customer', channel: viaToken ? 'link' : 'page', tokenNonce: viaToken ? token!.nonce : undefined, now,
       })
     } catch (err) {
