@@ -7,6 +7,7 @@ import { addNote } from '../../../store/notes.ts'
 import { recordAudit } from '../../../store/audit.ts'
 import { closeTaskById } from '../../../store/worklist.ts'
 import type { Queryable } from '../../../store/db.ts'
+import { pathParams } from '../render.ts'
 import type { PagesDeps } from '../pages.ts'
 import { requirePost } from './auth-routes.ts'
 
@@ -33,7 +34,7 @@ export function registerConsoleActions(app: FastifyInstance, deps: PagesDeps): v
   app.post('/console/orders/:number/notes', { schema: { hide: true } }, async (req, reply) => {
     const session = await requirePost(deps, req, reply)
     if (!session) return reply
-    const { number } = Params.parse(req.params)
+    const { number } = pathParams(Params, req.params)
     const order = await findOrderRow(deps.db, number)
     if (!order) return reply.code(404).type('text/plain').send(`no order ${number}`)
     const form = NoteForm.safeParse(req.body)
@@ -50,7 +51,7 @@ export function registerConsoleActions(app: FastifyInstance, deps: PagesDeps): v
   app.post('/console/orders/:number/messages/:id/resend', { schema: { hide: true } }, async (req, reply) => {
     const session = await requirePost(deps, req, reply)
     if (!session) return reply
-    const { number, id } = Params.extend({ id: z.coerce.number().int().positive() }).parse(req.params)
+    const { number, id } = pathParams(Params.extend({ id: z.coerce.number().int().positive() }), req.params)
     const order = await findOrderRow(deps.db, number)
     if (!order) return reply.code(404).type('text/plain').send(`no order ${number}`)
     const now = deps.clock.now()
@@ -66,7 +67,7 @@ export function registerConsoleActions(app: FastifyInstance, deps: PagesDeps): v
   app.post('/console/orders/:number/lines/:lineNo/choice', { schema: { hide: true } }, async (req, reply) => {
     const session = await requirePost(deps, req, reply)
     if (!session) return reply
-    const { number, lineNo } = Params.extend({ lineNo: z.coerce.number().int().positive() }).parse(req.params)
+    const { number, lineNo } = pathParams(Params.extend({ lineNo: z.coerce.number().int().positive() }), req.params)
     const order = await findOrderRow(deps.db, number)
     if (!order) return reply.code(404).type('text/plain').send(`no order ${number}`)
     const d = Decision.safeParse((req.body as Record<string, unknown>)?.decision)
@@ -90,7 +91,7 @@ export function registerConsoleActions(app: FastifyInstance, deps: PagesDeps): v
   app.post('/console/tasks/:id/close', { schema: { hide: true } }, async (req, reply) => {
     const session = await requirePost(deps, req, reply)
     if (!session) return reply
-    const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(req.params)
+    const { id } = pathParams(z.object({ id: z.coerce.number().int().positive() }), req.params)
     const back = (req.body as Record<string, unknown>)?.back
     const now = deps.clock.now()
     const actor = `rep:${session.email}`

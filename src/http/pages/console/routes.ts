@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { listWorklist, worklistFacets } from '../../../store/worklist.ts'
 import { loadSupplierBoard } from '../../../store/supplier-board.ts'
-import { sendPage } from '../render.ts'
+import { pathParams, sendPage } from '../render.ts'
 import type { PagesDeps } from '../pages.ts'
 import { LoginPage } from './login-page.tsx'
 import { WorklistPage } from './worklist-page.tsx'
@@ -53,7 +53,7 @@ export function registerConsolePages(app: FastifyInstance, deps: PagesDeps): voi
   app.get('/console/orders/:number', { schema: { hide: true } }, async (req, reply) => {
     const session = await requireSession(deps, req, reply)
     if (!session) return reply
-    const { number } = z.object({ number: z.string().min(1).max(64) }).parse(req.params)
+    const { number } = pathParams(z.object({ number: z.string().min(1).max(64) }), req.params)
     const story = await loadOrderStory(deps.db, number, { now: deps.clock.now(), config: deps.config })
     if (!story) return reply.code(404).type('text/plain; charset=utf-8').send(`There is no order ${number}.`)
     return sendPage(reply, ConsoleOrderPage({ store: deps.store, session, timeZone: deps.timeZone, story, flash: flashOf(req.query as Record<string, unknown>) }))
@@ -63,7 +63,7 @@ export function registerConsolePages(app: FastifyInstance, deps: PagesDeps): voi
   app.get('/console/inbound/:id', { schema: { hide: true } }, async (req, reply) => {
     const session = await requireSession(deps, req, reply)
     if (!session) return reply
-    const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(req.params)
+    const { id } = pathParams(z.object({ id: z.coerce.number().int().positive() }), req.params)
     const [m] = await deps.db.query<{ body: Buffer; filename: string | null }>('SELECT body, filename FROM inbound_messages WHERE message_id = $1', [id])
     if (!m) return reply.code(404).type('text/plain; charset=utf-8').send(`There is no inbound message ${id}.`)
     const name = (m.filename ?? `message-${id}.txt`).replace(/[^\w.-]/g, '_')

@@ -4,7 +4,7 @@ import { DomainError } from '../../../domain/errors.ts'
 import { proofMatches } from '../../../status/order-status.ts'
 import { readOrderHead } from '../../../status/view-cache.ts'
 import { recordContact } from '../../../store/contacts.ts'
-import { sendPage } from '../render.ts'
+import { pathParams, sendPage } from '../render.ts'
 import type { PagesDeps } from '../pages.ts'
 import { LookupPage } from './lookup-page.tsx'
 import { OrderPage, type Banner } from './order-page.tsx'
@@ -65,7 +65,7 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
   })
 
   app.get('/orders/:number', { schema: { hide: true } }, async (req, reply) => {
-    const { number } = Params.parse(req.params)
+    const { number } = pathParams(Params, req.params)
     const q = OrderQuery.safeParse(req.query)
     const query = q.success ? q.data : {}
     const token = tokenFor(query.token, number)
@@ -81,7 +81,7 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
   })
 
   app.get('/orders/:number/choose', { schema: { hide: true } }, async (req, reply) => {
-    const { number } = Params.parse(req.params)
+    const { number } = pathParams(Params, req.params)
     const raw = (req.query as { token?: unknown }).token
     const token = typeof raw === 'string' ? tokenFor(raw, number) : null
     if (!token) {
@@ -95,7 +95,7 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
   })
 
   app.post('/orders/:number/lines/:lineNo/choice', { schema: { hide: true }, config: lookupLimit }, async (req, reply) => {
-    const { number, lineNo } = LineParams.parse(req.params)
+    const { number, lineNo } = pathParams(LineParams, req.params)
     const form = ChoiceForm.safeParse(req.body ?? {})
     const now = deps.clock.now()
     const token = form.success ? tokenFor(form.data.token, number) : null
