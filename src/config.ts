@@ -44,6 +44,14 @@ const ConfigSchema = z.object({
   storeName: z.string().min(1),
   storePhone: z.string().min(3),
   supportEmail: z.string().email(),
+  /** A switch dearer than the line by more than this percent waits for the customer's confirmation. */
+  switchAbsorbPercent: z.coerce.number().min(0).max(100),
+  /** Business days past its promise before a delayed line is offered alternatives. */
+  alternativesDelayDays: z.coerce.number().int().min(0),
+  /** Where the 850/860 purchasing documents are written (one folder per supplier). */
+  purchasingDir: z.string().min(1),
+  /** wismo's interchange id in the 850/860 it sends (ISA06, GS02). */
+  ediId: z.string().regex(/^[A-Za-z0-9 ._-]{1,15}$/, 'up to 15 letters, digits, spaces, ".", "_" or "-"'),
 })
 export type Config = z.infer<typeof ConfigSchema>
 
@@ -78,6 +86,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     storeName: env.WISMO_STORE_NAME || 'Basecamp Outdoor Supply',
     storePhone: env.WISMO_STORE_PHONE || '1-800-555-0142',
     supportEmail: env.WISMO_SUPPORT_EMAIL || 'help@basecamp-outdoor.example',
+    switchAbsorbPercent: env.WISMO_SWITCH_ABSORB_PERCENT || 0,
+    alternativesDelayDays: env.WISMO_ALTERNATIVES_DELAY_DAYS || 5,
+    purchasingDir: env.WISMO_PURCHASING_DIR || path.join(dataDir, 'purchasing'),
+    ediId: env.WISMO_EDI_ID || 'WISMO',
   })
   if (!parsed.success) {
     throw new DomainError(

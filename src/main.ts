@@ -17,6 +17,9 @@ const OPTIONS = {
   'demo-if-empty': { type: 'boolean' },
   orders: { type: 'string' },
   seed: { type: 'string' },
+  'accept-price': { type: 'boolean' },
+  rep: { type: 'string' },
+  scope: { type: 'string' },
   role: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const

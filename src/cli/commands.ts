@@ -12,6 +12,10 @@ import { workerCommand } from './worker.ts'
 import { notificationsCommand } from './notifications.ts'
 import { supplierKeyCommand } from './supplier-key.ts'
 import { trackingCommand } from './tracking.ts'
+import { chooseCommand } from './choose.ts'
+import { apiKeyCommand } from './api-key.ts'
+import { refundsCommand } from './refunds.ts'
+import { equivalentsCommand } from './equivalents.ts'
 import { userCommand } from './user.ts'
 
 export const commands: Record<string, Command> = {
@@ -28,6 +32,10 @@ export const commands: Record<string, Command> = {
   worker: workerCommand,
   notifications: notificationsCommand,
   'supplier-key': supplierKeyCommand,
+  choose: chooseCommand,
+  'api-key': apiKeyCommand,
+  refunds: refundsCommand,
+  equivalents: equivalentsCommand,
   user: userCommand,
 }
 
@@ -48,6 +56,14 @@ commands:
   tasks [--json]                      the rep worklist, most urgent first
   notifications [--order N] [--json]  messages queued and sent
   supplier-key SUPPLIER               issue a supplier's API key for POST /api/suppliers/ID/feeds
+  choose ORDER LINE wait|cancel|switch [SKU] [--accept-price] [--rep EMAIL] [--json]
+                                      record a customer's choice for a backordered line
+  api-key NAME --scope retailer|helpdesk
+                                      issue an API key (refunds, purchasing documents, helpdesk)
+  refunds [--order N] [--json]        refunds due to customers
+  equivalents suggest [--json]        equivalents of other brands for a rep to confirm
+  equivalents confirm SKU EQUIVALENT_SKU
+                                      confirm one (then offered to customers)
   user add EMAIL --role rep|admin     a console user (password asked, or one line on stdin)
 
 global options (before or after the command):

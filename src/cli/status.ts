@@ -22,6 +22,11 @@ function render(v: RepOrderView): string[] {
     out.push(`     promised ship ${l.promisedShipDate}  supplier date ${l.expectedShipDate ?? '-'}  ETA ${formatEta(l.eta)}`)
     for (const t of l.tracking) out.push(`     ${t.carrier ?? 'carrier?'} ${t.number} ${t.status}${t.url ? `  ${t.url}` : ''}`)
     if (l.reason) out.push(`     reason: ${l.reason}`)
+    for (const a of l.alternatives) {
+      const sooner = a.daysSooner === null ? '' : `, ${a.daysSooner} days sooner`
+      const price = a.priceDelta === 0 ? 'same price' : `${a.priceDelta > 0 ? '+' : ''}${a.priceDelta.toFixed(2)} per unit`
+      out.push(`     alternative: ${a.sku} ${a.name} (${a.kind}) from ${a.supplierId}${a.cost === null ? '' : ` at cost ${a.cost.toFixed(2)}`}: arrives ${a.eta}${sooner}, ${price}  → wismo choose ${v.orderNumber} ${l.lineNo} switch ${a.sku}`)
+    }
     out.push(`     ${l.explanation}`)
   }
   return out
@@ -32,7 +37,9 @@ export const statusCommand: Command = async (ctx, { positionals, flags }) => {
   const [orderNumber, ...rest] = positionals
   if (!orderNumber || rest.length > 0) throw new UsageError('usage: wismo status ORDER [--json]')
   const db = await ctx.db()
-  const derived = await getOrderStatus(db, orderNumber, { now: ctx.clock.now(), calendar: await calendarFrom(db, ctx.config) })
+  const derived = await getOrderStatus(db, orderNumber, {
+    now: ctx.clock.now(), calendar: await calendarFrom(db, ctx.config), alternativesDelayDays: ctx.config.alternativesDelayDays,
+  })
   if (!derived) {
     ctx.err(`order ${orderNumber} not found`)
     return 1

@@ -11,6 +11,7 @@
 import type { Queryable } from '../store/db.ts'
 import type { NormalizedSignal } from './signal.ts'
 import { detectCarrier } from '../carriers/tracking-number.ts'
+import { flagCancelledPoSignals } from '../purchasing/late-signals.ts'
 
 interface Match {
   n: number
@@ -186,5 +187,6 @@ export async function applySignalsBatch(
   }
   const lines = [...new Set(rows.flatMap((r) => (r.m ? [r.m.order_line_id] : [])))]
   if (lines.length > 0) await tx.query('UPDATE order_lines SET dirty = true WHERE order_line_id = ANY($1::bigint[])', [lines])
+  if (rows.some((r) => !r.m)) await flagCancelledPoSignals(tx, messageId, receivedAt)
   return rows.map(summarize)
 }

@@ -6,6 +6,8 @@ import { deriveOrderStatus } from '../domain/order-status.ts'
 import type { CalendarConfig, Eta } from '../domain/types.ts'
 import { LINE_STATES } from '../domain/types.ts'
 import { carrierName, trackingUrl } from '../carriers/carriers.ts'
+import type { Alternative } from '../domain/alternatives.ts'
+import { alternativesForLines } from './line-alternatives.ts'
 
 export const EtaSchema = z
   .object({
@@ -58,7 +60,7 @@ export const OrderStatusSchema = z.object({
 export type OrderStatusView = z.infer<typeof OrderStatusSchema>
 
 /** The rep's view adds who supplies each line and on which purchase order. */
-export type RepLineView = OrderStatusView['lines'][number] & {
+export type RepLineView = Omit<OrderStatusView['lines'][number], 'alternatives'> & {
   supplierId: string | null
   supplierName: string | null
   poNumber: string | null
@@ -67,7 +69,10 @@ export type RepLineView = OrderStatusView['lines'][number] & {
   expectedShipDate: string | null
   resolution: string | null
   reason: string | null
+  /** The customer's alternatives plus who would supply each and at what cost. */
+  alternatives: RepAlternativeView[]
 }
+export type RepAlternativeView = z.infer<typeof AlternativeSchema> & { supplierId: string; supplierName: string | null; cost: number | null }
 export type RepOrderView = Omit<OrderStatusView, 'lines'> & {
   customerName: string | null
   customerEmail: string | null
@@ -77,11 +82,13 @@ export type RepOrderView = Omit<OrderStatusView, 'lines'> & {
 export interface StatusContext {
   now: Date
   calendar: CalendarConfig
+  /** Business days past its promise before a delayed line gets alternatives (default 5). */
+  alternativesDelayDays?: number
 }
 
 export interface DerivedOrder {
   snapshot: OrderSnapshot
-  lines: { snapshot: LineSnapshot; status: LineStatus }[]
+  lines: { snapshot: LineSnapshot; status: LineStatus; alternatives: Alternative[] }[]
   order: { state: OrderStatusView['state']; headline: string; eta: Eta | null }
 }
 
@@ -121,8 +128,10 @@ export async function deriveLine(db: Queryable, ls: LineSnapshot, ctx: StatusCon
 /** Derives every line's status and the order's rollup at `now`. */
 export async function deriveOrder(db: Queryable, snapshot: OrderSnapshot, ctx: StatusContext): Promise<DerivedOrder> {
   const cache: HistoryCache = new Map()
-  const lines = []
-  for (const ls of snapshot.lines) lines.push({ snapshot: ls, status: await deriveLine(db, ls, ctx, cache) })
+  const derived = []
+  for (const ls of snapshot.lines) derived.push({ snapshot: ls, status: await deriveLine(db, ls, ctx, cache) })
+  const alternatives = await alternativesForLines(db, derived, ctx)
+  const lines = derived.map((l, i) => ({ ...l, alternatives: alternatives[i] }))
   return { snapshot, lines, order: deriveOrderStatus(lines.map((l) => l.status)) }
 }
 
@@ -149,7 +158,10 @@ function presentLine(l: DerivedOrder['lines'][number]): OrderStatusView['lines']
       url: trackingUrl(t.carrier, t.number),
       status: t.status,
     })),
-    alternatives: [],
+    // Never a supplier or a cost in the customer's view.
+    alternatives: l.alternatives.map((a) => ({
+      kind: a.kind, sku: a.sku, name: a.name, eta: a.eta, daysSooner: a.daysSooner, priceDelta: a.priceDelta,
+    })),
   }
 }
 
@@ -184,6 +196,9 @@ export function presentRepView(d: DerivedOrder): RepOrderView {
         expectedShipDate: l.status.expectedShipDate,
         resolution: l.status.resolution,
         reason: l.status.reason,
+        alternatives: l.alternatives.map((a, j) => ({
+          ...base.lines[i].alternatives[j], supplierId: a.supplierId, supplierName: a.supplierName, cost: a.cost,
+        })),
       }
     }),
   }

@@ -5,6 +5,7 @@ export const TASK_PRIORITY: Record<string, number> = {
   carrier_exception: 10,
   unavailable: 15,
   backordered: 20,
+  cancelled_po_signal: 22,
   supplier_hold: 25,
   delayed: 30,
   stalled_in_transit: 35,

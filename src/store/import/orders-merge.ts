@@ -104,13 +104,13 @@ async function upsertLines({ tx, columns }: ImportContext) {
   const set = ['sku = EXCLUDED.sku', 'qty = EXCLUDED.qty', 'supplier_id = EXCLUDED.supplier_id', 'dirty = true']
   return countUpsert(
     tx,
-    `INSERT INTO order_lines AS t (order_id, line_no, sku, qty, supplier_id, promised_ship_date, dirty)
+    `INSERT INTO order_lines AS t (order_id, line_no, sku, qty, supplier_id, promised_ship_date, unit_price, dirty)
      SELECT o.order_id, s.line_no, s.sku, s.qty, s.supplier,
-            CASE WHEN h.same_promise THEN NULL ELSE s.promised_ship_date END, true
+            CASE WHEN h.same_promise THEN NULL ELSE s.promised_ship_date END, s.unit_price, true
      FROM import_stage s
      JOIN import_orders h ON h.order_number = s.order_number
      JOIN orders o ON o.order_number = s.order_number
-     ON CONFLICT (order_id, line_no) DO UPDATE SET ${[...set, ...assignPresent(['promised_ship_date'], columns)].join(', ')}
+     ON CONFLICT (order_id, line_no) DO UPDATE SET ${[...set, ...assignPresent(['promised_ship_date', 'unit_price'], columns)].join(', ')}
      RETURNING (xmax = 0) AS inserted`,
     [],
   )

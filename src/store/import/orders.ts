@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Queryable } from '../db.ts'
 import type { ImportContext, KindSpec } from './pipeline.ts'
-import { optionalDate, optionalEmail, optionalText, requiredInstant, requiredInt, requiredText, whenValid } from './fields.ts'
+import { optionalDate, optionalEmail, optionalMoney, optionalText, requiredInstant, requiredInt, requiredText, whenValid } from './fields.ts'
 import { checkDuplicates, checkExists, goodCell } from './staging.ts'
 import { mergeOrders } from './orders-merge.ts'
 
@@ -21,6 +21,8 @@ export const OrderRowSchema = z
     po_number: optionalText(),
     po_line: optionalText(),
     promised_ship_date: optionalDate(),
+    // What the customer paid per unit; blank means the product's price (refunds and price differences use it).
+    unit_price: optionalMoney(),
   })
   // The customer's lookup needs the order number plus one of these (DESIGN: status lookup).
   .refine((row) => row.customer_email !== undefined || row.postal_code !== undefined, {
@@ -114,7 +116,7 @@ async function checkOrders({ tx }: ImportContext): Promise<void> {
 export const ordersSpec: KindSpec<OrderRow> = {
   kind: 'orders',
   required: ['order_number', 'placed_at', 'line_no', 'sku', 'qty'],
-  optional: ['customer_name', 'customer_email', 'customer_phone', 'postal_code', 'supplier_id', 'po_number', 'po_line', 'promised_ship_date'],
+  optional: ['customer_name', 'customer_email', 'customer_phone', 'postal_code', 'supplier_id', 'po_number', 'po_line', 'promised_ship_date', 'unit_price'],
   anyOf: ['customer_email', 'postal_code'],
   schema: OrderRowSchema,
   stage: [
@@ -131,13 +133,14 @@ export const ordersSpec: KindSpec<OrderRow> = {
     { name: 'po_number', type: 'text' },
     { name: 'po_line', type: 'text' },
     { name: 'promised_ship_date', type: 'date' },
+    { name: 'unit_price', type: 'numeric' },
     // Filled by resolveSuppliers: the supplier the line goes to.
     { name: 'supplier', type: 'text' },
   ],
   toStage: (r) => [
     r.order_number, r.placed_at, r.customer_name, r.customer_email, r.customer_phone, r.postal_code,
     r.line_no, r.sku, r.qty, r.supplier_id, r.po_number ?? r.order_number, r.po_line ?? r.line_no?.toString(),
-    r.promised_ship_date, null,
+    r.promised_ship_date, r.unit_price, null,
   ],
   check: checkOrders,
   merge: mergeOrders,
