@@ -22,7 +22,9 @@ export interface AppDeps {
     Config,
     'holidays' | 'lookupRateLimit' | 'easypostWebhookSecret' | 'aftershipWebhookSecret' | 'shippoWebhookSecret' | 'shippoWebhookToken'
   > &
-    Partial<Pick<Config, 'secret' | 'storeName' | 'storePhone' | 'supportEmail'>> & { timezone?: string }
+    Partial<Pick<Config, 'secret' | 'storeName' | 'storePhone' | 'supportEmail' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'ediId'>> & {
+      timezone?: string
+    }
   logger?: boolean
   /** The customer's choices (tests may pass their own). */
   choices?: ChoicePort
@@ -82,7 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       phone: deps.config.storePhone ?? '1-800-555-0142',
       supportEmail: deps.config.supportEmail ?? 'help@basecamp-outdoor.example',
     },
-    choices: deps.choices ?? defaultChoicePort(secret),
+    choices: deps.choices ?? defaultChoicePort(secret, deps.config),
   })
   return app
 }

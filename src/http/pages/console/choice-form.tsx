@@ -16,7 +16,7 @@ export function RecordChoiceForm({ action, session, line }: { action: string; se
           {line.state !== 'unavailable' && <option value="wait">Wait</option>}
           {line.alternatives.map((a) => (
             <option key={a.sku} value={`switch:${a.sku}`}>
-              Switch to {a.sku} — {a.name} ({a.daysSooner ?? '?'} d sooner, {a.priceDelta === 0 ? 'same price' : `${a.priceDelta > 0 ? '+' : '−'}${formatMoney(Math.abs(a.priceDelta))}`})
+              Switch to {a.sku} — {a.name}, from {a.supplierName ?? a.supplierId} ({a.daysSooner ?? '?'} d sooner, {a.priceDelta === 0 ? 'same price' : `${a.priceDelta > 0 ? '+' : '−'}${formatMoney(Math.abs(a.priceDelta))}`})
             </option>
           ))}
           <option value="cancel">Cancel the line</option>

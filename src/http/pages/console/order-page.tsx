@@ -94,6 +94,14 @@ export function ConsoleOrderPage(p: ConsoleOrderProps) {
           ])} />
       </Section>
 
+      <Section id="choices" title="Choices">
+        <Table caption="Choices" head={['When', 'Line', 'Choice', 'Item', 'Qty', 'Price difference', 'By', 'Channel']}
+          rows={story.choices.map((c) => [
+            when(c.decidedAt.toISOString()), c.lineNo, c.choice, c.choice === 'switch' ? `${c.fromSku} → ${c.sku}` : c.fromSku, c.qty,
+            c.priceDelta === null ? '—' : c.priceDelta.toFixed(2), c.decidedBy, c.channel,
+          ])} />
+      </Section>
+
       {p.extra}
 
       <Section id="tasks" title="Tasks">

@@ -9,6 +9,7 @@ import { calendarFrom } from '../../../status/calendar-config.ts'
 import { listAudit, type AuditRow } from '../../../store/audit.ts'
 import { listNotes, type NoteRow } from '../../../store/notes.ts'
 import type { Config } from '../../../config.ts'
+import { listOrderChoices, type ChoiceRow } from '../../../store/choices-read.ts'
 
 export interface SignalRow { lineNo: number | null; poNumber: string | null; poLine: string | null; status: string; qty: number | null; expectedShipDate: string | null; receivedAt: string; source: string; rawCode: string | null; messageId: number; filename: string | null }
 export interface HistoryRow { lineNo: number; state: string; etaLatest: string | null; etaSource: string | null; changedAt: string; cause: string | null }
@@ -27,20 +28,24 @@ export interface OrderStory {
   tasks: TaskLite[]
   notes: NoteRow[]
   audit: AuditRow[]
+  choices: ChoiceRow[]
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 /** The order's whole story; null when there is no such order. */
-export async function loadOrderStory(db: Queryable, orderNumber: string, opts: { now: Date; config: Pick<Config, 'holidays'> }): Promise<OrderStory | null> {
-  const derived = await getOrderStatus(db, orderNumber, { now: opts.now, calendar: await calendarFrom(db, opts.config) })
+export async function loadOrderStory(
+  db: Queryable, orderNumber: string, opts: { now: Date; config: Pick<Config, 'holidays'> & Partial<Pick<Config, 'alternativesDelayDays'>> },
+): Promise<OrderStory | null> {
+  const calendar = await calendarFrom(db, opts.config)
+  const derived = await getOrderStatus(db, orderNumber, { now: opts.now, calendar, alternativesDelayDays: opts.config.alternativesDelayDays })
   if (!derived) return null
   const orderId = derived.snapshot.orderId
-  const [signals, scans, history, messages, tasks, notes, audit] = await Promise.all([
+  const [signals, scans, history, messages, tasks, notes, audit, choices] = await Promise.all([
     loadSignals(db, orderId), loadScans(db, orderId), loadHistory(db, orderId), loadMessages(db, orderId), loadTasks(db, orderId),
-    listNotes(db, orderId), listAudit(db, orderId),
+    listNotes(db, orderId), listAudit(db, orderId), listOrderChoices(db, orderId),
   ])
-  return { orderId, view: presentRepView(derived), postalCode: derived.snapshot.postalCode, signals, scans, history, messages, tasks, notes, audit }
+  return { orderId, view: presentRepView(derived), postalCode: derived.snapshot.postalCode, signals, scans, history, messages, tasks, notes, audit, choices }
 }
 
 async function loadSignals(db: Queryable, orderId: number): Promise<SignalRow[]> {

@@ -1,9 +1,13 @@
 /**
  * The customer's choices as the pages need them: verify a message's link token and record a
- * wait / switch / cancel. Backed by src/choices (recordChoice, choice tokens).
+ * wait / switch / cancel — src/choices (recordChoice, choice tokens) behind one narrow port, so
+ * the pages and their tests share one shape.
  */
 import { DomainError } from '../../../domain/errors.ts'
 import type { Db } from '../../../store/db.ts'
+import type { Config } from '../../../config.ts'
+import { recordChoice } from '../../../choices/record-choice.ts'
+import { verifyChoiceToken } from '../../../choices/choice-token.ts'
 
 export interface ChoiceTokenClaims {
   orderNumber: string
@@ -18,6 +22,7 @@ export interface RecordInput {
   sku?: string
   /** The customer saw and accepted a dearer alternative's price difference. */
   acceptPrice?: boolean
+  /** `customer`, or `rep:<email>`. */
   decidedBy: string
   channel: 'link' | 'page' | 'console'
   tokenNonce?: string
@@ -31,12 +36,22 @@ export interface ChoicePort {
   record(db: Db, input: RecordInput): Promise<void>
 }
 
-/** Until choices are wired in, every choice is refused with a clear reason. */
-export function defaultChoicePort(_secret: string): ChoicePort {
+export type ChoiceConfig = Partial<Pick<Config, 'holidays' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'ediId'>>
+
+/** The real port: tokens signed with WISMO_SECRET, choices through recordChoice. */
+export function defaultChoicePort(secret: string, config: ChoiceConfig = {}): ChoicePort {
   return {
-    verifyToken: () => null,
-    async record() {
-      throw new DomainError('CHOICE_UNAVAILABLE', 'choices are not available yet')
+    verifyToken(token, now) {
+      try {
+        const c = verifyChoiceToken(secret, token, now)
+        return { orderNumber: c.orderNumber, lineNo: c.lineNo, nonce: c.nonce }
+      } catch (err) {
+        if (err instanceof DomainError) return null
+        throw err
+      }
+    },
+    async record(db, input) {
+      await recordChoice(db, { ...input, config })
     },
   }
 }
