@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { z } from 'zod'
 import { DomainError } from './domain/errors.ts'
+import { TrustProxySchema } from './http/trust-proxy.ts'
 
 const ConfigSchema = z.object({
   databaseUrl: z.string().url().optional(),
@@ -20,6 +21,21 @@ const ConfigSchema = z.object({
   stallBusinessDays: z.coerce.number().int().min(1),
   /** Lookups per minute per client address on the customer status endpoint. */
   lookupRateLimit: z.coerce.number().int().min(1),
+  /** Which proxies' `X-Forwarded-For` wismo believes (docs/configuration.md "Behind a proxy"). */
+  trustProxy: TrustProxySchema,
+  /** Where customers reach wismo: links in messages start with it; https turns on HSTS. */
+  publicUrl: z
+    .string()
+    .url({ message: 'WISMO_PUBLIC_URL must be an absolute URL such as https://orders.example.com' })
+    .refine((u) => /^https?:\/\//i.test(u), 'WISMO_PUBLIC_URL must start with http:// or https://')
+    .transform((u) => u.replace(/\/+$/, '')),
+  /** Failed proofs (wrong email / postal code) one order number takes in a window before its lookups are refused. */
+  lookupFailuresPerOrder: z.coerce.number({ message: 'WISMO_LOOKUP_FAILURES_PER_ORDER must be a whole number' }).int().min(1).max(1000),
+  lookupFailureWindowMinutes: z.coerce
+    .number({ message: 'WISMO_LOOKUP_FAILURE_WINDOW_MINUTES must be a whole number of minutes' })
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
   secret: z.string().min(16),
   /** How often the monitoring sweep runs in `wismo serve` / `wismo worker`. */
   sweepIntervalSeconds: z.coerce.number().int().min(5),
@@ -58,10 +74,11 @@ export type Config = z.infer<typeof ConfigSchema>
 /** Reads configuration once, from flags over environment over defaults; refuses nonsense with reasons. */
 export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: string } = {}): Config {
   const dataDir = path.resolve(flags.db ?? env.WISMO_DATA_DIR ?? './data')
+  const port = flags.port ?? env.PORT ?? env.WISMO_PORT ?? 3000
   const parsed = ConfigSchema.safeParse({
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir,
-    port: flags.port ?? env.PORT ?? env.WISMO_PORT ?? 3000,
+    port,
     host: env.WISMO_HOST ?? '127.0.0.1',
     outboxDir: env.WISMO_OUTBOX_DIR ?? path.join(dataDir, 'outbox'),
     inboxDir: env.WISMO_INBOX_DIR ?? path.join(dataDir, 'inbox'),
@@ -71,6 +88,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     delayGraceDays: env.WISMO_DELAY_GRACE_DAYS ?? 1,
     stallBusinessDays: env.WISMO_STALL_BUSINESS_DAYS ?? 3,
     lookupRateLimit: env.WISMO_LOOKUP_RATE_LIMIT ?? 30,
+    trustProxy: env.WISMO_TRUST_PROXY,
+    publicUrl: env.WISMO_PUBLIC_URL || `http://localhost:${port}`,
+    lookupFailuresPerOrder: env.WISMO_LOOKUP_FAILURES_PER_ORDER || 5,
+    lookupFailureWindowMinutes: env.WISMO_LOOKUP_FAILURE_WINDOW_MINUTES || 15,
     secret: env.WISMO_SECRET ?? 'wismo-development-secret-change-me',
     sweepIntervalSeconds: env.WISMO_SWEEP_INTERVAL_SECONDS ?? 60,
     supplierCheckIntervalSeconds: env.WISMO_SUPPLIER_CHECK_INTERVAL_SECONDS ?? 3600,

@@ -11,7 +11,8 @@ export const serveCommand: Command = async (ctx, { flags }) => {
     if (loaded) ctx.err('demo data loaded')
   }
   const workers = await startWorkers(db, { clock: ctx.clock, config: ctx.config })
-  const app = await buildApp({ db, clock: ctx.clock, config: ctx.config })
+  // Warnings and server faults (each with its error id and cause) go to stderr as JSON lines.
+  const app = await buildApp({ db, clock: ctx.clock, config: ctx.config, logger: { level: 'warn', stream: process.stderr } })
   const address = await app.listen({ port: ctx.config.port, host: ctx.config.host })
   const base = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost')
   ctx.out(`wismo is listening on ${base}`)

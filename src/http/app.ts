@@ -1,19 +1,20 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import rateLimit from '@fastify/rate-limit'
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Clock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import type { Db } from '../store/db.ts'
-import { DomainError } from '../domain/errors.ts'
 import { registerOrderRoutes } from './api/orders.ts'
 import { registerHealthRoutes } from './api/health.ts'
 import { registerSupplierFeedRoutes } from './api/supplier-feeds.ts'
 import { registerCarrierWebhookRoutes } from './api/carrier-webhooks.ts'
 import { registerPages } from './pages/pages.ts'
 import { defaultChoicePort, type ChoicePort } from './pages/customer/choices.ts'
-import { httpStatusFor } from './errors.ts'
+import { registerErrorHandler } from './errors.ts'
+import { docsCsp, registerSecurityHeaders } from './security-headers.ts'
+import { fastifyTrustProxy } from './trust-proxy.ts'
 
 export interface AppDeps {
   db: Db
@@ -22,33 +23,27 @@ export interface AppDeps {
     Config,
     'holidays' | 'lookupRateLimit' | 'easypostWebhookSecret' | 'aftershipWebhookSecret' | 'shippoWebhookSecret' | 'shippoWebhookToken'
   > &
+    // Optional so that a test or benchmark can pass only what it uses; loadConfig always fills them.
+    Partial<Pick<Config, 'trustProxy' | 'publicUrl' | 'lookupFailuresPerOrder' | 'lookupFailureWindowMinutes'>> &
+    // The pages' settings, optional for the same reason.
     Partial<Pick<Config, 'secret' | 'storeName' | 'storePhone' | 'supportEmail' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'ediId'>> & {
       timezone?: string
     }
-  logger?: boolean
+  /** false (default) for none; true or pino options (tests pass a `stream` to read the log). */
+  logger?: boolean | { level?: string; stream?: { write(line: string): void } }
   /** The customer's choices (tests may pass their own). */
   choices?: ChoicePort
 }
 
 /** Builds the HTTP app (API, docs, pages) without listening; tests call `app.inject()`. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger ?? false, trustProxy: true })
+  // Only the configured proxies' X-Forwarded-For is believed (WISMO_TRUST_PROXY); trusting every
+  // client's would let each request choose the address the rate limit counts.
+  const app = Fastify({ logger: deps.logger ?? false, trustProxy: fastifyTrustProxy(deps.config.trustProxy) })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (hasZodFastifySchemaValidationErrors(err)) {
-      const problems = err.validation.map((v) => `${err.validationContext ?? 'request'}${v.instancePath.replace(/\//g, '.')}: ${v.message}`)
-      return reply.code(400).send({ error: { code: 'REQUEST_INVALID', message: problems.join('; '), problems } })
-    }
-    if (err instanceof DomainError) {
-      return reply.code(httpStatusFor(err.code)).send({ error: { code: err.code, message: err.message, problems: err.details } })
-    }
-    if (err.statusCode && err.statusCode < 500) {
-      return reply.code(err.statusCode).send({ error: { code: err.code ?? 'REQUEST_INVALID', message: err.message } })
-    }
-    req.log.error(err)
-    return reply.code(500).send({ error: { code: 'INTERNAL', message: 'internal error' } })
-  })
+  registerErrorHandler(app)
+  await registerSecurityHeaders(app, { publicUrl: deps.config.publicUrl })
   await app.register(swagger, {
     openapi: {
       info: {
@@ -59,7 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: docsCsp(deps.config.publicUrl) })
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, ctx) => ({

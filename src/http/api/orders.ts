@@ -7,6 +7,7 @@ import { calendarFrom } from '../../status/calendar-config.ts'
 import { loadOrderSnapshot } from '../../store/order-snapshot.ts'
 import { isStable, readOrderHead, storeView, validView, viewKey } from '../../status/view-cache.ts'
 import { toIsoDate } from '../../domain/calendar.ts'
+import { guardLookup, lookupPolicyFrom } from '../lookup-guard.ts'
 import { recordContact } from '../../store/contacts.ts'
 
 export const ErrorSchema = z.object({
@@ -36,8 +37,20 @@ const NOT_FOUND = {
   error: { code: 'ORDER_NOT_FOUND', message: 'We could not find an order with that number and email or postal code.' },
 }
 
+// The same for every proof while an order number is locked out (src/http/lookup-guard.ts).
+function lockedOut(retryAfterSeconds: number) {
+  const minutes = Math.ceil(retryAfterSeconds / 60)
+  return {
+    error: {
+      code: 'LOOKUP_LOCKED',
+      message: `Too many failed lookups of this order number. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    },
+  }
+}
+
 /** The customer's order lookup. */
 export function registerOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const policy = lookupPolicyFrom(deps.config)
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/orders/:number/status',
     {
@@ -46,18 +59,24 @@ export function registerOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
         tags: ['customer'],
         summary: "An order's status, as its customer sees it",
         description:
-          'The order number plus the email or postal code on the order. An unknown order and a wrong email or postal code get the same 404.',
+          'The order number plus the email or postal code on the order. An unknown order and a wrong email or postal code get the same 404. After too many failed proofs for one order number, every lookup of it gets 429 LOOKUP_LOCKED for a while, whatever the proof.',
         params: z.object({ number: z.string().min(1).max(64) }),
         querystring: StatusQuerySchema,
         response: { 200: OrderStatusSchema, 400: ErrorSchema, 404: ErrorSchema, 429: ErrorSchema },
       },
     },
     async (req, reply) => {
-      const head = await readOrderHead(deps.db, req.params.number)
-      if (!head || !proofMatches(head, { email: req.query.email, postalCode: req.query.postal_code })) {
-        return reply.code(404).send(NOT_FOUND)
-      }
       const now = deps.clock.now()
+      const proof = { email: req.query.email, postalCode: req.query.postal_code }
+      const found = await guardLookup(deps.db, { scope: 'order', key: req.params.number, now, policy }, async () => {
+        const row = await readOrderHead(deps.db, req.params.number)
+        return row && proofMatches(row, proof) ? row : null
+      })
+      if (found.outcome === 'locked') {
+        return reply.code(429).header('retry-after', String(found.retryAfterSeconds)).send(lockedOut(found.retryAfterSeconds))
+      }
+      if (found.outcome === 'not_found') return reply.code(404).send(NOT_FOUND)
+      const head = found.value
       // Every answered lookup is a "where is my order" question answered without a person.
       await recordContact(deps.db, { channel: 'api', orderId: head.order_id, outcome: 'deflected', now })
       const calendar = await calendarFrom(deps.db, deps.config)
