@@ -37,15 +37,21 @@ export async function launchBrowser(): Promise<Browser> {
   }
 }
 
-/** Listens on a free local port; returns the base URL. */
+export const AXE_URL = '/test-only/axe.min.js'
+
+/**
+ * Listens on a free local port; returns the base URL. axe-core is served from the same origin
+ * first, so it runs under the pages' own CSP (script-src 'self') without weakening it for the test.
+ */
 export async function listen(app: FastifyInstance): Promise<string> {
-  const address = await app.listen({ port: 0, host: '127.0.0.1' })
-  return address
+  const axe = fs.readFileSync(AXE_PATH)
+  app.get(AXE_URL, async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(axe))
+  return app.listen({ port: 0, host: '127.0.0.1' })
 }
 
 /** Runs axe-core on the page; fails on any serious or critical violation, naming them. */
 export async function assertAccessible(page: Page, label: string): Promise<void> {
-  await page.addScriptTag({ path: AXE_PATH })
+  await page.addScriptTag({ url: new URL(AXE_URL, page.url()).toString() })
   const result = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe
     const r = await axe.run(document, { resultTypes: ['violations'] })

@@ -141,3 +141,12 @@ test('wismo user add reads the password from stdin and stores only a scrypt hash
     fs.rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('the page shares the per-order limit on wrong proofs: after 5, even the right email waits', async () => {
+  for (let i = 0; i < 5; i++) assert.equal((await lookup('W4002', `guess${i}@example.com`)).statusCode, 404)
+  const right = await lookup('W4002', 'other@example.com')
+  assert.equal(right.statusCode, 429)
+  assert.match(right.body, /Too many attempts to look up this order/)
+  assert.ok(Number(right.headers['retry-after']) > 0)
+  assert.equal(cookieOf(right, 'wismo_order'), null)
+})

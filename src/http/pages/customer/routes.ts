@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { DomainError } from '../../../domain/errors.ts'
 import { proofMatches } from '../../../status/order-status.ts'
 import { readOrderHead } from '../../../status/view-cache.ts'
+import { guardLookup, lookupPolicyFrom } from '../../lookup-guard.ts'
 import { recordContact } from '../../../store/contacts.ts'
 import { pathParams, sendPage } from '../render.ts'
 import type { PagesDeps } from '../pages.ts'
@@ -54,11 +55,21 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
       return sendPage(reply, LookupPage({ store: deps.store, byPostal, orderNumber: body.order_number, problem }), 400)
     }
     const { order_number: orderNumber, email, postal_code: postalCode } = form.data
-    const head = await readOrderHead(deps.db, orderNumber)
-    if (!head || !proofMatches(head, { email, postalCode })) {
-      return sendPage(reply, LookupPage({ store: deps.store, byPostal, orderNumber, notFound: true }), 404)
-    }
     const now = deps.clock.now()
+    // The same per-order limit on wrong proofs as the API (shared counts): guessing postal codes
+    // through the page is no easier than through the API.
+    const found = await guardLookup(deps.db, { scope: 'order', key: orderNumber, now, policy: lookupPolicyFrom(deps.config) }, async () => {
+      const row = await readOrderHead(deps.db, orderNumber)
+      return row && proofMatches(row, { email, postalCode }) ? row : null
+    })
+    if (found.outcome === 'locked') {
+      const minutes = Math.ceil(found.retryAfterSeconds / 60)
+      const limited = `Too many attempts to look up this order. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`
+      reply.header('retry-after', String(found.retryAfterSeconds))
+      return sendPage(reply, LookupPage({ store: deps.store, byPostal, orderNumber, limited }), 429)
+    }
+    if (found.outcome === 'not_found') return sendPage(reply, LookupPage({ store: deps.store, byPostal, orderNumber, notFound: true }), 404)
+    const head = found.value
     await recordContact(deps.db, { channel: 'page', orderId: head.order_id, outcome: 'deflected', now })
     setLookupCookie(reply, req, orderNumber, now)
     return reply.redirect(orderPath(orderNumber), 303)
