@@ -2,11 +2,11 @@
  * `npm run bench`: every benchmark suite, each rewriting its own section of docs/benchmarks.md
  * as soon as it is done (so an interrupted run keeps what it measured).
  *
- *   BENCH_SUITES=status,x12,sweep,fuzz,webhooks,outreach   which suites, in this order (default all)
+ *   BENCH_SUITES=status,x12,sweep,fuzz,webhooks,outreach,alternatives,pages   which suites, in this order (default all)
  *   BENCH_DB=both                        pglite | postgres | both (status, x12, fuzz; sweep and webhooks are PostgreSQL only)
  *   BENCH_DATABASE_URL                   the server (default postgres://127.0.0.1:5432/test); each suite in its own schema, dropped afterwards
  *
- * Knobs per suite are in the header of bench/status/run.ts, x12.ts, sweep.ts, fuzz.ts and webhooks/run.ts.
+ * Knobs per suite are in the header of bench/status/run.ts, x12.ts, sweep.ts, fuzz.ts webhooks/run.ts, alternatives.ts, outreach.ts and pages.ts.
  */
 import os from 'node:os'
 import { log, secs, writeSection, writeSummary, type SummaryRow } from './common.ts'
@@ -20,6 +20,7 @@ import { webhookSection, webhookSummary, WEBHOOKS_HEADING } from './webhooks/rep
 import { fuzzSummary, sweepSummary, x12Summary } from './summaries.ts'
 import { benchAlternatives, alternativesSection, ALTERNATIVES_HEADING } from './alternatives.ts'
 import { benchOutreach, outreachSection, OUTREACH_HEADING } from './outreach.ts'
+import { benchPages, pagesSection, PAGES_HEADING } from './pages.ts'
 
 const SUITES: Record<string, () => Promise<void>> = {
   async status() {
@@ -65,6 +66,12 @@ const SUITES: Record<string, () => Promise<void>> = {
   async outreach() {
     const load = os.loadavg()[0]
     writeSection(OUTREACH_HEADING, outreachSection(await benchOutreach(), load))
+  },
+  async pages() {
+    const load = os.loadavg()[0]
+    const r = await benchPages()
+    if (!r) throw new Error('pages: no database was benchmarked')
+    writeSection(PAGES_HEADING, pagesSection(r, load))
   },
 }
 

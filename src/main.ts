@@ -20,6 +20,7 @@ const OPTIONS = {
   'accept-price': { type: 'boolean' },
   rep: { type: 'string' },
   scope: { type: 'string' },
+  role: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 

@@ -17,6 +17,7 @@ import { apiKeyCommand } from './api-key.ts'
 import { refundsCommand } from './refunds.ts'
 import { equivalentsCommand } from './equivalents.ts'
 import { ftcCommand } from './ftc.ts'
+import { userCommand } from './user.ts'
 
 export const commands: Record<string, Command> = {
   serve: serveCommand,
@@ -37,6 +38,7 @@ export const commands: Record<string, Command> = {
   refunds: refundsCommand,
   equivalents: equivalentsCommand,
   ftc: ftcCommand,
+  user: userCommand,
 }
 
 export const USAGE = `usage: wismo <command> [options]
@@ -65,6 +67,7 @@ commands:
   equivalents suggest [--json]        equivalents of other brands for a rep to confirm
   equivalents confirm SKU EQUIVALENT_SKU
                                       confirm one (then offered to customers)
+  user add EMAIL --role rep|admin     a console user (password asked, or one line on stdin)
 
 global options (before or after the command):
   --db DIR        embedded database folder (default ./data; env WISMO_DATA_DIR)

@@ -10,7 +10,8 @@ import { registerOrderRoutes } from './api/orders.ts'
 import { registerHealthRoutes } from './api/health.ts'
 import { registerSupplierFeedRoutes } from './api/supplier-feeds.ts'
 import { registerCarrierWebhookRoutes } from './api/carrier-webhooks.ts'
-import { registerHomePage } from './pages/home.ts'
+import { registerPages } from './pages/pages.ts'
+import { defaultChoicePort, type ChoicePort } from './pages/customer/choices.ts'
 import { registerErrorHandler } from './errors.ts'
 import { docsCsp, registerSecurityHeaders } from './security-headers.ts'
 import { fastifyTrustProxy } from './trust-proxy.ts'
@@ -29,6 +30,8 @@ export interface AppDeps {
     Partial<Pick<Config, 'trustProxy' | 'publicUrl' | 'lookupFailuresPerOrder' | 'lookupFailureWindowMinutes' | 'timezone' | 'secret' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'purchasingDir' | 'ediId' | 'storeName' | 'storePhone' | 'supportEmail'>>
   /** false (default) for none; true or pino options (tests pass a `stream` to read the log). */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } }
+  /** The customer's choices (tests may pass their own). */
+  choices?: ChoicePort
 }
 
 /** Builds the HTTP app (API, docs, pages) without listening; tests call `app.inject()`. */
@@ -65,7 +68,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerChoiceRoutes(app, deps)
   registerRetailerRoutes(app, deps)
   await registerCarrierWebhookRoutes(app, deps)
-  registerHomePage(app)
   const c = deps.config
   // The unsubscribe links are signed with the secret: without one (some tests) there is no route.
   if (c.secret) {
@@ -74,5 +76,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       config: { secret: c.secret, storeName: c.storeName ?? 'the store', storePhone: c.storePhone ?? '', supportEmail: c.supportEmail ?? '' },
     })
   }
+  const secret = deps.config.secret ?? 'wismo-development-secret-change-me'
+  await registerPages(app, {
+    db: deps.db,
+    clock: deps.clock,
+    config: deps.config,
+    secret,
+    timeZone: deps.config.timezone ?? 'America/New_York',
+    store: {
+      name: deps.config.storeName ?? 'Basecamp Outdoor Supply',
+      phone: deps.config.storePhone ?? '1-800-555-0142',
+      supportEmail: deps.config.supportEmail ?? 'help@basecamp-outdoor.example',
+    },
+    choices: deps.choices ?? defaultChoicePort(secret, deps.config),
+  })
   return app
 }

@@ -32,6 +32,11 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   FEED_SUPPLIER_UNKNOWN: 422,
   IMPORT_INVALID: 422,
   IMPORT_FILE: 422,
+  // console users (wismo user add)
+  USER_EMAIL_INVALID: 400,
+  USER_PASSWORD_SHORT: 400,
+  USER_PASSWORD_MISMATCH: 400,
+  USER_ABORTED: 400,
   // too many
   RATE_LIMITED: 429,
   LOOKUP_LOCKED: 429,

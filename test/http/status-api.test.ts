@@ -87,7 +87,7 @@ test('health, home page and OpenAPI docs answer', async () => {
   assert.equal(health.statusCode, 200)
   assert.equal(health.json().ok, true)
   const home = await app.inject({ url: '/' })
-  assert.match(home.body, /href="\/docs"/)
+  assert.match(home.body, /<label for="order_number">Order number<\/label>/)
   const spec = (await app.inject({ url: '/docs/json' })).json()
   assert.ok(spec.paths['/api/orders/{number}/status'])
   assert.ok(spec.paths['/api/orders/{number}/status'].get.responses['404'])
@@ -120,4 +120,12 @@ test('a repeat lookup is served from the stored view until something about the o
   const later = await app.inject({ url, remoteAddress: '10.1.0.1' })
   assert.notEqual(later.body, third.body)
   clock.set('2026-11-20T15:00:00Z')
+})
+
+test('every answered lookup is recorded as a contact answered without a person', async () => {
+  const before = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM contacts WHERE channel = 'api' AND outcome = 'deflected'`))[0].n
+  await app.inject({ url: '/api/orders/W2001/status?email=dana.fields@example.com', remoteAddress: '10.3.0.1' })
+  await app.inject({ url: '/api/orders/W2001/status?email=wrong@example.com', remoteAddress: '10.3.0.1' })
+  const after = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM contacts WHERE channel = 'api' AND outcome = 'deflected'`))[0].n
+  assert.equal(after - before, 1)
 })

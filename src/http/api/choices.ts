@@ -41,32 +41,10 @@ export function resolveChoiceLink(deps: Pick<AppDeps, 'config' | 'clock'>, order
   return claims
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-
-function linkPage(reply: FastifyReply, status: number, title: string, text: string) {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title></head><body><h1>${escape(title)}</h1><p>${escape(text)}</p></body></html>`)
-}
-
 /** The customer's signed choice link: landing (GET) and recording (POST). */
 export function registerChoiceRoutes(app: FastifyInstance, deps: AppDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>()
-  // A minimal landing; the customer page replaces it (it shows the line's options and posts the choice).
-  r.get(
-    '/orders/:number/choose',
-    { schema: { hide: true, params: z.object({ number: z.string().min(1).max(64) }), querystring: z.object({ token: z.string().max(1000).default('') }) } },
-    async (req, reply) => {
-      try {
-        const claims = resolveChoiceLink(deps, req.params.number, req.query.token)
-        return linkPage(reply, 200, `Order ${req.params.number}, line ${claims.lineNo}`, 'Choose to wait, switch to an alternative, or cancel this line.')
-      } catch (err) {
-        if (!(err instanceof DomainError)) throw err
-        return linkPage(reply, httpStatusFor(err.code), 'This link cannot be used', err.message)
-      }
-    },
-  )
+  // The landing page (GET /orders/{number}/choose) is the customer page's: src/http/pages/customer.
   r.post(
     '/api/orders/:number/lines/:lineNo/choice',
     {

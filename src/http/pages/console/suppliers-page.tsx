@@ -1,0 +1,42 @@
+import type { Session } from '../../../store/sessions.ts'
+import type { SupplierBoardRow } from '../../../store/supplier-board.ts'
+import { formatWhen, type StoreInfo } from '../render.ts'
+import { ConsoleLayout } from './layout.tsx'
+
+const pct = (r: number | null) => (r === null ? '—' : `${Math.round(r * 100)}%`)
+const hours = (h: number | null) => (h === null ? 'never sent a feed' : h < 48 ? `${Math.round(h)} h` : `${Math.round(h / 24)} days`)
+
+/** `GET /console/suppliers`: each supplier's feeds, silence and record. */
+export function SuppliersPage(p: { store: StoreInfo; session: Session; timeZone: string; rows: SupplierBoardRow[] }) {
+  return (
+    <ConsoleLayout store={p.store} title="Suppliers" session={p.session} section="suppliers">
+      <h1>Suppliers</h1>
+      <p>Silent: open lines and no feed within the supplier's cadence. Rates are over every line ordered from the supplier.</p>
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Supplier board">
+        <table className="grid suppliers">
+          <caption className="sr-only">Supplier board</caption>
+          <thead>
+            <tr>
+              <th scope="col">Supplier</th><th scope="col">Last feed</th><th scope="col">Silence</th><th scope="col">Open lines</th>
+              <th scope="col">Backorder rate</th><th scope="col">Fill rate</th><th scope="col">On-time acknowledgment</th><th scope="col">Average backorder</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.rows.map((s) => (
+              <tr key={s.supplierId} className={s.silent ? 'silent' : undefined}>
+                <th scope="row">{s.name}<span className="small block">{s.supplierId}</span></th>
+                <td>{s.lastFeedAt ? formatWhen(s.lastFeedAt, p.timeZone) : '—'}</td>
+                <td>{s.silent ? <strong className="warn">Silent: {hours(s.silentHours)}</strong> : hours(s.silentHours)}<span className="small block">expected every {s.feedCadenceHours} h</span></td>
+                <td><a href={`/console?supplier=${encodeURIComponent(s.supplierId)}`}>{s.openLines}<span className="sr-only"> open lines: show tasks</span></a></td>
+                <td>{pct(s.backorderRate)}</td>
+                <td>{pct(s.fillRate)}</td>
+                <td>{pct(s.onTimeAckRate)}</td>
+                <td>{s.avgBackorderDays === null ? '—' : `${s.avgBackorderDays.toFixed(1)} days`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </ConsoleLayout>
+  )
+}

@@ -1,0 +1,57 @@
+/**
+ * The customer's choices as the pages need them: verify a message's link token and record a
+ * wait / switch / cancel — src/choices (recordChoice, choice tokens) behind one narrow port, so
+ * the pages and their tests share one shape.
+ */
+import { DomainError } from '../../../domain/errors.ts'
+import type { Db } from '../../../store/db.ts'
+import type { Config } from '../../../config.ts'
+import { recordChoice } from '../../../choices/record-choice.ts'
+import { verifyChoiceToken } from '../../../choices/choice-token.ts'
+
+export interface ChoiceTokenClaims {
+  orderNumber: string
+  lineNo: number
+  nonce: string
+}
+
+export interface RecordInput {
+  orderNumber: string
+  lineNo: number
+  choice: 'wait' | 'switch' | 'cancel'
+  sku?: string
+  /** The customer saw and accepted a dearer alternative's price difference. */
+  acceptPrice?: boolean
+  /** `customer`, or `rep:<email>`. */
+  decidedBy: string
+  channel: 'link' | 'page' | 'console'
+  tokenNonce?: string
+  now: Date
+}
+
+export interface ChoicePort {
+  /** The token's claims when it is genuine and unexpired; null otherwise. */
+  verifyToken(token: string, now: Date): ChoiceTokenClaims | null
+  /** Records the choice; throws DomainError with the refusal's code. */
+  record(db: Db, input: RecordInput): Promise<void>
+}
+
+export type ChoiceConfig = Partial<Pick<Config, 'holidays' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'ediId'>>
+
+/** The real port: tokens signed with WISMO_SECRET, choices through recordChoice. */
+export function defaultChoicePort(secret: string, config: ChoiceConfig = {}): ChoicePort {
+  return {
+    verifyToken(token, now) {
+      try {
+        const c = verifyChoiceToken(secret, token, now)
+        return { orderNumber: c.orderNumber, lineNo: c.lineNo, nonce: c.nonce }
+      } catch (err) {
+        if (err instanceof DomainError) return null
+        throw err
+      }
+    },
+    async record(db, input) {
+      await recordChoice(db, { ...input, config })
+    },
+  }
+}

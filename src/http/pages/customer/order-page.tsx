@@ -1,0 +1,66 @@
+import type { OrderStatusView } from '../../../status/order-status.ts'
+import type { TimelineEvent } from '../../../domain/timeline.ts'
+import { formatWindow } from '../../../domain/text.ts'
+import { CustomerLayout } from './layout.tsx'
+import { LineCard } from './line-card.tsx'
+import { ETA_SOURCE_WORDS } from './words.ts'
+import { type StoreInfo } from '../render.ts'
+
+export interface Banner {
+  kind: 'done' | 'error'
+  lineNo: number | null
+  text: string
+}
+
+export interface OrderPageProps {
+  store: StoreInfo
+  timeZone: string
+  view: OrderStatusView
+  timelines: Map<number, TimelineEvent[]>
+  /** The line whose options to open and focus (a message's link, or the last action). */
+  focusLine: number | null
+  /** The confirm panel to show without JavaScript: a SKU to switch to, or "cancel". */
+  pick: { lineNo: number; what: string } | null
+  /** A choice link's token, carried into the forms so the choice counts as the link's answer. */
+  token: string | null
+  banner: Banner | null
+}
+
+/** `GET /orders/{number}`: the order after a lookup, line by line. */
+export function OrderPage(p: OrderPageProps) {
+  const { view } = p
+  return (
+    <CustomerLayout store={p.store} title={`Order ${view.orderNumber}`}>
+      <h1>Order {view.orderNumber}</h1>
+      <p className="headline">{view.headline}</p>
+      {view.eta && (
+        <p className="eta">
+          Expected {formatWindow(view.eta)} <span className="small">(from {ETA_SOURCE_WORDS[view.eta.source]})</span>
+        </p>
+      )}
+      <div role="status" className="status-region" data-focus={p.banner ? '' : undefined} tabIndex={p.banner ? -1 : undefined}>
+        {p.banner && (
+          <div className={`notice ${p.banner.kind === 'done' ? 'ok' : 'error'}`}>
+            <p>{p.banner.text}</p>
+          </div>
+        )}
+      </div>
+      <ol className="lines">
+        {view.lines.map((line) => (
+          <li key={line.lineNo}>
+            <LineCard
+              line={line}
+              orderNumber={view.orderNumber}
+              timeZone={p.timeZone}
+              events={p.timelines.get(line.lineNo) ?? []}
+              focused={p.focusLine === line.lineNo && !p.banner}
+              pick={p.pick && p.pick.lineNo === line.lineNo ? p.pick.what : null}
+              token={p.token}
+            />
+          </li>
+        ))}
+      </ol>
+      <p className="small"><a href="/">Look up another order</a></p>
+    </CustomerLayout>
+  )
+}

@@ -1,0 +1,154 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { DomainError } from '../../../domain/errors.ts'
+import { proofMatches } from '../../../status/order-status.ts'
+import { readOrderHead } from '../../../status/view-cache.ts'
+import { guardLookup, lookupPolicyFrom } from '../../lookup-guard.ts'
+import { recordContact } from '../../../store/contacts.ts'
+import { pathParams, sendPage } from '../render.ts'
+import type { PagesDeps } from '../pages.ts'
+import { LookupPage } from './lookup-page.tsx'
+import { OrderPage, type Banner } from './order-page.tsx'
+import { hasLookupCookie, orderPath, setLookupCookie } from './lookup-cookie.ts'
+import { loadCustomerOrder } from './load-order.ts'
+import { choiceRefusal, doneText } from './choice-words.ts'
+
+const LookupForm = z.object({
+  order_number: z.string().trim().min(1).max(64),
+  email: z.string().trim().max(320).optional(),
+  postal_code: z.string().trim().max(20).optional(),
+})
+const ChoiceForm = z.object({
+  choice: z.enum(['wait', 'switch', 'cancel']),
+  sku: z.string().trim().min(1).max(64).optional(),
+  accept_price: z.literal('yes').optional(),
+  token: z.string().min(1).max(2000).optional(),
+})
+const OrderQuery = z.object({
+  line: z.coerce.number().int().positive().optional(),
+  pick: z.string().max(64).optional(),
+  token: z.string().max(2000).optional(),
+  done: z.enum(['wait', 'switch', 'cancel']).optional(),
+})
+const Params = z.object({ number: z.string().min(1).max(64) })
+const LineParams = Params.extend({ lineNo: z.coerce.number().int().positive() })
+
+/** The customer's pages: lookup, order, choice links and choices. */
+export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): void {
+  const lookupLimit = { rateLimit: { max: deps.config.lookupRateLimit, timeWindow: 60_000 } }
+  const tokenFor = (token: string | undefined, orderNumber: string) => {
+    const claims = token ? deps.choices.verifyToken(token, deps.clock.now()) : null
+    return claims && claims.orderNumber === orderNumber ? claims : null
+  }
+
+  app.get('/', { schema: { hide: true } }, async (req, reply) => {
+    const q = req.query as { by?: string; order?: string }
+    return sendPage(reply, LookupPage({ store: deps.store, byPostal: q.by === 'postal', orderNumber: typeof q.order === 'string' ? q.order.slice(0, 64) : undefined }))
+  })
+
+  app.post('/lookup', { schema: { hide: true }, config: lookupLimit }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, string>
+    const byPostal = body.postal_code !== undefined && body.email === undefined
+    const form = LookupForm.safeParse(body)
+    if (!form.success || (!form.data.email && !form.data.postal_code)) {
+      const problem = `Please enter your order number and the ${byPostal ? 'postal code' : 'email'} on the order.`
+      return sendPage(reply, LookupPage({ store: deps.store, byPostal, orderNumber: body.order_number, problem }), 400)
+    }
+    const { order_number: orderNumber, email, postal_code: postalCode } = form.data
+    const now = deps.clock.now()
+    // The same per-order limit on wrong proofs as the API (shared counts): guessing postal codes
+    // through the page is no easier than through the API.
+    const found = await guardLookup(deps.db, { scope: 'order', key: orderNumber, now, policy: lookupPolicyFrom(deps.config) }, async () => {
+      const row = await readOrderHead(deps.db, orderNumber)
+      return row && proofMatches(row, { email, postalCode }) ? row : null
+    })
+    if (found.outcome === 'locked') {
+      const minutes = Math.ceil(found.retryAfterSeconds / 60)
+      const limited = `Too many attempts to look up this order. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`
+      reply.header('retry-after', String(found.retryAfterSeconds))
+      return sendPage(reply, LookupPage({ store: deps.store, byPostal, orderNumber, limited }), 429)
+    }
+    if (found.outcome === 'not_found') return sendPage(reply, LookupPage({ store: deps.store, byPostal, orderNumber, notFound: true }), 404)
+    const head = found.value
+    await recordContact(deps.db, { channel: 'page', orderId: head.order_id, outcome: 'deflected', now })
+    setLookupCookie(reply, req, orderNumber, now)
+    return reply.redirect(orderPath(orderNumber), 303)
+  })
+
+  app.get('/orders/:number', { schema: { hide: true } }, async (req, reply) => {
+    const { number } = pathParams(Params, req.params)
+    const q = OrderQuery.safeParse(req.query)
+    const query = q.success ? q.data : {}
+    const token = tokenFor(query.token, number)
+    if (!token && !hasLookupCookie(req, number, deps.clock.now())) {
+      return sendPage(reply, LookupPage({ store: deps.store, byPostal: false, orderNumber: number }))
+    }
+    return renderOrder(req, reply, number, {
+      focusLine: query.line ?? token?.lineNo ?? null,
+      pick: query.line && query.pick ? { lineNo: query.line, what: query.pick } : null,
+      token: token ? query.token! : null,
+      done: query.done && query.line ? { choice: query.done, lineNo: query.line } : null,
+    })
+  })
+
+  app.get('/orders/:number/choose', { schema: { hide: true } }, async (req, reply) => {
+    const { number } = pathParams(Params, req.params)
+    const raw = (req.query as { token?: unknown }).token
+    const token = typeof raw === 'string' ? tokenFor(raw, number) : null
+    if (!token) {
+      const problem = 'That link has expired or is not valid any more. Look up your order below to see its options.'
+      return sendPage(reply, LookupPage({ store: deps.store, byPostal: false, orderNumber: number, problem }), 400)
+    }
+    // Rendered here rather than redirected: a redirect from a mail client's click is cross-site,
+    // and the strict cookie just set would not come along.
+    setLookupCookie(reply, req, number, deps.clock.now())
+    return renderOrder(req, reply, number, { focusLine: token.lineNo, pick: null, token: raw as string, done: null })
+  })
+
+  app.post('/orders/:number/lines/:lineNo/choice', { schema: { hide: true }, config: lookupLimit }, async (req, reply) => {
+    const { number, lineNo } = pathParams(LineParams, req.params)
+    const form = ChoiceForm.safeParse(req.body ?? {})
+    const now = deps.clock.now()
+    const token = form.success ? tokenFor(form.data.token, number) : null
+    const viaToken = token !== null && token.lineNo === lineNo
+    if (!viaToken && !hasLookupCookie(req, number, now)) {
+      return sendPage(reply, LookupPage({ store: deps.store, byPostal: false, orderNumber: number, problem: 'Please look up your order again to make a choice.' }), 403)
+    }
+    if (!form.success || (form.data.choice === 'switch' && !form.data.sku)) {
+      return renderOrder(req, reply, number, { focusLine: lineNo, pick: null, token: viaToken ? form.data!.token! : null, done: null,
+        error: 'Please pick one of the options below.' }, 400)
+    }
+    const f = form.data
+    try {
+      await deps.choices.record(deps.db, {
+        orderNumber: number, lineNo, choice: f.choice, sku: f.choice === 'switch' ? f.sku : undefined,
+        acceptPrice: f.choice === 'switch' && f.accept_price === 'yes',
+        decidedBy: 'customer', channel: viaToken ? 'link' : 'page', tokenNonce: viaToken ? token!.nonce : undefined, now,
+      })
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err
+      return renderOrder(req, reply, number, { focusLine: lineNo, pick: null, token: viaToken ? f.token! : null, done: null, error: choiceRefusal(err) }, 409)
+    }
+    if (viaToken) setLookupCookie(reply, req, number, now)
+    return reply.redirect(`${orderPath(number)}?done=${f.choice}&line=${lineNo}#line-${lineNo}`, 303)
+  })
+
+  async function renderOrder(
+    _req: FastifyRequest, reply: FastifyReply, number: string,
+    o: { focusLine: number | null; pick: { lineNo: number; what: string } | null; token: string | null; done: { choice: string; lineNo: number } | null; error?: string },
+    status = 200,
+  ) {
+    const order = await loadCustomerOrder(deps.db, number, { now: deps.clock.now(), config: deps.config })
+    if (!order) return sendPage(reply, LookupPage({ store: deps.store, byPostal: false, notFound: true }), 404)
+    let banner: Banner | null = null
+    if (o.error) banner = { kind: 'error', lineNo: o.focusLine, text: o.error }
+    else if (o.done) {
+      const line = order.view.lines.find((l) => l.lineNo === o.done!.lineNo)
+      if (line) banner = { kind: 'done', lineNo: line.lineNo, text: doneText(o.done.choice, line) }
+    }
+    return sendPage(reply, OrderPage({
+      store: deps.store, timeZone: deps.timeZone, view: order.view, timelines: order.timelines,
+      focusLine: o.focusLine, pick: o.pick, token: o.token, banner,
+    }), status)
+  }
+}

@@ -1,0 +1,66 @@
+import type { Queryable } from './db.ts'
+
+export interface SupplierBoardRow {
+  supplierId: string
+  name: string
+  feedCadenceHours: number
+  lastFeedAt: string | null
+  /** Hours since the last feed (null: never sent one). */
+  silentHours: number | null
+  /** Open lines and no feed within its cadence. */
+  silent: boolean
+  openLines: number
+  linesTotal: number
+  /** Share of its lines that were ever backordered. */
+  backorderRate: number | null
+  /** Share of its closed lines shipped in full. */
+  fillRate: number | null
+  /** Share of its PO lines whose first answer came within its feed cadence of the order. */
+  onTimeAckRate: number | null
+  /** Days from a line's first backorder signal to its first shipment, on average. */
+  avgBackorderDays: number | null
+}
+
+/** One row per supplier for the console's supplier board. */
+export async function loadSupplierBoard(db: Queryable, now: Date): Promise<SupplierBoardRow[]> {
+  const rows = await db.query<{
+    supplier_id: string; name: string; feed_cadence_hours: number; last_feed: Date | null; open_lines: number; lines_total: number
+    backordered: number; closed: number; filled: number; acked: number; acked_on_time: number; avg_bo_days: number | null
+  }>(
+    `WITH lines AS (
+       SELECT l.order_line_id, l.supplier_id, l.qty, l.closed, o.placed_at
+         FROM order_lines l JOIN orders o ON o.order_id = l.order_id WHERE l.supplier_id IS NOT NULL),
+     sig AS (
+       SELECT po.order_line_id, min(sg.received_at) AS first_at,
+              min(sg.received_at) FILTER (WHERE sg.status = 'backordered') AS first_bo
+         FROM supplier_signals sg JOIN po_lines po ON po.po_line_id = sg.po_line_id GROUP BY po.order_line_id),
+     ship AS (
+       SELECT order_line_id, min(shipped_at) AS first_ship, sum(qty) AS shipped_qty FROM shipments GROUP BY order_line_id)
+     SELECT s.supplier_id, s.name, s.feed_cadence_hours,
+            (SELECT max(m.received_at) FROM inbound_messages m WHERE m.supplier_id = s.supplier_id AND m.status <> 'quarantined') AS last_feed,
+            count(l.order_line_id) FILTER (WHERE NOT l.closed)::int AS open_lines,
+            count(l.order_line_id)::int AS lines_total,
+            count(sig.first_bo)::int AS backordered,
+            count(l.order_line_id) FILTER (WHERE l.closed)::int AS closed,
+            count(l.order_line_id) FILTER (WHERE l.closed AND coalesce(ship.shipped_qty, 0) >= l.qty)::int AS filled,
+            count(sig.first_at)::int AS acked,
+            count(sig.first_at) FILTER (WHERE sig.first_at <= l.placed_at + s.feed_cadence_hours * interval '1 hour')::int AS acked_on_time,
+            avg(extract(epoch FROM ship.first_ship - sig.first_bo) / 86400) FILTER (WHERE ship.first_ship > sig.first_bo) AS avg_bo_days
+       FROM suppliers s
+       LEFT JOIN lines l ON l.supplier_id = s.supplier_id
+       LEFT JOIN sig ON sig.order_line_id = l.order_line_id
+       LEFT JOIN ship ON ship.order_line_id = l.order_line_id
+      GROUP BY s.supplier_id, s.name, s.feed_cadence_hours
+      ORDER BY s.name`,
+  )
+  const rate = (n: number, d: number) => (d > 0 ? n / d : null)
+  return rows.map((r) => {
+    const silentHours = r.last_feed ? (now.getTime() - r.last_feed.getTime()) / 3_600_000 : null
+    return {
+      supplierId: r.supplier_id, name: r.name, feedCadenceHours: r.feed_cadence_hours, lastFeedAt: r.last_feed ? r.last_feed.toISOString() : null,
+      silentHours, silent: r.open_lines > 0 && (silentHours === null || silentHours > r.feed_cadence_hours),
+      openLines: r.open_lines, linesTotal: r.lines_total, backorderRate: rate(r.backordered, r.lines_total), fillRate: rate(r.filled, r.closed),
+      onTimeAckRate: rate(r.acked_on_time, r.lines_total), avgBackorderDays: r.avg_bo_days === null ? null : Number(r.avg_bo_days),
+    }
+  })
+}
