@@ -39,7 +39,7 @@ export interface SmsServices {
   view(orderNumber: string): Promise<OrderStatusView | null>
   /** Records a choice for one line as the customer, channel sms; the reason when refused. */
   choose(orderNumber: string, lineNo: number, choice: 'wait' | 'cancel'): Promise<{ ok: true } | { ok: false; reason: string }>
-  countContact(orderId: number | null, outcome: 'deflected' | 'rep_task'): Promise<void>
+  countContact(messageSid: string, orderId: number | null, outcome: 'deflected' | 'rep_task'): Promise<void>
 }
 
 /** Answers one text: the reply's text (or null for none), stored with the text. */
@@ -62,7 +62,7 @@ async function decide(s: SmsServices, req: SmsRequest): Promise<{ action: SmsAct
   const words = req.body.trim().toUpperCase().replace(/[^A-Z0-9 -]/g, ' ').split(/\s+/).filter(Boolean)
   const only = words.length === 1 ? words[0] : null
   if (only === 'WAIT' || only === 'CANCEL') {
-    const answered = await answerNotice(s, req.from, only === 'WAIT' ? 'wait' : 'cancel')
+    const answered = await answerNotice(s, req, only === 'WAIT' ? 'wait' : 'cancel')
     if (answered) return answered
     if (only === 'WAIT') {
       return { action: 'unknown', orderId: null, reply: `${s.store.name}: we found no recent delay notice for this number. Text your order number and postal code, or call ${s.store.phone}.` }
@@ -82,10 +82,10 @@ async function decide(s: SmsServices, req: SmsRequest): Promise<{ action: SmsAct
       reply: `${s.store.name} order updates. Help: ${s.store.phone} or ${s.store.email}. Text your order number and postal code for its status. Msg&data rates may apply. Reply STOP to opt out.`,
     }
   }
-  return statusByText(s, words)
+  return statusByText(s, req, words)
 }
 
-async function statusByText(s: SmsServices, words: string[]): Promise<{ action: SmsAction; reply: string; orderId: number | null }> {
+async function statusByText(s: SmsServices, req: SmsRequest, words: string[]): Promise<{ action: SmsAction; reply: string; orderId: number | null }> {
   const help = `Text your order number and the postal code of the shipping address, e.g. "W1234 10001", or call ${s.store.phone}.`
   if (words.length < 2) return { action: 'unknown', orderId: null, reply: `${s.store.name}: ${help}` }
   // The proof is the last word; the order number is one of the others (people add words like "order").
@@ -94,13 +94,13 @@ async function statusByText(s: SmsServices, words: string[]): Promise<{ action: 
   const found = candidates.length ? await s.findProvenOrder(candidates, proof) : null
   const view = found ? await s.view(found.orderNumber) : null
   if (!found || !view) return { action: 'not_found', orderId: null, reply: `${s.store.name}: we couldn't find that order. ${help}` }
-  await s.countContact(found.orderId, 'deflected')
+  await s.countContact(req.messageSid, found.orderId, 'deflected')
   return { action: 'status', orderId: found.orderId, reply: textStatus(view, s.orderUrl(found.orderNumber)) }
 }
 
 /** WAIT / CANCEL: the choice for the lines of the latest delay notice texted to this number. */
-async function answerNotice(s: SmsServices, from: string, choice: 'wait' | 'cancel') {
-  const key = phoneKey(from)
+async function answerNotice(s: SmsServices, req: SmsRequest, choice: 'wait' | 'cancel') {
+  const key = phoneKey(req.from)
   if (!key) return null
   const rows = await s.db.query<{ order_id: number; order_number: string; line_nos: number[] }>(
     `SELECT n.order_id, o.order_number, n.line_nos
@@ -124,7 +124,7 @@ async function answerNotice(s: SmsServices, from: string, choice: 'wait' | 'canc
   const reply = done.length > 0
     ? `${s.store.name}: thank you, ${what} (order ${notice.order_number}). Questions? ${s.store.phone}`
     : `${s.store.name}: we couldn't record that for order ${notice.order_number}: ${refused[0] ?? 'nothing to change'}. Call ${s.store.phone}.`
-  await s.countContact(notice.order_id, 'deflected')
+  await s.countContact(req.messageSid, notice.order_id, 'deflected')
   return { action: choice as SmsAction, reply, orderId: notice.order_id }
 }
 

@@ -42,3 +42,8 @@ CREATE INDEX sms_inbound_from ON sms_inbound (from_number, received_at);
 -- Finding a caller's orders by phone and an order by the digits keyed on a phone pad.
 CREATE INDEX customers_phone_digits ON customers (right(regexp_replace(phone, '\D', '', 'g'), 10)) WHERE phone IS NOT NULL;
 CREATE INDEX orders_number_digits ON orders (regexp_replace(order_number, '\D', '', 'g'));
+
+-- A call or text is counted once (by CallSid / MessageSid): a caller who heard the status and then
+-- asked for a person is one contact that ended with a rep.
+ALTER TABLE contacts ADD COLUMN ref text;
+CREATE UNIQUE INDEX contacts_ref ON contacts (channel, ref) WHERE ref IS NOT NULL;
