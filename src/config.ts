@@ -19,6 +19,9 @@ const OutreachConfigShape = {
   twilioAuthToken: z.string().min(1).optional(),
   twilioFrom: z.string().min(1).optional(),
   twilioApiUrl: z.string().url(),
+  /** Phone (docs/helpdesk.md): the store's hours, spoken when a call ends unanswered; where "press 0" connects. */
+  storeHours: z.string().min(3).max(200),
+  repPhone: z.string().regex(/^\+?[0-9]{7,15}$/, 'WISMO_REP_PHONE: a phone number such as +18005550199').optional(),
 }
 
 const ConfigSchema = z.object({
@@ -104,6 +107,8 @@ function outreachFromEnv(env: NodeJS.ProcessEnv) {
     twilioAuthToken: env.TWILIO_AUTH_TOKEN || undefined,
     twilioFrom: env.TWILIO_FROM || undefined,
     twilioApiUrl: env.TWILIO_API_URL || 'https://api.twilio.com',
+    storeHours: env.WISMO_STORE_HOURS || 'Monday to Friday, 9 a.m. to 6 p.m. Eastern',
+    repPhone: env.WISMO_REP_PHONE || undefined,
   }
 }
 

@@ -4,6 +4,7 @@ import { loadDemoIfEmpty, demoExamples } from '../demo/load-demo.ts'
 import { startWorkers } from '../jobs/queue.ts'
 import { demoAlternativeToTry, describeAlternativeToTry } from '../demo/alternative-example.ts'
 import { calendarFrom } from '../status/calendar-config.ts'
+import { DEMO_TWILIO_AUTH_TOKEN, demoCallCurl } from '../demo/phone-example.ts'
 
 /** `wismo serve [--port N]` — the HTTP API, docs and pages, with the background workers. */
 export const serveCommand: Command = async (ctx, { flags }) => {
@@ -12,15 +13,17 @@ export const serveCommand: Command = async (ctx, { flags }) => {
     const loaded = await loadDemoIfEmpty(db, { now: ctx.clock.now(), log: ctx.err })
     if (loaded) ctx.err('demo data loaded')
   }
-  const workers = await startWorkers(db, { clock: ctx.clock, config: ctx.config })
+  const examples = flags['demo-if-empty'] ? await demoExamples(db, ctx.clock.now()) : []
+  // The demo database answers a demo phone call signed with a demo token; a real one needs TWILIO_AUTH_TOKEN.
+  const config = examples.length > 0 && !ctx.config.twilioAuthToken ? { ...ctx.config, twilioAuthToken: DEMO_TWILIO_AUTH_TOKEN } : ctx.config
+  const workers = await startWorkers(db, { clock: ctx.clock, config })
   // Warnings and server faults (each with its error id and cause) go to stderr as JSON lines.
-  const app = await buildApp({ db, clock: ctx.clock, config: ctx.config, logger: { level: 'warn', stream: process.stderr } })
+  const app = await buildApp({ db, clock: ctx.clock, config, logger: { level: 'warn', stream: process.stderr } })
   const address = await app.listen({ port: ctx.config.port, host: ctx.config.host })
   const base = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost')
   ctx.out(`wismo is listening on ${base}`)
   ctx.out(`  API docs:     ${base}/docs`)
   ctx.out(`  health:       ${base}/healthz`)
-  const examples = await demoExamples(db, ctx.clock.now())
   for (const ex of examples) {
     ctx.out(`  ${ex.label.padEnd(13)} ${base}/api/orders/${encodeURIComponent(ex.orderNumber)}/status?email=${encodeURIComponent(ex.email)}`)
   }
@@ -29,6 +32,14 @@ export const serveCommand: Command = async (ctx, { flags }) => {
     ctx.out(`  alternative   ${describeAlternativeToTry(alt)}:`)
     ctx.out(`                ${base}${alt.linkPath}   (or: ${alt.command})`)
   }
+  let call: string | null = null
+  // The ugly example's customer first (a backorder with options to press), else any example's with a phone.
+  for (const ex of [...examples].reverse()) {
+    if (call || !config.twilioAuthToken) break
+    call = await demoCallCurl(db, { orderNumber: ex.orderNumber, publicUrl: config.publicUrl, localUrl: base, authToken: config.twilioAuthToken })
+  }
+  if (call) ctx.out(`  phone call    its first step, as Twilio would post it (TwiML comes back):\n    ${call}`)
+  ctx.out(`  console:      ${base}/console   (wismo user add EMAIL --role admin first)`)
   await new Promise<void>((resolve) => {
     const stop = () => resolve()
     process.once('SIGINT', stop)

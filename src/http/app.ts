@@ -18,6 +18,8 @@ import { fastifyTrustProxy } from './trust-proxy.ts'
 import { registerChoiceRoutes } from './api/choices.ts'
 import { registerRetailerRoutes } from './api/retailer.ts'
 import { registerUnsubscribeRoutes } from './pages/unsubscribe.ts'
+import { registerPhoneRoutes } from './api/phone.ts'
+import { registerHelpdeskRoutes } from './api/helpdesk.ts'
 
 export interface AppDeps {
   db: Db
@@ -27,7 +29,7 @@ export interface AppDeps {
     'holidays' | 'lookupRateLimit' | 'easypostWebhookSecret' | 'aftershipWebhookSecret' | 'shippoWebhookSecret' | 'shippoWebhookToken'
   > &
     // Optional so that a test or benchmark can pass only what it uses; loadConfig always fills them.
-    Partial<Pick<Config, 'trustProxy' | 'publicUrl' | 'lookupFailuresPerOrder' | 'lookupFailureWindowMinutes' | 'timezone' | 'secret' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'purchasingDir' | 'ediId' | 'storeName' | 'storePhone' | 'supportEmail'>>
+    Partial<Pick<Config, 'trustProxy' | 'publicUrl' | 'lookupFailuresPerOrder' | 'lookupFailureWindowMinutes' | 'timezone' | 'secret' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'purchasingDir' | 'ediId' | 'storeName' | 'storePhone' | 'supportEmail' | 'storeHours' | 'repPhone' | 'twilioAuthToken'>>
   /** false (default) for none; true or pino options (tests pass a `stream` to read the log). */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } }
   /** The customer's choices (tests may pass their own). */
@@ -76,6 +78,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       config: { secret: c.secret, storeName: c.storeName ?? 'the store', storePhone: c.storePhone ?? '', supportEmail: c.supportEmail ?? '' },
     })
   }
+  await registerPhoneRoutes(app, deps)
+  registerHelpdeskRoutes(app, deps)
   const secret = deps.config.secret ?? 'wismo-development-secret-change-me'
   await registerPages(app, {
     db: deps.db,

@@ -19,6 +19,21 @@ import { customerOrder, openOrdersForPhone, orderNumberForKeyed } from './order-
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'config'>
 
+/** The store's details and phone settings, with the defaults loadConfig gives (tests may pass less). */
+export function phoneSettings(config: AppDeps['config']) {
+  return {
+    publicUrl: (config.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, ''),
+    store: {
+      name: config.storeName ?? 'Basecamp Outdoor Supply',
+      phone: config.storePhone ?? '1-800-555-0142',
+      email: config.supportEmail ?? 'help@basecamp-outdoor.example',
+      hours: config.storeHours ?? 'Monday to Friday, 9 a.m. to 6 p.m. Eastern',
+    },
+    repPhone: config.repPhone ?? null,
+    twilioAuthToken: config.twilioAuthToken,
+  }
+}
+
 /** Counts a call or text once; a later "rep_task" for the same call replaces "deflected". */
 async function countContact(deps: Deps, channel: 'voice' | 'sms', ref: string, orderId: number | null, outcome: 'deflected' | 'rep_task') {
   await deps.db.query(
@@ -69,12 +84,13 @@ async function choose(deps: Deps, channel: 'voice' | 'sms', orderNumber: string,
 export async function voiceServices(deps: Deps): Promise<VoiceServices> {
   const now = deps.clock.now()
   const calendar = await calendarFrom(deps.db, deps.config)
-  const base = `${deps.config.publicUrl.replace(/\/+$/, '')}/api/voice/incoming`
+  const settings = phoneSettings(deps.config)
+  const base = `${settings.publicUrl}/api/voice/incoming`
   return {
     db: deps.db,
     now,
-    store: { name: deps.config.storeName, phone: deps.config.storePhone, hours: deps.config.storeHours },
-    repPhone: deps.config.repPhone ?? null,
+    store: settings.store,
+    repPhone: settings.repPhone,
     stepUrl: (step: VoiceStep, line?: number | null) => `${base}?step=${step}${line ? `&line=${line}` : ''}`,
     async orderForCaller(from) {
       const [latest] = from ? await openOrdersForPhone(deps.db, from, now) : []
@@ -111,11 +127,12 @@ export async function voiceServices(deps: Deps): Promise<VoiceServices> {
 export async function smsServices(deps: Deps): Promise<SmsServices> {
   const now = deps.clock.now()
   const calendar = await calendarFrom(deps.db, deps.config)
-  const base = deps.config.publicUrl.replace(/\/+$/, '')
+  const settings = phoneSettings(deps.config)
+  const base = settings.publicUrl
   return {
     db: deps.db,
     now,
-    store: { name: deps.config.storeName, phone: deps.config.storePhone, email: deps.config.supportEmail },
+    store: settings.store,
     orderUrl: (n) => `${base}/orders/${encodeURIComponent(n)}`,
     async findProvenOrder(candidates, proof) {
       for (const c of candidates) {

@@ -16,7 +16,7 @@ export function twilioSignature(token: string, url: string, fields: Record<strin
   return createHmac('sha1', token).update(Buffer.from(data, 'utf8')).digest('base64')
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['Say', 'Gather', 'Message', 'Dial'].includes(name) })
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false, isArray: (name) => ['Say', 'Gather', 'Message', 'Dial'].includes(name) })
 
 export interface TwimlStep {
   status: number

@@ -13,6 +13,7 @@ import { verifyApiKey } from '../../store/api-keys.ts'
 import { calendarFrom } from '../../status/calendar-config.ts'
 import { HelpdeskAnswerSchema, helpdeskOrders } from '../../status/helpdesk-view.ts'
 import { recordContact } from '../../store/contacts.ts'
+import { phoneSettings } from '../../voice/wiring.ts'
 
 const QuerySchema = z
   .object({
@@ -49,12 +50,12 @@ export function registerHelpdeskRoutes(app: FastifyInstance, deps: AppDeps): voi
       if (!key) return reply.code(401).send(UNAUTHORIZED)
       const now = deps.clock.now()
       const calendar = await calendarFrom(deps.db, deps.config)
-      const base = deps.config.publicUrl.replace(/\/+$/, '')
+      const base = phoneSettings(deps.config).publicUrl
       const answer = await helpdeskOrders(deps.db, { email: req.query.email, phone: req.query.phone }, {
         now, calendar, consoleUrl: (n) => `${base}/console/orders/${encodeURIComponent(n)}`,
       })
       // A helpdesk lookup is a rep at work: the contact was not deflected.
-      await recordContact(deps.db, { channel: 'helpdesk', orderId: null, outcome: 'rep_task', at: now })
+      await recordContact(deps.db, { channel: 'helpdesk', orderId: null, outcome: 'rep_task', now })
       return reply.send(answer)
     },
   )

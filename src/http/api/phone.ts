@@ -11,7 +11,7 @@ import type { AppDeps } from '../app.ts'
 import { requireTwilioSignature } from '../twilio-auth.ts'
 import { answerVoiceStep, VOICE_STEPS } from '../../voice/call-flow.ts'
 import { answerText } from '../../voice/sms-flow.ts'
-import { smsServices, voiceServices } from '../../voice/wiring.ts'
+import { phoneSettings, smsServices, voiceServices } from '../../voice/wiring.ts'
 
 const VoiceQuerySchema = z.object({
   step: z.enum(VOICE_STEPS).default('start'),
@@ -43,7 +43,7 @@ function refuse(problem: string): string {
 export async function registerPhoneRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   await app.register(async (scope) => {
     await scope.register(formbody, { bodyLimit: 64 * 1024 })
-    const guard = requireTwilioSignature({ twilioAuthToken: deps.config.twilioAuthToken, publicUrl: deps.config.publicUrl })
+    const guard = requireTwilioSignature(phoneSettings(deps.config))
 
     scope.post('/api/voice/incoming', { preHandler: guard, schema: { hide: true } }, async (req, reply) => {
       const query = VoiceQuerySchema.safeParse(req.query)
