@@ -6,6 +6,8 @@
  */
 import type { Queryable } from '../store/db.ts'
 import { openTask } from '../store/tasks.ts'
+import { recordRefundDue } from '../store/refunds.ts'
+import { requestSupplierCancel } from '../purchasing/documents.ts'
 import { addBusinessDays } from '../domain/calendar.ts'
 import type { CalendarConfig, IsoDate } from '../domain/types.ts'
 
@@ -48,7 +50,12 @@ export async function autoCancelLine(tx: Queryable, c: AutoCancelInput): Promise
   return { refundDue }
 }
 
-/** The refund record and the supplier's cancel request (860), from the choices module. */
-async function cancelEffects(_tx: Queryable, _c: AutoCancelInput & { refundDue: IsoDate }): Promise<void> {
-  // Wired to recordRefundDue / requestSupplierCancel once they land (src/store/refunds.ts, src/purchasing/).
+/** The refund record (unit price paid × units cancelled) and the supplier's cancel request (860). */
+async function cancelEffects(tx: Queryable, c: AutoCancelInput & { refundDue: IsoDate }): Promise<void> {
+  const [line] = await tx.query<{ price: number | null }>(
+    `SELECT coalesce(l.unit_price, p.price) AS price FROM order_lines l JOIN products p USING (sku) WHERE l.order_line_id = $1`,
+    [c.orderLineId],
+  )
+  await recordRefundDue(tx, { orderLineId: c.orderLineId, qty: c.qty, amount: (line?.price ?? 0) * c.qty, reason: c.reason, dueBy: c.refundDue, now: c.now })
+  await requestSupplierCancel(tx, { orderLineId: c.orderLineId, reason: c.reason, now: c.now })
 }

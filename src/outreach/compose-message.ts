@@ -1,4 +1,5 @@
 /** Builds the message model of one order's plan, and the rows each channel stores. */
+import { choiceTokenExpiry, signChoiceToken } from '../choices/choice-token.ts'
 import { createHash } from 'node:crypto'
 import type { OrderPlan } from '../domain/outreach-policy.ts'
 import { carrierName, trackingUrl } from '../carriers/carriers.ts'
@@ -17,8 +18,12 @@ export interface ComposeOptions {
 const CHOICE_STATES = ['backordered', 'delayed', 'unavailable', 'processing', 'restocked']
 
 /** The default links: the order page, where the customer chooses after looking the order up. */
-function orderPageLinks(order: OrderFacts, store: StoreDetails): ChoiceLink[] {
-  const url = `${store.publicUrl}/orders/${encodeURIComponent(order.orderNumber)}`
+/** The line's signed, expiring, single-use choice link (DESIGN.md): it opens the order page with the line's options. */
+function orderPageLinks(order: OrderFacts, lineNo: number, o: ComposeOptions): ChoiceLink[] {
+  // The nonce is made from the message's own facts, so composing the same message twice gives the same text.
+  const nonce = createHash('sha256').update(`${order.orderNumber}\u0000${lineNo}\u0000${o.now.toISOString()}`).digest('base64url').slice(0, 16)
+  const token = signChoiceToken(o.secret, { orderNumber: order.orderNumber, lineNo, expiresAt: choiceTokenExpiry(o.now), nonce })
+  const url = `${o.store.publicUrl}/orders/${encodeURIComponent(order.orderNumber)}/choose?token=${encodeURIComponent(token)}`
   return [{ label: 'Choose: wait, switch, or cancel this item for a full refund', url }]
 }
 
@@ -38,7 +43,7 @@ export function composeMessage(order: OrderFacts, plan: OrderPlan, cancelled: Ma
       notice: cancelled.has(p.lineNo) ? null : p.notice,
       reason: p.notice && (p.notice.revisedDate === null || p.notice.silence === 'cancel') ? delayReason(s.state) : null,
       cancelled: cancel ? { qty: cancel.qty, refundDue: cancel.refundDue, reason: cancel.reason } : null,
-      choices: offers ? (o.choiceLinks?.(order, p.lineNo) ?? orderPageLinks(order, o.store)) : [],
+      choices: offers ? (o.choiceLinks?.(order, p.lineNo) ?? orderPageLinks(order, p.lineNo, o)) : [],
     })
   }
   const required = plan.required
