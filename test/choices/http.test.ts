@@ -44,7 +44,10 @@ test('the customer API lists alternatives; the signed link switches once; refusa
       assert.equal(r.statusCode, code, `${JSON.stringify(body)}: ${r.body}`)
       assert.equal(r.json().error.code, error)
     }
-    assert.equal((await app.inject({ url: `/orders/W100/choose?token=${encodeURIComponent(expired)}` })).statusCode, 410)
+    // The landing is the customer page: an expired link shows the lookup form with a clear reason.
+    const expiredLanding = await app.inject({ url: `/orders/W100/choose?token=${encodeURIComponent(expired)}` })
+    assert.equal(expiredLanding.statusCode, 400)
+    assert.match(expiredLanding.body, /expired or is not valid/)
     assert.equal(await snapshotCounts(db), before)
 
     const ok = await post({ token, choice: 'switch', sku: 'TENT-2P-BLU', acceptPrice: true })
