@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { addCalendarDays, DEFAULT_CALENDAR, toIsoDate } from '../../src/domain/calendar.ts'
+import { addCalendarDays, DEFAULT_CALENDAR, localDay, toIsoDate } from '../../src/domain/calendar.ts'
 import { deriveLineStatus, type DeriveContext } from '../../src/domain/line-state.ts'
 import { deriveOrderStatus } from '../../src/domain/order-status.ts'
 import { CARRIER_STATUSES, SUPPLIER_STATUSES, type Line, type LineSignals } from '../../src/domain/types.ts'
@@ -112,7 +112,7 @@ describe('properties', () => {
         if (s.state === 'cancelled' || s.state === 'unavailable') assert.equal(s.eta, null)
         if (!s.eta) return
         assert.ok(s.eta.earliest <= s.eta.latest, JSON.stringify(s.eta))
-        if (s.state !== 'delivered') assert.ok(s.eta.earliest >= toIsoDate(ctx.now), `${JSON.stringify(s.eta)} before ${toIsoDate(ctx.now)}`)
+        if (s.state !== 'delivered') assert.ok(s.eta.earliest >= localDay(ctx.now, ctx.calendar), `${JSON.stringify(s.eta)} before ${localDay(ctx.now, ctx.calendar)}`)
       }),
       { numRuns: 300 },
     )
