@@ -93,5 +93,5 @@ test('a silent supplier gets a status request by mail (CSV attached) and a rep t
   assert.ok(tasks.some((t: { kind: string; supplierId: string }) => t.kind === 'supplier_silent' && t.supplierId === 'QUIET'))
   assert.ok(!tasks.some((t: { kind: string; supplierId: string }) => t.kind === 'supplier_silent' && t.supplierId === 'ACME'), 'ACME sent a feed')
   const notes = JSON.parse((await runWismo(['notifications', '--json'], env)).stdout)
-  assert.ok(notes.some((n: { recipient: string; status: string }) => n.recipient === 'orders@quietcreek.example' && n.status === 'sent'))
+  assert.ok(notes.some((n: { to: string; status: string }) => n.to === 'orders@quietcreek.example' && n.status === 'sent'))
 })
