@@ -76,7 +76,8 @@ function hooked(inner: Db, before: () => void): Db {
   return {
     ...inner,
     query: async (text, values) => (before(), inner.query(text, values)),
-    transaction: async (fn) => (before(), inner.transaction(fn)),
+    transaction: async (fn, opts) => (before(), inner.transaction(fn, opts)),
+    session: async (fn) => (before(), inner.session(fn)),
   } as Db
 }
 
