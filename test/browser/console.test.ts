@@ -81,7 +81,7 @@ test('a rep logs in, works the queue, sees an order\'s whole story, and the acti
   // Open the first order.
   await page.locator('table.worklist tbody a').first().click()
   await page.getByRole('heading', { name: /^Order / }).first().waitFor()
-  for (const section of ['Lines', 'Supplier signals as received', 'State history', 'Messages sent', 'Tasks', 'Notes', 'Audit log']) {
+  for (const section of ['Lines', 'Supplier signals as received', 'State history', 'Messages sent', 'Tasks', 'Notes', 'Audit log', 'Delay-notice record']) {
     assert.ok(await page.getByRole('heading', { name: section, exact: true }).isVisible(), `section ${section}`)
   }
   const linesText = await page.locator('#lines').innerText()

@@ -7,6 +7,8 @@ import type { PagesDeps } from '../pages.ts'
 import { LoginPage } from './login-page.tsx'
 import { WorklistPage } from './worklist-page.tsx'
 import { ConsoleOrderPage } from './order-page.tsx'
+import { FtcSection } from './ftc-section.tsx'
+import { loadFtcRecord } from '../../../store/ftc-record.ts'
 import { SuppliersPage } from './suppliers-page.tsx'
 import { DashboardPage } from './dashboard-page.tsx'
 import { loadOrderStory } from './order-story.ts'
@@ -56,7 +58,10 @@ export function registerConsolePages(app: FastifyInstance, deps: PagesDeps): voi
     const { number } = pathParams(z.object({ number: z.string().min(1).max(64) }), req.params)
     const story = await loadOrderStory(deps.db, number, { now: deps.clock.now(), config: deps.config })
     if (!story) return reply.code(404).type('text/plain; charset=utf-8').send(`There is no order ${number}.`)
-    return sendPage(reply, ConsoleOrderPage({ store: deps.store, session, timeZone: deps.timeZone, story, flash: flashOf(req.query as Record<string, unknown>) }))
+    const ftc = await loadFtcRecord(deps.db, number)
+    return sendPage(reply, ConsoleOrderPage({
+      store: deps.store, session, timeZone: deps.timeZone, story, flash: flashOf(req.query as Record<string, unknown>), extra: FtcSection({ record: ftc }),
+    }))
   })
 
   // The inbound message a signal came from, byte for byte, as text (never rendered as HTML).
