@@ -12,6 +12,7 @@
  * exponential backoff and jitter on network errors, timeouts, 429 (after `Retry-After` when given)
  * and 5xx — never on another 4xx, which would only fail the same way again.
  */
+import { findNul } from '../domain/nul.ts'
 import { DomainError } from '../domain/errors.ts'
 import type { Clock } from '../clock.ts'
 import type { CarrierEvent } from '../domain/types.ts'
@@ -161,11 +162,15 @@ export function easyPostCarrier(carrier: string | null): string | null {
 }
 
 function readJson(raw: Buffer, what: string): unknown {
+  let value: unknown
   try {
-    return JSON.parse(raw.toString('utf8'))
+    value = JSON.parse(raw.toString('utf8'))
   } catch (err) {
     throw new CarrierResponseError(`EasyPost ${what}: the answer is not JSON`, raw, { cause: err })
   }
+  const nul = findNul(value, 'the answer')
+  if (nul) throw new CarrierResponseError(`EasyPost ${what}: ${nul} holds a NUL character`, raw)
+  return value
 }
 
 /** A tracker (parsed JSON) → carrier events and its status, with the webhook adapter's mapping (one mapping for both ways in). */

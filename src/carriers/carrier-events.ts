@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { findNul } from '../domain/nul.ts'
 import { DomainError } from '../domain/errors.ts'
 import { CARRIER_STATUSES, type CarrierEvent } from '../domain/types.ts'
 import type { Queryable } from '../store/db.ts'
@@ -54,6 +55,8 @@ export function parseCarrierEvents(text: string): CarrierEvent[] {
     if (problems.length > 0) throw new DomainError('CARRIER_JSON_INVALID', 'the events cannot be read', { details: problems })
   }
   if (items.length === 0) throw new DomainError('CARRIER_JSON_INVALID', 'no events in the file')
+  const nul = items.map((it) => findNul(it.value, it.where)).find((x) => x !== null)
+  if (nul) throw new DomainError('CARRIER_JSON_INVALID', `${nul} holds a NUL character (\\u0000), which is never valid input`)
   const problems: string[] = []
   const events: CarrierEvent[] = []
   for (const { where, value } of items) {

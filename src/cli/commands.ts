@@ -1,44 +1,31 @@
 import type { Command } from './context.ts'
-import { importCommand } from './import.ts'
-import { ingestCommand } from './ingest.ts'
-import { ingestCarrierCommand } from './ingest-carrier.ts'
-import { feedsCommand } from './feeds.ts'
-import { statusCommand } from './status.ts'
-import { serveCommand } from './serve.ts'
-import { demoCommand } from './demo.ts'
-import { sweepCommand } from './sweep.ts'
-import { tasksCommand } from './tasks.ts'
-import { workerCommand } from './worker.ts'
-import { notificationsCommand } from './notifications.ts'
-import { supplierKeyCommand } from './supplier-key.ts'
-import { trackingCommand } from './tracking.ts'
-import { chooseCommand } from './choose.ts'
-import { apiKeyCommand } from './api-key.ts'
-import { refundsCommand } from './refunds.ts'
-import { equivalentsCommand } from './equivalents.ts'
-import { ftcCommand } from './ftc.ts'
-import { userCommand } from './user.ts'
+
+/**
+ * Each command's module is loaded when it runs, not before: `wismo status` need not load the
+ * HTTP server, the pages and the mail templates (a CLI call starts in a fraction of the time).
+ */
+const lazy = (load: () => Promise<Command>): Command => async (ctx, args) => (await load())(ctx, args)
 
 export const commands: Record<string, Command> = {
-  serve: serveCommand,
-  demo: demoCommand,
-  import: importCommand,
-  ingest: ingestCommand,
-  'ingest-carrier': ingestCarrierCommand,
-  feeds: feedsCommand,
-  tracking: trackingCommand,
-  status: statusCommand,
-  sweep: sweepCommand,
-  tasks: tasksCommand,
-  worker: workerCommand,
-  notifications: notificationsCommand,
-  'supplier-key': supplierKeyCommand,
-  choose: chooseCommand,
-  'api-key': apiKeyCommand,
-  refunds: refundsCommand,
-  equivalents: equivalentsCommand,
-  ftc: ftcCommand,
-  user: userCommand,
+  serve: lazy(() => import('./serve.ts').then((m) => m.serveCommand)),
+  demo: lazy(() => import('./demo.ts').then((m) => m.demoCommand)),
+  import: lazy(() => import('./import.ts').then((m) => m.importCommand)),
+  ingest: lazy(() => import('./ingest.ts').then((m) => m.ingestCommand)),
+  'ingest-carrier': lazy(() => import('./ingest-carrier.ts').then((m) => m.ingestCarrierCommand)),
+  feeds: lazy(() => import('./feeds.ts').then((m) => m.feedsCommand)),
+  tracking: lazy(() => import('./tracking.ts').then((m) => m.trackingCommand)),
+  status: lazy(() => import('./status.ts').then((m) => m.statusCommand)),
+  sweep: lazy(() => import('./sweep.ts').then((m) => m.sweepCommand)),
+  tasks: lazy(() => import('./tasks.ts').then((m) => m.tasksCommand)),
+  worker: lazy(() => import('./worker.ts').then((m) => m.workerCommand)),
+  notifications: lazy(() => import('./notifications.ts').then((m) => m.notificationsCommand)),
+  'supplier-key': lazy(() => import('./supplier-key.ts').then((m) => m.supplierKeyCommand)),
+  choose: lazy(() => import('./choose.ts').then((m) => m.chooseCommand)),
+  'api-key': lazy(() => import('./api-key.ts').then((m) => m.apiKeyCommand)),
+  refunds: lazy(() => import('./refunds.ts').then((m) => m.refundsCommand)),
+  equivalents: lazy(() => import('./equivalents.ts').then((m) => m.equivalentsCommand)),
+  ftc: lazy(() => import('./ftc.ts').then((m) => m.ftcCommand)),
+  user: lazy(() => import('./user.ts').then((m) => m.userCommand)),
 }
 
 export const USAGE = `usage: wismo <command> [options]

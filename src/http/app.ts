@@ -13,6 +13,7 @@ import { registerCarrierWebhookRoutes } from './api/carrier-webhooks.ts'
 import { registerPages } from './pages/pages.ts'
 import { defaultChoicePort, type ChoicePort } from './pages/customer/choices.ts'
 import { registerErrorHandler } from './errors.ts'
+import { registerInputGuard } from './input-guard.ts'
 import { docsCsp, registerSecurityHeaders } from './security-headers.ts'
 import { fastifyTrustProxy } from './trust-proxy.ts'
 import { registerChoiceRoutes } from './api/choices.ts'
@@ -44,6 +45,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   registerErrorHandler(app)
+  registerInputGuard(app)
   await registerSecurityHeaders(app, { publicUrl: deps.config.publicUrl })
   await app.register(swagger, {
     openapi: {

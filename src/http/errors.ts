@@ -13,6 +13,7 @@ import { DomainError } from '../domain/errors.ts'
 export const ERROR_STATUS: Readonly<Record<string, number>> = {
   // the request itself
   REQUEST_INVALID: 400,
+  REQUEST_NUL: 400,
   CARRIER_JSON_INVALID: 400,
   CARRIER_EVENT_INVALID: 400,
   CARRIER_WEBHOOK_INVALID: 400,

@@ -46,8 +46,13 @@ export interface OutreachSummary {
 export async function runOutreach(db: Db, opts: OutreachOptions): Promise<OutreachSummary> {
   const summary: OutreachSummary = { orders: 0, messages: 0, suppressed: 0, notices: 0, cancelled: 0 }
   for (;;) {
-    const n = await db.transaction((tx) => outreachBatch(tx, opts, summary))
-    if (n === 0) return summary
+    // Counted per batch and added only once it commits: a retried transaction counts once.
+    const batch = await db.transaction(async (tx) => {
+      const part: OutreachSummary = { orders: 0, messages: 0, suppressed: 0, notices: 0, cancelled: 0 }
+      return { n: await outreachBatch(tx, opts, part), part }
+    })
+    if (batch.n === 0) return summary
+    for (const k of Object.keys(summary) as (keyof OutreachSummary)[]) summary[k] += batch.part[k]
   }
 }
 

@@ -123,24 +123,20 @@ export async function deflection(db: Queryable, now: Date, days = 30): Promise<C
 }
 
 /**
- * First delay notices per week, on time (sent by the line's promised ship date) or late. The
- * promise is the line's or order's date, else the order day plus the supplier's lead time.
+ * First delay notices per week, from the FTC record itself (`delay_notices`): on time when the
+ * customer was told (the message's send time, else when the notice was recorded) on or before the
+ * line's applicable date, counted in the store's time zone; late otherwise.
  */
-export async function delayNoticesOnTime(db: Queryable, now: Date, weeks = 8): Promise<ChartTable> {
+export async function delayNoticesOnTime(db: Queryable, now: Date, timeZone = 'UTC', weeks = 8): Promise<ChartTable> {
   const rows = await db.query<{ week: string; on_time: number; late: number }>(
-    `SELECT date_trunc('week', told_at)::date::text AS week,
-            count(*) FILTER (WHERE told_at < (promised + 1)::timestamp AT TIME ZONE 'UTC')::int AS on_time,
-            count(*) FILTER (WHERE told_at >= (promised + 1)::timestamp AT TIME ZONE 'UTC')::int AS late
-       FROM (SELECT min(coalesce(n.sent_at, n.created_at)) AS told_at,
-                    min(coalesce(l.promised_ship_date, o.promised_ship_date,
-                        (o.placed_at AT TIME ZONE 'UTC')::date + ceil(coalesce(s.lead_time_days, 3) * 7 / 5.0)::int)) AS promised
-               FROM notifications n JOIN orders o ON o.order_id = n.order_id
-               JOIN order_lines l ON l.order_id = o.order_id LEFT JOIN suppliers s ON s.supplier_id = l.supplier_id
-              WHERE n.trigger IN ('backordered', 'delayed') AND n.supplier_id IS NULL AND n.status IN ('sent', 'queued')
-                AND n.created_at >= $1
-              GROUP BY n.order_id) x
+    `SELECT date_trunc('week', x.told_day)::date::text AS week,
+            count(*) FILTER (WHERE x.told_day <= x.applicable_date)::int AS on_time,
+            count(*) FILTER (WHERE x.told_day > x.applicable_date)::int AS late
+       FROM (SELECT (coalesce(n.sent_at, d.created_at) AT TIME ZONE $2)::date AS told_day, d.applicable_date
+               FROM delay_notices d LEFT JOIN notifications n ON n.notification_id = d.notification_id
+              WHERE d.kind = 'first' AND d.created_at >= $1) x
       GROUP BY 1 ORDER BY 1`,
-    [new Date(now.getTime() - weeks * 7 * DAY_MS)],
+    [new Date(now.getTime() - weeks * 7 * DAY_MS), timeZone],
   )
   return {
     labels: rows.map((r) => r.week),

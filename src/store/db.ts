@@ -81,7 +81,18 @@ function wrap(pool: pg.Pool, kind: Db['kind'], onClose: () => Promise<void>): Db
       throw annotate(err, text)
     }
   }
-  const on = (client: Client): Queryable => ({ query: (text, values) => query(client, text, values) })
+  // One connection runs one statement at a time: queries issued together on a transaction's
+  // client (a Promise.all) are chained here rather than left to pg's deprecated implicit queue.
+  const on = (client: Client): Queryable => {
+    let tail: Promise<unknown> = Promise.resolve()
+    return {
+      query: <T,>(text: string, values?: unknown[]) => {
+        const run = tail.then(() => query<T>(client, text, values))
+        tail = run.catch(() => undefined)
+        return run
+      },
+    }
+  }
   // PGlite is one session owned by this process: its "locks" are this process's own.
   const held = new Set<string>()
   const db: Db = {

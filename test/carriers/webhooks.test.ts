@@ -192,3 +192,18 @@ test('the OpenAPI document describes the three webhooks', async () => {
   const lookup = await app.inject({ url: '/api/orders/W-EP/status?email=dana@example.com' })
   assert.equal(lookup.statusCode, 200)
 })
+
+test('a signed webhook carrying a NUL in its JSON is stored, quarantined with a reason and answered 400; nothing applied', async () => {
+  const event = JSON.parse(easyPostStep('evt_nul', 4, 'in_transit').toString())
+  event.result.tracking_details[0].message = 'ARRIVAL\u0000SCAN'
+  const body = Buffer.from(JSON.stringify(event))
+  const before = await eventsOf('EZ4000000004')
+  const r = await post(app, 'easypost', body, { 'x-hmac-signature': signEasyPost(body) })
+  assert.equal(r.statusCode, 400, r.body)
+  assert.doesNotMatch(r.body, /invalid byte sequence|SELECT|INSERT/)
+  const [m] = await db.query<{ status: string; error: string | null }>(
+    `SELECT status, error FROM inbound_messages WHERE kind LIKE 'carrier%' ORDER BY message_id DESC LIMIT 1`)
+  assert.equal(m.status, 'quarantined')
+  assert.match(m.error ?? '', /NUL/)
+  assert.equal(await eventsOf('EZ4000000004'), before)
+})

@@ -64,6 +64,14 @@ test('an unclosed quote is refused with its line', async () => {
   })
 })
 
+test('a NUL byte is refused with its line and field, before anything reaches the database', async () => {
+  await assert.rejects(() => parseStatusFeed(`${HEADER}\nPO-1,1,ok,accepted,1,,,\nPO-1,2,TE\u0000NT,accepted,1,,,\n`), (err: unknown) => {
+    assert.ok(err instanceof DomainError)
+    assert.match(err.details[0], /^line 3: field 3 holds a NUL byte/)
+    return true
+  })
+})
+
 test('the one CSV reader: a quoted header name and a quoted field with line breaks; later rows keep their physical line', async () => {
   const text = [
     '"po_number","po_line",sku,"status",qty,expected_ship_date,"carrier, if any",tracking_number',

@@ -6,6 +6,7 @@ import { seedCatalog, seedOrder } from '../helpers/seed.ts'
 import { startSmtp, type TestSmtp } from '../notify/mail-helpers.ts'
 import { feed, parseAll, STORE, sweepAndSend } from './helpers.ts'
 import { loadFtcRecord } from '../../src/store/ftc-record.ts'
+import { recordChoice } from '../../src/choices/record-choice.ts'
 
 let smtp: TestSmtp
 let db: Db
@@ -124,4 +125,28 @@ test('quiet hours hold a message until morning in the customer\'s zone, never pa
   // W2 on its promised date at 23:30 New York time: the wait would pass the deadline, so it leaves now.
   const r = await sweepAndSend(db, '2026-11-06T04:30:00Z', smtp.url)
   assert.ok(r.sent.sent >= 1)
+})
+
+test('a recorded "wait" keeps its line a month later; the same line without an answer is cancelled', async () => {
+  // Both lines of W1 backordered with no date: silence cancels at applicable date + 30 days.
+  await feed(db, ['W1,1,,backordered,1,,,', 'W1,2,,backordered,1,,,'], '2026-11-03T14:00:00Z')
+  await sweepAndSend(db, '2026-11-03T15:00:00Z', smtp.url)
+  assert.deepEqual((await parseAll(smtp.received)).map((m) => m.subject), ['Order W1: an item is backordered — your options'])
+  // Ten days later the customer answers "wait" for line 1 only, through the same code path as the link.
+  const outcome = await recordChoice(db, { orderNumber: 'W1', lineNo: 1, choice: 'wait', decidedBy: 'customer', channel: 'link', now: new Date('2026-11-13T12:00:00Z') })
+  assert.equal(outcome.lineNo, 1)
+  smtp.received.length = 0
+  const r = await sweepAndSend(db, '2026-12-06T15:00:00Z', smtp.url)
+  const lines = await db.query<{ order_number: string; line_no: number; cancel_reason: string | null }>(
+    `SELECT o.order_number, l.line_no, l.cancel_reason FROM order_lines l JOIN orders o USING (order_id) WHERE l.cancelled_at IS NOT NULL ORDER BY 1, 2`)
+  assert.deepEqual(lines.map((l) => [l.order_number, l.line_no, l.cancel_reason]), [['W1', 2, 'no_consent']], 'the wait keeps line 1; silence cancels line 2')
+  assert.equal(r.sweep.outreach?.cancelled, 1)
+  const ftc = await loadFtcRecord(db, 'W1')
+  const one = ftc!.lines.find((l) => l.lineNo === 1)!
+  assert.equal(one.cancellation ?? null, null)
+  assert.deepEqual(one.answers.map((a) => [a.choice, a.decidedBy, a.channel]), [['wait', 'customer', 'link']], 'the record shows the consent that kept the line')
+  const w1 = (await parseAll(smtp.received)).filter((m) => m.subject?.includes('W1'))
+  assert.equal(w1.length, 1)
+  assert.match(w1[0].text ?? '', /We cancelled 1 of this item because we did not hear that you wanted to wait/)
+  assert.equal((w1[0].text ?? '').match(/We cancelled/g)?.length, 1, 'only line 2 is cancelled in the message')
 })

@@ -126,6 +126,16 @@ test('a broken interchange is quarantined whole, with a 997 naming the faulty tr
   assert.deepEqual([row.status, row.supplier_id], ['quarantined', 'ACME'])
 })
 
+test('a NUL byte inside a PO number is quarantined with its place named, not thrown at the database (fuzz seed 21262477)', async () => {
+  const body = Buffer.from(fx('wismo/856-acme-partial.edi').toString('latin1').replace('PRF*PO-W5001', 'PRF*PO-W\u00005001'), 'latin1')
+  const o = await ingest(body, '2026-11-22T17:00:00Z')
+  assert.equal(o.outcome, 'quarantined')
+  assert.match(o.outcome === 'quarantined' ? o.reason : '', /\(PRF\): PRF01 contains the control character \\x00/)
+  assert.equal(await count('supplier_signals'), 0)
+  const [row] = await db.query<{ status: string }>('SELECT status FROM inbound_messages')
+  assert.equal(row.status, 'quarantined', 'kept, not left half-done')
+})
+
 test('the sender decides the supplier; --supplier is the fallback and must agree', async () => {
   const body = fx('wismo/855-acme-po-w5001.edi')
   let o = await ingest(body, '2026-11-20T09:30:00Z', 'BOLT')

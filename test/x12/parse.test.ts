@@ -141,6 +141,14 @@ test('non-EDI, empty and truncated input is refused with a reason, never a TypeE
   refuses(Buffer.from(`${text}garbage after the IEA`), /segment #10 \(ISA\): expected an interchange header \(ISA\), found "garbage/)
 })
 
+test('a control character inside an element (a NUL above all) is refused by segment and element, never stored', () => {
+  const nul = ['BAK*00*AC*PO-1*20261116', 'PO1*1*2*EA*1**BP*SKU\u00001', 'ACK*IA*2*EA']
+  refuses(x12('855', nul), /^segment #5 \(PO1\): PO107 contains the control character \\x00; X12 data may not hold control characters/)
+  refuses(x12('855', ['BAK*00*AC*PO-1*20261116', 'PO1*1*2*EA*1**BP*SKU-1', 'ACK*IA*2*EA\u0007']), /segment #6 \(ACK\): ACK03 contains the control character \\x07/)
+  // Control characters declared as separators are separators, not data.
+  assert.equal(parseX12(x12('855', ACK_855, { element: '\u001d', component: '\u001f', terminator: '\u001c', after: '' })).signals.length, 1)
+})
+
 test('transaction sets wismo does not read are refused by name', () => {
   refuses(fx('node-x12/850.edi'), /^segment #3 \(ST\): transaction set 850 is not a supplier feed wismo reads/, 'FEED_X12_UNSUPPORTED')
   refuses(fx('olmelabs-EdiEngine/850.SyntaxNotes.ERR.edi'), /transaction set 850 is not a supplier feed wismo reads/, 'FEED_X12_UNSUPPORTED')

@@ -4,6 +4,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
+import { findNul } from '../../domain/nul.ts'
 import { DomainError } from '../../domain/errors.ts'
 import type { CarrierEvent, CarrierStatus, IsoDate } from '../../domain/types.ts'
 
@@ -66,11 +67,15 @@ export function safeEqual(a: string | Buffer, b: string | Buffer): boolean {
 export function readJson(raw: Buffer): unknown {
   const text = raw.toString('utf8').replace(/^\uFEFF/, '')
   if (text.trim() === '') throw new DomainError('CARRIER_WEBHOOK_INVALID', 'the body is empty (expected a JSON object)')
+  let value: unknown
   try {
-    return JSON.parse(text)
+    value = JSON.parse(text)
   } catch (err) {
     throw new DomainError('CARRIER_WEBHOOK_INVALID', `the body is not valid JSON: ${(err as Error).message}`)
   }
+  const nul = findNul(value, 'the body')
+  if (nul) throw new DomainError('CARRIER_WEBHOOK_INVALID', `${nul} holds a NUL character (\\u0000), which no carrier sends`)
+  return value
 }
 
 /**

@@ -124,14 +124,32 @@ export function readIsa(body: Buffer, pos: number, index: number): IsaRead {
   return { header, segment: { tag: 'ISA', elements: values, index, isa: header }, end }
 }
 
-function toSegment(body: Buffer, start: number, end: number, element: string, index: number): Segment {
+function toSegment(body: Buffer, start: number, end: number, element: string, component: string, index: number): Segment {
   let text = body.toString('utf8', start, end)
   // A CR/LF before the terminator (or a CR left by a "\n" terminator in a CRLF file) is layout, not data.
   let cut = text.length
   while (cut > 0 && (text.charCodeAt(cut - 1) === 0x0a || text.charCodeAt(cut - 1) === 0x0d)) cut--
   if (cut !== text.length) text = text.slice(0, cut)
   const elements = text.split(element)
+  if (CONTROL.test(text)) {
+    const bad = [...text].find((c) => CONTROL.test(c) && c !== element && c !== component)
+    if (bad) refuseControl(elements, bad, index)
+  }
   return { tag: elements[0], elements, index }
+}
+
+// X12's character sets hold no control characters; only a separator may be one. A NUL in
+// particular could never be stored (PostgreSQL text refuses it), so it is refused here, by name.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
+
+function refuseControl(elements: string[], char: string, index: number): never {
+  const position = Math.max(0, elements.findIndex((e) => e.includes(char)))
+  const tag = position === 0 ? '' : elements[0]
+  const where = position === 0 ? 'the segment tag' : `${tag}${String(position).padStart(2, '0')}`
+  throw new X12Error({ index, tag }, `${where} contains the control character ${printable(char)}; X12 data may not hold control characters`, {
+    segmentCode: '8', element: { position, code: '6' },
+  })
 }
 
 /** The file does not start like X12: say what it starts with instead. */
@@ -164,7 +182,7 @@ export function* readSegments(body: Buffer): Generator<Segment, void, undefined>
       if (startsWithIsa(body, pos)) break
       const found = body.indexOf(terminator, pos)
       const end = found < 0 ? body.length : found
-      const seg = toSegment(body, pos, end, element, ++index)
+      const seg = toSegment(body, pos, end, element, isa.header.delimiters.component, ++index)
       pos = found < 0 ? body.length : found + terminator.length
       yield seg
       if (seg.tag === 'IEA') break

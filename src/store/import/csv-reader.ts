@@ -73,9 +73,13 @@ async function* readCsvStream(source: Readable, onBytes: (bytesRead: number) => 
     for await (const item of parser as AsyncIterable<{ record: string[]; raw: string; info: Info }>) {
       const line = breaksBefore + countBreaks(LEADING_BREAKS.exec(item.raw)![0]) + 1
       breaksBefore += countBreaks(item.raw)
+      // No database text column can hold a NUL: a file that has one is binary or corrupt.
+      const column = item.record.findIndex((f) => f.includes('\u0000'))
+      if (column >= 0) throw new CsvSyntaxError(line, `field ${column + 1} holds a NUL byte (\\x00): this is not text; the file may be binary or corrupt`)
       yield { line, fields: item.record }
     }
   } catch (err) {
+    if (err instanceof CsvSyntaxError) throw err
     throw toSyntaxError(err, breaksBefore)
   } finally {
     source.destroy()
