@@ -19,7 +19,7 @@ import { runWebhookBench } from './webhooks/run.ts'
 import { webhookSection, webhookSummary, WEBHOOKS_HEADING } from './webhooks/report.ts'
 import { fuzzSummary, sweepSummary, x12Summary } from './summaries.ts'
 import { benchAlternatives, alternativesSection, ALTERNATIVES_HEADING } from './alternatives.ts'
-import { benchOutreach, outreachSection, OUTREACH_HEADING } from './outreach.ts'
+import { benchOutreach, outreachSection, outreachSummary, OUTREACH_HEADING } from './outreach.ts'
 import { benchPages, pagesSection, PAGES_HEADING } from './pages.ts'
 
 const SUITES: Record<string, () => Promise<void>> = {
@@ -65,7 +65,9 @@ const SUITES: Record<string, () => Promise<void>> = {
   },
   async outreach() {
     const load = os.loadavg()[0]
-    writeSection(OUTREACH_HEADING, outreachSection(await benchOutreach(), load))
+    const r = await benchOutreach()
+    writeSection(OUTREACH_HEADING, outreachSection(r, load))
+    summary('outreach', outreachSummary(r))
   },
   async pages() {
     const load = os.loadavg()[0]

@@ -60,8 +60,17 @@ export function toIsoDate(d: Date): IsoDate {
 
 /** True for an IANA zone name luxon (and so Intl) knows, e.g. `America/New_York`, `UTC`. */
 export function isValidTimeZone(zone: string): boolean {
-  return typeof zone === 'string' && zone.trim() !== '' && IANAZone.isValidZone(zone)
+  if (typeof zone !== 'string' || zone.trim() === '') return false
+  // Asking Intl builds a formatter each time (luxon does not cache the answer): a sweep asks
+  // this for every date it formats, so each name's answer is kept.
+  let valid = zoneValidity.get(zone)
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone)
+    if (zoneValidity.size < 1000) zoneValidity.set(zone, valid)
+  }
+  return valid
 }
+const zoneValidity = new Map<string, boolean>()
 
 function zoneOf(zone: CalendarConfig | string): string {
   const name = typeof zone === 'string' ? zone : zone.timeZone ?? DEFAULT_TIME_ZONE

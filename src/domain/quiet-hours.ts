@@ -6,6 +6,7 @@
 import { DateTime } from 'luxon'
 import zipcodes from 'zipcode-to-timezone'
 import type { IsoDate } from './types.ts'
+import { isValidTimeZone } from './calendar.ts'
 
 export interface QuietHours {
   /** Local hour quiet begins (default 21). */
@@ -20,7 +21,7 @@ export const DEFAULT_QUIET_HOURS: QuietHours = { startHour: 21, endHour: 8 }
 export function customerZone(postalCode: string | null, storeZone: string): string {
   const zip = /^\s*(\d{5})(?:[-\s]?\d{4})?\s*$/.exec(postalCode ?? '')?.[1]
   const found = zip ? zipcodes.lookup(zip) : null
-  return found && DateTime.local().setZone(found).isValid ? found : storeZone
+  return found && isValidTimeZone(found) ? found : storeZone
 }
 
 function inQuiet(hour: number, q: QuietHours): boolean {

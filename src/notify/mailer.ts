@@ -46,6 +46,8 @@ export interface MailReceipt {
 /** The one narrow door to outgoing mail: SMTP or an outbox folder of `.eml` files. */
 export interface Mailer {
   send(msg: MailMessage): Promise<MailReceipt>
+  /** Closes open connections now (they also close themselves when idle). */
+  close?(): Promise<void>
 }
 
 /** Options for adapters: time comes from a clock so outbox names and Date headers are reproducible. */
@@ -91,27 +93,55 @@ export async function composeEml(msg: MailMessage, clock: Clock = systemClock): 
   return { messageId: options.messageId, raw }
 }
 
+/** SMTP connections kept open at most (the dispatcher's sends in flight share them). */
+const SMTP_CONNECTIONS = 4
+/** An idle pool is closed after this long, so `wismo sweep` run from cron exits soon after its last send. */
+const SMTP_IDLE_MS = 500
+
 function createSmtpMailer(url: string, clock: Clock): Mailer {
+  // Connections are pooled and reused: a new connection per message costs a TCP and SMTP
+  // handshake (about 100 ms against a local server) that a batch of notices need not pay.
   // Bounded timeouts: the outbox leases a message while it is being sent, and a hung server
   // must give up well before that lease runs out (nodemailer's socket default is 10 minutes).
-  const transport = nodemailer.createTransport({
-    url,
-    connectionTimeout: 30_000,
-    greetingTimeout: 30_000,
-    socketTimeout: 60_000,
-  })
+  let transport: ReturnType<typeof nodemailer.createTransport> | null = null
+  let inFlight = 0
+  let idle: NodeJS.Timeout | null = null
+  const open = () => {
+    if (idle) clearTimeout(idle)
+    idle = null
+    transport ??= nodemailer.createTransport({
+      url, pool: true, maxConnections: SMTP_CONNECTIONS, maxMessages: 500,
+      connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000,
+    })
+    return transport
+  }
+  const close = () => {
+    if (idle) clearTimeout(idle)
+    idle = null
+    transport?.close()
+    transport = null
+  }
+  const release = () => {
+    inFlight--
+    if (inFlight === 0) idle = setTimeout(close, SMTP_IDLE_MS)
+  }
   return {
     async send(msg) {
       const options = composerOptions(msg, clock)
+      const t = open()
+      inFlight++
       try {
-        const info = await transport.sendMail(options)
+        const info = await t.sendMail(options)
         return { messageId: info.messageId || options.messageId, transport: 'smtp' }
       } catch (err) {
         const e = err as Error & { responseCode?: number; response?: string }
         const detail = e.response ?? e.message
         throw new DomainError('MAIL_SMTP_FAILED', `SMTP refused or failed to take the message to ${msg.to}: ${detail}`, { cause: err })
+      } finally {
+        release()
       }
     },
+    close: async () => close(),
   }
 }
 

@@ -4,6 +4,7 @@ import { deriveOrder, presentCustomerView, type OrderStatusView } from '../../..
 import { calendarFrom } from '../../../status/calendar-config.ts'
 import { buildTimeline, type TimelineEvent } from '../../../domain/timeline.ts'
 import type { Config } from '../../../config.ts'
+import type { SupplierSignal, SupplierStatus } from '../../../domain/types.ts'
 import { listOrderChoices, type ChoiceRow } from '../../../store/choices-read.ts'
 
 export interface CustomerOrder {
@@ -23,12 +24,34 @@ export async function loadCustomerOrder(
   const calendar = await calendarFrom(db, opts.config)
   const derived = await deriveOrder(db, snapshot, { now: opts.now, calendar, alternativesDelayDays: opts.config.alternativesDelayDays })
   const choices = await listOrderChoices(db, snapshot.orderId)
+  const earlier = await earlierSignals(db, snapshot.lines.map((l) => l.orderLineId))
   const timelines = new Map<number, TimelineEvent[]>()
   for (const ls of snapshot.lines) {
     const mine = choices.filter((c) => c.lineNo === ls.line.lineNo).map(choiceEvent)
-    timelines.set(ls.line.lineNo, buildTimeline({ placedAt: snapshot.placedAt, qty: ls.line.qty, cancelledAt: ls.line.cancelledAt, signals: ls.signals, choices: mine }))
+    // A switched line keeps its story: what the first supplier said comes before the switch.
+    const before = earlier.get(ls.orderLineId) ?? []
+    const signals = before.length === 0 ? ls.signals : { ...ls.signals, supplierSignals: [...before, ...ls.signals.supplierSignals] }
+    timelines.set(ls.line.lineNo, buildTimeline({ placedAt: snapshot.placedAt, qty: ls.line.qty, cancelledAt: ls.line.cancelledAt, signals, choices: mine }))
   }
   return { orderId: snapshot.orderId, view: presentCustomerView(derived), timelines }
+}
+
+/** Supplier signals on PO lines a switch replaced (the status ignores them; the story does not). */
+async function earlierSignals(db: Queryable, lineIds: number[]): Promise<Map<number, SupplierSignal[]>> {
+  const rows = await db.query<{ order_line_id: number; message_id: number; status: SupplierStatus; qty: number | null; expected_ship_date: string | null; received_at: Date; source: string }>(
+    `SELECT p.order_line_id, s.message_id, s.status, s.qty, s.expected_ship_date::text AS expected_ship_date, s.received_at, s.source
+       FROM supplier_signals s JOIN po_lines p ON p.po_line_id = s.po_line_id
+      WHERE p.order_line_id = ANY($1::bigint[]) AND NOT p.active
+      ORDER BY s.received_at, s.signal_id`,
+    [lineIds],
+  )
+  const out = new Map<number, SupplierSignal[]>()
+  for (const r of rows) {
+    const list = out.get(r.order_line_id) ?? []
+    list.push({ messageId: r.message_id, status: r.status, qty: r.qty, expectedShipDate: r.expected_ship_date, receivedAt: r.received_at, source: r.source })
+    out.set(r.order_line_id, list)
+  }
+  return out
 }
 
 /** A recorded choice in the customer's words (a rep acting for them says so). */
