@@ -56,8 +56,7 @@ async function claimDue(db: Db, now: Date, limit: number, channels: string[]): P
 
 async function markSent(db: Db, id: number, now: Date, delivery: object): Promise<void> {
   await db.query(
-    `UPDATE notifications SET status = 'sent', sent_at = $2, last_error = NULL, next_attempt_at = NULL,
-            payload = coalesce(payload, '{}'::jsonb) || jsonb_build_object('delivery', $3::jsonb)
+    `UPDATE notifications SET status = 'sent', sent_at = $2, last_error = NULL, next_attempt_at = NULL, delivery = $3::jsonb
       WHERE notification_id = $1 AND status = 'queued'`,
     [id, now, JSON.stringify(delivery)],
   )

@@ -163,17 +163,20 @@ async function recordTold(tx: Queryable, order: OrderFacts, plan: OrderPlan, not
 }
 
 async function recordNotices(tx: Queryable, order: OrderFacts, plan: OrderPlan, notificationId: number | null, now: Date): Promise<number> {
-  let n = 0
-  for (const p of plan.lines) {
-    if (!p.notice || p.cancel) continue
+  const rows = plan.lines.filter((p) => p.notice && !p.cancel).map((p) => {
     const f = order.lines.find((l) => l.snapshot.line.lineNo === p.lineNo)!
-    await tx.query(
-      `INSERT INTO delay_notices (order_line_id, kind, applicable_date, revised_date, silence, cancel_on, reason, notification_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [f.snapshot.orderLineId, p.notice.kind, p.delay.applicableDate, p.notice.revisedDate, p.notice.silence, p.notice.cancelOn,
-        f.status.state, notificationId, now],
-    )
-    n++
-  }
-  return n
+    return { line: f.snapshot.orderLineId, kind: p.notice!.kind, applicable: p.delay.applicableDate, revised: p.notice!.revisedDate,
+      silence: p.notice!.silence, cancelOn: p.notice!.cancelOn, reason: f.status.state }
+  })
+  if (rows.length === 0) return 0
+  // One statement for all of the order's notices.
+  await tx.query(
+    `INSERT INTO delay_notices (order_line_id, kind, applicable_date, revised_date, silence, cancel_on, reason, notification_id, created_at)
+     SELECT l, k, a, r, s, c, why, $8, $9
+       FROM unnest($1::bigint[], $2::text[], $3::date[], $4::date[], $5::text[], $6::date[], $7::text[]) WITH ORDINALITY AS v(l, k, a, r, s, c, why, n)
+      ORDER BY n`,
+    [rows.map((r) => r.line), rows.map((r) => r.kind), rows.map((r) => r.applicable), rows.map((r) => r.revised), rows.map((r) => r.silence),
+      rows.map((r) => r.cancelOn), rows.map((r) => r.reason), notificationId, now],
+  )
+  return rows.length
 }

@@ -75,7 +75,7 @@ export async function loadFtcRecord(db: Queryable, orderNumber: string, calendar
     db.query<{ order_line_id: number; kind: 'first' | 'renewed'; created_at: Date; sent_at: Date | null; revised_date: string | null; silence: 'consent' | 'cancel';
       cancel_on: string | null; notification_id: number | null; message_id: string | null; channel: string | null; status: string | null }>(
       `SELECT d.order_line_id, d.kind, d.created_at, n.sent_at, d.revised_date::text, d.silence, d.cancel_on::text, d.notification_id,
-              n.payload #>> '{delivery,messageId}' AS message_id, n.channel, n.status
+              n.delivery ->> 'messageId' AS message_id, n.channel, n.status
          FROM delay_notices d LEFT JOIN notifications n USING (notification_id)
         WHERE d.order_line_id = ANY($1::bigint[]) ORDER BY d.created_at, d.notice_id`, [ids]),
     db.query<{ order_line_id: number; reason: string; cancelled_at: Date; qty: number; refund_due: string }>(

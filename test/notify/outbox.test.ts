@@ -43,7 +43,7 @@ const input = (over: Partial<EnqueueInput> = {}): EnqueueInput => ({
 
 const enqueue = (over: Partial<EnqueueInput> = {}) => db.transaction((tx) => enqueueMessage(tx, input(over)))
 const row = async (key = input().dedupeKey) =>
-  (await db.query<{ notification_id: number; status: string; attempts: number; next_attempt_at: Date | null; last_error: string | null; sent_at: Date | null; payload: { delivery?: { messageId: string } } }>(
+  (await db.query<{ notification_id: number; status: string; attempts: number; next_attempt_at: Date | null; last_error: string | null; sent_at: Date | null; delivery: { messageId: string } | null }>(
     'SELECT * FROM notifications WHERE dedupe_key = $1', [key]))[0]
 
 test('a message is queued exactly once per dedupe key', async () => {
@@ -73,7 +73,7 @@ test('dispatch sends a due message over SMTP, rebuilt from its row, and marks it
   assert.equal(smtp.received.length, 1)
   const mime = parseMime(smtp.received[0].raw)
   assert.equal(mime.headers.from, 'Shop <wismo@shop.example>')
-  assert.equal(mime.headers['message-id'], r.payload.delivery?.messageId)
+  assert.equal(mime.headers['message-id'], r.delivery?.messageId)
   assert.match(mime.headers['message-id'], new RegExp(`^<wismo\\.${r.notification_id}\\.[0-9a-f]{12}@shop\\.example>$`))
   assert.equal(attachment(mime, 'lines.csv'), CSV)
   assert.deepEqual(await dispatchDue(db, mailer, { now: at(60 * MIN) }), { claimed: 0, sent: 0, retried: 0, failed: 0, dead: 0 })

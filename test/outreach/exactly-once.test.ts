@@ -75,7 +75,7 @@ test('a worker killed with SIGKILL mid-batch: after a restart each of 1,000 mess
 
     const after = await openDb({ url: env.DATABASE_URL, dataDir: env.WISMO_DATA_DIR })
     const rows = await after.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM notifications GROUP BY status')
-    const recorded = await after.query<{ id: string }>(`SELECT payload #>> '{delivery,messageId}' AS id FROM notifications`)
+    const recorded = await after.query<{ id: string }>(`SELECT delivery ->> 'messageId' AS id FROM notifications`)
     await after.close()
     assert.deepEqual(rows, [{ status: 'sent', n: N }])
     assert.deepEqual(new Set(recorded.map((r) => r.id)), new Set(byId.keys()), 'each row records the Message-ID the server got')
