@@ -50,13 +50,26 @@ interface StoredState {
 export async function runSweep(db: Db, opts: SweepOptions): Promise<SweepResult> {
   const result: SweepResult = { examined: 0, changed: 0, tasksOpened: 0, tasksClosed: 0, viewsWritten: 0, changes: {} }
   const cache: HistoryCache = new Map()
+  const tell = async () => {
+    if (!opts.outreach) return
+    const told = await runOutreach(db, { ...opts.outreach, now: opts.now, calendar: opts.calendar })
+    result.outreach = result.outreach ? addSummaries(result.outreach, told) : told
+  }
   for (;;) {
     const n = await db.transaction((tx) => sweepBatch(tx, opts, cache, result))
     if (n === 0) break
+    // Orders whose lines are all swept are told now: the first messages leave while the sweep goes on.
+    await tell()
   }
   await noteViewsStored(db, result.viewsWritten)
-  if (opts.outreach) result.outreach = await runOutreach(db, { ...opts.outreach, now: opts.now, calendar: opts.calendar })
+  await tell()
   return result
+}
+
+function addSummaries(a: OutreachSummary, b: OutreachSummary): OutreachSummary {
+  const out = { ...a }
+  for (const k of Object.keys(out) as (keyof OutreachSummary)[]) out[k] += b[k]
+  return out
 }
 
 /**

@@ -54,12 +54,31 @@ async function claimDue(db: Db, now: Date, limit: number, channels: string[]): P
   )
 }
 
-async function markSent(db: Db, id: number, now: Date, delivery: object): Promise<void> {
-  await db.query(
-    `UPDATE notifications SET status = 'sent', sent_at = $2, last_error = NULL, next_attempt_at = NULL, delivery = $3::jsonb
-      WHERE notification_id = $1 AND status = 'queued'`,
-    [id, now, JSON.stringify(delivery)],
-  )
+/**
+ * Records sends in small groups: the lanes' sends that finish together are marked in one
+ * statement (one commit instead of one per message). A send is recorded before its lane takes
+ * the next message, so a crash can leave at most the messages in flight unrecorded (resent later
+ * under the same Message-ID, as with a single mark).
+ */
+function sentMarker(db: Db, now: Date) {
+  let pending: { id: number; delivery: string }[] = []
+  let flushing: Promise<void> | null = null
+  const flush = async () => {
+    const batch = pending
+    pending = []
+    flushing = null
+    await db.query(
+      `UPDATE notifications n SET status = 'sent', sent_at = $2, last_error = NULL, next_attempt_at = NULL, delivery = v.d
+         FROM unnest($1::bigint[], $3::jsonb[]) AS v(id, d)
+        WHERE n.notification_id = v.id AND n.status = 'queued'`,
+      [batch.map((b) => b.id), now, batch.map((b) => b.delivery)],
+    )
+  }
+  return (id: number, delivery: object): Promise<void> => {
+    pending.push({ id, delivery: JSON.stringify(delivery) })
+    flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(flush)
+    return flushing
+  }
 }
 
 type Outcome = 'retried' | 'failed' | 'dead'
@@ -117,13 +136,14 @@ export async function dispatchDue(db: Db, channels: Mailer | Channels, opts: Dis
   const rows = await claimDue(db, opts.now, opts.limit ?? 50, names)
   const summary: DispatchSummary = { claimed: rows.length, sent: 0, retried: 0, failed: 0, dead: 0 }
   const from = opts.from ?? DEFAULT_MAIL_FROM
+  const markSent = sentMarker(db, opts.now)
   let next = 0
   const lane = async () => {
     while (next < rows.length) {
       const row = rows[next++]
       try {
         const receipt = await sendOne(row, ch, from)
-        await markSent(db, row.notification_id, opts.now, receipt)
+        await markSent(row.notification_id, receipt)
         summary.sent++
       } catch (err) {
         summary[await markFailure(db, row, opts.now, err)]++

@@ -58,8 +58,13 @@ export async function runOutreach(db: Db, opts: OutreachOptions): Promise<Outrea
 
 async function outreachBatch(tx: Queryable, opts: OutreachOptions, summary: OutreachSummary): Promise<number> {
   const claimed = await tx.query<{ order_id: number }>(
+    // Only orders with no line left to sweep: one message groups all of an order's news even when
+    // its lines fall in different sweep batches, and the rest need not wait for the whole sweep.
     `DELETE FROM outreach_queue WHERE order_id IN (
-       SELECT order_id FROM outreach_queue WHERE queued_at <= $2 ORDER BY order_id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING order_id`,
+       SELECT q.order_id FROM outreach_queue q
+        WHERE q.queued_at <= $2
+          AND NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = q.order_id AND (l.dirty OR (NOT l.closed AND l.next_check_at <= $2)))
+        ORDER BY q.order_id LIMIT $1 FOR UPDATE OF q SKIP LOCKED) RETURNING order_id`,
     [opts.batchSize ?? 200, opts.now],
   )
   if (claimed.length === 0) return 0

@@ -150,3 +150,21 @@ test('a recorded "wait" keeps its line a month later; the same line without an a
   assert.match(w1[0].text ?? '', /We cancelled 1 of this item because we did not hear that you wanted to wait/)
   assert.equal((w1[0].text ?? '').match(/We cancelled/g)?.length, 1, 'only line 2 is cancelled in the message')
 })
+
+test('an order whose lines fall in different sweep batches gets one message; orders already swept are told before the sweep ends', async () => {
+  await feed(db, ['W1,1,,backordered,1,2026-11-15,,', 'W1,2,,backordered,1,,,', 'W2,1,,backordered,1,2026-11-20,,', 'W2,2,,backordered,1,,,',
+    'W3,2,,backordered,1,2026-11-20,,'], '2026-11-03T14:00:00Z')
+  const order = await db.query<{ order_line_id: number; order_number: string }>(
+    `SELECT l.order_line_id, o.order_number FROM order_lines l JOIN orders o USING (order_id) ORDER BY l.order_line_id`)
+  assert.deepEqual(order.map((r) => r.order_number), ['W1', 'W1', 'W2', 'W2', 'W3', 'W3'])
+  // Batches of 3 lines: W1-1, W1-2, W2-1 | W2-2, W3-1, W3-2 — W2's news is split across two batches.
+  const told: string[] = []
+  const { runSweep } = await import('../../src/jobs/sweep.ts')
+  const { DEFAULT_CALENDAR } = await import('../../src/domain/calendar.ts')
+  const { outreach } = await import('./helpers.ts')
+  const r = await runSweep(db, { now: new Date('2026-11-03T15:00:00Z'), calendar: DEFAULT_CALENDAR, delayGraceDays: 1, batchSize: 3, outreach: outreach() })
+  for (const n of await db.query<{ order_number: string; triggers: string[]; line_nos: number[] }>(
+    `SELECT o.order_number, n.triggers, n.line_nos FROM notifications n JOIN orders o USING (order_id) ORDER BY n.notification_id`)) told.push(`${n.order_number}:${n.line_nos.join('+')}`)
+  assert.deepEqual(told, ['W1:1+2', 'W2:1+2', 'W3:2'], 'one message per order, all its news together')
+  assert.equal(r.outreach?.messages, 3)
+})
