@@ -183,10 +183,12 @@ export async function applySignalsBatch(
   })
   await insertSignals(tx, messageId, supplierId, rows, receivedAt)
   await insertShipments(tx, messageId, rows, receivedAt)
-  const problems = rows.filter((r) => r.m && r.s.problem)
-  if (problems.length > 0) {
-    await openQuantityTasks(tx, messageId, problems.map((r) => ({ signal: r.s, orderLineId: r.m!.order_line_id, supplierId: r.m!.supplier_id })), receivedAt)
+  // Quantity problems open a task; a line whose quantities add up now closes its earlier ones.
+  const matched = rows.filter((r) => r.m)
+  if (matched.length > 0) {
+    await openQuantityTasks(tx, messageId, matched.map((r) => ({ signal: r.s, orderLineId: r.m!.order_line_id, supplierId: r.m!.supplier_id })), receivedAt)
   }
+
   if (counts) {
     const matched = rows.filter((r) => r.m).length
     counts.matched += matched

@@ -14,10 +14,23 @@ export interface MatchedProblem {
   supplierId: string | null
 }
 
-/** Opens one task per line and message with a quantity problem; returns how many were opened. */
+/**
+ * Opens one task per line and message with a quantity problem; returns how many were opened. A
+ * line whose quantities add up in this (later) message gets its earlier quantity tasks closed:
+ * the supplier has since accounted for every unit.
+ */
 export async function openQuantityTasks(tx: Queryable, messageId: number, matched: MatchedProblem[], now: Date): Promise<number> {
   const byLine = new Map<number, MatchedProblem>()
   for (const m of matched) if (m.signal.problem && !byLine.has(m.orderLineId)) byLine.set(m.orderLineId, m)
+  const addsUp = [...new Set(matched.filter((m) => !byLine.has(m.orderLineId)).map((m) => m.orderLineId))]
+  if (addsUp.length > 0) {
+    await tx.query(
+      `UPDATE tasks SET status = 'done', closed_at = $2,
+              detail = coalesce(detail, '') || ' — closed: a later message from the supplier adds up (message ' || $3::text || ')'
+        WHERE kind = 'supplier_quantities' AND status = 'open' AND order_line_id = ANY($1::bigint[])`,
+      [addsUp, now, messageId],
+    )
+  }
   if (byLine.size === 0) return 0
   const orders = await tx.query<{ order_line_id: number; order_id: number }>(
     'SELECT order_line_id, order_id FROM order_lines WHERE order_line_id = ANY($1::bigint[])',

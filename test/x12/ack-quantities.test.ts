@@ -46,3 +46,19 @@ test('855 IA*6 + BP*4 on a line of 10: 6 accepted, 4 backordered with the date; 
   await ingestSupplierFeed(db, { body: Buffer.from(body), filename: 'ack.edi', supplierId: 'ACME', source: 'test', receivedAt: new Date('2026-11-17T15:00:00Z') })
   assert.equal((await listOpenTasks(db)).length, 1)
 })
+
+test('a later 855 whose quantities add up closes the line\'s quantity task; one that still does not keeps it open', async () => {
+  const ack = (control: number, stove: string[]) => Buffer.from(x12('855', [
+    'BAK*00*AC*PO-W7001*20261116', 'PO1*1*10*EA*1**BP*TENT-2P-GRN', 'ACK*IA*10*EA', 'PO1*2*10*EA*1**BP*STOVE-1', ...stove,
+  ], { sender: 'ACMEEDI', control }))
+  const ingest = (body: Buffer, at: string) => ingestSupplierFeed(db, { body, filename: 'ack.edi', supplierId: 'ACME', source: 'test', receivedAt: new Date(at) })
+  await ingest(ack(1, ['ACK*IA*6*EA', 'ACK*BP*6*EA']), '2026-11-17T14:00:00Z')
+  assert.deepEqual((await listOpenTasks(db)).map((t) => [t.kind, t.lineNo]), [['supplier_quantities', 2]])
+  await ingest(ack(2, ['ACK*IA*7*EA', 'ACK*BP*7*EA']), '2026-11-18T14:00:00Z')
+  assert.deepEqual((await listOpenTasks(db)).map((t) => [t.kind, t.lineNo]), [['supplier_quantities', 2], ['supplier_quantities', 2]], 'still wrong: a task per message')
+  await ingest(ack(3, ['ACK*IA*6*EA', 'ACK*BP*4*EA*068*20261215']), '2026-11-19T14:00:00Z')
+  assert.deepEqual(await listOpenTasks(db), [], 'the supplier accounted for every unit')
+  const [closed] = await db.query<{ detail: string; closed_at: Date }>(`SELECT detail, closed_at FROM tasks WHERE kind = 'supplier_quantities' ORDER BY task_id LIMIT 1`)
+  assert.match(closed.detail, /closed: a later message from the supplier adds up/)
+  assert.equal(closed.closed_at.toISOString(), '2026-11-19T14:00:00.000Z')
+})
