@@ -131,6 +131,7 @@ test('a NUL byte inside a PO number is quarantined with its place named, not thr
   const o = await ingest(body, '2026-11-22T17:00:00Z')
   assert.equal(o.outcome, 'quarantined')
   assert.match(o.outcome === 'quarantined' ? o.reason : '', /\(PRF\): PRF01 contains the control character \\x00/)
+  assert.match(o.acknowledgment ?? '', /AK3\*PRF\*8\*\*8~\nAK4\*1\*\*6~\nAK5\*R\*5~/, 'the 997 names the segment and the invalid character')
   assert.equal(await count('supplier_signals'), 0)
   const [row] = await db.query<{ status: string }>('SELECT status FROM inbound_messages')
   assert.equal(row.status, 'quarantined', 'kept, not left half-done')

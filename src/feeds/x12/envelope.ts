@@ -8,7 +8,7 @@
 import { DomainError } from '../../domain/errors.ts'
 import { X12Error, printable, type X12Fault } from './errors.ts'
 import { el } from './elements.ts'
-import type { GroupHeader, InterchangeHeader, Segment, TransactionHeader, TransactionVisitor } from './types.ts'
+import type { GroupHeader, InterchangeHeader, Segment, TransactionHeader, TransactionVisitor, X12SegmentProblem } from './types.ts'
 
 /** What the 997 reports about one transaction set. */
 export interface TransactionResult {
@@ -84,6 +84,7 @@ export class EnvelopeReader {
   /** Takes the next segment of the file. Throws (a DomainError) when the structure is broken. */
   feed(seg: Segment): void {
     this.last = seg
+    if (seg.unreadable) return this.unreadable(seg, seg.unreadable)
     if (this.tx && !ENVELOPE.has(seg.tag)) return this.inTransaction(this.tx, seg)
     switch (seg.tag) {
       case 'ISA': return this.openInterchange(seg)
@@ -110,6 +111,18 @@ export class EnvelopeReader {
   }
 
   /** A problem found outside the envelope reader (the tokenizer, on the next ISA): record it and stop. */
+  /** A segment whose bytes cannot be data: inside a transaction set it rejects that set (AK3/AK4), else the interchange. */
+  private unreadable(seg: Segment, u: X12SegmentProblem): void {
+    const at = { index: seg.index, tag: TAG.test(seg.tag) ? seg.tag : '' }
+    const tx = this.tx
+    if (tx && !ENVELOPE.has(seg.tag)) {
+      tx.count++
+      if (tx.visitor) this.txProblem(tx, at, u.problem, { segmentCode: '8', element: u.element })
+      return
+    }
+    return this.fatal(at, u.problem, { interchange: true })
+  }
+
   abort(err: X12Error): never {
     this.record(err)
     throw combine(this.errors)

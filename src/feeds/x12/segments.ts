@@ -6,7 +6,7 @@
  * whole file as a string or a tree, so a 1M-item 846 streams in constant memory.
  */
 import { X12Error, printable } from './errors.ts'
-import type { Delimiters, InterchangeHeader, Segment } from './types.ts'
+import type { Delimiters, InterchangeHeader, Segment, X12SegmentProblem } from './types.ts'
 
 /** Widths of ISA01..ISA15 (ISA16 is one character): the ISA is fixed-length, 106 characters. */
 const ISA_WIDTHS = [2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1]
@@ -133,7 +133,7 @@ function toSegment(body: Buffer, start: number, end: number, element: string, co
   const elements = text.split(element)
   if (CONTROL.test(text)) {
     const bad = [...text].find((c) => CONTROL.test(c) && c !== element && c !== component)
-    if (bad) refuseControl(elements, bad, index)
+    if (bad) return { tag: elements[0], elements, index, unreadable: controlProblem(elements, bad) }
   }
   return { tag: elements[0], elements, index }
 }
@@ -143,13 +143,10 @@ function toSegment(body: Buffer, start: number, end: number, element: string, co
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 
-function refuseControl(elements: string[], char: string, index: number): never {
+function controlProblem(elements: string[], char: string): X12SegmentProblem {
   const position = Math.max(0, elements.findIndex((e) => e.includes(char)))
-  const tag = position === 0 ? '' : elements[0]
-  const where = position === 0 ? 'the segment tag' : `${tag}${String(position).padStart(2, '0')}`
-  throw new X12Error({ index, tag }, `${where} contains the control character ${printable(char)}; X12 data may not hold control characters`, {
-    segmentCode: '8', element: { position, code: '6' },
-  })
+  const where = position === 0 ? 'the segment tag' : `${elements[0]}${String(position).padStart(2, '0')}`
+  return { problem: `${where} contains the control character ${printable(char)}; X12 data may not hold control characters`, element: { position, code: '6' } }
 }
 
 /** The file does not start like X12: say what it starts with instead. */

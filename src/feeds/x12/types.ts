@@ -21,6 +21,14 @@ export interface Segment {
   index: number
   /** On an ISA read by the tokenizer: the checked header, with the interchange's separators. */
   isa?: InterchangeHeader
+  /** Set by the tokenizer when the segment's bytes cannot be data (a control character): the envelope rejects its set. */
+  unreadable?: X12SegmentProblem
+}
+
+export interface X12SegmentProblem {
+  problem: string
+  /** AK4's element position and code (6, invalid character). */
+  element: { position: number; code: string }
 }
 
 export interface InterchangeHeader {
