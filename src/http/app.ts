@@ -14,6 +14,7 @@ import { registerPages } from './pages/pages.ts'
 import { defaultChoicePort, type ChoicePort } from './pages/customer/choices.ts'
 import { registerErrorHandler } from './errors.ts'
 import { registerInputGuard } from './input-guard.ts'
+import { flushContacts } from '../store/contacts.ts'
 import { docsCsp, registerSecurityHeaders } from './security-headers.ts'
 import { fastifyTrustProxy } from './trust-proxy.ts'
 import { registerChoiceRoutes } from './api/choices.ts'
@@ -46,6 +47,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler)
   registerErrorHandler(app)
   registerInputGuard(app)
+  // Lookups noted for the dashboard are written before the database is let go.
+  app.addHook('onClose', async () => flushContacts(deps.db))
   await registerSecurityHeaders(app, { publicUrl: deps.config.publicUrl })
   await app.register(swagger, {
     openapi: {

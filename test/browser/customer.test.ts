@@ -1,4 +1,5 @@
 import { after, before, test } from 'node:test'
+import { flushContacts } from '../../src/store/contacts.ts'
 import assert from 'node:assert/strict'
 import type { FastifyInstance } from 'fastify'
 import type { Db } from '../../src/store/db.ts'
@@ -74,6 +75,7 @@ test('a customer finds a backordered order on a phone: why, when, and the store 
   await stranger.goto(`${base}/orders/W3001`)
   assert.equal(await stranger.getByRole('heading', { name: 'Order W3001' }).count(), 0)
   assert.ok(await stranger.getByLabel('Order number').isVisible())
+  await flushContacts(db)
   const contacts = await db.query<{ channel: string; outcome: string }>('SELECT channel, outcome FROM contacts')
   assert.deepEqual(contacts, [{ channel: 'page', outcome: 'deflected' }])
   await ctx.close()

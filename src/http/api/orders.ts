@@ -7,7 +7,7 @@ import { calendarFrom } from '../../status/calendar-config.ts'
 import { loadOrderSnapshot } from '../../store/order-snapshot.ts'
 import { customerViewRow, noteViewsStored, readOrderHead, storeViews, validView } from '../../status/view-cache.ts'
 import { guardLookup, lookupPolicyFrom } from '../lookup-guard.ts'
-import { recordContact } from '../../store/contacts.ts'
+import { noteContact } from '../../store/contacts.ts'
 
 export const ErrorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), problems: z.array(z.string()).optional() }),
@@ -77,7 +77,7 @@ export function registerOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
       if (found.outcome === 'not_found') return reply.code(404).send(NOT_FOUND)
       const head = found.value
       // Every answered lookup is a "where is my order" question answered without a person.
-      await recordContact(deps.db, { channel: 'api', orderId: head.order_id, outcome: 'deflected', now })
+      noteContact(deps.db, { channel: 'api', orderId: head.order_id, outcome: 'deflected', now })
       const calendar = await calendarFrom(deps.db, deps.config)
       // A stored answer that is still valid is served as stored (already validated when derived).
       const stored = validView(head, calendar, now)

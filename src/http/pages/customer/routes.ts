@@ -4,7 +4,7 @@ import { DomainError } from '../../../domain/errors.ts'
 import { proofMatches } from '../../../status/order-status.ts'
 import { readOrderHead } from '../../../status/view-cache.ts'
 import { guardLookup, lookupPolicyFrom } from '../../lookup-guard.ts'
-import { recordContact } from '../../../store/contacts.ts'
+import { noteContact } from '../../../store/contacts.ts'
 import { pathParams, sendPage } from '../render.ts'
 import type { PagesDeps } from '../pages.ts'
 import { LookupPage } from './lookup-page.tsx'
@@ -70,7 +70,7 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
     }
     if (found.outcome === 'not_found') return sendPage(reply, LookupPage({ store: deps.store, byPostal, orderNumber, notFound: true }), 404)
     const head = found.value
-    await recordContact(deps.db, { channel: 'page', orderId: head.order_id, outcome: 'deflected', now })
+    noteContact(deps.db, { channel: 'page', orderId: head.order_id, outcome: 'deflected', now })
     setLookupCookie(reply, req, orderNumber, now)
     return reply.redirect(orderPath(orderNumber), 303)
   })
