@@ -117,12 +117,16 @@ export async function recordLookupFailure(db: Queryable, k: GuardKey): Promise<F
  * Lookups already in flight when the limit is reached may still be answered: the limit is N
  * failures plus what is in flight at that moment (each client is also rate-limited).
  */
-export async function guardLookup<T>(db: Queryable, k: GuardKey, prove: () => Promise<T | null>): Promise<GuardedLookup<T>> {
+export async function guardLookup<T>(
+  db: Queryable, k: GuardKey, prove: () => Promise<T | null>,
+  /** When `prove` read the key's lock-out in its own statement (readGuardedOrderHead): where it is. */
+  lockedUntilOf?: (value: T) => Date | null,
+): Promise<GuardedLookup<T>> {
   const value = await prove()
   if (value === null) {
     const { gate: after, wasLocked } = await recordLookupFailure(db, k)
     return wasLocked && after.locked ? { outcome: 'locked', until: after.until, retryAfterSeconds: after.retryAfterSeconds } : { outcome: 'not_found' }
   }
-  const lock = await checkLookupLock(db, k)
+  const lock = lockedUntilOf ? gate(lockedUntilOf(value), k.now) : await checkLookupLock(db, k)
   return lock.locked ? { outcome: 'locked', until: lock.until, retryAfterSeconds: lock.retryAfterSeconds } : { outcome: 'found', value }
 }

@@ -5,8 +5,8 @@ import type { AppDeps } from '../app.ts'
 import { deriveOrder, OrderStatusSchema, proofMatches, type OrderStatusView } from '../../status/order-status.ts'
 import { calendarFrom } from '../../status/calendar-config.ts'
 import { loadOrderSnapshot } from '../../store/order-snapshot.ts'
-import { customerViewRow, noteViewsStored, readOrderHead, storeViews, validView } from '../../status/view-cache.ts'
-import { guardLookup, lookupPolicyFrom } from '../lookup-guard.ts'
+import { customerViewRow, noteViewsStored, readGuardedOrderHead, storeViews, validView } from '../../status/view-cache.ts'
+import { guardLookup, hashLookupKey, lookupPolicyFrom } from '../lookup-guard.ts'
 import { noteContact } from '../../store/contacts.ts'
 
 export const ErrorSchema = z.object({
@@ -68,9 +68,9 @@ export function registerOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
       const now = deps.clock.now()
       const proof = { email: req.query.email, postalCode: req.query.postal_code }
       const found = await guardLookup(deps.db, { scope: 'order', key: req.params.number, now, policy }, async () => {
-        const row = await readOrderHead(deps.db, req.params.number)
+        const row = await readGuardedOrderHead(deps.db, req.params.number, hashLookupKey('order', req.params.number), now)
         return row && proofMatches(row, proof) ? row : null
-      })
+      }, (row) => row.locked_until)
       if (found.outcome === 'locked') {
         return reply.code(429).header('retry-after', String(found.retryAfterSeconds)).send(lockedOut(found.retryAfterSeconds))
       }

@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { DomainError } from '../../../domain/errors.ts'
 import { proofMatches } from '../../../status/order-status.ts'
-import { readOrderHead } from '../../../status/view-cache.ts'
-import { guardLookup, lookupPolicyFrom } from '../../lookup-guard.ts'
+import { readGuardedOrderHead } from '../../../status/view-cache.ts'
+import { guardLookup, hashLookupKey, lookupPolicyFrom } from '../../lookup-guard.ts'
 import { noteContact } from '../../../store/contacts.ts'
 import { pathParams, sendPage } from '../render.ts'
 import type { PagesDeps } from '../pages.ts'
@@ -59,9 +59,9 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
     // The same per-order limit on wrong proofs as the API (shared counts): guessing postal codes
     // through the page is no easier than through the API.
     const found = await guardLookup(deps.db, { scope: 'order', key: orderNumber, now, policy: lookupPolicyFrom(deps.config) }, async () => {
-      const row = await readOrderHead(deps.db, orderNumber)
+      const row = await readGuardedOrderHead(deps.db, orderNumber, hashLookupKey('order', orderNumber), now)
       return row && proofMatches(row, { email, postalCode }) ? row : null
-    })
+    }, (row) => row.locked_until)
     if (found.outcome === 'locked') {
       const minutes = Math.ceil(found.retryAfterSeconds / 60)
       const limited = `Too many attempts to look up this order. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`
