@@ -22,7 +22,7 @@ export interface OrderHead {
   valid_until: Date | null
 }
 
-/** The warm path's one statement (exported for the benchmark's plan check). */
+/** The order's head alone (reps' and tools' reads). */
 export const HEAD_SQL = `SELECT o.order_id, o.version, c.email, o.postal_code, v.view, v.order_version, v.view_key, v.valid_until
    FROM orders o JOIN customers c USING (customer_id) LEFT JOIN order_views v ON v.order_id = o.order_id
   WHERE o.order_number = $1`
@@ -33,8 +33,8 @@ export async function readOrderHead(db: Queryable, orderNumber: string): Promise
   return row ?? null
 }
 
-/** The head read with the order number's lock-out (src/http/lookup-guard.ts) in the same statement. */
-const GUARDED_HEAD_SQL = `SELECT o.order_id, o.version, c.email, o.postal_code, v.view, v.order_version, v.view_key, v.valid_until, f.locked_until
+/** The customer lookup's one statement: the head with the order number's lock-out (src/http/lookup-guard.ts); exported for the benchmark's plan check. */
+export const GUARDED_HEAD_SQL = `SELECT o.order_id, o.version, c.email, o.postal_code, v.view, v.order_version, v.view_key, v.valid_until, f.locked_until
    FROM orders o JOIN customers c USING (customer_id) LEFT JOIN order_views v ON v.order_id = o.order_id
    LEFT JOIN lookup_failures f ON f.scope = 'order' AND f.key_hash = $2 AND f.locked_until > $3
   WHERE o.order_number = $1`
