@@ -7,7 +7,7 @@ import { describeCause, lineTaskText } from './sweep-text.ts'
 import { TASK_PRIORITY } from '../store/tasks.ts'
 import { readViewHeads, writeOrderViews } from './sweep-views.ts'
 import { noteViewsStored } from '../status/view-cache.ts'
-import { runOutreach, type OutreachOptions, type OutreachSummary } from '../outreach/run-outreach.ts'
+import { addOutreachSummary, runOutreach, type OutreachOptions, type OutreachSummary } from '../outreach/run-outreach.ts'
 
 export interface SweepOptions extends PolicyContext {
   /** Lines claimed per transaction (several workers sweep side by side with SKIP LOCKED). */
@@ -53,7 +53,7 @@ export async function runSweep(db: Db, opts: SweepOptions): Promise<SweepResult>
   const tell = async () => {
     if (!opts.outreach) return
     const told = await runOutreach(db, { ...opts.outreach, now: opts.now, calendar: opts.calendar })
-    result.outreach = result.outreach ? addSummaries(result.outreach, told) : told
+    result.outreach = result.outreach ? addOutreachSummary(result.outreach, told) : told
   }
   for (;;) {
     const n = await db.transaction((tx) => sweepBatch(tx, opts, cache, result))
@@ -64,12 +64,6 @@ export async function runSweep(db: Db, opts: SweepOptions): Promise<SweepResult>
   await noteViewsStored(db, result.viewsWritten)
   await tell()
   return result
-}
-
-function addSummaries(a: OutreachSummary, b: OutreachSummary): OutreachSummary {
-  const out = { ...a }
-  for (const k of Object.keys(out) as (keyof OutreachSummary)[]) out[k] += b[k]
-  return out
 }
 
 /**

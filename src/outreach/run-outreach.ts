@@ -52,8 +52,14 @@ export async function runOutreach(db: Db, opts: OutreachOptions): Promise<Outrea
       return { n: await outreachBatch(tx, opts, part), part }
     })
     if (batch.n === 0) return summary
-    for (const k of Object.keys(summary) as (keyof OutreachSummary)[]) summary[k] += batch.part[k]
+    addOutreachSummary(summary, batch.part)
   }
+}
+
+/** Adds `b`'s counts into `a` (a sweep runs several outreach passes; a pass several batches). */
+export function addOutreachSummary(a: OutreachSummary, b: OutreachSummary): OutreachSummary {
+  for (const k of Object.keys(a) as (keyof OutreachSummary)[]) a[k] += b[k]
+  return a
 }
 
 async function outreachBatch(tx: Queryable, opts: OutreachOptions, summary: OutreachSummary): Promise<number> {

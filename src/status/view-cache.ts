@@ -23,9 +23,9 @@ export interface OrderHead {
 }
 
 /** The order's head alone (reps' and tools' reads). */
-export const HEAD_SQL = `SELECT o.order_id, o.version, c.email, o.postal_code, v.view, v.order_version, v.view_key, v.valid_until
-   FROM orders o JOIN customers c USING (customer_id) LEFT JOIN order_views v ON v.order_id = o.order_id
-  WHERE o.order_number = $1`
+const HEAD_COLUMNS = 'o.order_id, o.version, c.email, o.postal_code, v.view, v.order_version, v.view_key, v.valid_until'
+const HEAD_FROM = 'orders o JOIN customers c USING (customer_id) LEFT JOIN order_views v ON v.order_id = o.order_id'
+export const HEAD_SQL = `SELECT ${HEAD_COLUMNS} FROM ${HEAD_FROM} WHERE o.order_number = $1`
 
 /** The order's proof fields and its stored view, in one indexed read. */
 export async function readOrderHead(db: Queryable, orderNumber: string): Promise<OrderHead | null> {
@@ -34,8 +34,7 @@ export async function readOrderHead(db: Queryable, orderNumber: string): Promise
 }
 
 /** The customer lookup's one statement: the head with the order number's lock-out (src/http/lookup-guard.ts); exported for the benchmark's plan check. */
-export const GUARDED_HEAD_SQL = `SELECT o.order_id, o.version, c.email, o.postal_code, v.view, v.order_version, v.view_key, v.valid_until, f.locked_until
-   FROM orders o JOIN customers c USING (customer_id) LEFT JOIN order_views v ON v.order_id = o.order_id
+export const GUARDED_HEAD_SQL = `SELECT ${HEAD_COLUMNS}, f.locked_until FROM ${HEAD_FROM}
    LEFT JOIN lookup_failures f ON f.scope = 'order' AND f.key_hash = $2 AND f.locked_until > $3
   WHERE o.order_number = $1`
 
