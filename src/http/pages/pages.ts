@@ -18,7 +18,7 @@ import { registerConsolePages } from './console/routes.ts'
 export interface PagesDeps {
   db: Db
   clock: Clock
-  config: Pick<Config, 'holidays' | 'lookupRateLimit'> & Partial<Pick<Config, 'alternativesDelayDays' | 'lookupFailuresPerOrder' | 'lookupFailureWindowMinutes'>>
+  config: Pick<Config, 'holidays' | 'lookupRateLimit'> & Partial<Pick<Config, 'alternativesDelayDays' | 'lookupFailuresPerOrder' | 'lookupFailureWindowMinutes' | 'publicUrl'>>
   store: StoreInfo
   /** Signs the customer's lookup cookie. */
   secret: string
@@ -32,7 +32,12 @@ const require = createRequire(import.meta.url)
 
 /** Registers cookies, form bodies, static assets (/assets/…), the customer pages and the console. */
 export async function registerPages(app: FastifyInstance, deps: PagesDeps): Promise<void> {
-  await app.register(cookie, { secret: deps.secret })
+  // Every cookie is Secure when customers reach wismo over https (WISMO_PUBLIC_URL), whatever the
+  // request looks like here: behind a TLS proxy wismo is not told to trust, it looks like http.
+  // Otherwise Secure follows the request ('auto'), so a local http set-up keeps its cookies.
+  // These are the defaults of every setCookie/clearCookie: cookie setters leave `secure` to them.
+  const secure = /^https:\/\//i.test(deps.config.publicUrl ?? '') ? true : 'auto'
+  await app.register(cookie, { secret: deps.secret, parseOptions: { secure } })
   await app.register(formbody, { bodyLimit: 16_384 })
   await app.register(fastifyStatic, { root: ASSETS, prefix: '/assets/', index: false, list: false, maxAge: '1h' })
   // Chart.js straight from node_modules: no build step, and `npm ci` decides its version.

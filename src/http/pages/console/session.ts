@@ -13,7 +13,8 @@ export const LOGIN_CSRF_COOKIE = 'wismo_login_csrf'
 const COOKIE_PATH = '/console'
 
 const cookieOptions = (req: FastifyRequest) => ({
-  httpOnly: true, sameSite: 'strict' as const, secure: req.protocol === 'https', path: COOKIE_PATH,
+  // Secure: set for every cookie in pages.ts (https public URL, or an https request).
+  httpOnly: true, sameSite: 'strict' as const, path: COOKIE_PATH,
 })
 
 export function setSessionCookie(reply: FastifyReply, req: FastifyRequest, token: string, expiresAt: Date, now: Date): void {

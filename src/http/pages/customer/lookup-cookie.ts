@@ -18,7 +18,7 @@ export function setLookupCookie(reply: FastifyReply, req: FastifyRequest, orderN
     signed: true,
     httpOnly: true,
     sameSite: 'strict',
-    secure: req.protocol === 'https',
+    // Secure: set for every cookie in pages.ts (https public URL, or an https request).
     path: orderPath(orderNumber),
     maxAge: Math.floor(LOOKUP_TTL_MS / 1000),
   })
