@@ -61,7 +61,11 @@ const ConfigSchema = z.object({
     .int()
     .min(1)
     .max(7 * 24 * 60),
-  secret: z.string().min(16),
+  /**
+   * WISMO_SECRET, when set. Unset, the secret kept with the database signs (src/store/secret.ts):
+   * there is deliberately no default here, since a constant in the source would let anyone forge.
+   */
+  secret: z.string().min(16, 'WISMO_SECRET must be at least 16 characters (or unset it: a random one is then kept with the database)').optional(),
   /** How often the monitoring sweep runs in `wismo serve` / `wismo worker`. */
   sweepIntervalSeconds: z.coerce.number().int().min(5),
   /** How often the supplier check looks for silent suppliers (each has its own window). */
@@ -134,7 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     publicUrl: env.WISMO_PUBLIC_URL || `http://localhost:${port}`,
     lookupFailuresPerOrder: env.WISMO_LOOKUP_FAILURES_PER_ORDER || 5,
     lookupFailureWindowMinutes: env.WISMO_LOOKUP_FAILURE_WINDOW_MINUTES || 15,
-    secret: env.WISMO_SECRET ?? 'wismo-development-secret-change-me',
+    secret: env.WISMO_SECRET || undefined,
     sweepIntervalSeconds: env.WISMO_SWEEP_INTERVAL_SECONDS ?? 60,
     supplierCheckIntervalSeconds: env.WISMO_SUPPLIER_CHECK_INTERVAL_SECONDS ?? 3600,
     inboxIntervalSeconds: env.WISMO_INBOX_INTERVAL_SECONDS ?? 5,

@@ -5,6 +5,7 @@ import { startWorkers } from '../jobs/queue.ts'
 import { demoAlternativeToTry, describeAlternativeToTry } from '../demo/alternative-example.ts'
 import { calendarFrom } from '../status/calendar-config.ts'
 import { DEMO_TWILIO_AUTH_TOKEN, demoCallCurl } from '../demo/phone-example.ts'
+import { describeSigningSecret, loadSigningSecret } from '../store/secret.ts'
 
 /** `wismo serve [--port N]` — the HTTP API, docs and pages, with the background workers. */
 export const serveCommand: Command = async (ctx, { flags }) => {
@@ -14,8 +15,11 @@ export const serveCommand: Command = async (ctx, { flags }) => {
     if (loaded) ctx.err('demo data loaded')
   }
   const examples = flags['demo-if-empty'] ? await demoExamples(db, ctx.clock.now()) : []
+  // Pages, links and workers sign with WISMO_SECRET or, unset, the secret kept with the database.
+  const secret = await loadSigningSecret(db, ctx.config.secret)
+  const signed = { ...ctx.config, secret: secret.value }
   // The demo database answers a demo phone call signed with a demo token; a real one needs TWILIO_AUTH_TOKEN.
-  const config = examples.length > 0 && !ctx.config.twilioAuthToken ? { ...ctx.config, twilioAuthToken: DEMO_TWILIO_AUTH_TOKEN } : ctx.config
+  const config = examples.length > 0 && !signed.twilioAuthToken ? { ...signed, twilioAuthToken: DEMO_TWILIO_AUTH_TOKEN } : signed
   const workers = await startWorkers(db, { clock: ctx.clock, config })
   // Warnings and server faults (each with its error id and cause) go to stderr as JSON lines.
   const app = await buildApp({ db, clock: ctx.clock, config, logger: { level: 'warn', stream: process.stderr } })
@@ -24,10 +28,11 @@ export const serveCommand: Command = async (ctx, { flags }) => {
   ctx.out(`wismo is listening on ${base}`)
   ctx.out(`  API docs:     ${base}/docs`)
   ctx.out(`  health:       ${base}/healthz`)
+  ctx.out(`  ${describeSigningSecret(secret)}`)
   for (const ex of examples) {
     ctx.out(`  ${ex.label.padEnd(13)} ${base}/api/orders/${encodeURIComponent(ex.orderNumber)}/status?email=${encodeURIComponent(ex.email)}`)
   }
-  const alt = await demoAlternativeToTry(db, examples, { now: ctx.clock.now(), calendar: await calendarFrom(db, ctx.config), secret: ctx.config.secret })
+  const alt = await demoAlternativeToTry(db, examples, { now: ctx.clock.now(), calendar: await calendarFrom(db, ctx.config), secret: secret.value })
   if (alt) {
     ctx.out(`  alternative   ${describeAlternativeToTry(alt)}:`)
     ctx.out(`                ${base}${alt.linkPath}   (or: ${alt.command})`)

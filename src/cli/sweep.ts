@@ -6,6 +6,7 @@ import { dispatchAllDue } from '../notify/dispatch.ts'
 import { channelsFrom, outreachOptionsFrom } from '../outreach/outreach-config.ts'
 import { scanInbox } from '../feeds/inbox.ts'
 import { finishUnfinished } from '../feeds/finish-inbound.ts'
+import { signingSecret } from '../store/secret.ts'
 
 /**
  * `wismo sweep` — one monitoring pass now, as the workers do it: take in the inbox, finish the
@@ -17,12 +18,14 @@ export const sweepCommand: Command = async (ctx, { flags }) => {
   const inbox = await scanInbox(db, { inboxDir: ctx.config.inboxDir, clock: ctx.clock })
   const unfinished = await finishUnfinished(db, { now, log: ctx.err })
   const calendar = await calendarFrom(db, ctx.config)
+  // Links in the messages are signed as `wismo serve` will check them: WISMO_SECRET or the kept secret.
+  const config = { ...ctx.config, secret: await signingSecret(db, ctx.config.secret) }
   const sweep = await runSweep(db, {
-    now, calendar, delayGraceDays: ctx.config.delayGraceDays, stallBusinessDays: ctx.config.stallBusinessDays, outreach: outreachOptionsFrom(ctx.config),
+    now, calendar, delayGraceDays: ctx.config.delayGraceDays, stallBusinessDays: ctx.config.stallBusinessDays, outreach: outreachOptionsFrom(config),
   })
   const suppliers = await runSupplierCheck(db, { now, calendar, mailFrom: ctx.config.mailFrom })
   // Run alone (cron, no worker), the sweep also delivers everything it queued that is due now.
-  const mail = await dispatchAllDue(db, channelsFrom(ctx.config, ctx.clock), { now, from: ctx.config.mailFrom, concurrency: 4 })
+  const mail = await dispatchAllDue(db, channelsFrom(config, ctx.clock), { now, from: ctx.config.mailFrom, concurrency: 4 })
   if (flags.json) {
     ctx.out(JSON.stringify({ inbox, unfinished, sweep, supplierCheck: suppliers, dispatch: mail }, null, 2))
     return 0

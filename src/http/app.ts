@@ -22,6 +22,7 @@ import { registerRetailerRoutes } from './api/retailer.ts'
 import { registerUnsubscribeRoutes } from './pages/unsubscribe.ts'
 import { registerPhoneRoutes } from './api/phone.ts'
 import { registerHelpdeskRoutes } from './api/helpdesk.ts'
+import { signingSecret } from '../store/secret.ts'
 
 export interface AppDeps {
   db: Db
@@ -39,7 +40,11 @@ export interface AppDeps {
 }
 
 /** Builds the HTTP app (API, docs, pages) without listening; tests call `app.inject()`. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(given: AppDeps): Promise<FastifyInstance> {
+  // Links and cookies are signed with WISMO_SECRET or, unset, the secret kept with the database:
+  // never with a constant, which anyone could read in the source and forge with.
+  const secret = given.config.secret ?? (await signingSecret(given.db))
+  const deps: AppDeps = { ...given, config: { ...given.config, secret } }
   // Only the configured proxies' X-Forwarded-For is believed (WISMO_TRUST_PROXY); trusting every
   // client's would let each request choose the address the rate limit counts.
   const app = Fastify({ logger: deps.logger ?? false, trustProxy: fastifyTrustProxy(deps.config.trustProxy) })
@@ -76,16 +81,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRetailerRoutes(app, deps)
   await registerCarrierWebhookRoutes(app, deps)
   const c = deps.config
-  // The unsubscribe links are signed with the secret: without one (some tests) there is no route.
-  if (c.secret) {
-    registerUnsubscribeRoutes(app, {
-      db: deps.db, clock: deps.clock,
-      config: { secret: c.secret, storeName: c.storeName ?? 'the store', storePhone: c.storePhone ?? '', supportEmail: c.supportEmail ?? '' },
-    })
-  }
+  registerUnsubscribeRoutes(app, {
+    db: deps.db, clock: deps.clock,
+    config: { secret, storeName: c.storeName ?? 'the store', storePhone: c.storePhone ?? '', supportEmail: c.supportEmail ?? '' },
+  })
   await registerPhoneRoutes(app, deps)
   registerHelpdeskRoutes(app, deps)
-  const secret = deps.config.secret ?? 'wismo-development-secret-change-me'
   await registerPages(app, {
     db: deps.db,
     clock: deps.clock,

@@ -12,6 +12,8 @@ import { createEasyPostApi } from '../carriers/carrier-api.ts'
 import { refreshStaleShipments } from './carrier-refresh.ts'
 import { finishUnfinished } from '../feeds/finish-inbound.ts'
 import { exportPurchasingDocuments } from '../purchasing/export.ts'
+import type { Channels } from '../notify/dispatch.ts'
+import { signingSecret } from '../store/secret.ts'
 
 /** Recurring jobs: name, how often, and what one run does. */
 export interface RecurringJob {
@@ -141,7 +143,9 @@ function inboxScanner(db: Db, deps: WorkerDeps, log: (s: string) => void): () =>
 /** The recurring jobs this configuration asks for (exported so tests can see which are on). */
 export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?: (s: string) => void }): RecurringJob[] {
   const { clock, config } = deps
-  const channels = channelsFrom(config, clock)
+  // Messages are signed with WISMO_SECRET or the secret kept with the database, read when first needed.
+  const signed = async () => ({ ...config, secret: await signingSecret(db, config.secret) })
+  let channels: Channels | null = null
   return [
     {
       name: 'sweep.run',
@@ -151,7 +155,7 @@ export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?
         const unfinished = await finishUnfinished(db, { now: clock.now(), log: deps.log })
         const sweep = await runSweep(db, {
           now: clock.now(), calendar: await calendarFrom(db, config), delayGraceDays: config.delayGraceDays, stallBusinessDays: config.stallBusinessDays,
-          outreach: outreachOptionsFrom(config),
+          outreach: outreachOptionsFrom(await signed()),
         })
         return { ...sweep, unfinished }
       },
@@ -165,7 +169,10 @@ export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?
     {
       name: 'outreach.dispatch',
       everySeconds: 10,
-      run: () => dispatchAllDue(db, channels, { now: clock.now(), from: config.mailFrom, concurrency: 4 }),
+      run: async () => {
+        channels ??= channelsFrom(await signed(), clock)
+        return dispatchAllDue(db, channels, { now: clock.now(), from: config.mailFrom, concurrency: 4 })
+      },
     },
     {
       // 850/860 recorded by choices and cancellations (any process) reach the purchasing folder.

@@ -7,8 +7,11 @@ import { createTwilioSms } from '../notify/sms.ts'
 import { createRetailerWebhook } from '../notify/retailer-webhook.ts'
 import type { OutreachOptions } from './run-outreach.ts'
 
+/** The configuration with its signing secret resolved (WISMO_SECRET or the kept one: src/store/secret.ts). */
+export type SignedConfig = Config & { secret: string }
+
 type OutreachConfig = Pick<Config, 'storeName' | 'storePhone' | 'supportEmail' | 'publicUrl' | 'timezone' | 'quietStartHour' | 'quietEndHour' |
-  'mailFrom' | 'secret' | 'etaSlipBusinessDays' | 'retailerWebhookUrl' | 'twilioAccountSid' | 'twilioAuthToken' | 'twilioFrom'>
+  'mailFrom' | 'etaSlipBusinessDays' | 'retailerWebhookUrl' | 'twilioAccountSid' | 'twilioAuthToken' | 'twilioFrom'> & { secret: string }
 
 /** The sweep's outreach options. */
 export function outreachOptionsFrom(config: OutreachConfig): Omit<OutreachOptions, 'now' | 'calendar'> {
@@ -25,7 +28,7 @@ export function outreachOptionsFrom(config: OutreachConfig): Omit<OutreachOption
 }
 
 /** Every channel configured: email always (SMTP or .eml files), SMS and the retailer webhook when set. */
-export function channelsFrom(config: Config, clock: Clock): Channels {
+export function channelsFrom(config: SignedConfig, clock: Clock): Channels {
   const ch: Channels = { email: createMailer(config, { clock }) }
   if (config.twilioAccountSid && config.twilioAuthToken && config.twilioFrom) {
     ch.sms = createTwilioSms({ apiUrl: config.twilioApiUrl, accountSid: config.twilioAccountSid, authToken: config.twilioAuthToken, from: config.twilioFrom })

@@ -50,6 +50,8 @@ export interface Db extends Queryable {
   /** A pg Pool on the same database (for libraries such as a job queue). */
   readonly pool: pg.Pool
   readonly kind: 'pglite' | 'postgres'
+  /** The embedded database's folder on disk (absolute); undefined for a server or `memory://`. */
+  readonly dataDir?: string
   close(): Promise<void>
 }
 
@@ -70,7 +72,7 @@ export interface OpenDbOptions {
 
 type Client = pg.Pool | pg.PoolClient
 
-function wrap(pool: pg.Pool, kind: Db['kind'], onClose: () => Promise<void>): Db {
+function wrap(pool: pg.Pool, kind: Db['kind'], onClose: () => Promise<void>, dataDir?: string): Db {
   const query = async <T,>(client: Client, text: string, values?: unknown[]) => {
     try {
       // Parameterized statements are prepared once per connection (named by their text), so a
@@ -98,6 +100,7 @@ function wrap(pool: pg.Pool, kind: Db['kind'], onClose: () => Promise<void>): Db
   const db: Db = {
     kind,
     pool,
+    dataDir,
     query: (text, values) => query(pool, text, values),
     transaction: (fn, opts) =>
       withRetry(opts, async () => {
@@ -262,7 +265,7 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
     db = wrap(pool, 'pglite', async () => {
       await pglite.close()
       lock?.release()
-    })
+    }, lock ? path.resolve(dataDir) : undefined)
     ;(db as Db & { pglite?: PGlite }).pglite = pglite
   }
   if (opts.migrate !== false) {

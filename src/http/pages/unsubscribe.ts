@@ -13,7 +13,7 @@ import { verifyUnsubscribeToken } from '../../outreach/unsubscribe-token.ts'
 export interface UnsubscribeDeps {
   db: Db
   clock: Clock
-  config: Pick<Config, 'secret' | 'storeName' | 'storePhone' | 'supportEmail'>
+  config: Pick<Config, 'storeName' | 'storePhone' | 'supportEmail'> & { secret: string }
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
