@@ -17,9 +17,14 @@ export interface SupplierFeedInput {
 /** An ingest outcome; X12 files also carry the 997 that answers them (null for CSV, or when there is none). */
 export type SupplierFeedOutcome = IngestOutcome & { acknowledgment?: string | null }
 
-/** X12 starts with its ISA envelope (after an optional BOM and whitespace); anything else is CSV. */
+/**
+ * X12 starts with its ISA envelope (after an optional BOM and whitespace); a file whose first
+ * lines hold a GS group header (`GS*PR*…`) is X12 too, even with a damaged ISA, so the reason it
+ * is refused speaks of X12 rather than of missing CSV columns. Anything else is CSV.
+ */
 export function looksLikeX12(body: Buffer): boolean {
-  return /^\uFEFF?\s*ISA/.test(body.subarray(0, 200).toString('utf8'))
+  const head = body.subarray(0, 400).toString('utf8')
+  return /^\uFEFF?\s*ISA/.test(head) || /[~|\r\n]\s*GS([*|^~!])[A-Z]{2}\1/.test(head)
 }
 
 /** Files named as EDI are read as X12 even when they do not start with ISA, so the reason given is about X12, not CSV columns. */

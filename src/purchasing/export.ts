@@ -8,6 +8,14 @@ import path from 'node:path'
 import type { Queryable } from '../store/db.ts'
 import { PURCHASING_CSV_HEADER } from './x12-documents.ts'
 
+/** The supplier's 997/999 answer to a document: accepted or rejected, why, and which message said so. */
+export interface DocumentAcknowledgment {
+  status: 'accepted' | 'rejected'
+  detail: string | null
+  messageId: number | null
+  receivedAt: string
+}
+
 export interface PurchasingDocumentView {
   documentId: number
   kind: '850' | '860'
@@ -21,6 +29,8 @@ export interface PurchasingDocumentView {
   createdAt: string
   x12: string
   csv: string
+  /** Null until the supplier's 997 (or 999) answering it arrives. */
+  acknowledgment: DocumentAcknowledgment | null
 }
 
 // Supplier ids and PO numbers come from imports: keep only what is safe in a file name.
@@ -60,9 +70,10 @@ export async function listPurchasingDocuments(
   const rows = await db.query<{
     document_id: number; kind: '850' | '860'; supplier_id: string | null; po_number: string; po_line: string; order_number: string | null
     line_no: number | null; control_number: number; reason: string | null; created_at: Date; x12: string; csv: string
+    ack_status: 'accepted' | 'rejected' | null; ack_detail: string | null; ack_message_id: number | null; acked_at: Date | null
   }>(
     `SELECT d.document_id, d.kind, d.supplier_id, d.po_number, d.po_line, o.order_number, l.line_no, d.control_number, d.reason,
-            d.created_at, d.x12, d.csv
+            d.created_at, d.x12, d.csv, d.ack_status, d.ack_detail, d.ack_message_id, d.acked_at
        FROM purchasing_documents d
        LEFT JOIN order_lines l ON l.order_line_id = d.order_line_id LEFT JOIN orders o ON o.order_id = l.order_id
       WHERE d.document_id > $1 AND ($3::text IS NULL OR d.supplier_id = $3)
@@ -73,5 +84,8 @@ export async function listPurchasingDocuments(
     documentId: r.document_id, kind: r.kind, supplierId: r.supplier_id, poNumber: r.po_number, poLine: r.po_line,
     orderNumber: r.order_number, lineNo: r.line_no, controlNumber: r.control_number, reason: r.reason,
     createdAt: r.created_at.toISOString(), x12: r.x12, csv: `${PURCHASING_CSV_HEADER}\n${r.csv}\n`,
+    acknowledgment: r.ack_status && r.acked_at
+      ? { status: r.ack_status, detail: r.ack_detail, messageId: r.ack_message_id, receivedAt: r.acked_at.toISOString() }
+      : null,
   }))
 }

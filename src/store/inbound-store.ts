@@ -21,8 +21,9 @@ export function sha256(body: Buffer): string {
   return createHash('sha256').update(body).digest('hex')
 }
 
-/** What identifies a message of its kind: the sender's own key, else who sent which bytes. */
-export function identityOf(input: Pick<InboundInput, 'kind' | 'source' | 'supplierId' | 'dedupeKey'>, hash: string): string {
+/** What identifies a message of its kind: who sent what content, else the sender's own key, else who sent which bytes. */
+export function identityOf(input: Pick<InboundInput, 'kind' | 'source' | 'supplierId' | 'dedupeKey' | 'contentKey'>, hash: string): string {
+  if (input.contentKey) return `content:${input.supplierId ?? ''}:${input.contentKey}`
   if (input.dedupeKey) return `key:${input.dedupeKey}`
   // An import's "sender" is the kind of import: the same file as products and as offers are two.
   if (input.kind === 'import_csv') return `sha:${input.source}:${hash}`

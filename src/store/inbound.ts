@@ -18,6 +18,12 @@ export interface InboundInput {
   receivedAt: Date
   /** The sender's own identity for this message (interchange control number, event id). */
   dedupeKey?: string | null
+  /**
+   * A hash of what the message says (not its layout): when given, it alone decides what is a
+   * replay, among the messages of the same supplier (X12: the same interchange re-indented is
+   * a replay; a reused control number with other content is not).
+   */
+  contentKey?: string | null
 }
 
 export type StoredInbound = Stored

@@ -6,6 +6,7 @@ export const TASK_PRIORITY: Record<string, number> = {
   unavailable: 15,
   backordered: 20,
   cancelled_po_signal: 22,
+  purchasing_rejected: 23,
   supplier_hold: 25,
   supplier_quantities: 27,
   delayed: 30,

@@ -23,6 +23,9 @@ export interface TransactionSpec {
 
 const pad = (s: string, n: number) => s.padEnd(n, ' ').slice(0, n)
 
+/** GS01 of the group each set travels in (wismo refuses a set in another group). */
+const GROUP_OF: Record<string, string> = { '855': 'PR', '856': 'SH', '870': 'RS', '846': 'IB', '214': 'QM', '997': 'FA', '999': 'FA', '850': 'PO', '860': 'PC' }
+
 /** One interchange with one group holding the given transaction sets. */
 export function interchange(sets: TransactionSpec[], o: EnvelopeOptions = {}): string {
   const e = o.element ?? '*'
@@ -33,7 +36,7 @@ export function interchange(sets: TransactionSpec[], o: EnvelopeOptions = {}): s
   const version = o.version ?? '004010'
   const isa = ['ISA', '00', pad('', 10), '00', pad('', 10), 'ZZ', pad(o.sender ?? 'ACMEEDI', 15), 'ZZ', pad(o.receiver ?? 'WISMO', 15),
     '261120', '0930', 'U', version.slice(0, 5), isa13, '0', 'P', o.component ?? '>'].join(e)
-  const segs = [isa, ['GS', o.functionalId ?? 'PR', o.sender ?? 'ACMEEDI', o.receiver ?? 'WISMO', '20261120', '0930', String(control), 'X', version].join(e)]
+  const segs = [isa, ['GS', o.functionalId ?? GROUP_OF[sets[0]?.id ?? ''] ?? 'PR', o.sender ?? 'ACMEEDI', o.receiver ?? 'WISMO', '20261120', '0930', String(control), 'X', version].join(e)]
   sets.forEach((s, i) => {
     const st = s.control ?? String(i + 1).padStart(4, '0')
     const body = s.body.map((b) => b.split('*').join(e))

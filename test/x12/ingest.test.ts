@@ -82,6 +82,23 @@ test('a replay, even re-indented with CRLF, is a duplicate: nothing changes and 
   assert.equal(await count('acknowledgments'), 1)
 })
 
+test('the same control number with new content is applied as new and says so; the same content is the replay', async () => {
+  const first = await ingest(fx('wismo/855-acme-po-w5001.edi'), '2026-11-20T09:30:00Z')
+  applied(first)
+  // The supplier re-used ISA13 000000101 for a new acknowledgment: the stove now ships on the 18th.
+  const reused = Buffer.from(fx('wismo/855-acme-po-w5001.edi').toString().replace('DTM*068*20261210', 'DTM*068*20261218'))
+  const o = await ingest(reused, '2026-11-21T09:30:00Z')
+  const summary = applied(o)
+  assert.equal(summary[1], `interchange 000000101 reuses the control number of message ${first.messageId} with other content: applied as new`)
+  assert.deepEqual((await lines('2026-11-21T15:00:00Z'))[1], { state: 'backordered', quantities: { backordered: 3 }, expected: '2026-12-18' })
+  assert.notEqual(o.acknowledgment, first.acknowledgment, 'answered with its own 997, not the old one')
+  assert.match(o.acknowledgment ?? '', /AK1\*PR\*101~\nAK2\*855\*0001~\nAK5\*A~/)
+  const replay = await ingest(reused, '2026-11-21T09:35:00Z')
+  assert.equal(replay.outcome, 'duplicate')
+  assert.equal(replay.outcome === 'duplicate' ? replay.duplicateOf : 0, o.messageId)
+  assert.equal(replay.acknowledgment, o.acknowledgment)
+})
+
 test('856 ships part of a line, 870 moves dates, 846 updates offers and marks their lines', async () => {
   applied(await ingest(fx('wismo/855-acme-po-w5001.edi'), '2026-11-20T09:30:00Z'))
   const asn = applied(await ingest(fx('wismo/856-acme-partial.edi'), '2026-11-22T16:00:00Z'))
@@ -164,6 +181,12 @@ test('public samples: an 850 is refused by name with a 997 rejecting it; NonEdi 
   // A public 855 whose sender is unknown, taken in for a supplier named on the command line.
   const simmons = await ingest(fx('oopfactory-x12parser/ORD/_855/855SSimmons.txt'), '2026-11-20T09:32:00Z', 'ACME')
   assert.match(applied(simmons)[0], /2 × 855; 3 signals \(3 matching no open PO line\)/)
+})
+
+test('an X12 file whose ISA tag is cut to "SA" is refused as X12 (not read as a CSV without columns)', async () => {
+  const body = Buffer.from(fx('wismo/855-acme-po-w5001.edi').toString().replace(/^ISA/, 'SA'))
+  const o = await ingest(body, '2026-11-20T09:30:00Z', 'ACME', 'acme.txt')
+  assert.match(o.outcome === 'quarantined' ? o.reason : '', /^not an X12 interchange: the file must start with "ISA", it starts with "SA\*00\*/)
 })
 
 test('malformed public samples are quarantined with a clear reason and change nothing', async () => {

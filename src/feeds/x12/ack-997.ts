@@ -4,9 +4,12 @@
  * element of a rejection, AK9 with the counts. Sender and receiver are swapped; the control
  * numbers are wismo's own. Pure: the control number and the time are passed in.
  *
- * wismo applies a file whole or not at all, so a 997 is either all accepted or all rejected:
- * in a refused file the faulty transaction set says why, and its siblings are rejected without
- * a code (they were not applied either) so the partner resends the whole group.
+ * wismo applies each interchange whole or not at all, so its 997 is either all accepted or all
+ * rejected: in a refused interchange the faulty transaction set says why, and its siblings are
+ * rejected without a code (they were not applied either) so the partner resends the whole group.
+ *
+ * X12 never acknowledges an acknowledgment: a group of 997s/999s gets no 997 (and an interchange
+ * holding only such groups none at all).
  */
 import type { GroupResult, InterchangeResult, TransactionResult } from './envelope.ts'
 
@@ -14,7 +17,7 @@ export interface AckOptions {
   /** wismo's interchange control number (ISA13/IEA02, also used for GS06/GE02): 1..999999999. */
   control: number
   now: Date
-  /** The file was refused: nothing in it was applied. */
+  /** The interchange was refused: nothing in it was applied. */
   rejected: boolean
 }
 
@@ -63,9 +66,23 @@ function groupAck(g: GroupResult, rejected: boolean, setControl: string): string
   return body
 }
 
+const ACKNOWLEDGMENTS = new Set(['997', '999'])
+
+/** A group of acknowledgments (GS01 FA, or only 997/999 sets) is never answered. */
+function isAcknowledgmentGroup(g: GroupResult): boolean {
+  if (g.transactions.length === 0) return g.header.functionalId === 'FA'
+  return g.transactions.every((t) => ACKNOWLEDGMENTS.has(t.setId))
+}
+
+/** True when `ic` holds a group a 997 answers (anything but acknowledgments). */
+export function acknowledges(ic: InterchangeResult): boolean {
+  return ic.groups.some((g) => !isAcknowledgmentGroup(g))
+}
+
 /** The 997 interchange answering `ic`, or null when it held no functional group to acknowledge. */
 export function build997(ic: InterchangeResult, opts: AckOptions): string | null {
-  if (ic.groups.length === 0) return null
+  const groups = ic.groups.filter((g) => !isAcknowledgmentGroup(g))
+  if (groups.length === 0) return null
   const h = ic.header
   const { yymmdd, ccyymmdd, hhmm } = stamp(opts.now)
   const n = ((Math.max(1, Math.floor(opts.control)) - 1) % 999_999_999) + 1
@@ -77,13 +94,13 @@ export function build997(ic: InterchangeResult, opts: AckOptions): string | null
     ['ISA', '00', pad('', 10), '00', pad('', 10), pad(h.receiverQualifier, 2), pad(h.receiverId, 15), pad(h.senderQualifier, 2),
       pad(h.senderId, 15), yymmdd, hhmm, isa11, h.version, control, '0', h.usage === 'T' ? 'T' : 'P', C].join(E),
   ]
-  const first = ic.groups[0].header
+  const first = groups[0].header
   segments.push(['GS', 'FA', clean(first.receiverCode, 15) || clean(h.receiverId, 15), clean(first.senderCode, 15) || clean(h.senderId, 15),
     ccyymmdd, hhmm, groupControl, 'X', clean(first.version, 12) || '004010'].join(E))
-  ic.groups.forEach((g, i) => {
+  groups.forEach((g, i) => {
     const rejected = opts.rejected || ic.fault || g.fault !== null || g.transactions.some((t) => t.fault)
     segments.push(...groupAck(g, rejected, String(i + 1).padStart(4, '0')))
   })
-  segments.push(`GE${E}${ic.groups.length}${E}${groupControl}`, `IEA${E}1${E}${control}`)
+  segments.push(`GE${E}${groups.length}${E}${groupControl}`, `IEA${E}1${E}${control}`)
   return segments.join(T) + T
 }

@@ -3,7 +3,9 @@
  * control numbers), hands each transaction set's segments to its mapper, and keeps what a 997
  * must say about every group and transaction set. Counts and control numbers that disagree are
  * recorded and reading goes on (so the 997 is complete); a broken structure (a missing trailer,
- * a segment outside any transaction set) stops it. Either way the file is refused as a whole.
+ * a segment outside any transaction set) stops reading that interchange, and reading picks up
+ * again at the next ISA. Each interchange keeps its own problems: one that has any is refused,
+ * and only it (its siblings in the file stand on their own).
  */
 import { DomainError } from '../../domain/errors.ts'
 import { X12Error, printable, type X12Fault } from './errors.ts'
@@ -31,7 +33,12 @@ export interface InterchangeResult {
   groups: GroupResult[]
   /** The ISA/IEA envelope itself is wrong: every group in it is rejected. */
   fault: boolean
+  /** Every problem found in this interchange, in file order: any one refuses it. */
+  errors: X12Error[]
 }
+
+/** Thrown inside the reader to stop reading the current interchange (the problem is recorded). */
+const STOP = Symbol('stop interchange')
 
 export type StartTransaction = (tx: TransactionHeader, st: Segment) => TransactionVisitor
 
@@ -57,7 +64,7 @@ function sameNumber(a: string, b: string): boolean {
 }
 
 /** Every problem found, as one DomainError: the first is the message, the next ones its details. */
-function combine(errors: X12Error[]): DomainError {
+export function combine(errors: X12Error[]): DomainError {
   const [first, ...rest] = errors
   if (rest.length === 0) return first
   const details = rest.slice(0, 9).map((e) => e.message)
@@ -67,23 +74,48 @@ function combine(errors: X12Error[]): DomainError {
 
 /**
  * Push-based: `feed` each segment in file order, then `finish`. `interchanges` is the log a 997
- * is built from, complete up to where reading stopped.
+ * is built from, complete up to where reading stopped; `takeEnded` hands out each interchange
+ * once reading it is over (so its items can be applied or rolled back as one).
  */
 export class EnvelopeReader {
   readonly interchanges: InterchangeResult[] = []
+  /** Every problem found in the file, in order. */
   readonly errors: X12Error[] = []
+  /** Problems outside any interchange (an unreadable ISA): what follows them was not read. */
+  readonly fileErrors: X12Error[] = []
   /** Transaction sets read, by ST01. */
   readonly setCounts = new Map<string, number>()
   private interchange: InterchangeResult | null = null
   private group: GroupResult | null = null
   private tx: OpenTransaction | null = null
   private last = { index: 0, tag: '' }
+  private ended: InterchangeResult[] = []
+  /** After a problem that stopped an interchange: segments are skipped until the next ISA. */
+  private skipping = false
 
   constructor(private readonly start: StartTransaction) {}
 
-  /** Takes the next segment of the file. Throws (a DomainError) when the structure is broken. */
+  /** Interchanges whose reading ended since the last call, in file order. */
+  takeEnded(): InterchangeResult[] {
+    const out = this.ended
+    this.ended = []
+    return out
+  }
+
+  /** Takes the next segment of the file. A broken structure stops the interchange it is in. */
   feed(seg: Segment): void {
     this.last = seg
+    if (this.skipping && seg.tag !== 'ISA') return
+    try {
+      this.dispatch(seg)
+    } catch (err) {
+      if (err !== STOP) throw err
+      this.endInterchange()
+      this.skipping = true
+    }
+  }
+
+  private dispatch(seg: Segment): void {
     if (seg.unreadable) return this.unreadable(seg, seg.unreadable)
     if (this.tx && !ENVELOPE.has(seg.tag)) return this.inTransaction(this.tx, seg)
     switch (seg.tag) {
@@ -101,16 +133,39 @@ export class EnvelopeReader {
     this.fatal(seg, problem, this.group ? { groupCode: '1' } : { interchange: true })
   }
 
-  /** The end of the file: every envelope must be closed; then any problem found refuses the file. */
+  /** The end of the file: every envelope must be closed (an open one is refused as truncated). */
   finish(): void {
-    const at = this.last
-    if (this.tx) this.fatal(at, `the file ends inside transaction set ${this.tx.result.control} (no SE trailer): it looks truncated`, { transactionCode: '2' })
-    if (this.group) this.fatal(at, `the file ends inside group ${this.group.header.control} (no GE trailer): it looks truncated`, { groupCode: '3' })
-    if (this.interchange) this.fatal(at, `the file ends inside interchange ${this.interchange.header.control} (no IEA trailer): it looks truncated`, { interchange: true })
-    if (this.errors.length > 0) throw combine(this.errors)
+    if (!this.interchange) return
+    this.record(this.truncated(this.last))
+    this.endInterchange()
   }
 
-  /** A problem found outside the envelope reader (the tokenizer, on the next ISA): record it and stop. */
+  /** The innermost envelope still open where the file (or readable part of it) ends. */
+  private truncated(at: { index: number; tag: string }): X12Error {
+    if (this.tx) return new X12Error(at, `the file ends inside transaction set ${this.tx.result.control} (no SE trailer): it looks truncated`, { transactionCode: '2' })
+    if (this.group) return new X12Error(at, `the file ends inside group ${this.group.header.control} (no GE trailer): it looks truncated`, { groupCode: '3' })
+    return new X12Error(at, `the file ends inside interchange ${this.interchange!.header.control} (no IEA trailer): it looks truncated`, { interchange: true })
+  }
+
+  /**
+   * A problem found outside the envelope reader (the tokenizer, on the next ISA): nothing after
+   * it can be read. An interchange still open there is refused as cut short.
+   */
+  abort(err: X12Error): void {
+    if (this.interchange) {
+      this.record(this.unclosed({ index: err.segmentIndex ?? this.last.index, tag: 'ISA' }))
+      this.endInterchange()
+    }
+    this.record(err)
+  }
+
+  private endInterchange(): void {
+    if (this.interchange) this.ended.push(this.interchange)
+    this.interchange = null
+    this.group = null
+    this.tx = null
+  }
+
   /** A segment whose bytes cannot be data: inside a transaction set it rejects that set (AK3/AK4), else the interchange. */
   private unreadable(seg: Segment, u: X12SegmentProblem): void {
     const at = { index: seg.index, tag: TAG.test(seg.tag) ? seg.tag : '' }
@@ -123,16 +178,20 @@ export class EnvelopeReader {
     return this.fatal(at, u.problem, { interchange: true })
   }
 
-  abort(err: X12Error): never {
-    this.record(err)
-    throw combine(this.errors)
-  }
-
   private openInterchange(seg: Segment): void {
-    if (this.interchange) this.fatalUnclosed(seg)
+    // The one before it was never closed: it is refused, and this one is read on its own.
+    if (this.interchange) {
+      this.record(this.unclosed(seg))
+      this.endInterchange()
+    }
+    this.skipping = false
     // The tokenizer checked the ISA and put its header on the segment; a bare "ISA" at the end of a file has none.
-    if (!seg.isa) this.fatal(seg, 'the ISA header is cut short', { interchange: true })
-    this.interchange = { header: seg.isa, groups: [], fault: false }
+    if (!seg.isa) {
+      this.record(new X12Error(seg, 'the ISA header is cut short', { interchange: true }))
+      this.skipping = true
+      return
+    }
+    this.interchange = { header: seg.isa, groups: [], fault: false, errors: [] }
     this.interchanges.push(this.interchange)
   }
 
@@ -213,26 +272,31 @@ export class EnvelopeReader {
     if (!sameNumber(el(seg, 2), ic.header.control)) {
       this.problem(seg, `IEA02 ${printable(el(seg, 2))} does not match ISA13 ${ic.header.control}`, { interchange: true })
     }
-    this.interchange = null
+    this.endInterchange()
   }
 
   /** An envelope segment where the one before it was never closed (or never opened). */
   private fatalUnclosed(seg: Segment): never {
-    const { tx, group, interchange } = this
-    if (tx) {
-      return this.fatal(seg, `transaction set ${tx.result.control} (ST at segment #${tx.st.index}) has no SE trailer before this ${seg.tag}`, { transactionCode: '2' })
-    }
-    if (group && seg.tag !== 'ST' && seg.tag !== 'GE') {
-      return this.fatal(seg, `group ${group.header.control} has no GE trailer before this ${seg.tag}`, { groupCode: '3' })
-    }
-    if (interchange && seg.tag === 'ISA') {
-      return this.fatal(seg, `interchange ${interchange.header.control} has no IEA trailer before this ISA`, { interchange: true })
-    }
-    const opener: Record<string, string> = { ST: 'GS (functional group header)', GE: 'GS', GS: 'ISA', IEA: 'ISA' }
-    return this.fatal(seg, `${seg.tag} without the ${opener[seg.tag] ?? 'envelope'} it belongs in`, { interchange: true })
+    this.record(this.unclosed(seg))
+    throw STOP
   }
 
-  /** Runs mapper code; an X12Error rejects this transaction set (and the file), reading goes on. */
+  private unclosed(seg: { index: number; tag: string }): X12Error {
+    const { tx, group, interchange } = this
+    if (tx) {
+      return new X12Error(seg, `transaction set ${tx.result.control} (ST at segment #${tx.st.index}) has no SE trailer before this ${seg.tag}`, { transactionCode: '2' })
+    }
+    if (group && seg.tag !== 'ST' && seg.tag !== 'GE') {
+      return new X12Error(seg, `group ${group.header.control} has no GE trailer before this ${seg.tag}`, { groupCode: '3' })
+    }
+    if (interchange && seg.tag === 'ISA') {
+      return new X12Error(seg, `interchange ${interchange.header.control} has no IEA trailer before this ISA`, { interchange: true })
+    }
+    const opener: Record<string, string> = { ST: 'GS (functional group header)', GE: 'GS', GS: 'ISA', IEA: 'ISA' }
+    return new X12Error(seg, `${seg.tag} without the ${opener[seg.tag] ?? 'envelope'} it belongs in`, { interchange: true })
+  }
+
+  /** Runs mapper code; an X12Error rejects this transaction set (and its interchange), reading goes on. */
   private guard(tx: OpenTransaction, fn: () => void): void {
     try {
       fn()
@@ -247,7 +311,7 @@ export class EnvelopeReader {
   }
 
   private rejectTransaction(tx: OpenTransaction, err: X12Error): void {
-    this.errors.push(err)
+    this.note(err)
     tx.visitor = null
     if (tx.result.fault) return
     const f = err.fault
@@ -261,15 +325,24 @@ export class EnvelopeReader {
     this.record(new X12Error(at, problem, fault))
   }
 
-  private record(err: X12Error): void {
+  /** Keeps a problem with the file and with the interchange it belongs to (if any). */
+  private note(err: X12Error): void {
     this.errors.push(err)
+    if (this.interchange) this.interchange.errors.push(err)
+    else this.fileErrors.push(err)
+  }
+
+  private record(err: X12Error): void {
+    this.note(err)
     const f = err.fault
     if (f.transactionCode && this.tx && !this.tx.result.fault) this.tx.result.fault = { code: f.transactionCode }
     if (f.groupCode && this.group) this.group.fault ??= f.groupCode
     if (f.interchange && this.interchange) this.interchange.fault = true
   }
 
+  /** Records a problem that stops reading this interchange (the next ISA starts afresh). */
   private fatal(at: { index: number; tag: string }, problem: string, fault: X12Fault): never {
-    return this.abort(new X12Error(at, problem, fault))
+    this.record(new X12Error(at, problem, fault))
+    throw STOP
   }
 }

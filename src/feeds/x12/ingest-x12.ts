@@ -1,31 +1,35 @@
 /**
  * Taking in one X12 file (the I/O side; reading it is pure, see reader.ts): who sent it, stored
- * raw, applied batch by batch inside one transaction as it is read, answered with a 997.
+ * raw, applied interchange by interchange inside one transaction as it is read (apply-x12.ts),
+ * answered with a 997 per interchange.
  *
  * - Identity: the ISA06 sender id matches `suppliers.edi_id` (also written `ZZ:ID` with its
- *   ISA05 qualifier); `--supplier` is the fallback for an unknown sender, and must agree with
- *   a known one. A carrier's 214 needs no supplier (its events match shipments by number): an
- *   unknown sender is refused only once the file turns out to hold supplier data.
- * - Replays: the dedupe key is `<ISA06>:<ISA13>` (joined with "+" for several interchanges), so
- *   the same interchange sent again, even re-wrapped or re-indented, is a duplicate.
- * - 997s: stored with the message; for a refused file too (once its envelope could be read).
+ *   ISA05 qualifier). The supplier who delivers it (`--supplier`, or the supplier key of the HTTP
+ *   route) owns an unknown sender's file; a file whose sender is another supplier's is refused.
+ *   A carrier's 214 needs no supplier (its events match shipments by number): an unknown sender
+ *   is refused only once the file turns out to hold supplier data. A 997/999 needs none either:
+ *   without a supplier it matches nothing (it only answers documents wismo sent that supplier).
+ * - Replays: a file that says the same (its segments, whatever the separators and layout) as
+ *   one already applied for the same supplier is a duplicate, answered with the original's 997s.
+ *   The same ISA13 with other content is new content: applied, and the summary says so.
+ * - 997s: stored with the message, one per interchange with a group to acknowledge (never for
+ *   997/999 groups): accepting, or rejecting with the reason for an interchange refused.
  */
 import type { Db, Queryable } from '../../store/db.ts'
-import { ingestMessage, type IngestOutcome } from '../../store/inbound.ts'
+import { ingestMessage, sha256, type IngestOutcome } from '../../store/inbound.ts'
 import { DomainError } from '../../domain/errors.ts'
-import { applySignalsBatch, type SignalCounts } from '../apply-signals-batch.ts'
-import { applyCarrierEvents } from '../../carriers/carrier-events.ts'
-import { build997 } from './ack-997.ts'
-import { applyOfferUpdates, describeOfferTotals, emptyOfferTotals, type OfferTotals } from './apply-offers.ts'
+import { acknowledges, build997 } from './ack-997.ts'
+import { applyX12, unknownSender } from './apply-x12.ts'
 import type { InterchangeResult } from './envelope.ts'
-import { X12Reader, type X12Batch } from './reader.ts'
+import { contentHash } from './normalize.ts'
+import { X12Reader } from './reader.ts'
 import { peekInterchanges } from './segments.ts'
 import type { InterchangeHeader } from './types.ts'
 
 export interface X12FeedInput {
   body: Buffer
   filename: string | null
-  /** `--supplier`: who sent it when the ISA sender is not a known supplier. */
+  /** `--supplier` or the supplier key: who delivered it (and so whose lines it may change). */
   supplierId: string | null
   source: string
   receivedAt: Date
@@ -34,10 +38,8 @@ export interface X12FeedInput {
 /** An ingest outcome plus the 997 that answers it (null when there is none to send). */
 export type X12IngestOutcome = IngestOutcome & { acknowledgment: string | null }
 
-/** Items per batch: big enough that per-statement cost vanishes, small enough to stay flat in memory. */
-const BATCH_SIZE = 5000
-/** Signal lines kept in the summary; the rest are counted (all are in supplier_signals). */
-const MAX_SUMMARY_LINES = 500
+/** Sets that need no supplier: a carrier's shipment status, acknowledgments. */
+const NO_SUPPLIER_SETS = new Set(['214', '997', '999'])
 
 async function supplierForSender(db: Queryable, head: InterchangeHeader): Promise<string | null> {
   const rows = await db.query<{ supplier_id: string }>(
@@ -51,20 +53,18 @@ async function supplierForSender(db: Queryable, head: InterchangeHeader): Promis
 
 const senderName = (heads: InterchangeHeader[]) => `ISA06 "${heads[0].senderId}" (qualifier ${heads[0].senderQualifier})`
 
-/** Refused when an unknown sender's file turns out to hold supplier data (a 214 alone needs no supplier). */
-function unknownSender(heads: InterchangeHeader[]): DomainError {
-  return new DomainError('FEED_X12_SENDER', `unknown sender ${senderName(heads)}: no supplier has this edi_id; set the supplier's edi_id or pass --supplier`)
-}
-
 /**
- * Refuses a file whose sender and `--supplier` cannot be reconciled (checked before any of it is
- * read). Null: an unknown sender without `--supplier` — fine for a carrier's 214, see `applyX12`.
+ * Refuses a file whose sender and the supplier delivering it cannot be reconciled (checked
+ * before any of it is read). Null: an unknown sender without a supplier — fine for a 214 or 997.
  */
-async function checkIdentity(tx: Queryable, heads: InterchangeHeader[], known: string | null, given: string | null): Promise<string | null> {
+async function checkIdentity(tx: Queryable, heads: InterchangeHeader[], known: string | null, input: X12FeedInput): Promise<string | null> {
+  const given = input.supplierId
   const senders = [...new Set(heads.map((h) => h.senderId))]
   if (senders.length > 1) throw new DomainError('FEED_X12_SENDER', `the file holds interchanges from several senders (ISA06 ${senders.join(', ')}); send one sender per file`)
   if (known && given && known !== given) {
-    throw new DomainError('FEED_X12_SENDER', `--supplier ${given} disagrees with the sender: ${senderName(heads)} is supplier ${known}`)
+    // A supplier sends only its own interchanges: another supplier's sender id is not its to use.
+    const who = input.source === 'api' ? `the supplier key of ${given}` : `--supplier ${given}`
+    throw new DomainError('FEED_X12_SENDER', `${who} disagrees with the sender: ${senderName(heads)} is supplier ${known}`)
   }
   if (known) return known
   if (!given) return null
@@ -73,78 +73,35 @@ async function checkIdentity(tx: Queryable, heads: InterchangeHeader[], known: s
   return given
 }
 
-/**
- * An unknown sender's file that is not only 214s is refused as from an unknown sender, whatever
- * else is wrong with it: wismo does not answer (997) a supplier it cannot identify.
- */
-function senderFirst(err: unknown, reader: X12Reader, heads: InterchangeHeader[]): unknown {
-  const supplierSets = [...reader.setCounts.keys()].some((id) => id !== '214')
-  return err instanceof DomainError && supplierSets ? unknownSender(heads) : err
-}
+/** True when the file holds sets only a known supplier may send (anything but 214, 997, 999). */
+const holdsSupplierSets = (reader: X12Reader) => [...reader.setCounts.keys()].some((id) => !NO_SUPPLIER_SETS.has(id))
 
-/** What was read and applied so far, across batches. */
-interface Totals {
-  signals: SignalCounts
-  events: number
-}
-
-function headline(reader: X12Reader, heads: InterchangeHeader[], supplierId: string | null, totals: Totals): string {
-  const sets = [...reader.setCounts].map(([id, n]) => (n === 1 ? id : `${n} × ${id}`)).join(', ')
-  const interchanges = reader.log.map((ic) => ic.header.control).join(', ')
-  const { matched, unmatched } = totals.signals
-  const signals = matched + unmatched
-  const unmatchedText = unmatched > 0 ? ` (${unmatched} matching no open PO line)` : ''
-  // A carrier's file (only 214s) has no signals to count; a supplier's keeps its familiar headline.
-  const signalText = signals > 0 || totals.events === 0 ? `; ${signals} signal${signals === 1 ? '' : 's'}${unmatchedText}` : ''
-  const eventText = totals.events > 0 ? `; ${totals.events} carrier event${totals.events === 1 ? '' : 's'}` : ''
-  const read = `${sets || 'no transaction sets'}${signalText}${eventText}`
-  return `X12 from ${supplierId ?? 'a carrier'} (ISA06 ${heads[0]?.senderId ?? '?'}), interchange ${interchanges}: ${read}`
-}
-
-/** One batch: supplier signals and offers (which need the supplier), carrier events (which do not). */
-async function applyBatch(
-  tx: Queryable, batch: X12Batch, messageId: number, supplierId: string | null, receivedAt: Date, heads: InterchangeHeader[], totals: Totals, offers: OfferTotals,
-): Promise<string[]> {
-  if (!supplierId && (batch.signals.length > 0 || batch.offers.length > 0)) throw unknownSender(heads)
-  const lines = await applySignalsBatch(tx, messageId, supplierId, batch.signals, receivedAt, totals.signals)
-  if (supplierId) await applyOfferUpdates(tx, supplierId, batch.offers, receivedAt, offers)
-  if (batch.events.length > 0) lines.push(...(await applyCarrierEvents(tx, messageId, batch.events, 'x12')))
-  totals.events += batch.events.length
-  return lines
-}
-
-/** Reads and applies the whole file inside `tx`, batch by batch; returns the summary lines. */
-async function applyX12(tx: Queryable, reader: X12Reader, messageId: number, supplierId: string | null, receivedAt: Date, heads: InterchangeHeader[]): Promise<string[]> {
-  const lines: string[] = []
-  const totals: Totals = { signals: { matched: 0, unmatched: 0 }, events: 0 }
-  const offers = emptyOfferTotals()
-  let listed = 0
-  for (const batch of reader.batches(BATCH_SIZE)) {
-    const applied = await applyBatch(tx, batch, messageId, supplierId, receivedAt, heads, totals, offers)
-    listed += applied.length
-    lines.push(...applied.slice(0, Math.max(0, MAX_SUMMARY_LINES - lines.length)))
-  }
-  const hidden = listed - lines.length
-  const signals = totals.signals.matched + totals.signals.unmatched
-  const what = totals.events === 0 ? 'signals' : signals === 0 ? 'carrier events' : 'signals and carrier events'
-  return [
-    headline(reader, heads, supplierId, totals),
-    ...lines,
-    ...(hidden > 0 ? [`… and ${hidden} more ${what} (all recorded)`] : []),
-    ...(offers.items > 0 ? [describeOfferTotals(offers)] : []),
-  ]
+/** The interchanges of this file whose control number an earlier applied file of the same supplier used, with other content. */
+async function reusedControls(tx: Queryable, messageId: number, supplierId: string | null, heads: InterchangeHeader[]): Promise<string[]> {
+  const keys = heads.map((h) => `${h.senderId}:${h.control}`)
+  const rows = await tx.query<{ message_id: number; keys: string[] }>(
+    `SELECT message_id, string_to_array(dedupe_key, '+') AS keys FROM inbound_messages
+      WHERE kind = 'x12' AND status = 'applied' AND message_id <> $1 AND supplier_id IS NOT DISTINCT FROM $2
+        AND string_to_array(dedupe_key, '+') && $3::text[]
+      ORDER BY message_id`,
+    [messageId, supplierId, keys],
+  )
+  return heads.flatMap((h, i) => {
+    const before = rows.find((r) => r.keys.includes(keys[i]))
+    return before ? [`interchange ${h.control} reuses the control number of message ${before.message_id} with other content: applied as new`] : []
+  })
 }
 
 /** Builds and stores the 997 of each interchange read; returns them as one text (null: none). */
 async function storeAcknowledgments(
-  q: Queryable, messageId: number, supplierId: string | null, log: InterchangeResult[], now: Date, rejected: boolean,
+  q: Queryable, messageId: number, supplierId: string | null, log: InterchangeResult[], now: Date, refused: (ic: InterchangeResult) => boolean,
 ): Promise<string | null> {
   const bodies: string[] = []
   for (const ic of log) {
-    if (ic.groups.length === 0) continue
+    if (!acknowledges(ic)) continue
     // The row's id is the 997's own control number: unique, and known before the body is written.
     const [{ id }] = await q.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('acknowledgments', 'ack_id'))::bigint AS id`)
-    const body = build997(ic, { control: id, now, rejected })!
+    const body = build997(ic, { control: id, now, rejected: refused(ic) })!
     await q.query(
       `INSERT INTO acknowledgments (ack_id, message_id, supplier_id, interchange_control, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
       [id, messageId, supplierId, ic.header.control, body, now],
@@ -160,32 +117,38 @@ export async function acknowledgmentsFor(q: Queryable, messageId: number): Promi
   return rows.length > 0 ? rows.map((r) => r.body).join('') : null
 }
 
-/** What one application of a file leaves for its 997: the reader (null: no 997 for a refused sender) and the accepted 997. */
-interface X12Run {
+/** What one application of a file leaves for its 997: the reader (null: no 997 for a refused sender) and the stored 997s. */
+interface X12Outcome {
   reader: X12Reader | null
   acknowledgment: string | null
 }
 
+/** A refused sender gets no 997 (wismo does not answer a party it cannot identify). */
+function refuseSender(out: X12Outcome, err: unknown): never {
+  if (err instanceof DomainError && err.code === 'FEED_X12_SENDER') out.reader = null
+  throw err
+}
+
 /** The apply step of one X12 file (re-runnable: a retried transaction starts it over). */
-function x12Apply(input: X12FeedInput, heads: InterchangeHeader[], known: string | null, run: X12Run) {
+function x12Apply(input: X12FeedInput, heads: InterchangeHeader[], known: string | null, out: X12Outcome) {
   return async (tx: Queryable, messageId: number): Promise<string[]> => {
-    run.reader = null
-    run.acknowledgment = null
+    out.reader = null
+    out.acknowledgment = null
     const reader = new X12Reader(input.body)
     if (heads.length === 0) {
       // No readable ISA: the reader's own refusal (not X12, a corrupt header) is the reason to give.
       for (const batch of reader.batches()) void batch
       throw new DomainError('FEED_X12_INVALID', 'no X12 interchange header could be read')
     }
-    const supplier = await checkIdentity(tx, heads, known, input.supplierId)
-    run.reader = reader
-    const lines = await applyX12(tx, reader, messageId, supplier, input.receivedAt, heads).catch((err: unknown) => {
-      const reason = supplier ? err : senderFirst(err, reader, heads)
-      // A sender refused once the file showed supplier data gets no 997, as one refused up front.
-      if (reason instanceof DomainError && reason.code === 'FEED_X12_SENDER') run.reader = null
-      throw reason
-    })
-    run.acknowledgment = await storeAcknowledgments(tx, messageId, supplier, reader.log, input.receivedAt, false)
+    const supplierId = await checkIdentity(tx, heads, known, input).catch((err: unknown) => refuseSender(out, err))
+    out.reader = reader
+    const run = { tx, messageId, supplierId, receivedAt: input.receivedAt, heads }
+    const { lines, refused } = await applyX12(run, reader).catch((err: unknown) =>
+      // An unknown sender's file with supplier data is refused as such, whatever else is wrong with it.
+      refuseSender(out, !supplierId && err instanceof DomainError && holdsSupplierSets(reader) ? unknownSender(heads) : err))
+    if (!supplierId && holdsSupplierSets(reader)) refuseSender(out, unknownSender(heads))
+    lines.splice(1, 0, ...(await reusedControls(tx, messageId, supplierId, heads)))
+    out.acknowledgment = await storeAcknowledgments(tx, messageId, supplierId, reader.log, input.receivedAt, (ic) => refused.has(ic))
     return lines
   }
 }
@@ -203,25 +166,28 @@ export function storedX12Applier(input: X12FeedInput) {
 }
 
 /**
- * Takes in one X12 file: stored raw, then read and applied in one transaction (or quarantined
- * with the reason: nothing of it applied), and answered with a 997 stored beside it.
+ * Takes in one X12 file: stored raw, then read and applied in one transaction, interchange by
+ * interchange (or quarantined with the reason when none stood: nothing of it applied), and
+ * answered with the 997s stored beside it.
  */
 export async function ingestX12(db: Db, input: X12FeedInput): Promise<X12IngestOutcome> {
   const heads = peekInterchanges(input.body)
   const known = heads.length > 0 ? await supplierForSender(db, heads[0]) : null
-  const supplierId = known ?? input.supplierId
-  const run: X12Run = { reader: null, acknowledgment: null }
+  // Stored as the supplier who delivered it: a file refused for carrying another's sender is not word from that other.
+  const supplierId = input.supplierId ?? known
+  const out: X12Outcome = { reader: null, acknowledgment: null }
   const outcome = await ingestMessage(
     db,
     {
       kind: 'x12', source: input.source, supplierId, filename: input.filename, body: input.body, receivedAt: input.receivedAt,
       dedupeKey: heads.length > 0 ? heads.map((h) => `${h.senderId}:${h.control}`).join('+') : null,
+      contentKey: contentHash(input.body) ?? `bytes:${sha256(input.body)}`,
     },
-    x12Apply(input, heads, known, run),
+    x12Apply(input, heads, known, out),
   )
-  let acknowledgment = outcome.outcome === 'applied' ? run.acknowledgment : null
-  if (outcome.outcome === 'quarantined' && run.reader && run.reader.log.length > 0) {
-    acknowledgment = await storeAcknowledgments(db, outcome.messageId, supplierId, run.reader.log, input.receivedAt, true)
+  let acknowledgment = outcome.outcome === 'applied' ? out.acknowledgment : null
+  if (outcome.outcome === 'quarantined' && out.reader && out.reader.log.length > 0) {
+    acknowledgment = await storeAcknowledgments(db, outcome.messageId, supplierId, out.reader.log, input.receivedAt, () => true)
   }
   if (outcome.outcome === 'duplicate') acknowledgment = await acknowledgmentsFor(db, outcome.duplicateOf)
   return { ...outcome, acknowledgment }

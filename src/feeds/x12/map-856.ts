@@ -7,7 +7,8 @@
  */
 import type { IsoDate } from '../../domain/types.ts'
 import { X12Error, printable } from './errors.ts'
-import { LINE_IDS, el, locate, lookup, readDate, readProductIds, readQty, type ProductIds } from './elements.ts'
+import { LINE_IDS, el, locate, readDate, readProductIds, readQty, type ProductIds } from './elements.ts'
+import { readHl } from './hl.ts'
 import type { Emit, Segment, TransactionHeader, TransactionVisitor } from './types.ts'
 
 /** What one hierarchy level says about everything below it. */
@@ -39,9 +40,6 @@ interface HlNode {
   /** Packs listed below an item (the "standard pack" layout) lend it their number. */
   fromPacks: LevelInfo | null
 }
-
-/** Levels in their usual order, for HL segments that leave HL02 (the parent) empty. */
-const RANK: Record<string, number> = { S: 0, O: 1, T: 2, P: 3, I: 4 }
 
 const emptyInfo = (): LevelInfo => ({ po: null, shipDate: null, carrier: null, service: null, cp: null, cn: null, gm: null })
 
@@ -91,18 +89,17 @@ class ShipNoticeMapper implements TransactionVisitor {
   /** Closes the levels that are not this HL's ancestors, then opens it. */
   private openLevel(seg: Segment): void {
     const stack = this.stack
-    const parent = el(seg, 2)
-    const rank = lookup(RANK, el(seg, 3)) ?? (stack[stack.length - 1]?.rank ?? 0) + 1
+    const { id, parent, rank } = readHl(seg)
     if (parent) {
       while (stack.length > 0 && stack[stack.length - 1].id !== parent) this.pop()
       if (stack.length === 0) {
         throw new X12Error(seg, `HL02 parent "${printable(parent)}" is not an open HL level above this one`, { element: { position: 2, code: '7', value: parent } })
       }
     } else {
-      // No parent given (HL*2**O): the level closes whatever is at or below its own rank.
+      // No parent given (HL*2**O, HL*1*0*S): the level closes whatever is at or below its own rank.
       while (stack.length > 0 && stack[stack.length - 1].rank >= rank) this.pop()
     }
-    stack.push({ id: el(seg, 1), rank, info: emptyInfo(), item: null, fromPacks: null })
+    stack.push({ id, rank, info: emptyInfo(), item: null, fromPacks: null })
   }
 
   private openItem(seg: Segment): void {

@@ -7,6 +7,7 @@ import type { SupplierStatus } from '../../domain/types.ts'
 import type { NormalizedSignal } from '../signal.ts'
 import { X12Error } from './errors.ts'
 import { DateChoice, LINE_IDS, dateNote, el, locate, lookup, readDate, readProductIds, readQty, unknownCode, type ProductIds, type QualifiedDate } from './elements.ts'
+import { readHl } from './hl.ts'
 import type { Emit, Segment, TransactionHeader, TransactionVisitor } from './types.ts'
 
 /**
@@ -76,10 +77,12 @@ class StatusReportMapper implements TransactionVisitor {
   segment(seg: Segment): void {
     switch (seg.tag) {
       case 'BSR': this.bsr = seg; return
-      case 'HL':
-        if (el(seg, 3) === 'O') this.closeOrder()
-        else if (el(seg, 3) === 'I') this.openItem(seg)
+      case 'HL': {
+        const { code } = readHl(seg)
+        if (code === 'O') this.closeOrder()
+        else if (code === 'I') this.openItem(seg)
         return
+      }
       case 'PRF':
         if (this.order.po !== null) this.closeOrder()
         this.order.po = el(seg, 1) || null

@@ -78,12 +78,45 @@ export interface OfferUpdate {
   location: string
 }
 
+/** What a received 997 (or 999) says about one transaction set of the group it acknowledges. */
+export interface AckedSet {
+  /** AK201/AK202: the set acknowledged (e.g. 850, 0001). */
+  setId: string
+  control: string
+  /** AK501 (IK501): A accepted, E accepted with errors noted, R/M/W/X rejected. */
+  status: string
+  /** AK502…: why, as codes. */
+  codes: string[]
+  /** AK3/AK4 (IK3/IK4) in words: which segment and element the partner found wrong. */
+  errors: string[]
+}
+
+/**
+ * A functional acknowledgment received: the partner's answer to one group wismo sent (AK1),
+ * matched to wismo's own 850/860 by its functional id and group control number.
+ */
+export interface AckReceived {
+  /** 997 or 999. */
+  setId: string
+  /** AK101/AK102: the acknowledged group's GS01 and GS06. */
+  functionalId: string
+  groupControl: string
+  /** AK901: A, E, P (partially accepted), R, M, W, X. */
+  groupStatus: string
+  /** AK905…: group-level reasons. */
+  groupCodes: string[]
+  sets: AckedSet[]
+  location: string
+}
+
 /** Where mappers put what they read; the reader batches it for the store. */
 export interface Emit {
   signal(s: NormalizedSignal): void
   offer(u: OfferUpdate): void
   /** A carrier's status of a shipment (214): applied like any carrier event. */
   event(e: CarrierEvent): void
+  /** A 997/999 answering one of wismo's own groups. */
+  ack(a: AckReceived): void
 }
 
 /** Reads one transaction set's segments between ST and SE (exclusive). Throws X12Error to reject it. */

@@ -25,6 +25,9 @@ const DocumentSchema = z.object({
   documentId: z.number().int(), kind: z.enum(['850', '860']), supplierId: z.string().nullable(), poNumber: z.string(), poLine: z.string(),
   orderNumber: z.string().nullable(), lineNo: z.number().int().nullable(), controlNumber: z.number().int(), reason: z.string().nullable(),
   createdAt: z.string(), x12: z.string(), csv: z.string(),
+  acknowledgment: z.object({
+    status: z.enum(['accepted', 'rejected']), detail: z.string().nullable(), messageId: z.number().int().nullable(), receivedAt: z.string(),
+  }).nullable().describe("the supplier's 997/999 answering this document (null until one arrives)"),
 })
 const Page = z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(200) })
 

@@ -1,0 +1,24 @@
+/**
+ * What an X12 file says, as a hash: its segments and their elements, whatever separators,
+ * line breaks, indentation or byte-order mark carry them. Two files with the same hash are the
+ * same content (a replay); the same control number with another hash is new content.
+ */
+import { createHash } from 'node:crypto'
+import { X12Error } from './errors.ts'
+import { readSegments } from './segments.ts'
+
+/** The sha256 of the file's segments (null when the tokenizer cannot read all of it: then its bytes decide). */
+export function contentHash(body: Buffer): string | null {
+  const hash = createHash('sha256')
+  try {
+    for (const seg of readSegments(body)) {
+      // Unit and record separators cannot occur in X12 data (control characters are refused).
+      hash.update(seg.elements.join('\u001f'))
+      hash.update('\u001e')
+    }
+  } catch (err) {
+    if (err instanceof X12Error) return null
+    throw err
+  }
+  return hash.digest('hex')
+}
