@@ -18,6 +18,7 @@ import { recordRefundDue } from '../store/refunds.ts'
 import { requestSupplierCancel, type PurchasingDocument } from '../purchasing/documents.ts'
 import { assertChoice, assertDecidable, type Choice, type ChoiceChannel } from './choice-rules.ts'
 import { switchLine } from './switch-line.ts'
+import { isChoiceTokenUsed } from './token-use.ts'
 
 export interface RecordChoiceInput {
   orderNumber: string
@@ -31,6 +32,8 @@ export interface RecordChoiceInput {
   acceptPrice?: boolean
   /** The signed link's nonce: a link decides once. */
   tokenNonce?: string | null
+  /** The signed link's expiry (when it was made, src/choices/token-use.ts): a decision since then uses it too. */
+  tokenExpiresAt?: Date | null
   now: Date
   /** Holidays, absorb percent, alternatives delay, EDI id; defaults when absent. */
   config?: Partial<Pick<Config, 'holidays' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'ediId'>>
@@ -72,10 +75,13 @@ async function lockLine(tx: Queryable, orderNumber: string, lineNo: number): Pro
   return { order_line_id: line.order_line_id, order_id: order.order_id, order_number: orderNumber }
 }
 
-async function assertNonceUnused(tx: Queryable, nonce: string | null | undefined): Promise<void> {
+async function assertTokenUnused(tx: Queryable, input: RecordChoiceInput): Promise<void> {
+  const nonce = input.tokenNonce
   if (!nonce) return
-  const used = await tx.query('SELECT 1 FROM line_choices WHERE token_nonce = $1', [nonce])
-  if (used.length > 0) throw new DomainError('CHOICE_TOKEN_USED', 'this choice link was already used; your earlier choice stands')
+  const used = input.tokenExpiresAt
+    ? await isChoiceTokenUsed(tx, { nonce, orderNumber: input.orderNumber, lineNo: input.lineNo, expiresAt: input.tokenExpiresAt })
+    : (await tx.query('SELECT 1 FROM line_choices WHERE token_nonce = $1', [nonce])).length > 0
+  if (used) throw new DomainError('CHOICE_TOKEN_USED', 'this choice link was already used; your earlier choice stands')
 }
 
 export interface ChoiceStep {
@@ -97,7 +103,7 @@ export async function recordChoice(db: Db, input: RecordChoiceInput): Promise<Ch
   const calendar = await calendarFrom(db, { holidays: input.config?.holidays ?? [] })
   return db.transaction(async (tx) => {
     const line = await lockLine(tx, input.orderNumber, input.lineNo)
-    await assertNonceUnused(tx, input.tokenNonce)
+    await assertTokenUnused(tx, input)
     const [snapshot] = await loadLineSnapshots(tx, { lineIds: [line.order_line_id] })
     const status = await deriveLine(tx, snapshot, { now: input.now, calendar }, new Map())
     const openQty = openQuantity(status.quantities)

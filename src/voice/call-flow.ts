@@ -1,6 +1,7 @@
 /**
- * The phone call, one Twilio request per step: recognise the caller or take the order number and
- * postal code (the proof, as on the page), speak the order, and for a line the customer can decide
+ * The phone call, one Twilio request per step: suggest the caller's order by caller ID or take the
+ * order number, then the postal code (the proof, as on the page; caller ID can be spoofed, so it
+ * only ever suggests which order), speak the order, and for a line the customer can decide
  * about offer wait / cancel / sooner alternatives / a person. Each answer is TwiML whose
  * `<Gather action>` names the next step. Silence and wrong keys count as failures; the third ends
  * the call politely with the store's hours and phone. Nothing spoken ever names a supplier, a PO or
@@ -37,7 +38,7 @@ export interface VoiceServices {
   repPhone: string | null
   /** Absolute URL of a step (the signature covers it). */
   stepUrl(step: VoiceStep, line?: number | null): string
-  /** The caller's most recent open order by caller ID, if any. */
+  /** The caller's most recent open order by caller ID, if any: a suggestion, never a proof. */
   orderForCaller(from: string | null): Promise<{ orderId: number; orderNumber: string; placedAt: Date } | null>
   /** The order a keyed or spoken number names (exact, else unique digits); null if none. */
   orderForKeyed(keyed: string): Promise<{ orderId: number; orderNumber: string } | null>
@@ -79,7 +80,8 @@ async function runStep(s: VoiceServices, call: CallState, req: VoiceRequest): Pr
   switch (req.step) {
     case 'start': return start(s, call)
     case 'recognised':
-      if (key === '1' && call.orderNumber) return speakOrder(s, { ...call, proven: 'caller_id' }, { proven: 'caller_id' })
+      // Caller ID is spoofable: it chose the order, the postal code proves it (as for a keyed number).
+      if (key === '1' && call.orderNumber) return { answer: askPostal(s, new Answer()), update: { proven: null } }
       if (key === '2') return { answer: askOrderNumber(s, new Answer()), update: { orderId: null, proven: null } }
       return failed(s, call, 'recognised', 'Sorry, I didn\'t get that.')
     case 'order': return keyedOrder(s, call, req)
@@ -102,12 +104,20 @@ async function start(s: VoiceServices, call: CallState): Promise<StepResult> {
     a.say(`Thank you for calling ${s.store.name}.`)
     return { answer: askOrderNumber(s, a) }
   }
+  // Only the order's last characters: whoever holds this caller ID learns no more than that it has
+  // an order, and nothing of it until the postal code is given.
   a.ask(s.stepUrl('recognised'), [
     `Thank you for calling ${s.store.name}.`,
-    `Are you calling about your order ${spellOut(known.orderNumber)}, placed on ${spokenDay(known.placedAt.toISOString().slice(0, 10))}?`,
+    `I see an order ending in ${spellOut(orderTail(known.orderNumber))} for this number.`,
     'Press 1 for that order. Press 2 for another order.',
   ], { numDigits: 1 })
-  return { answer: a, update: { orderId: known.orderId } }
+  return { answer: a, update: { orderId: known.orderId, proven: null } }
+}
+
+/** The last three letters or digits of an order number (fewer for a short one: never all of it). */
+export function orderTail(orderNumber: string): string {
+  const alnum = normalizeKeyed(orderNumber)
+  return alnum.slice(-Math.min(3, Math.max(1, alnum.length - 2)))
 }
 
 function askOrderNumber(s: VoiceServices, a: Answer): Answer {

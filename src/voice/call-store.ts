@@ -6,8 +6,8 @@ export interface CallState {
   fromNumber: string | null
   orderId: number | null
   orderNumber: string | null
-  /** How the caller proved the order theirs; null until they did. */
-  proven: 'caller_id' | 'postal_code' | null
+  /** How the caller proved the order theirs; null until they did (caller ID alone never does). */
+  proven: 'postal_code' | null
   failures: number
   pickedSku: string | null
   pickedLine: number | null
@@ -17,7 +17,7 @@ export interface CallState {
 
 interface CallRow {
   call_sid: string; from_number: string | null; order_id: number | null; order_number: string | null
-  proven: CallState['proven']; failures: number; picked_sku: string | null; picked_line: number | null; heard: string; outcome: string | null
+  proven: string | null; failures: number; picked_sku: string | null; picked_line: number | null; heard: string; outcome: string | null
 }
 
 const SELECT = `SELECT v.call_sid, v.from_number, v.order_id, o.order_number, v.proven, v.failures, v.picked_sku, v.picked_line, v.heard, v.outcome
@@ -25,7 +25,8 @@ const SELECT = `SELECT v.call_sid, v.from_number, v.order_id, o.order_number, v.
 
 function toState(r: CallRow): CallState {
   return {
-    callSid: r.call_sid, fromNumber: r.from_number, orderId: r.order_id, orderNumber: r.order_number, proven: r.proven,
+    // A call begun before caller ID stopped counting as proof ('caller_id') has proven nothing.
+    callSid: r.call_sid, fromNumber: r.from_number, orderId: r.order_id, orderNumber: r.order_number, proven: r.proven === 'postal_code' ? 'postal_code' : null,
     failures: r.failures, pickedSku: r.picked_sku, pickedLine: r.picked_line, heard: r.heard, outcome: r.outcome,
   }
 }

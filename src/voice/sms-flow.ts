@@ -4,9 +4,11 @@
  *
  * - STOP (and the other opt-out words US carriers require) sets the customer's SMS opt-out that
  *   outreach honours; START / UNSTOP / YES undoes it; HELP / INFO answers who we are.
- * - WAIT or CANCEL answers the latest delay notice texted to this number: the choice is recorded
- *   for that notice's lines (the FTC rule's "means to respond"). A CANCEL with no such notice is
- *   the carriers' opt-out word and is read as STOP.
+ * - WAIT or CANCEL followed by the postal code (or email) answers the latest delay notice texted to
+ *   this number: the choice is recorded for that notice's lines (the FTC rule's "means to respond").
+ *   The From number only finds the notice; it proves nothing (it can be spoofed), so a bare WAIT or
+ *   CANCEL is answered with how to add the postal code, and changes nothing. A bare CANCEL with no
+ *   such notice is the carriers' opt-out word and is read as STOP.
  * - Anything else is read as an order number and postal code: the status, under 320 characters,
  *   with the page link.
  */
@@ -19,7 +21,7 @@ const OPT_OUT = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'END', 'QUIT', 'REVOK
 const OPT_IN = new Set(['START', 'UNSTOP', 'YES'])
 const HELP = new Set(['HELP', 'INFO'])
 
-export type SmsAction = 'status' | 'wait' | 'cancel' | 'stop' | 'start' | 'help' | 'unknown' | 'not_found'
+export type SmsAction = 'status' | 'wait' | 'cancel' | 'stop' | 'start' | 'help' | 'unknown' | 'not_found' | 'proof_needed'
 
 export interface SmsRequest {
   messageSid: string
@@ -36,6 +38,8 @@ export interface SmsServices {
   orderUrl(orderNumber: string): string
   /** The order a text names with a proof (postal code or email), through the shared failed-proof limits. */
   findProvenOrder(candidates: string[], proof: string): Promise<{ orderId: number; orderNumber: string } | null>
+  /** True when the proof (postal code or email) is this order's, through the same limits. */
+  checkProof(orderNumber: string, proof: string): Promise<boolean>
   view(orderNumber: string): Promise<OrderStatusView | null>
   /** Records a choice for one line as the customer, channel sms; the reason when refused. */
   choose(orderNumber: string, lineNo: number, choice: 'wait' | 'cancel'): Promise<{ ok: true } | { ok: false; reason: string }>
@@ -61,10 +65,12 @@ export async function answerText(s: SmsServices, req: SmsRequest): Promise<strin
 async function decide(s: SmsServices, req: SmsRequest): Promise<{ action: SmsAction; reply: string | null; orderId: number | null }> {
   const words = req.body.trim().toUpperCase().replace(/[^A-Z0-9 -]/g, ' ').split(/\s+/).filter(Boolean)
   const only = words.length === 1 ? words[0] : null
-  if (only === 'WAIT' || only === 'CANCEL') {
-    const answered = await answerNotice(s, req, only === 'WAIT' ? 'wait' : 'cancel')
-    if (answered) return answered
-    if (only === 'WAIT') {
+  const answer = words[0] === 'WAIT' || words[0] === 'CANCEL' ? (words[0] === 'WAIT' ? 'wait' : 'cancel') : null
+  // "CANCEL 30301", or a postal code in two words ("WAIT K1A 0B6").
+  if (answer && words.length <= 3) {
+    const notice = await latestNotice(s, req.from)
+    if (notice) return answerNotice(s, req, notice, answer, words.slice(1).join('') || null)
+    if (answer === 'wait' || words.length > 1) {
       return { action: 'unknown', orderId: null, reply: `${s.store.name}: we found no recent delay notice for this number. Text your order number and postal code, or call ${s.store.phone}.` }
     }
   }
@@ -98,11 +104,17 @@ async function statusByText(s: SmsServices, req: SmsRequest, words: string[]): P
   return { action: 'status', orderId: found.orderId, reply: textStatus(view, s.orderUrl(found.orderNumber)) }
 }
 
-/** WAIT / CANCEL: the choice for the lines of the latest delay notice texted to this number. */
-async function answerNotice(s: SmsServices, req: SmsRequest, choice: 'wait' | 'cancel') {
-  const key = phoneKey(req.from)
+interface TextedNotice {
+  order_id: number
+  order_number: string
+  line_nos: number[]
+}
+
+/** The latest delay notice texted to this number in the last 60 days, if any. */
+async function latestNotice(s: SmsServices, from: string): Promise<TextedNotice | null> {
+  const key = phoneKey(from)
   if (!key) return null
-  const rows = await s.db.query<{ order_id: number; order_number: string; line_nos: number[] }>(
+  const rows = await s.db.query<TextedNotice>(
     `SELECT n.order_id, o.order_number, n.line_nos
        FROM notifications n JOIN orders o ON o.order_id = n.order_id
       WHERE n.channel = 'sms' AND ${PHONE_KEY_SQL('n.recipient')} = $1 AND n.status = 'sent'
@@ -111,8 +123,27 @@ async function answerNotice(s: SmsServices, req: SmsRequest, choice: 'wait' | 'c
       ORDER BY n.created_at DESC, n.notification_id DESC LIMIT 1`,
     [key, s.now],
   )
-  const notice = rows[0]
-  if (!notice) return null
+  return rows[0] ?? null
+}
+
+/**
+ * WAIT / CANCEL: the choice for the lines of the latest delay notice texted to this number, once
+ * the texter proves the order theirs. Until then the reply names no order and no item.
+ */
+async function answerNotice(s: SmsServices, req: SmsRequest, notice: TextedNotice, choice: 'wait' | 'cancel', proof: string | null) {
+  const word = choice.toUpperCase()
+  if (!proof) {
+    return {
+      action: 'proof_needed' as SmsAction, orderId: null,
+      reply: `${s.store.name}: to answer our delay notice, reply ${word} and the postal code of the shipping address, e.g. "${word} 10001". Or call ${s.store.phone}.`,
+    }
+  }
+  if (!(await s.checkProof(notice.order_number, proof))) {
+    return {
+      action: 'not_found' as SmsAction, orderId: null,
+      reply: `${s.store.name}: we couldn't match that postal code to the order of our notice. Reply ${word} and the postal code of the shipping address, or call ${s.store.phone}.`,
+    }
+  }
   const done: number[] = []
   const refused: string[] = []
   for (const lineNo of notice.line_nos) {

@@ -143,6 +143,9 @@ export async function smsServices(deps: Deps): Promise<SmsServices> {
       }
       return null
     },
+    async checkProof(orderNumber, proof) {
+      return (await provenOrder(deps, orderNumber, proof.includes('@') ? { email: proof } : { postalCode: proof })) !== null
+    },
     async view(orderNumber) {
       return (await customerOrder(deps.db, orderNumber, { now, calendar }))?.view ?? null
     },

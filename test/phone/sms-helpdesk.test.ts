@@ -70,20 +70,36 @@ test('a text with the order number and postal code gets the status in under 320 
   assert.match(wrong.messages[0], /couldn't find that order/)
 })
 
-test('WAIT answers the delay notice: consent recorded for its line; a replayed text records nothing twice', async () => {
-  const r = await text('SM-wait', '+14045550201', ' wait ')
-  assert.match(r.messages[0], /keep your order/)
-  const again = await text('SM-wait', '+14045550201', ' wait ')
-  assert.deepEqual(again.messages, r.messages)
-  const rows = await db.query<{ choice: string; channel: string; decided_by: string }>(
-    `SELECT c.choice, c.channel, c.decided_by FROM line_choices c JOIN order_lines l USING (order_line_id) JOIN orders o USING (order_id)
-      WHERE o.order_number = 'W4001'`,
-  )
-  assert.deepEqual(rows, [{ choice: 'wait', channel: 'sms', decided_by: 'customer' }])
+const choicesOf = (order: string) => db.query<{ choice: string; channel: string; decided_by: string }>(
+  `SELECT c.choice, c.channel, c.decided_by FROM line_choices c JOIN order_lines l USING (order_line_id) JOIN orders o USING (order_id)
+    WHERE o.order_number = $1`, [order],
+)
+
+test('WAIT or CANCEL from the notice\'s number alone records nothing: the postal code is asked for', async () => {
+  for (const [sid, body] of [['SM-bare-wait', 'WAIT'], ['SM-bare-cancel', 'cancel']]) {
+    const r = await text(sid, '+14045550201', body)
+    assert.match(r.messages[0], /postal code/)
+    assert.doesNotMatch(r.messages[0], /W4001|backordered|tent/i, 'the From number alone reveals no order detail')
+  }
+  assert.deepEqual(await choicesOf('W4001'), [])
+  const [c] = await db.query<{ sms_opted_out_at: Date | null }>("SELECT sms_opted_out_at FROM customers WHERE email = 'ann@example.com'")
+  assert.equal(c.sms_opted_out_at, null, 'a CANCEL that answers a notice is not an opt-out')
+  // A wrong postal code is refused like any failed proof, and changes nothing.
+  const wrong = await text('SM-wrong-proof', '+14045550201', 'CANCEL 99999')
+  assert.match(wrong.messages[0], /couldn't match/)
+  assert.deepEqual(await choicesOf('W4001'), [])
 })
 
-test('CANCEL answers the delay notice: the line cancelled and its refund recorded', async () => {
-  const r = await text('SM-cancel', '+14045550202', 'CANCEL')
+test('WAIT with the postal code answers the delay notice: consent recorded for its line; a replayed text records nothing twice', async () => {
+  const r = await text('SM-wait', '+14045550201', ' wait 30301 ')
+  assert.match(r.messages[0], /keep your order/)
+  const again = await text('SM-wait', '+14045550201', ' wait 30301 ')
+  assert.deepEqual(again.messages, r.messages)
+  assert.deepEqual(await choicesOf('W4001'), [{ choice: 'wait', channel: 'sms', decided_by: 'customer' }])
+})
+
+test('CANCEL with the postal code answers the delay notice: the line cancelled and its refund recorded', async () => {
+  const r = await text('SM-cancel', '+14045550202', 'CANCEL 30301')
   assert.match(r.messages[0], /cancelled/)
   const [line] = await db.query<{ cancelled_at: Date | null }>(
     "SELECT l.cancelled_at FROM order_lines l JOIN orders o USING (order_id) WHERE o.order_number = 'W4002' AND l.line_no = 1",

@@ -68,18 +68,46 @@ test('a request without a valid Twilio signature is refused with 403 and changes
   assert.equal(n, 0)
 })
 
-test('a caller recognised by number hears the order, its state and its date, and nothing of suppliers or costs', async () => {
+test('a caller recognised by number is only offered the order, and hears it after the postal code', async () => {
   const call = new Call(app, 'CA-recognised', '+14045550101')
   const first = await call.start()
-  assert.match(first.said.join(' '), /order W 3 0 0 1/)
-  const status = await call.press('1')
+  const offered = first.said.join(' ')
+  assert.match(offered, /order ending in 0 0 1/)
+  assert.doesNotMatch(offered, /W 3 0 0 1|November|backordered/i, 'caller ID alone names no order and no detail')
+  const asked = await call.press('1')
+  assert.match(asked.said.join(' '), /postal code/)
+  assert.doesNotMatch(asked.said.join(' '), /backordered|Order W|press 2 to cancel/i)
+  const status = await call.press('30301')
   const said = status.said.join(' ')
+  assert.match(said, /Order W 3 0 0 1/)
   assert.match(said, /backordered/i)
   assert.match(said, /(January|February) \d+/, 'a date spoken as a date')
   assert.match(said, /press 2 to cancel this item/i)
   for (const s of SECRETS) assert.ok(!call.heard.join(' ').includes(s), `spoke ${s}`)
   const [c] = await db.query<{ outcome: string }>("SELECT outcome FROM contacts WHERE channel = 'voice' AND ref = 'CA-recognised'")
   assert.equal(c.outcome, 'deflected')
+})
+
+test('caller ID is not proof: a spoofed number hears nothing of the order and cannot cancel a line', async () => {
+  const lineChoices = () => db.query(
+    `SELECT 1 FROM line_choices c JOIN order_lines l USING (order_line_id) JOIN orders o USING (order_id) WHERE o.order_number = 'W3001'`,
+  )
+  const call = new Call(app, 'CA-spoofed', '+14045550101')
+  await call.start()
+  const asked = await call.press('1')
+  assert.match(asked.said.join(' '), /postal code/)
+  // The attacker presses 2 (cancel) where the postal code is asked: a wrong postal code, nothing more.
+  const wrong = await call.press('2')
+  assert.match(wrong.said.join(' '), /couldn't find an order with that number and postal code/)
+  assert.doesNotMatch(call.heard.join(' '), /backordered|Order W 3 0 0 1|January|February/)
+  // Posting straight to the line menu's step without having proven the order changes nothing.
+  for (const step of ['line&line=1', 'alt&line=1', 'confirm&line=1', 'done']) {
+    const direct = await postSigned(app, `/api/voice/incoming?step=${step}`, { CallSid: 'CA-spoofed-direct', From: '+14045550101', Digits: step === 'done' ? '1' : '2' })
+    assert.doesNotMatch(direct.said.join(' '), /backordered|cancelled|Order W/, step)
+  }
+  assert.equal((await lineChoices()).length, 0)
+  const [call1] = await db.query<{ proven: string | null }>("SELECT proven FROM voice_calls WHERE call_sid = 'CA-spoofed'")
+  assert.equal(call1.proven, null)
 })
 
 test('a caller who keys the order number and postal code hears its status', async () => {
@@ -121,6 +149,7 @@ test('a backordered line cancelled by keypad is cancelled with its refund, once 
   const call = new Call(app, 'CA-cancel', '+14045550102')
   await call.start()
   await call.press('1')
+  await call.press('30302')
   const menuUrl = call.last!.next!
   const done = await call.press('2')
   assert.match(done.said.join(' '), /cancelled/)
@@ -143,6 +172,7 @@ test('a switch by keypad: the alternatives with their dates, a confirmation, and
   const call = new Call(app, 'CA-switch', '+14045550103')
   await call.start()
   await call.press('1')
+  await call.press('30303')
   const offers = await call.press('3')
   const said = offers.said.join(' ')
   assert.match(said, /Press 1 for Trailhead 2P Tent, green, arriving by/)
@@ -163,6 +193,7 @@ test('0 transfers to a representative and opens a task with what the caller hear
   const call = new Call(app, 'CA-rep', '+14045550104')
   await call.start()
   await call.press('1')
+  await call.press('30304')
   const transfer = await call.press('0')
   assert.equal(transfer.dial, '+18005550199')
   const [task] = await db.query<{ kind: string; title: string; detail: string }>(

@@ -64,7 +64,8 @@ export function registerChoiceRoutes(app: FastifyInstance, deps: AppDeps): void 
       const now = deps.clock.now()
       const result = await recordChoice(deps.db, {
         orderNumber: req.params.number, lineNo: req.params.lineNo, choice: req.body.choice, sku: req.body.sku ?? null,
-        decidedBy: 'customer', channel: 'link', acceptPrice: req.body.acceptPrice, tokenNonce: claims.nonce, now, config: deps.config,
+        decidedBy: 'customer', channel: 'link', acceptPrice: req.body.acceptPrice, tokenNonce: claims.nonce, tokenExpiresAt: claims.expiresAt,
+        now, config: deps.config,
       })
       if (deps.config.purchasingDir) await exportPurchasingDocuments(deps.db, deps.config.purchasingDir, now)
       return {

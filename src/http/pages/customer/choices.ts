@@ -8,11 +8,13 @@ import type { Db } from '../../../store/db.ts'
 import type { Config } from '../../../config.ts'
 import { recordChoice } from '../../../choices/record-choice.ts'
 import { verifyChoiceToken } from '../../../choices/choice-token.ts'
+import { isChoiceTokenUsed } from '../../../choices/token-use.ts'
 
 export interface ChoiceTokenClaims {
   orderNumber: string
   lineNo: number
   nonce: string
+  expiresAt: Date
 }
 
 export interface RecordInput {
@@ -26,12 +28,15 @@ export interface RecordInput {
   decidedBy: string
   channel: 'link' | 'page' | 'console'
   tokenNonce?: string
+  tokenExpiresAt?: Date
   now: Date
 }
 
 export interface ChoicePort {
   /** The token's claims when it is genuine and unexpired; null otherwise. */
   verifyToken(token: string, now: Date): ChoiceTokenClaims | null
+  /** True when the link already decided, or its line was decided since it was made. */
+  isUsed(db: Db, claims: ChoiceTokenClaims): Promise<boolean>
   /** Records the choice; throws DomainError with the refusal's code. */
   record(db: Db, input: RecordInput): Promise<void>
 }
@@ -44,12 +49,13 @@ export function defaultChoicePort(secret: string, config: ChoiceConfig = {}): Ch
     verifyToken(token, now) {
       try {
         const c = verifyChoiceToken(secret, token, now)
-        return { orderNumber: c.orderNumber, lineNo: c.lineNo, nonce: c.nonce }
+        return { orderNumber: c.orderNumber, lineNo: c.lineNo, nonce: c.nonce, expiresAt: c.expiresAt }
       } catch (err) {
         if (err instanceof DomainError) return null
         throw err
       }
     },
+    isUsed: (db, claims) => isChoiceTokenUsed(db, claims),
     async record(db, input) {
       await recordChoice(db, { ...input, config })
     },

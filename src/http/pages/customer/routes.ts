@@ -36,9 +36,16 @@ const LineParams = Params.extend({ lineNo: z.coerce.number().int().positive() })
 /** The customer's pages: lookup, order, choice links and choices. */
 export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): void {
   const lookupLimit = { rateLimit: { max: deps.config.lookupRateLimit, timeWindow: 60_000 } }
-  const tokenFor = (token: string | undefined, orderNumber: string) => {
+  // A message's link for this order: genuine, unexpired, and whether it has been used (a used link
+  // is no pass to the order: DESIGN.md "single use per decision").
+  const linkFor = async (token: string | undefined, orderNumber: string) => {
     const claims = token ? deps.choices.verifyToken(token, deps.clock.now()) : null
-    return claims && claims.orderNumber === orderNumber ? claims : null
+    if (!claims || claims.orderNumber !== orderNumber) return null
+    return { claims, used: await deps.choices.isUsed(deps.db, claims) }
+  }
+  const usableLink = async (token: string | undefined, orderNumber: string) => {
+    const link = await linkFor(token, orderNumber)
+    return link && !link.used ? link.claims : null
   }
 
   app.get('/', { schema: { hide: true } }, async (req, reply) => {
@@ -79,7 +86,7 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
     const { number } = pathParams(Params, req.params)
     const q = OrderQuery.safeParse(req.query)
     const query = q.success ? q.data : {}
-    const token = tokenFor(query.token, number)
+    const token = await usableLink(query.token, number)
     if (!token && !hasLookupCookie(req, number, deps.clock.now())) {
       return sendPage(reply, LookupPage({ store: deps.store, byPostal: false, orderNumber: number }))
     }
@@ -94,11 +101,15 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
   app.get('/orders/:number/choose', { schema: { hide: true } }, async (req, reply) => {
     const { number } = pathParams(Params, req.params)
     const raw = (req.query as { token?: unknown }).token
-    const token = typeof raw === 'string' ? tokenFor(raw, number) : null
-    if (!token) {
-      const problem = 'That link has expired or is not valid any more. Look up your order below to see its options.'
+    const link = typeof raw === 'string' ? await linkFor(raw, number) : null
+    if (!link || link.used) {
+      // Nothing is set: a used, expired or forged link is no pass to the order (docs/api.md).
+      const problem = link?.used
+        ? 'That link was already used: your choice is recorded. Look up your order below to see it.'
+        : 'That link has expired or is not valid any more. Look up your order below to see its options.'
       return sendPage(reply, LookupPage({ store: deps.store, byPostal: false, orderNumber: number, problem }), 400)
     }
+    const token = link.claims
     // Rendered here rather than redirected: a redirect from a mail client's click is cross-site,
     // and the strict cookie just set would not come along.
     setLookupCookie(reply, req, number, deps.clock.now())
@@ -109,7 +120,7 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
     const { number, lineNo } = pathParams(LineParams, req.params)
     const form = ChoiceForm.safeParse(req.body ?? {})
     const now = deps.clock.now()
-    const token = form.success ? tokenFor(form.data.token, number) : null
+    const token = form.success ? await usableLink(form.data.token, number) : null
     const viaToken = token !== null && token.lineNo === lineNo
     if (!viaToken && !hasLookupCookie(req, number, now)) {
       return sendPage(reply, LookupPage({ store: deps.store, byPostal: false, orderNumber: number, problem: 'Please look up your order again to make a choice.' }), 403)
@@ -123,7 +134,8 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
       await deps.choices.record(deps.db, {
         orderNumber: number, lineNo, choice: f.choice, sku: f.choice === 'switch' ? f.sku : undefined,
         acceptPrice: f.choice === 'switch' && f.accept_price === 'yes',
-        decidedBy: 'customer', channel: viaToken ? 'link' : 'page', tokenNonce: viaToken ? token!.nonce : undefined, now,
+        decidedBy: 'customer', channel: viaToken ? 'link' : 'page', tokenNonce: viaToken ? token!.nonce : undefined,
+        tokenExpiresAt: viaToken ? token!.expiresAt : undefined, now,
       })
     } catch (err) {
       if (!(err instanceof DomainError)) throw err
