@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { DomainError } from './domain/errors.ts'
 import { TrustProxySchema } from './http/trust-proxy.ts'
 import { DEFAULT_TIME_ZONE, isValidTimeZone } from './domain/calendar.ts'
+import { parseWorkingHours } from './domain/business-hours.ts'
 
 /** Outreach (docs/configuration.md "Customer messages"): the store's details, quiet hours, channels. */
 const OutreachConfigShape = {
@@ -44,6 +45,15 @@ const ConfigSchema = z.object({
   delayGraceDays: z.coerce.number().int().min(0),
   /** Business days without a carrier scan before a parcel in transit becomes a rep task. */
   stallBusinessDays: z.coerce.number().int().min(1),
+  /** The working hours of a business day in the store's zone (WISMO_BUSINESS_HOURS): the console's task ages count them. */
+  workingHours: z.string().transform((text, ctx) => {
+    try {
+      return parseWorkingHours(text)
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `WISMO_BUSINESS_HOURS: ${(err as Error).message}` })
+      return z.NEVER
+    }
+  }),
   /** Lookups per minute per client address on the customer status endpoint. */
   lookupRateLimit: z.coerce.number().int().min(1),
   /** Which proxies' `X-Forwarded-For` wismo believes (docs/configuration.md "Behind a proxy"). */
@@ -133,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     holidays: (env.WISMO_HOLIDAYS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     delayGraceDays: env.WISMO_DELAY_GRACE_DAYS ?? 1,
     stallBusinessDays: env.WISMO_STALL_BUSINESS_DAYS ?? 3,
+    workingHours: env.WISMO_BUSINESS_HOURS || '9-18',
     lookupRateLimit: env.WISMO_LOOKUP_RATE_LIMIT ?? 30,
     trustProxy: env.WISMO_TRUST_PROXY,
     publicUrl: env.WISMO_PUBLIC_URL || `http://localhost:${port}`,

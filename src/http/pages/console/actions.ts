@@ -5,14 +5,17 @@ import { DomainError } from '../../../domain/errors.ts'
 import { findOrderRow } from '../../../store/order-snapshot.ts'
 import { addNote } from '../../../store/notes.ts'
 import { recordAudit } from '../../../store/audit.ts'
-import { closeTaskById } from '../../../store/worklist.ts'
+import { assignTask, closeTaskById } from '../../../store/worklist.ts'
 import type { Queryable } from '../../../store/db.ts'
 import { pathParams } from '../render.ts'
 import type { PagesDeps } from '../pages.ts'
 import { requirePost } from './auth-routes.ts'
+import { backTo } from './worklist-query.ts'
 
 const Params = z.object({ number: z.string().min(1).max(64) })
 const NoteForm = z.object({ body: z.string().trim().min(1).max(4000) })
+/** A user id, or empty: nobody. */
+const AssigneeForm = z.union([z.literal('').transform(() => null), z.coerce.number().int().positive()])
 const Decision = z.union([z.enum(['wait', 'cancel']), z.string().regex(/^switch:.{1,64}$/)])
 
 const orderUrl = (n: string, q: string) => `/console/orders/${encodeURIComponent(n)}?${q}`
@@ -92,16 +95,37 @@ export function registerConsoleActions(app: FastifyInstance, deps: PagesDeps): v
     const session = await requirePost(deps, req, reply)
     if (!session) return reply
     const { id } = pathParams(z.object({ id: z.coerce.number().int().positive() }), req.params)
-    const back = (req.body as Record<string, unknown>)?.back
     const now = deps.clock.now()
     const actor = `rep:${session.email}`
     const closed = await deps.db.transaction(async (tx) => {
-      const t = await closeTaskById(tx, id, now)
+      const t = await closeTaskById(tx, id, now, actor)
       if (t) await recordAudit(tx, { actor, action: 'task.close', orderId: t.orderId, detail: { taskId: id, kind: t.kind, title: t.title }, now })
       return t
     })
-    // Back to the order page it was closed from (a console path only), else the worklist.
-    const target = typeof back === 'string' && /^\/console\/orders\/[^/?#]+$/.test(back) ? `${back}?${closed ? 'done' : 'error'}=task#tasks` : `/console?${closed ? 'done' : 'error'}=task`
-    return reply.redirect(target, 303)
+    // Back to the order page or the filtered worklist page it was closed from.
+    return reply.redirect(backTo((req.body as Record<string, unknown>)?.back, closed ? 'done=task' : 'error=task'), 303)
+  })
+
+  app.post('/console/tasks/:id/assign', { schema: { hide: true } }, async (req, reply) => {
+    const session = await requirePost(deps, req, reply)
+    if (!session) return reply
+    const { id } = pathParams(z.object({ id: z.coerce.number().int().positive() }), req.params)
+    const body = (req.body ?? {}) as Record<string, unknown>
+    const assignee = AssigneeForm.safeParse(body.assignee)
+    if (!assignee.success) return reply.redirect(backTo(body.back, 'error=assign'), 303)
+    const now = deps.clock.now()
+    const actor = `rep:${session.email}`
+    const done = await deps.db.transaction(async (tx) => {
+      const t = await assignTask(tx, id, assignee.data, now)
+      if (t) {
+        await recordAudit(tx, {
+          actor, action: assignee.data === null ? 'task.unassign' : 'task.assign', orderId: t.orderId,
+          detail: { taskId: id, kind: t.kind, from: t.from, to: t.to }, now,
+        })
+      }
+      return t
+    })
+    const outcome = !done ? 'error=assign' : assignee.data === null ? 'done=unassign' : 'done=assign'
+    return reply.redirect(backTo(body.back, outcome), 303)
   })
 }

@@ -2,10 +2,10 @@ import type { ReactNode } from 'react'
 import type { Session } from '../../../store/sessions.ts'
 import type { StoreInfo } from '../render.ts'
 
-export type ConsoleSection = 'worklist' | 'suppliers' | 'dashboard' | 'order' | 'login'
+export type ConsoleSection = 'worklist' | 'suppliers' | 'dashboard' | 'order' | 'login' | 'search'
 
 /** The console's frame: navigation, who is logged in, logout (a POST with the CSRF token). */
-export function ConsoleLayout(p: { store: StoreInfo; title: string; session: Session | null; section: ConsoleSection; scripts?: string[]; children: ReactNode }) {
+export function ConsoleLayout(p: { store: StoreInfo; title: string; session: Session | null; section: ConsoleSection; scripts?: string[]; query?: string; children: ReactNode }) {
   const nav: [ConsoleSection, string, string][] = [
     ['worklist', 'Worklist', '/console'],
     ['suppliers', 'Suppliers', '/console/suppliers'],
@@ -33,6 +33,7 @@ export function ConsoleLayout(p: { store: StoreInfo; title: string; session: Ses
               </ul>
             </nav>
           )}
+          {p.session && <SearchBox query={p.query ?? ''} />}
           {p.session && (
             <form method="post" action="/console/logout" className="logout">
               <input type="hidden" name="_csrf" value={p.session.csrfToken} />
@@ -45,6 +46,18 @@ export function ConsoleLayout(p: { store: StoreInfo; title: string; session: Ses
         <footer className="bar-foot">{p.store.name} · {p.store.phone} · {p.store.supportEmail}</footer>
       </body>
     </html>
+  )
+}
+
+/** One box for an order number, email, phone, name or postal code, on every console page. */
+function SearchBox({ query }: { query: string }) {
+  return (
+    <form method="get" action="/console/search" role="search" className="search">
+      <label htmlFor="console-search" className="sr-only">Search orders by number, email, phone, name or postal code</label>
+      <input id="console-search" type="search" name="q" defaultValue={query} maxLength={200} autoComplete="off"
+        placeholder="Order #, email, phone, name, postal code" />
+      <button type="submit">Search</button>
+    </form>
   )
 }
 

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { listWorklist, worklistFacets } from '../../../store/worklist.ts'
 import { loadSupplierBoard } from '../../../store/supplier-board.ts'
 import { pathParams, sendPage } from '../render.ts'
 import type { PagesDeps } from '../pages.ts'
 import { LoginPage } from './login-page.tsx'
-import { WorklistPage } from './worklist-page.tsx'
+import { showWorklist } from './worklist-route.ts'
 import { ConsoleOrderPage } from './order-page.tsx'
 import { FtcSection } from './ftc-section.tsx'
 import { loadFtcRecord } from '../../../store/ftc-record.ts'
@@ -16,17 +15,18 @@ import { loadDashboard } from './dashboard.ts'
 import { loginCsrf, sessionOf } from './session.ts'
 import { registerAuthRoutes, requireSession } from './auth-routes.ts'
 import { registerConsoleActions } from './actions.ts'
+import { searchOrders } from '../../../store/search.ts'
+import { SearchPage } from './search-page.tsx'
 
-const WorklistQuery = z.object({
-  kind: z.string().regex(/^[a-z_]{1,40}$/).optional().catch(undefined),
-  supplier: z.string().min(1).max(64).optional().catch(undefined),
-  age: z.coerce.number().int().min(0).max(365).optional().catch(undefined),
-  done: z.string().optional(),
-  error: z.string().optional(),
-})
-
-const DONE: Record<string, string> = { note: 'Note added.', resend: 'Message queued to be sent again.', choice: 'Choice recorded.', task: 'Task closed.' }
-const FAILED: Record<string, string> = { note: 'A note needs some text.', resend: 'That message could not be resent.', choice: 'That choice was refused.', task: 'That task was already closed.' }
+const DONE: Record<string, string> = {
+  note: 'Note added.', resend: 'Message queued to be sent again.', choice: 'Choice recorded.', task: 'Task closed.', assign: 'Task assigned.',
+  unassign: 'Task unassigned.', reship: 'Reship ordered: the purchase order was sent to the supplier.', refund: 'Refund recorded.',
+  claim: 'Carrier claim recorded.',
+}
+const FAILED: Record<string, string> = {
+  note: 'A note needs some text.', resend: 'That message could not be resent.', choice: 'That choice was refused.', task: 'That task was already closed.',
+  assign: 'That task could not be assigned (closed, or no such user).', delivery: 'That action was refused.',
+}
 
 function flashOf(q: Record<string, unknown>): { kind: 'ok' | 'error'; text: string } | null {
   if (typeof q.done === 'string' && DONE[q.done]) return { kind: 'ok', text: DONE[q.done] }
@@ -46,10 +46,18 @@ export function registerConsolePages(app: FastifyInstance, deps: PagesDeps): voi
     const now = deps.clock.now()
     const session = await sessionOf(deps.db, req, now)
     if (!session) return sendPage(reply, LoginPage({ store: deps.store, csrf: loginCsrf(req, reply) }))
-    const q = WorklistQuery.parse(req.query ?? {})
-    const filter = { kind: q.kind || undefined, supplierId: q.supplier || undefined, minAgeDays: q.age || undefined }
-    const [rows, facets] = await Promise.all([listWorklist(deps.db, filter, now), worklistFacets(deps.db)])
-    return sendPage(reply, WorklistPage({ store: deps.store, session, timeZone: deps.timeZone, now, rows, filter, facets, flash: flashOf(q)?.text ?? null }))
+    return showWorklist(deps, req, reply, session, flashOf((req.query ?? {}) as Record<string, unknown>))
+  })
+
+  // One box for every key a rep has: an order number typed exactly goes straight to the order.
+  app.get('/console/search', { schema: { hide: true } }, async (req, reply) => {
+    const session = await requireSession(deps, req, reply)
+    if (!session) return reply
+    const { q } = z.object({ q: z.string().optional().catch(undefined) }).parse(req.query ?? {})
+    const result = await searchOrders(deps.db, (q ?? '').slice(0, 200))
+    const exact = result.hits.filter((h) => h.exact)
+    if (exact.length === 1) return reply.redirect(`/console/orders/${encodeURIComponent(exact[0].orderNumber)}`, 303)
+    return sendPage(reply, SearchPage({ store: deps.store, session, timeZone: deps.timeZone, result }))
   })
 
   app.get('/console/orders/:number', { schema: { hide: true } }, async (req, reply) => {
