@@ -66,6 +66,8 @@ const ConfigSchema = z.object({
     .transform((u) => u.replace(/\/+$/, '')),
   /** Failed proofs (wrong email / postal code) one order number takes in a window before its lookups are refused. */
   lookupFailuresPerOrder: z.coerce.number({ message: 'WISMO_LOOKUP_FAILURES_PER_ORDER must be a whole number' }).int().min(1).max(1000),
+  /** Failed proofs one client makes in a window, across every order and lookup path, before it is refused. */
+  lookupFailuresPerClient: z.coerce.number({ message: 'WISMO_LOOKUP_FAILURES_PER_CLIENT must be a whole number' }).int().min(1).max(10_000),
   lookupFailureWindowMinutes: z.coerce
     .number({ message: 'WISMO_LOOKUP_FAILURE_WINDOW_MINUTES must be a whole number of minutes' })
     .int()
@@ -148,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     trustProxy: env.WISMO_TRUST_PROXY,
     publicUrl: env.WISMO_PUBLIC_URL || `http://localhost:${port}`,
     lookupFailuresPerOrder: env.WISMO_LOOKUP_FAILURES_PER_ORDER || 5,
+    lookupFailuresPerClient: env.WISMO_LOOKUP_FAILURES_PER_CLIENT || 10,
     lookupFailureWindowMinutes: env.WISMO_LOOKUP_FAILURE_WINDOW_MINUTES || 15,
     secret: env.WISMO_SECRET || undefined,
     sweepIntervalSeconds: env.WISMO_SWEEP_INTERVAL_SECONDS ?? 60,

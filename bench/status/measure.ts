@@ -78,7 +78,7 @@ const BENCH_LOOKUP_NOW = new Date('2025-06-17T09:00:00Z')
 
 export async function headReadUs(db: Db, pairs: [string, string][], n = 1000): Promise<number> {
   return db.transaction(async (tx) => {
-    const read = (o: string) => readGuardedOrderHead(tx, o, hashLookupKey('order', o), BENCH_LOOKUP_NOW)
+    const read = (o: string) => readGuardedOrderHead(tx, o, hashLookupKey('order', o), BENCH_LOOKUP_NOW, hashLookupKey('client', 'ip:127.0.0.1'))
     for (let i = 0; i < 100; i++) await read(pairs[i % pairs.length][0])
     const t = performance.now()
     for (let i = 0; i < n; i++) await read(pairs[(i * 7) % pairs.length][0])
@@ -95,7 +95,7 @@ export async function cachedPlan(db: Db, orderNumber: string): Promise<string> {
   const q = (t: string) => `'${t.replace(/'/g, "''")}'`
   try {
     return await db.transaction(async (tx) => {
-      const rows = await tx.query<Record<string, string>>(`EXPLAIN EXECUTE ${name}(${q(orderNumber)}, ${q(hashLookupKey('order', orderNumber))}, ${q(BENCH_LOOKUP_NOW.toISOString())})`)
+      const rows = await tx.query<Record<string, string>>(`EXPLAIN EXECUTE ${name}(${q(orderNumber)}, ${q(hashLookupKey('order', orderNumber))}, ${q(BENCH_LOOKUP_NOW.toISOString())}, ${q(hashLookupKey('client', 'ip:127.0.0.1'))})`)
       const line = rows.map((r) => Object.values(r)[0]).find((l) => /order_views/.test(l))
       return line ? line.trim().replace(/\s+\(cost.*$/, '').replace(/^->\s*/, '') : 'no scan of order_views'
     })

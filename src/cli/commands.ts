@@ -54,7 +54,10 @@ commands:
   equivalents suggest [--json]        equivalents of other brands for a rep to confirm
   equivalents confirm SKU EQUIVALENT_SKU
                                       confirm one (then offered to customers)
-  user add EMAIL --role rep|admin     a console user (password asked, or one line on stdin)
+  user add EMAIL --role rep|admin     a console user (password asked, or one line on stdin);
+                                      a new password or role ends the user's sessions
+  user remove EMAIL                   remove a console user (and their sessions)
+  user sessions revoke EMAIL          end every session of a console user
 
 global options (before or after the command):
   --db DIR        embedded database folder (default ./data; env WISMO_DATA_DIR)

@@ -41,6 +41,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   // too many
   RATE_LIMITED: 429,
   LOOKUP_LOCKED: 429,
+  LOOKUP_THROTTLED: 429,
   // wismo's own faults: data it holds that breaks a rule, its configuration, its disk
   INTERNAL: 500,
   CONFIG_INVALID: 500,

@@ -11,6 +11,13 @@ import type { Queryable } from '../store/db.ts'
  * refusal tells a guesser nothing. Keys that do not exist count the same way, so a lock-out does
  * not reveal which order numbers are real.
  *
+ * A lock-out per key is also a weapon: anyone can lock a customer out of their own order. So the
+ * client asking (its address, as Fastify determines it under WISMO_TRUST_PROXY; a caller's
+ * number on the phone) counts its failures too, across every order and every lookup path, and a
+ * throttled client's guesses are refused without counting against any order — one client cannot
+ * keep orders locked. And a customer who already holds their own proof of the order (a valid
+ * lookup cookie or signed link) goes through a lock-out (`pass`).
+ *
  * Use {@link guardLookup} around a lookup; {@link checkLookupLock} and {@link recordLookupFailure}
  * are its two halves for callers that need them apart. Time is always the caller's `now` (the
  * injected clock).
@@ -37,11 +44,30 @@ export type LookupGate = { locked: false } | { locked: true; until: Date; retryA
 export type GuardedLookup<T> =
   | { outcome: 'found'; value: T }
   | { outcome: 'not_found' }
+  /** The key (an order number) is locked out. */
   | { outcome: 'locked'; until: Date; retryAfterSeconds: number }
+  /** The client asking has failed too often. */
+  | { outcome: 'throttled'; until: Date; retryAfterSeconds: number }
 
 /** The policy from configuration (`WISMO_LOOKUP_FAILURES_PER_ORDER`, `WISMO_LOOKUP_FAILURE_WINDOW_MINUTES`). */
 export function lookupPolicyFrom(config: { lookupFailuresPerOrder?: number; lookupFailureWindowMinutes?: number }): LookupPolicy {
   return { maxFailures: config.lookupFailuresPerOrder ?? 5, windowMs: (config.lookupFailureWindowMinutes ?? 15) * 60_000 }
+}
+
+/**
+ * The per-client policy (`WISMO_LOOKUP_FAILURES_PER_CLIENT`, default 10, over the same window):
+ * failed proofs one client may make across every order and every lookup path before it is refused.
+ */
+export function clientPolicyFrom(config: { lookupFailuresPerClient?: number; lookupFailureWindowMinutes?: number }): LookupPolicy {
+  return { maxFailures: config.lookupFailuresPerClient ?? 10, windowMs: (config.lookupFailureWindowMinutes ?? 15) * 60_000 }
+}
+
+/** The scope a client's failures are counted under (key `ip:<address>` or `phone:<number>`). */
+export const CLIENT_SCOPE = 'client'
+
+/** The guard key of a client: `ip:<req.ip>` (Fastify's reading under WISMO_TRUST_PROXY), or `phone:<number>`. */
+export function clientGuardKey(id: string, now: Date, policy: LookupPolicy): GuardKey {
+  return { scope: CLIENT_SCOPE, key: id, now, policy }
 }
 
 /** The stored form of a key: SHA-256 over scope and key, so the table never holds what was typed. */
@@ -66,20 +92,35 @@ export async function checkLookupLock(db: Queryable, k: GuardKey): Promise<Looku
 // One statement decides, so concurrent failures from many processes all count. A window that has
 // ended starts again at 1; a key already locked stays as it is (guessing on does not prolong the
 // lock-out of the real customer); the failure that reaches the limit locks the key for one window.
-const RECORD_FAILURE = `
-INSERT INTO lookup_failures AS f (scope, key_hash, failures, window_ends_at, locked_until)
-VALUES ($1, $2, 1, $4::timestamptz, CASE WHEN $5::int <= 1 THEN $4::timestamptz END)
+// `p` names the parameters of one key (scope, hash, window end, limit; $3 is always now), `from`
+// what the row comes from: VALUES, or a SELECT that may yield nothing.
+function upsertFailure(p: { scope: string; hash: string; ends: string; max: string }, from: (row: string) => string): string {
+  const ends = `${p.ends}::timestamptz`
+  const max = `${p.max}::int`
+  return `INSERT INTO lookup_failures AS f (scope, key_hash, failures, window_ends_at, locked_until)
+${from(`${p.scope}::text, ${p.hash}::text, 1, ${ends}, CASE WHEN ${max} <= 1 THEN ${ends} END`)}
 ON CONFLICT (scope, key_hash) DO UPDATE SET
   failures = CASE WHEN f.locked_until > $3::timestamptz THEN f.failures
                   WHEN f.window_ends_at <= $3::timestamptz THEN 1 ELSE f.failures + 1 END,
   window_ends_at = CASE WHEN f.locked_until > $3::timestamptz THEN f.window_ends_at
-                        WHEN f.window_ends_at <= $3::timestamptz THEN $4::timestamptz
-                        WHEN f.failures + 1 >= $5::int THEN $4::timestamptz ELSE f.window_ends_at END,
+                        WHEN f.window_ends_at <= $3::timestamptz THEN ${ends}
+                        WHEN f.failures + 1 >= ${max} THEN ${ends} ELSE f.window_ends_at END,
   locked_until = CASE WHEN f.locked_until > $3::timestamptz THEN f.locked_until
-                      WHEN (CASE WHEN f.window_ends_at <= $3::timestamptz THEN 1 ELSE f.failures + 1 END) >= $5::int THEN $4::timestamptz
+                      WHEN (CASE WHEN f.window_ends_at <= $3::timestamptz THEN 1 ELSE f.failures + 1 END) >= ${max} THEN ${ends}
                       ELSE NULL END,
   refused = CASE WHEN f.locked_until > $3::timestamptz THEN f.refused + 1 ELSE 0 END
 RETURNING failures, locked_until, refused > 0 AS was_locked, (xmax = 0) AS inserted`
+}
+
+const RECORD_FAILURE = upsertFailure({ scope: '$1', hash: '$2', ends: '$4', max: '$5' }, (row) => `VALUES (${row})`)
+
+// A failure counted for the client and, unless the client was already throttled, for the key too:
+// a throttled client's guesses are refused, not counted, so they cannot lock anyone out.
+const RECORD_CLIENT_AND_KEY = `WITH c AS (${RECORD_FAILURE}),
+k AS (${upsertFailure({ scope: '$6', hash: '$7', ends: '$8', max: '$9' }, (row) => `SELECT ${row} FROM c WHERE NOT c.was_locked`)})
+SELECT c.failures AS c_failures, c.locked_until AS c_locked_until, c.was_locked AS c_was_locked, c.inserted AS c_inserted,
+       k.failures, k.locked_until, k.was_locked, k.inserted
+  FROM c LEFT JOIN k ON true`
 
 // Rows whose window and lock-out are over mean nothing; a new key clears a few of them, so made-up
 // order numbers cannot grow the table without end.
@@ -95,38 +136,82 @@ export interface FailureRecord {
   failures: number
 }
 
+interface FailureRow { failures: number; locked_until: Date | null; was_locked: boolean; inserted: boolean }
+
+const params = (k: GuardKey) => [k.scope, hashLookupKey(k.scope, k.key), new Date(k.now.getTime() + k.policy.windowMs), k.policy.maxFailures]
+const toRecord = (r: FailureRow, now: Date): FailureRecord => ({ gate: gate(r.locked_until, now), wasLocked: r.was_locked, failures: r.failures })
+
 /** Counts one failed proof of the key (or, when the key is locked, one refused attempt). */
 export async function recordLookupFailure(db: Queryable, k: GuardKey): Promise<FailureRecord> {
-  const windowEnds = new Date(k.now.getTime() + k.policy.windowMs)
-  const [row] = await db.query<{ failures: number; locked_until: Date | null; was_locked: boolean; inserted: boolean }>(RECORD_FAILURE, [
-    k.scope, hashLookupKey(k.scope, k.key), k.now, windowEnds, k.policy.maxFailures,
-  ])
+  const [scope, hash, ends, max] = params(k)
+  const [row] = await db.query<FailureRow>(RECORD_FAILURE, [scope, hash, k.now, ends, max])
   if (row.inserted) await db.query(PRUNE, [k.now])
-  return { gate: gate(row.locked_until, k.now), wasLocked: row.was_locked, failures: row.failures }
+  return toRecord(row, k.now)
 }
+
+/**
+ * Counts one failure of a client and of the key it tried, in one statement. When the client was
+ * already throttled, its attempt is refused and the key is left alone (`key` is null).
+ */
+export async function recordClientFailure(db: Queryable, client: GuardKey, k: GuardKey | null): Promise<{ client: FailureRecord; key: FailureRecord | null }> {
+  if (!k) return { client: await recordLookupFailure(db, client), key: null }
+  const [cScope, cHash, cEnds, cMax] = params(client)
+  const [row] = await db.query<FailureRow & { c_failures: number; c_locked_until: Date | null; c_was_locked: boolean; c_inserted: boolean }>(
+    RECORD_CLIENT_AND_KEY, [cScope, cHash, client.now, cEnds, cMax, ...params(k)],
+  )
+  if (row.c_inserted || row.inserted) await db.query(PRUNE, [client.now])
+  const c = toRecord({ failures: row.c_failures, locked_until: row.c_locked_until, was_locked: row.c_was_locked, inserted: row.c_inserted }, client.now)
+  return { client: c, key: row.failures === null ? null : toRecord(row, k.now) }
+}
+
+/** Forgets a key's failures (a good console login clears its account's count). */
+export async function clearLookupFailures(db: Queryable, k: Pick<GuardKey, 'scope' | 'key'>): Promise<void> {
+  await db.query('DELETE FROM lookup_failures WHERE scope = $1 AND key_hash = $2', [k.scope, hashLookupKey(k.scope, k.key)])
+}
+
+export interface GuardOptions<T> {
+  /** Who is asking: its failures count too (one count across every lookup path), and once it is throttled it is refused. */
+  client?: GuardKey | null
+  /** When `prove` read the lock-outs in its own statement (readGuardedOrderHead): what they are. */
+  locksOf?: (value: T) => { key: Date | null; client: Date | null }
+  /**
+   * The request already carries the customer's own proof of this order (a valid lookup cookie or
+   * signed link): a right proof goes through any lock-out, so a guesser cannot lock them out.
+   */
+  pass?: boolean
+}
+
+const refused = (outcome: 'locked' | 'throttled', g: LookupGate): GuardedLookup<never> | null =>
+  g.locked ? { outcome, until: g.until, retryAfterSeconds: g.retryAfterSeconds } : null
 
 /**
  * Runs one proof-checked lookup under the guard. `prove` reads and checks the proof and returns
  * the found value, or null for "no such key or wrong proof" (the two must look alike).
  *
- * - proof wrong: the failure is counted; `not_found` (the one that reaches the limit included), or
- *   `locked` when the key was already locked;
- * - proof right: `found`, unless the key is locked, then `locked` exactly as for a wrong proof.
+ * - proof wrong: the failure is counted (for the client too); `not_found` (the one that reaches a
+ *   limit included), `throttled` when the client was already throttled (then the key's count is
+ *   left alone), or `locked` when the key was already locked;
+ * - proof right: `found`, unless the client is throttled or the key locked, then the same answer
+ *   as for a wrong proof — except with `pass`, which goes through both.
  *
- * The lock is checked after the proof, so failures landing while this lookup ran still count.
+ * The locks are checked after the proof, so failures landing while this lookup ran still count.
  * Lookups already in flight when the limit is reached may still be answered: the limit is N
- * failures plus what is in flight at that moment (each client is also rate-limited).
+ * failures plus what is in flight at that moment.
  */
-export async function guardLookup<T>(
-  db: Queryable, k: GuardKey, prove: () => Promise<T | null>,
-  /** When `prove` read the key's lock-out in its own statement (readGuardedOrderHead): where it is. */
-  lockedUntilOf?: (value: T) => Date | null,
-): Promise<GuardedLookup<T>> {
+export async function guardLookup<T>(db: Queryable, k: GuardKey, prove: () => Promise<T | null>, o: GuardOptions<T> = {}): Promise<GuardedLookup<T>> {
   const value = await prove()
   if (value === null) {
-    const { gate: after, wasLocked } = await recordLookupFailure(db, k)
-    return wasLocked && after.locked ? { outcome: 'locked', until: after.until, retryAfterSeconds: after.retryAfterSeconds } : { outcome: 'not_found' }
+    if (o.client) {
+      const r = await recordClientFailure(db, o.client, k)
+      if (r.client.wasLocked) return refused('throttled', r.client.gate)!
+      return (r.key?.wasLocked && refused('locked', r.key.gate)) || { outcome: 'not_found' }
+    }
+    const r = await recordLookupFailure(db, k)
+    return (r.wasLocked && refused('locked', r.gate)) || { outcome: 'not_found' }
   }
-  const lock = lockedUntilOf ? gate(lockedUntilOf(value), k.now) : await checkLookupLock(db, k)
-  return lock.locked ? { outcome: 'locked', until: lock.until, retryAfterSeconds: lock.retryAfterSeconds } : { outcome: 'found', value }
+  if (o.pass) return { outcome: 'found', value }
+  const locks = o.locksOf?.(value)
+  const clientGate = locks ? gate(locks.client, k.now) : o.client ? await checkLookupLock(db, o.client) : { locked: false as const }
+  const keyGate = locks ? gate(locks.key, k.now) : await checkLookupLock(db, k)
+  return refused('throttled', clientGate) ?? refused('locked', keyGate) ?? { outcome: 'found', value }
 }

@@ -33,17 +33,24 @@ export async function readOrderHead(db: Queryable, orderNumber: string): Promise
   return row ?? null
 }
 
-/** The customer lookup's one statement: the head with the order number's lock-out (src/http/lookup-guard.ts); exported for the benchmark's plan check. */
-export const GUARDED_HEAD_SQL = `SELECT ${HEAD_COLUMNS}, f.locked_until FROM ${HEAD_FROM}
+/**
+ * The customer lookup's one statement: the head with the order number's lock-out and the asking
+ * client's (src/http/lookup-guard.ts; $4 null for none); exported for the benchmark's plan check.
+ */
+export const GUARDED_HEAD_SQL = `SELECT ${HEAD_COLUMNS}, f.locked_until, fc.locked_until AS client_locked_until FROM ${HEAD_FROM}
    LEFT JOIN lookup_failures f ON f.scope = 'order' AND f.key_hash = $2 AND f.locked_until > $3
+   LEFT JOIN lookup_failures fc ON fc.scope = 'client' AND fc.key_hash = $4 AND fc.locked_until > $3
   WHERE o.order_number = $1`
 
+export type GuardedOrderHead = OrderHead & { locked_until: Date | null; client_locked_until: Date | null }
+
 /**
- * A customer's lookup reads the order, its stored answer and whether its number is locked out in
- * one statement: the answered lookup costs one round trip, like the bare read it is measured by.
+ * A customer's lookup reads the order, its stored answer and whether its number or the client is
+ * locked out in one statement: the answered lookup costs one round trip, like the bare read it is
+ * measured by.
  */
-export async function readGuardedOrderHead(db: Queryable, orderNumber: string, keyHash: string, now: Date): Promise<(OrderHead & { locked_until: Date | null }) | null> {
-  const [row] = await db.query<OrderHead & { locked_until: Date | null }>(GUARDED_HEAD_SQL, [orderNumber, keyHash, now])
+export async function readGuardedOrderHead(db: Queryable, orderNumber: string, keyHash: string, now: Date, clientHash: string | null = null): Promise<GuardedOrderHead | null> {
+  const [row] = await db.query<GuardedOrderHead>(GUARDED_HEAD_SQL, [orderNumber, keyHash, now, clientHash])
   return row ?? null
 }
 

@@ -42,3 +42,9 @@ export async function findSession(db: Queryable, token: string, now: Date): Prom
 export async function deleteSession(db: Queryable, token: string): Promise<void> {
   await db.query('DELETE FROM sessions WHERE token_hash = $1', [hash(token)])
 }
+
+/** Ends every session of a user (sessions revoked, a password reset); how many there were. */
+export async function endUserSessions(db: Queryable, userId: number): Promise<number> {
+  const rows = await db.query('DELETE FROM sessions WHERE user_id = $1 RETURNING 1', [userId])
+  return rows.length
+}

@@ -9,18 +9,46 @@ export interface UserRow {
   passwordHash: string
 }
 
-/** Creates a console user, or sets a new password and role for an existing email; tells which. */
+/**
+ * Creates a console user, or sets a new password and role for an existing email; tells which.
+ * An update ends every session of that user in the same statement: a password reset or a role
+ * change must not leave a session (perhaps the one the reset was for) working under the old terms.
+ */
 export async function upsertUser(
   db: Queryable,
   u: { email: string; role: Role; passwordHash: string; now: Date },
 ): Promise<'created' | 'updated'> {
   const [row] = await db.query<{ created: boolean }>(
-    `INSERT INTO users (email, role, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
-     ON CONFLICT (lower(email)) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash, updated_at = excluded.updated_at
-     RETURNING (xmax = 0) AS created`,
+    `WITH u AS (
+       INSERT INTO users (email, role, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+       ON CONFLICT (lower(email)) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash, updated_at = excluded.updated_at
+       RETURNING user_id, (xmax = 0) AS created),
+     ended AS (DELETE FROM sessions s USING u WHERE s.user_id = u.user_id AND NOT u.created)
+     SELECT created FROM u`,
     [u.email.trim(), u.role, u.passwordHash, u.now],
   )
   return row.created ? 'created' : 'updated'
+}
+
+/** Removes a console user (their sessions go with them); the email as stored, or null when none. */
+export async function removeUser(db: Queryable, email: string): Promise<string | null> {
+  const [r] = await db.query<{ email: string }>('DELETE FROM users WHERE lower(email) = lower($1) RETURNING email', [email.trim()])
+  return r?.email ?? null
+}
+
+/**
+ * The login's target: the user whose email this is (any case), and the key an unknown email's
+ * failed logins count under — lower-cased by the database, exactly as the user lookup compares, so
+ * an unknown email locks out the way a known one does and the lock-out tells nothing.
+ */
+export async function findLoginTarget(db: Queryable, email: string): Promise<{ user: UserRow | null; emailKey: string }> {
+  const [r] = await db.query<{ email_key: string; user_id: number | null; email: string | null; role: Role | null; password_hash: string | null }>(
+    `SELECT lower($1) AS email_key, u.user_id, u.email, u.role, u.password_hash
+       FROM (SELECT 1) one LEFT JOIN users u ON lower(u.email) = lower($1)`,
+    [email.trim()],
+  )
+  const user = r.user_id === null ? null : { userId: r.user_id, email: r.email!, role: r.role!, passwordHash: r.password_hash! }
+  return { user, emailKey: r.email_key }
 }
 
 /** Finds a user by email, any case. */
@@ -30,45 +58,4 @@ export async function findUserByEmail(db: Queryable, email: string): Promise<Use
     [email.trim()],
   )
   return r ? { userId: r.user_id, email: r.email, role: r.role, passwordHash: r.password_hash } : null
-}
-
-/** Failed logins in a row before an email is locked out, and for how long. */
-export const LOCKOUT_AFTER = 5
-export const LOCKOUT_MS = 15 * 60_000
-const WINDOW_MS = 15 * 60_000
-
-/** When the email is locked out at `now`, the time it opens again; else null. */
-export async function lockedUntil(db: Queryable, email: string, now: Date): Promise<Date | null> {
-  const [r] = await db.query<{ locked_until: Date | null }>('SELECT locked_until FROM login_failures WHERE email_key = $1', [email.trim().toLowerCase()])
-  return r?.locked_until && r.locked_until > now ? r.locked_until : null
-}
-
-/**
- * Counts one failed login for the email typed (known or not). The count restarts after a quiet
- * window; the LOCKOUT_AFTER-th failure in a row locks the email for LOCKOUT_MS. Returns the lock end if locked.
- */
-export async function recordLoginFailure(db: Queryable, email: string, now: Date): Promise<Date | null> {
-  const [r] = await db.query<{ locked_until: Date | null }>(
-    `INSERT INTO login_failures (email_key, failures, first_at) VALUES ($1, 1, $2)
-     ON CONFLICT (email_key) DO UPDATE SET
-       failures = CASE WHEN login_failures.first_at < $2::timestamptz - $3::float8 * interval '1 millisecond'
-                        OR login_failures.locked_until <= $2 THEN 1 ELSE login_failures.failures + 1 END,
-       first_at = CASE WHEN login_failures.first_at < $2::timestamptz - $3::float8 * interval '1 millisecond'
-                        OR login_failures.locked_until <= $2 THEN $2 ELSE login_failures.first_at END,
-       locked_until = CASE WHEN login_failures.locked_until <= $2 THEN NULL ELSE login_failures.locked_until END
-     RETURNING locked_until`,
-    [email.trim().toLowerCase(), now, WINDOW_MS],
-  )
-  if (r.locked_until) return r.locked_until
-  const [locked] = await db.query<{ locked_until: Date | null }>(
-    `UPDATE login_failures SET locked_until = $2::timestamptz + $3::float8 * interval '1 millisecond'
-      WHERE email_key = $1 AND failures >= $4 RETURNING locked_until`,
-    [email.trim().toLowerCase(), now, LOCKOUT_MS, LOCKOUT_AFTER],
-  )
-  return locked?.locked_until ?? null
-}
-
-/** A good login clears the count. */
-export async function clearLoginFailures(db: Queryable, email: string): Promise<void> {
-  await db.query('DELETE FROM login_failures WHERE email_key = $1', [email.trim().toLowerCase()])
 }

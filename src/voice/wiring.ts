@@ -11,7 +11,8 @@ import { proofMatches } from '../status/order-status.ts'
 import { findOrderRow } from '../store/order-snapshot.ts'
 import { openTask } from '../store/tasks.ts'
 import { recordChoice, type ChoiceOutcome } from '../choices/record-choice.ts'
-import { guardLookup, lookupPolicyFrom } from '../http/lookup-guard.ts'
+import { clientGuardKey, clientPolicyFrom, guardLookup, lookupPolicyFrom } from '../http/lookup-guard.ts'
+import { phoneKey } from './phone.ts'
 import type { CallState } from './call-store.ts'
 import type { KeypadChoice, VoiceServices, VoiceStep } from './call-flow.ts'
 import type { SmsServices } from './sms-flow.ts'
@@ -45,13 +46,19 @@ async function countContact(deps: Deps, channel: 'voice' | 'sms', ref: string, o
   )
 }
 
-/** The proof check under the per-order failed-proof limit shared with the page and the API. */
-async function provenOrder(deps: Deps, orderNumber: string, proof: { email?: string; postalCode?: string }) {
+/**
+ * The proof check under the failed-proof limits shared with the page and the API: per order, and
+ * per client — here the caller's number (spoofable, but a guesser who keeps one is held to it; the
+ * per-order limit holds whatever number they use).
+ */
+async function provenOrder(deps: Deps, orderNumber: string, proof: { email?: string; postalCode?: string }, from: string | null) {
   const now = deps.clock.now()
+  const caller = phoneKey(from)
+  const client = caller ? clientGuardKey(`phone:${caller}`, now, clientPolicyFrom(deps.config)) : null
   const r = await guardLookup(deps.db, { scope: 'order', key: orderNumber, now, policy: lookupPolicyFrom(deps.config) }, async () => {
     const row = await findOrderRow(deps.db, orderNumber)
     return row && proofMatches(row, proof) ? { orderId: row.order_id, orderNumber: row.order_number } : null
-  })
+  }, { client })
   return r.outcome === 'found' ? r.value : null
 }
 
@@ -81,7 +88,7 @@ async function choose(deps: Deps, channel: 'voice' | 'sms', orderNumber: string,
 }
 
 /** The services a call's steps use, for this request. */
-export async function voiceServices(deps: Deps): Promise<VoiceServices> {
+export async function voiceServices(deps: Deps, from: string | null): Promise<VoiceServices> {
   const now = deps.clock.now()
   const calendar = await calendarFrom(deps.db, deps.config)
   const settings = phoneSettings(deps.config)
@@ -103,7 +110,7 @@ export async function voiceServices(deps: Deps): Promise<VoiceServices> {
     },
     async checkPostal(orderNumber, postal) {
       // An unknown order is checked (and counted) under what was keyed, like a wrong proof.
-      return (await provenOrder(deps, orderNumber ?? '(unknown)', { postalCode: postal })) !== null
+      return (await provenOrder(deps, orderNumber ?? '(unknown)', { postalCode: postal }, from)) !== null
     },
     async view(orderNumber) {
       return (await customerOrder(deps.db, orderNumber, { now, calendar }))?.view ?? null
@@ -124,7 +131,7 @@ export async function voiceServices(deps: Deps): Promise<VoiceServices> {
 }
 
 /** The services a text uses, for this request. */
-export async function smsServices(deps: Deps): Promise<SmsServices> {
+export async function smsServices(deps: Deps, from: string): Promise<SmsServices> {
   const now = deps.clock.now()
   const calendar = await calendarFrom(deps.db, deps.config)
   const settings = phoneSettings(deps.config)
@@ -138,13 +145,13 @@ export async function smsServices(deps: Deps): Promise<SmsServices> {
       for (const c of candidates) {
         const number = await orderNumberForKeyed(deps.db, c)
         if (!number) continue
-        const found = await provenOrder(deps, number, proof.includes('@') ? { email: proof } : { postalCode: proof })
+        const found = await provenOrder(deps, number, proof.includes('@') ? { email: proof } : { postalCode: proof }, from)
         if (found) return found
       }
       return null
     },
     async checkProof(orderNumber, proof) {
-      return (await provenOrder(deps, orderNumber, proof.includes('@') ? { email: proof } : { postalCode: proof })) !== null
+      return (await provenOrder(deps, orderNumber, proof.includes('@') ? { email: proof } : { postalCode: proof }, from)) !== null
     },
     async view(orderNumber) {
       return (await customerOrder(deps.db, orderNumber, { now, calendar }))?.view ?? null

@@ -89,3 +89,36 @@ test('rows whose window is over are pruned as new keys arrive', async () => {
   const kept = await db.query('SELECT 1 FROM lookup_failures WHERE key_hash = $1', [hashLookupKey('order', 'G6-new')])
   assert.equal(kept.length, 1)
 })
+
+test('a client\'s failures count beside the key\'s; once the client is throttled, its guesses are refused and lock nothing', async () => {
+  const clientPolicy: LookupPolicy = { maxFailures: 4, windowMs: 15 * 60_000 }
+  const client = { scope: 'client', key: 'ip:203.0.113.50', now: t0, policy: clientPolicy }
+  const wrong = async () => null
+  const outcomes: string[] = []
+  for (const k of ['C1', 'C1', 'C2', 'C2']) outcomes.push((await guardLookup(db, key(k, t0), wrong, { client })).outcome)
+  assert.deepEqual(outcomes, ['not_found', 'not_found', 'not_found', 'not_found'])
+  // Throttled: wrong or right, on any key, the same refusal; and C3 is not counted.
+  const afterWrong = await guardLookup(db, key('C3', at(1)), wrong, { client: { ...client, now: at(1) } })
+  const afterRight = await guardLookup(db, key('C3', at(1)), async () => 'x', { client: { ...client, now: at(1) } })
+  assert.deepEqual(afterWrong, afterRight)
+  assert.equal(afterWrong.outcome, 'throttled')
+  for (let i = 0; i < 5; i++) await guardLookup(db, key('C3', at(2)), wrong, { client: { ...client, now: at(2) } })
+  assert.deepEqual(await checkLookupLock(db, key('C3', at(2))), { locked: false }, 'a throttled client locks no order')
+  assert.equal((await db.query('SELECT 1 FROM lookup_failures WHERE key_hash = $1', [hashLookupKey('order', 'C3')])).length, 0)
+  // Another client is not affected, and a pass goes through the throttle.
+  assert.equal((await guardLookup(db, key('C3', at(2)), async () => 'x', { client: { ...client, key: 'ip:203.0.113.51', now: at(2) } })).outcome, 'found')
+  assert.equal((await guardLookup(db, key('C3', at(2)), async () => 'x', { client: { ...client, now: at(2) }, pass: true })).outcome, 'found')
+})
+
+test('concurrent failures of one client on many keys: exactly its limit is counted, for it and for the keys', async () => {
+  const clientPolicy: LookupPolicy = { maxFailures: 6, windowMs: 15 * 60_000 }
+  const client = { scope: 'client', key: 'ip:203.0.113.60', now: t0, policy: clientPolicy }
+  const results = await Promise.all(Array.from({ length: 20 }, (_, i) => guardLookup(db, key(`D${i}`, t0), async () => null, { client })))
+  assert.equal(results.filter((r) => r.outcome === 'not_found').length, 6)
+  assert.equal(results.filter((r) => r.outcome === 'throttled').length, 14)
+  const [counted] = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM lookup_failures WHERE scope = 'order' AND key_hash = ANY($1::text[])`,
+    [Array.from({ length: 20 }, (_, i) => hashLookupKey('order', `D${i}`))],
+  )
+  assert.equal(counted.n, 6)
+})

@@ -8,6 +8,7 @@ import { verifyChoiceToken, type ChoiceTokenClaims } from '../../choices/choice-
 import { recordChoice } from '../../choices/record-choice.ts'
 import { exportPurchasingDocuments } from '../../purchasing/export.ts'
 import { httpStatusFor } from '../errors.ts'
+import { clientGuardKey, clientPolicyFrom, recordLookupFailure } from '../lookup-guard.ts'
 
 const ChoiceBodySchema = z.object({
   token: z.string().min(1).max(1000),
@@ -41,6 +42,21 @@ export function resolveChoiceLink(deps: Pick<AppDeps, 'config' | 'clock'>, order
   return claims
 }
 
+/**
+ * A link that is not genuine (tampered, another order's or line's) is a failed proof of this
+ * client, in the count the lookups share (src/http/lookup-guard.ts). Returns the seconds to wait
+ * when the client was already throttled, else null.
+ */
+async function countForgedLink(deps: Pick<AppDeps, 'db' | 'config'>, ip: string, now: Date): Promise<number | null> {
+  const r = await recordLookupFailure(deps.db, clientGuardKey(`ip:${ip}`, now, clientPolicyFrom(deps.config)))
+  return r.wasLocked && r.gate.locked ? r.gate.retryAfterSeconds : null
+}
+
+function throttled(seconds: number) {
+  const minutes = Math.ceil(seconds / 60)
+  return { error: { code: 'LOOKUP_THROTTLED', message: `Too many failed attempts from your connection. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` } }
+}
+
 /** The customer's signed choice link: landing (GET) and recording (POST). */
 export function registerChoiceRoutes(app: FastifyInstance, deps: AppDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>()
@@ -55,13 +71,22 @@ export function registerChoiceRoutes(app: FastifyInstance, deps: AppDeps): void 
           'wait, cancel, or switch to one of the line\'s alternatives (sku). The token comes from the customer\'s link; it decides once and expires (14 days). A dearer alternative beyond the store\'s absorb limit needs acceptPrice: true (409 CHOICE_PRICE_CONFIRMATION_REQUIRED otherwise). A refusal changes nothing.',
         params: z.object({ number: z.string().min(1).max(64), lineNo: z.coerce.number().int().min(1).max(1_000_000) }),
         body: ChoiceBodySchema,
-        response: { 200: ChoiceResultSchema, 400: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 410: ErrorSchema, 503: ErrorSchema },
+        response: { 200: ChoiceResultSchema, 400: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 410: ErrorSchema, 429: ErrorSchema, 503: ErrorSchema },
       },
     },
-    async (req) => {
-      const claims = resolveChoiceLink(deps, req.params.number, req.body.token)
-      if (claims.lineNo !== req.params.lineNo) throw new DomainError('CHOICE_TOKEN_INVALID', `this choice link is for line ${claims.lineNo}, not line ${req.params.lineNo}`)
+    async (req, reply) => {
       const now = deps.clock.now()
+      let claims: ChoiceTokenClaims
+      try {
+        claims = resolveChoiceLink(deps, req.params.number, req.body.token)
+        if (claims.lineNo !== req.params.lineNo) throw new DomainError('CHOICE_TOKEN_INVALID', `this choice link is for line ${claims.lineNo}, not line ${req.params.lineNo}`)
+      } catch (err) {
+        if (err instanceof DomainError && err.code === 'CHOICE_TOKEN_INVALID') {
+          const wait = await countForgedLink(deps, req.ip, now)
+          if (wait) return reply.code(429).header('retry-after', String(wait)).send(throttled(wait))
+        }
+        throw err
+      }
       const result = await recordChoice(deps.db, {
         orderNumber: req.params.number, lineNo: req.params.lineNo, choice: req.body.choice, sku: req.body.sku ?? null,
         decidedBy: 'customer', channel: 'link', acceptPrice: req.body.acceptPrice, tokenNonce: claims.nonce, tokenExpiresAt: claims.expiresAt,

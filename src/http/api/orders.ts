@@ -6,7 +6,7 @@ import { deriveOrder, OrderStatusSchema, proofMatches, type OrderStatusView } fr
 import { calendarFrom } from '../../status/calendar-config.ts'
 import { loadOrderSnapshot } from '../../store/order-snapshot.ts'
 import { customerViewRow, noteViewsStored, readGuardedOrderHead, storeViews, validView } from '../../status/view-cache.ts'
-import { guardLookup, hashLookupKey, lookupPolicyFrom } from '../lookup-guard.ts'
+import { CLIENT_SCOPE, clientGuardKey, clientPolicyFrom, guardLookup, hashLookupKey, lookupPolicyFrom } from '../lookup-guard.ts'
 import { noteContact } from '../../store/contacts.ts'
 
 export const ErrorSchema = z.object({
@@ -36,20 +36,23 @@ const NOT_FOUND = {
   error: { code: 'ORDER_NOT_FOUND', message: 'We could not find an order with that number and email or postal code.' },
 }
 
-// The same for every proof while an order number is locked out (src/http/lookup-guard.ts).
-function lockedOut(retryAfterSeconds: number) {
-  const minutes = Math.ceil(retryAfterSeconds / 60)
-  return {
-    error: {
-      code: 'LOOKUP_LOCKED',
-      message: `Too many failed lookups of this order number. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-    },
-  }
+const inMinutes = (seconds: number) => {
+  const minutes = Math.ceil(seconds / 60)
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`
+}
+
+// The same for every proof while an order number is locked out, or the client throttled
+// (src/http/lookup-guard.ts); neither tells whether the order exists.
+function refusal(outcome: 'locked' | 'throttled', retryAfterSeconds: number) {
+  return outcome === 'locked'
+    ? { error: { code: 'LOOKUP_LOCKED', message: `Too many failed lookups of this order number. Try again in ${inMinutes(retryAfterSeconds)}.` } }
+    : { error: { code: 'LOOKUP_THROTTLED', message: `Too many failed lookups from your connection. Try again in ${inMinutes(retryAfterSeconds)}.` } }
 }
 
 /** The customer's order lookup. */
 export function registerOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
   const policy = lookupPolicyFrom(deps.config)
+  const clientPolicy = clientPolicyFrom(deps.config)
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/orders/:number/status',
     {
@@ -58,7 +61,7 @@ export function registerOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
         tags: ['customer'],
         summary: "An order's status, as its customer sees it",
         description:
-          'The order number plus the email or postal code on the order. An unknown order and a wrong email or postal code get the same 404. After too many failed proofs for one order number, every lookup of it gets 429 LOOKUP_LOCKED for a while, whatever the proof.',
+          'The order number plus the email or postal code on the order. An unknown order and a wrong email or postal code get the same 404. After too many failed proofs for one order number, every lookup of it gets 429 LOOKUP_LOCKED for a while, whatever the proof; after too many from one client (on any order, page or API), every lookup from it gets 429 LOOKUP_THROTTLED.',
         params: z.object({ number: z.string().min(1).max(64) }),
         querystring: StatusQuerySchema,
         response: { 200: OrderStatusSchema, 400: ErrorSchema, 404: ErrorSchema, 429: ErrorSchema },
@@ -67,12 +70,13 @@ export function registerOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (req, reply) => {
       const now = deps.clock.now()
       const proof = { email: req.query.email, postalCode: req.query.postal_code }
+      const client = clientGuardKey(`ip:${req.ip}`, now, clientPolicy)
       const found = await guardLookup(deps.db, { scope: 'order', key: req.params.number, now, policy }, async () => {
-        const row = await readGuardedOrderHead(deps.db, req.params.number, hashLookupKey('order', req.params.number), now)
+        const row = await readGuardedOrderHead(deps.db, req.params.number, hashLookupKey('order', req.params.number), now, hashLookupKey(CLIENT_SCOPE, client.key))
         return row && proofMatches(row, proof) ? row : null
-      }, (row) => row.locked_until)
-      if (found.outcome === 'locked') {
-        return reply.code(429).header('retry-after', String(found.retryAfterSeconds)).send(lockedOut(found.retryAfterSeconds))
+      }, { client, locksOf: (row) => ({ key: row.locked_until, client: row.client_locked_until }) })
+      if (found.outcome === 'locked' || found.outcome === 'throttled') {
+        return reply.code(429).header('retry-after', String(found.retryAfterSeconds)).send(refusal(found.outcome, found.retryAfterSeconds))
       }
       if (found.outcome === 'not_found') return reply.code(404).send(NOT_FOUND)
       const head = found.value

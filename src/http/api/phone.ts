@@ -51,7 +51,7 @@ export async function registerPhoneRoutes(app: FastifyInstance, deps: AppDeps): 
       if (!query.success || !form.success) {
         return reply.code(400).type(xml).send(refuse(`bad request: ${(query.error ?? form.error)?.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`))
       }
-      const services = await voiceServices(deps)
+      const services = await voiceServices(deps, form.data.From || null)
       const twiml = await answerVoiceStep(services, {
         callSid: form.data.CallSid, from: form.data.From || null, step: query.data.step, line: query.data.line ?? null,
         digits: form.data.Digits, speech: form.data.SpeechResult,
@@ -64,7 +64,7 @@ export async function registerPhoneRoutes(app: FastifyInstance, deps: AppDeps): 
       if (!form.success) {
         return reply.code(400).type(xml).send(refuse(`bad request: ${form.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`))
       }
-      const services = await smsServices(deps)
+      const services = await smsServices(deps, form.data.From)
       const params = Object.fromEntries(Object.entries(req.body as Record<string, unknown>).map(([k, v]) => [k, String(v)]))
       const text = await answerText(services, { messageSid: form.data.MessageSid, from: form.data.From, body: form.data.Body, params })
       const r = new MessagingResponse()

@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { decoyHash, verifyPassword } from '../../../auth/password.ts'
-import { clearLoginFailures, findUserByEmail, lockedUntil, recordLoginFailure } from '../../../store/users.ts'
+import { findLoginTarget, type UserRow } from '../../../store/users.ts'
+import { checkLookupLock, clearLookupFailures, recordClientFailure, type GuardKey, type LookupPolicy } from '../../lookup-guard.ts'
 import { createSession, deleteSession, type Session } from '../../../store/sessions.ts'
 import { recordAudit } from '../../../store/audit.ts'
 import { sendPage, formatWhen } from '../render.ts'
@@ -51,16 +52,13 @@ export function registerAuthRoutes(app: FastifyInstance, deps: PagesDeps): void 
     const form = LoginForm.safeParse(body)
     if (!form.success) return sendPage(reply, LoginPage({ store, csrf, email, error: 'Enter your email and password.' }), 400)
     const now = deps.clock.now()
-    const locked = await lockedUntil(deps.db, form.data.email, now)
-    if (locked) return sendPage(reply, LoginPage({ store, csrf, email, error: lockedText(locked, deps.timeZone) }), 429)
-    const user = await findUserByEmail(deps.db, form.data.email)
-    const ok = await verifyPassword(form.data.password, user?.passwordHash ?? (await decoyHash()))
-    if (!user || !ok) {
-      const nowLocked = await recordLoginFailure(deps.db, form.data.email, now)
-      if (nowLocked) return sendPage(reply, LoginPage({ store, csrf, email, error: lockedText(nowLocked, deps.timeZone) }), 429)
-      return sendPage(reply, LoginPage({ store, csrf, email, error: 'Wrong email or password.' }), 401)
+    const outcome = await attemptLogin(deps, req.ip, form.data, now)
+    if (outcome.kind === 'refused') {
+      reply.header('retry-after', String(outcome.retryAfterSeconds))
+      return sendPage(reply, LoginPage({ store, csrf, email, error: outcome.text }), 429)
     }
-    await clearLoginFailures(deps.db, user.email)
+    if (outcome.kind === 'wrong') return sendPage(reply, LoginPage({ store, csrf, email, error: 'Wrong email or password.' }), 401)
+    const user = outcome.user
     const session = await createSession(deps.db, user.userId, now)
     await recordAudit(deps.db, { actor: `rep:${user.email}`, action: 'user.login', detail: {}, now })
     setSessionCookie(reply, req, session.token, session.expiresAt, now)
@@ -75,6 +73,47 @@ export function registerAuthRoutes(app: FastifyInstance, deps: PagesDeps): void 
     clearSessionCookie(reply, req)
     return sendPage(reply, LoginPage({ store, csrf: loginCsrf(req, reply), loggedOut: true }))
   })
+}
+
+type LoginOutcome = { kind: 'ok'; user: UserRow } | { kind: 'wrong' } | { kind: 'refused'; text: string; retryAfterSeconds: number }
+
+/**
+ * Checks a login under its limits: the client's (before any password is hashed: a throttled client
+ * costs one indexed read), then the account's — keyed on the user record, however its email was
+ * typed; an email with no user has its own, alike — then the password. A failure counts for both.
+ */
+async function attemptLogin(deps: PagesDeps, ip: string, form: { email: string; password: string }, now: Date): Promise<LoginOutcome> {
+  const client: GuardKey = { scope: 'login-client', key: ip, now, policy: LOGIN_CLIENT_POLICY }
+  const throttled = await checkLookupLock(deps.db, client)
+  if (throttled.locked) return { kind: 'refused', text: throttledText(throttled.retryAfterSeconds), retryAfterSeconds: throttled.retryAfterSeconds }
+  const { user, emailKey } = await findLoginTarget(deps.db, form.email)
+  const account: GuardKey = user
+    ? { scope: 'login-user', key: String(user.userId), now, policy: ACCOUNT_POLICY }
+    : { scope: 'login-email', key: emailKey, now, policy: ACCOUNT_POLICY }
+  const locked = await checkLookupLock(deps.db, account)
+  if (locked.locked) return { kind: 'refused', text: lockedText(locked.until, deps.timeZone), retryAfterSeconds: locked.retryAfterSeconds }
+  const ok = await verifyPassword(form.password, user?.passwordHash ?? (await decoyHash()))
+  if (user && ok) {
+    await clearLookupFailures(deps.db, account)
+    return { kind: 'ok', user }
+  }
+  const failed = await recordClientFailure(deps.db, client, account)
+  const gate = failed.client.wasLocked ? failed.client.gate : failed.key?.gate
+  if (gate?.locked) {
+    const text = failed.client.wasLocked ? throttledText(gate.retryAfterSeconds) : lockedText(gate.until, deps.timeZone)
+    return { kind: 'refused', text, retryAfterSeconds: gate.retryAfterSeconds }
+  }
+  return { kind: 'wrong' }
+}
+
+/** Failed logins an account (or an email with no account) takes in 15 minutes before it is locked for 15. */
+const ACCOUNT_POLICY: LookupPolicy = { maxFailures: 5, windowMs: 15 * 60_000 }
+/** Failed logins one client (req.ip under WISMO_TRUST_PROXY) makes in 15 minutes, over any accounts, before it waits. */
+const LOGIN_CLIENT_POLICY: LookupPolicy = { maxFailures: 20, windowMs: 15 * 60_000 }
+
+function throttledText(retryAfterSeconds: number): string {
+  const minutes = Math.ceil(retryAfterSeconds / 60)
+  return `Too many failed logins from your connection. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`
 }
 
 function lockedText(until: Date, timeZone: string): string {

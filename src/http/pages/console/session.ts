@@ -32,10 +32,15 @@ export async function sessionOf(db: Queryable, req: FastifyRequest, now: Date): 
   return findSession(db, token, now)
 }
 
-/** Equal strings, compared in constant time. */
+/**
+ * Equal strings, compared in constant time. Compared as bytes: a string of the same length in
+ * characters can have more bytes (é is two), and timingSafeEqual throws on unequal lengths.
+ */
 export function sameToken(a: unknown, b: string): boolean {
-  if (typeof a !== 'string' || a.length !== b.length) return false
-  return timingSafeEqual(Buffer.from(a), Buffer.from(b))
+  if (typeof a !== 'string') return false
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
 }
 
 /** The login form's CSRF token: reuses the cookie's when there is one, else sets a new one. */

@@ -12,6 +12,11 @@ export interface LookupPageProps {
   problem?: string
   /** Too many attempts. */
   limited?: string
+  /**
+   * A message's signed link for this order (one already used lands here): carried in the form, it
+   * lets the customer's right proof through a lock-out that guessers caused.
+   */
+  token?: string
 }
 
 /** `GET /`: find an order with its number and the email (or postal code) on it. */
@@ -29,6 +34,7 @@ export function LookupPage(p: LookupPageProps) {
       {p.problem && <div className="notice error" role="alert" data-focus><p>{p.problem}</p></div>}
       {p.limited && <div className="notice error" role="alert" data-focus><p>{p.limited} You can also call us at <a href={telHref(p.store.phone)}>{p.store.phone}</a>.</p></div>}
       <form method="post" action="/lookup" className="lookup">
+        {p.token && <input type="hidden" name="token" value={p.token} />}
         <div className="field">
           <label htmlFor="order_number">Order number</label>
           <input id="order_number" name="order_number" required autoComplete="off" inputMode="text" defaultValue={p.orderNumber ?? ''} maxLength={64} />

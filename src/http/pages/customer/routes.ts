@@ -1,23 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { DomainError } from '../../../domain/errors.ts'
-import { proofMatches } from '../../../status/order-status.ts'
-import { readGuardedOrderHead } from '../../../status/view-cache.ts'
-import { guardLookup, hashLookupKey, lookupPolicyFrom } from '../../lookup-guard.ts'
-import { noteContact } from '../../../store/contacts.ts'
 import { pathParams, sendPage } from '../render.ts'
 import type { PagesDeps } from '../pages.ts'
 import { LookupPage } from './lookup-page.tsx'
 import { OrderPage, type Banner } from './order-page.tsx'
 import { hasLookupCookie, orderPath, setLookupCookie } from './lookup-cookie.ts'
 import { loadCustomerOrder } from './load-order.ts'
+import { countClientFailure, registerLookupRoute } from './lookup-route.ts'
 import { choiceRefusal, doneText } from './choice-words.ts'
 
-const LookupForm = z.object({
-  order_number: z.string().trim().min(1).max(64),
-  email: z.string().trim().max(320).optional(),
-  postal_code: z.string().trim().max(20).optional(),
-})
 const ChoiceForm = z.object({
   choice: z.enum(['wait', 'switch', 'cancel']),
   sku: z.string().trim().min(1).max(64).optional(),
@@ -52,43 +44,16 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
     const q = req.query as { by?: string; order?: string }
     return sendPage(reply, LookupPage({ store: deps.store, byPostal: q.by === 'postal', orderNumber: typeof q.order === 'string' ? q.order.slice(0, 64) : undefined }))
   })
-
-  app.post('/lookup', { schema: { hide: true }, config: lookupLimit }, async (req, reply) => {
-    const body = (req.body ?? {}) as Record<string, string>
-    const byPostal = body.postal_code !== undefined && body.email === undefined
-    const form = LookupForm.safeParse(body)
-    if (!form.success || (!form.data.email && !form.data.postal_code)) {
-      const problem = `Please enter your order number and the ${byPostal ? 'postal code' : 'email'} on the order.`
-      return sendPage(reply, LookupPage({ store: deps.store, byPostal, orderNumber: body.order_number, problem }), 400)
-    }
-    const { order_number: orderNumber, email, postal_code: postalCode } = form.data
-    const now = deps.clock.now()
-    // The same per-order limit on wrong proofs as the API (shared counts): guessing postal codes
-    // through the page is no easier than through the API.
-    const found = await guardLookup(deps.db, { scope: 'order', key: orderNumber, now, policy: lookupPolicyFrom(deps.config) }, async () => {
-      const row = await readGuardedOrderHead(deps.db, orderNumber, hashLookupKey('order', orderNumber), now)
-      return row && proofMatches(row, { email, postalCode }) ? row : null
-    }, (row) => row.locked_until)
-    if (found.outcome === 'locked') {
-      const minutes = Math.ceil(found.retryAfterSeconds / 60)
-      const limited = `Too many attempts to look up this order. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`
-      reply.header('retry-after', String(found.retryAfterSeconds))
-      return sendPage(reply, LookupPage({ store: deps.store, byPostal, orderNumber, limited }), 429)
-    }
-    if (found.outcome === 'not_found') return sendPage(reply, LookupPage({ store: deps.store, byPostal, orderNumber, notFound: true }), 404)
-    const head = found.value
-    noteContact(deps.db, { channel: 'page', orderId: head.order_id, outcome: 'deflected', now })
-    setLookupCookie(reply, req, orderNumber, now)
-    return reply.redirect(orderPath(orderNumber), 303)
-  })
+  registerLookupRoute(app, deps)
 
   app.get('/orders/:number', { schema: { hide: true } }, async (req, reply) => {
     const { number } = pathParams(Params, req.params)
     const q = OrderQuery.safeParse(req.query)
     const query = q.success ? q.data : {}
-    const token = await usableLink(query.token, number)
+    const link = await linkFor(query.token, number)
+    const token = link && !link.used ? link.claims : null
     if (!token && !hasLookupCookie(req, number, deps.clock.now())) {
-      return sendPage(reply, LookupPage({ store: deps.store, byPostal: false, orderNumber: number }))
+      return sendPage(reply, LookupPage({ store: deps.store, byPostal: false, orderNumber: number, token: link ? query.token : undefined }))
     }
     return renderOrder(req, reply, number, {
       focusLine: query.line ?? token?.lineNo ?? null,
@@ -107,7 +72,8 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
       const problem = link?.used
         ? 'That link was already used: your choice is recorded. Look up your order below to see it.'
         : 'That link has expired or is not valid any more. Look up your order below to see its options.'
-      return sendPage(reply, LookupPage({ store: deps.store, byPostal: false, orderNumber: number, problem }), 400)
+      // A used link still proves the customer got the message: the form carries it through a lock-out.
+      return sendPage(reply, LookupPage({ store: deps.store, byPostal: false, orderNumber: number, problem, token: link ? (raw as string) : undefined }), 400)
     }
     const token = link.claims
     // Rendered here rather than redirected: a redirect from a mail client's click is cross-site,
@@ -123,6 +89,9 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
     const token = form.success ? await usableLink(form.data.token, number) : null
     const viaToken = token !== null && token.lineNo === lineNo
     if (!viaToken && !hasLookupCookie(req, number, now)) {
+      // Neither proof: a failed attempt of this client, in the count the lookups share.
+      const limited = await countClientFailure(deps, req, reply, now)
+      if (limited) return sendPage(reply, LookupPage({ store: deps.store, byPostal: false, orderNumber: number, limited }), 429)
       return sendPage(reply, LookupPage({ store: deps.store, byPostal: false, orderNumber: number, problem: 'Please look up your order again to make a choice.' }), 403)
     }
     if (!form.success || (form.data.choice === 'switch' && !form.data.sku)) {
