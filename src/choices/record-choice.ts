@@ -8,13 +8,13 @@
 import type { Db, Queryable } from '../store/db.ts'
 import type { Config } from '../config.ts'
 import { DomainError } from '../domain/errors.ts'
-import { addBusinessDays, toIsoDate } from '../domain/calendar.ts'
+import { localDay } from '../domain/calendar.ts'
 import { openQuantity, type Alternative } from '../domain/alternatives.ts'
 import type { CalendarConfig } from '../domain/types.ts'
 import { loadLineSnapshots } from '../store/order-snapshot.ts'
 import { deriveLine } from '../status/order-status.ts'
 import { calendarFrom } from '../status/calendar-config.ts'
-import { recordRefundDue } from '../store/refunds.ts'
+import { recordRefundDue, refundTerms } from '../store/refunds.ts'
 import { requestSupplierCancel, type PurchasingDocument } from '../purchasing/documents.ts'
 import { assertChoice, assertDecidable, type Choice, type ChoiceChannel } from './choice-rules.ts'
 import { switchLine } from './switch-line.ts'
@@ -36,7 +36,7 @@ export interface RecordChoiceInput {
   tokenExpiresAt?: Date | null
   now: Date
   /** Holidays, absorb percent, alternatives delay, EDI id; defaults when absent. */
-  config?: Partial<Pick<Config, 'holidays' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'ediId'>>
+  config?: Partial<Pick<Config, 'holidays' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'ediId' | 'timezone'>>
 }
 
 export interface ChoiceOutcome {
@@ -100,7 +100,7 @@ export async function recordChoice(db: Db, input: RecordChoiceInput): Promise<Ch
   if (!/^(customer|rep:.{1,200})$/.test(input.decidedBy)) {
     throw new DomainError('CHOICE_DECIDED_BY_INVALID', `decidedBy "${input.decidedBy}": expected customer or rep:<email|cli>`)
   }
-  const calendar = await calendarFrom(db, { holidays: input.config?.holidays ?? [] })
+  const calendar = await calendarFrom(db, { holidays: input.config?.holidays ?? [], timezone: input.config?.timezone })
   return db.transaction(async (tx) => {
     const line = await lockLine(tx, input.orderNumber, input.lineNo)
     await assertTokenUnused(tx, input)
@@ -178,10 +178,11 @@ async function recordCancel(step: ChoiceStep): Promise<ChoiceOutcome> {
     `UPDATE order_lines SET cancelled_at = $2, cancelled_qty = $3, cancel_reason = 'customer', dirty = true WHERE order_line_id = $1`,
     [line.order_line_id, input.now, cancelledQty],
   )
-  const dueBy = addBusinessDays(toIsoDate(input.now), REFUND_BUSINESS_DAYS, step.calendar)
-  const amount = Math.round(Number(priced.price ?? 0) * step.openQty * 100) / 100
+  // Everything tendered for the units (price, tax, and shipping once nothing ships), due from the store's day.
+  const terms = await refundTerms(tx, { orderLineId: line.order_line_id, qty: step.openQty, today: localDay(input.now, step.calendar), calendar: step.calendar })
+  const { amount, dueBy } = terms
   const refundId = await recordRefundDue(tx, {
-    orderLineId: line.order_line_id, qty: step.openQty, amount, reason: 'customer_cancel', dueBy, choiceId: ids.choiceId, now: input.now,
+    orderLineId: line.order_line_id, qty: step.openQty, ...terms, reason: 'customer_cancel', choiceId: ids.choiceId, now: input.now,
   })
   const doc = await requestSupplierCancel(tx, { orderLineId: line.order_line_id, reason: 'customer_cancel', now: input.now, sender: sender(input) })
   await recordHistory(tx, line.order_line_id, 'cancelled', input.now, `cancelled by ${input.decidedBy} (${input.channel})`)

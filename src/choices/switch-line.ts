@@ -5,7 +5,7 @@
  * and the price the customer pays from now on.
  */
 import { DomainError } from '../domain/errors.ts'
-import { addBusinessDays, toIsoDate } from '../domain/calendar.ts'
+import { addBusinessDays, localDay } from '../domain/calendar.ts'
 import type { Alternative } from '../domain/alternatives.ts'
 import type { LineSnapshot } from '../store/order-snapshot.ts'
 import { alternativesForLines, DEFAULT_ALTERNATIVES_DELAY_DAYS } from '../status/line-alternatives.ts'
@@ -83,7 +83,7 @@ export async function switchLine(step: ChoiceStep, snapshot: LineSnapshot): Prom
   let refund: ChoiceOutcome['refund'] = null
   if (plan.refundPerUnit > 0) {
     const amount = Math.round(plan.refundPerUnit * step.openQty * 100) / 100
-    const dueBy = addBusinessDays(toIsoDate(input.now), REFUND_BUSINESS_DAYS, step.calendar)
+    const dueBy = addBusinessDays(localDay(input.now, step.calendar), REFUND_BUSINESS_DAYS, step.calendar)
     const refundId = await recordRefundDue(tx, {
       orderLineId: line.order_line_id, qty: step.openQty, amount, reason: 'price_difference', dueBy, choiceId: ids.choiceId, now: input.now,
     })

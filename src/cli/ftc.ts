@@ -1,19 +1,32 @@
 import { UsageError, type Command } from './context.ts'
-import { loadFtcRecord, type FtcRecord } from '../store/ftc-record.ts'
+import { loadFtcRecord, type FtcNotice, type FtcRecord } from '../store/ftc-record.ts'
 import { calendarFrom } from '../status/calendar-config.ts'
+
+function noticeLines(n: FtcNotice): string[] {
+  const sent = n.sentAt ?? `not yet (${n.status ?? 'no message'})`
+  const out = [
+    `  ${n.kind} notice  decided ${n.createdAt}  sent ${sent}  via ${n.channel ?? '-'}  message ${n.messageId ?? n.notificationId ?? '-'}`,
+    `    revised date ${n.revisedDate ?? 'unknown'}; ${n.silenceMeans}${n.cancelOn ? ` (deadline ${n.cancelOn})` : ''}`,
+    `    ${n.complete ? 'complete notice' : 'NOT a complete notice (a text pointing to it)'}; ${n.reached ? `reached the customer ${n.reachedAt}` : 'has not reached the customer'}`,
+  ]
+  for (const m of n.messages.filter((x) => x.notificationId !== n.notificationId)) {
+    out.push(`    also ${m.channel} ${m.status}${m.sentAt ? ` ${m.sentAt}` : ''}${m.complete ? '' : ' (pointer only)'}`)
+  }
+  return out
+}
 
 function render(r: FtcRecord): string[] {
   const out = [`Delay-notice record (16 CFR 435) for order ${r.orderNumber}`]
   for (const l of r.lines) {
-    out.push('', `Line ${l.lineNo} ${l.sku} ×${l.qty}  applicable time (promised ship date) ${l.applicableDate}`)
+    out.push('', `Line ${l.lineNo} ${l.sku} ×${l.qty}  applicable time ${l.applicableDate} (${l.applicableBasis})`)
     if (l.notices.length === 0) out.push('  no delay notice')
-    for (const n of l.notices) {
-      out.push(`  ${n.kind} notice  decided ${n.createdAt}  sent ${n.sentAt ?? `not yet (${n.status ?? 'no message'})`}  via ${n.channel ?? '-'}  message ${n.messageId ?? n.notificationId ?? '-'}`)
-      out.push(`    revised date ${n.revisedDate ?? 'unknown'}; ${n.silenceMeans}${n.cancelOn ? ` (deadline ${n.cancelOn})` : ''}`)
-    }
+    for (const n of l.notices) out.push(...noticeLines(n))
     for (const a of l.answers) out.push(`  answer: ${a.choice} by ${a.decidedBy}${a.channel ? ` (${a.channel})` : ''} at ${a.at}`)
     if (l.cancellation) out.push(`  cancelled automatically (${l.cancellation.reason}) at ${l.cancellation.at}: ${l.cancellation.qty} unit(s), refund due by ${l.cancellation.refundDue}`)
-    out.push(`  shipped: ${l.shippedAt ?? 'not yet'}   refund due: ${l.refundDueDate ?? '-'}`)
+    for (const f of l.refunds) {
+      out.push(`  refund (${f.reason}): ${f.amount.toFixed(2)} for ${f.qty} unit(s), tax ${f.tax.toFixed(2)}, shipping ${f.shipping.toFixed(2)}, due by ${f.dueBy}`)
+    }
+    out.push(`  shipped: ${l.shippedAt ?? 'not yet'}   refund due: ${l.refundDueDate ?? '-'}${l.refundAmount !== null ? ` (${l.refundAmount.toFixed(2)})` : ''}`)
   }
   return out
 }

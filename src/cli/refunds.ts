@@ -12,7 +12,8 @@ export const refundsCommand: Command = async (ctx, { positionals, flags }) => {
   }
   if (rows.length === 0) ctx.out('no refunds due')
   for (const r of rows) {
-    ctx.out(`#${r.refundId}  ${r.orderNumber} line ${r.lineNo}  ${r.qty} × ${r.sku}  ${r.amount.toFixed(2)}  ${r.reason}  due by ${r.dueBy}`)
+    const parts = r.tax > 0 || r.shipping > 0 ? ` (tax ${r.tax.toFixed(2)}, shipping ${r.shipping.toFixed(2)})` : ''
+    ctx.out(`#${r.refundId}  ${r.orderNumber} line ${r.lineNo}  ${r.qty} × ${r.sku}  ${r.amount.toFixed(2)}${parts}  ${r.reason}  due by ${r.dueBy}`)
   }
   return 0
 }

@@ -50,14 +50,6 @@ function fromUtcMs(ms: number): IsoDate {
   return new Date(ms).toISOString().slice(0, 10)
 }
 
-/**
- * The UTC calendar day of an instant: for labels and file names only. Business days, "today"
- * and promises use `localDay` (the store's zone).
- */
-export function toIsoDate(d: Date): IsoDate {
-  return d.toISOString().slice(0, 10)
-}
-
 /** True for an IANA zone name luxon (and so Intl) knows, e.g. `America/New_York`, `UTC`. */
 export function isValidTimeZone(zone: string): boolean {
   if (typeof zone !== 'string' || zone.trim() === '') return false
@@ -78,7 +70,11 @@ function zoneOf(zone: CalendarConfig | string): string {
   return name
 }
 
-/** The calendar day an instant falls on in the store's zone (22:00 in New York is still that day). */
+/**
+ * The calendar day an instant falls on in the store's zone (22:00 in New York is still that day):
+ * THE way to turn an instant into a day. Every "today", deadline, refund due date and promise
+ * is one; there is deliberately no UTC-day helper (a sweep at 20:30 in New York is not tomorrow).
+ */
 export function localDay(instant: Date, zone: CalendarConfig | string): IsoDate {
   return DateTime.fromJSDate(instant, { zone: zoneOf(zone) }).toISODate() as IsoDate
 }

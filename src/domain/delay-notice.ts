@@ -20,6 +20,12 @@ export interface NoticeRecord {
   /** silence = cancel: the line is cancelled once this day has passed, unless the customer consents. */
   cancelOn: IsoDate | null
   createdAt: Date
+  /**
+   * The store-zone day a complete copy of the notice reached the customer (a message carrying
+   * all of it, sent); null when none did — suppressed, failed, dead, still queued, or only a
+   * text pointing to it. "No notice, no delay" reads it.
+   */
+  reachedOn: IsoDate | null
 }
 
 /** A customer's answer (DESIGN.md "choice"); `wait` is consent to the delay. */
@@ -30,7 +36,7 @@ export interface AnswerRecord {
 
 /** What the rule needs to know about a line today. */
 export interface DelayInput {
-  /** The applicable time: the line's promised ship date. */
+  /** The applicable time (applicable-time.ts): the stated ship date, else payment + 30 (50) days. */
   applicableDate: IsoDate
   state: LineState
   /** Units neither shipped nor cancelled. */
@@ -55,7 +61,14 @@ export interface NoticeDraft {
 export type DelayAction =
   | { kind: 'none' }
   | { kind: 'notice'; notice: NoticeDraft }
-  | { kind: 'cancel'; reason: 'no_consent' | 'rejected' }
+  | { kind: 'cancel'; reason: CancelReason }
+
+/**
+ * Why wismo cancels a line: `no_consent` (silence meant cancellation and the deadline passed),
+ * `rejected` (the supplier cannot supply it), `no_notice` (past the applicable time with no
+ * complete notice having reached the customer by then).
+ */
+export type CancelReason = 'no_consent' | 'rejected' | 'no_notice'
 
 /** A line's delay-notice state (shown by `wismo ftc`, acted on by the sweep). */
 export interface DelayState {
@@ -128,15 +141,24 @@ function renewalDue(g: NoticeRecord, i: DelayInput): boolean {
 }
 
 /**
- * The renewed notice: silence cancels the line once the old revised date, or the 30th day after
- * the applicable time, whichever is later, has passed without consent (16 CFR 435.2(c)).
+ * The renewed notice: silence is never consent — unless the customer agrees to wait beyond the
+ * most recent revised date (the one about to be missed), the line is cancelled once that date
+ * passes unshipped (DESIGN.md; the FTC's Business Guide, "renewed delay option notice"). A line
+ * still under an earlier, sooner deadline that the customer never answered keeps that one: a
+ * renewal gives no one more time to stay silent. Never a deadline already past.
  */
 function renewedNotice(g: NoticeRecord, i: DelayInput): NoticeDraft {
   const now = revisedToday(i)
   const old = g.revisedDate as IsoDate
   const revisedDate = now !== null && now > old ? now : null
-  const cancelOn = maxDay(maxDay(old, addCalendarDays(i.applicableDate, CONSENT_WINDOW_DAYS)), i.today)
+  const sooner = g.silence === 'cancel' && g.cancelOn !== null && g.cancelOn < old && !consentedTo(g, i)
+  const cancelOn = maxDay(sooner ? (g.cancelOn as IsoDate) : old, i.today)
   return { kind: 'renewed', revisedDate, silence: 'cancel', cancelOn, dueBy: maxDay(old, i.today) }
+}
+
+/** True when a complete notice reached the customer by the end of the applicable day. */
+function toldInTime(i: DelayInput): boolean {
+  return i.notices.some((n) => n.reachedOn !== null && n.reachedOn <= i.applicableDate)
 }
 
 /** Oldest first; ties (same instant) in a fixed order so the input's order never matters. */
@@ -149,7 +171,8 @@ const none: DelayAction = { kind: 'none' }
 
 /**
  * The delay-notice state of a line and what to do today: send the first or a renewed delay
- * option notice, cancel the line because its deadline passed without consent, or nothing.
+ * option notice, cancel the line (no complete notice reached the customer by the applicable
+ * day, or a deadline passed without consent), or nothing.
  * A customer who chose to cancel, and a line shipped or cancelled, get nothing more.
  */
 export function deriveDelayState(i: DelayInput): DelayState {
@@ -174,6 +197,11 @@ export function deriveDelayState(i: DelayInput): DelayState {
     action: none,
   }
   if (!open || cancelChosen) return base
+  // No notice, no delay (16 CFR 435.2(c)): past the applicable day, unshipped, and no complete
+  // notice reached the customer by then (none, late, suppressed, dead, a mere pointer): cancel now.
+  if (i.today > i.applicableDate && !toldInTime(input)) {
+    return { ...base, autoCancelDue: true, action: { kind: 'cancel', reason: 'no_notice' } }
+  }
   if (!g) {
     const due = late ? i.today : i.applicableDate
     if (!late) return { ...base, firstNoticeDue: due }

@@ -3,6 +3,7 @@
  * an argument, and the order of the signal arrays never changes the result.
  */
 import { addBusinessDays, localDay } from './calendar.ts'
+import { applicableTime } from './applicable-time.ts'
 import { DomainError } from './errors.ts'
 import { explainLine } from './explain.ts'
 import { etaForShipped, etaForUnshipped, shippedState, type EtaContext } from './line-eta.ts'
@@ -46,6 +47,8 @@ export interface LineStatus {
   /** Units per state; sums to line.qty. */
   quantities: Partial<Record<LineState, number>>
   promisedShipDate: IsoDate
+  /** The legal applicable time (16 CFR 435; see applicable-time.ts): the stated date, else payment + 30/50 days. */
+  applicableDate: IsoDate
   /** The supplier's word for the unshipped part, if any. */
   expectedShipDate: IsoDate | null
   eta: Eta | null
@@ -183,7 +186,7 @@ export function deriveLineStatus(line: Line, signals: LineSignals, ctx: DeriveCo
   })
   const everBackordered = word.everBackordered || split.backorderedFromStock
   return {
-    state, quantities, promisedShipDate: promised, expectedShipDate, eta,
+    state, quantities, promisedShipDate: promised, applicableDate: applicableTime(line, cal).date, expectedShipDate, eta,
     tracking: shipped.map((p) => p.tracking), resolution: resolve(state, everBackordered), explanation, reason,
   }
 }

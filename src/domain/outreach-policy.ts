@@ -5,7 +5,7 @@
  * wismo must cancel. The same inputs, in any order, give the same plan.
  */
 import { businessDaysBetween } from './calendar.ts'
-import { deriveDelayState, type AnswerRecord, type DelayState, type NoticeDraft, type NoticeRecord } from './delay-notice.ts'
+import { deriveDelayState, type AnswerRecord, type CancelReason, type DelayState, type NoticeDraft, type NoticeRecord } from './delay-notice.ts'
 import type { CalendarConfig, Eta, IsoDate, LineState } from './types.ts'
 
 /** Trigger names every interface uses, in the order a message speaks of them. */
@@ -28,6 +28,8 @@ export interface LineOutreachInput {
   state: LineState
   quantities: Partial<Record<LineState, number>>
   promisedShipDate: IsoDate
+  /** The legal applicable time (applicable-time.ts); the delay rule's clock. */
+  applicableDate: IsoDate
   expectedShipDate: IsoDate | null
   eta: Eta | null
   tracking: ParcelFact[]
@@ -55,7 +57,7 @@ export interface LinePlan {
   lineNo: number
   triggers: LineTrigger[]
   notice: NoticeDraft | null
-  cancel: { reason: 'no_consent' | 'rejected' } | null
+  cancel: { reason: CancelReason } | null
   delay: DelayState
 }
 
@@ -122,7 +124,7 @@ function noticeTrigger(l: LineOutreachInput, notice: NoticeDraft): LineTrigger {
 /** One line's plan: its delay-notice state, and the triggers not yet told. */
 export function planLine(l: LineOutreachInput, ctx: OutreachContext): LinePlan {
   const delay = deriveDelayState({
-    applicableDate: l.promisedShipDate, state: l.state, openQty: open(l.quantities), supplierDate: l.expectedShipDate,
+    applicableDate: l.applicableDate, state: l.state, openQty: open(l.quantities), supplierDate: l.expectedShipDate,
     notices: l.notices, answers: l.answers, today: ctx.today,
   })
   const triggers: LineTrigger[] = []

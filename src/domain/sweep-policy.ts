@@ -65,9 +65,10 @@ function stateTasks(status: LineStatus, ctx: PolicyContext): LineTaskKind[] {
 
 /**
  * When time alone may next change this line's status, tasks or outreach; null when only a new
- * signal can. A processing line is looked at on its promised ship date (the latest day its delay
- * notice may go) and daily after; a line in any other open state daily, since its ETA moves
- * and its delay-notice deadlines come once its dates pass.
+ * signal can. A processing line is looked at on its promised ship date or its applicable time,
+ * whichever comes first (the applicable day is the latest its delay notice may go; the promise
+ * turns it `delayed`), and daily after; a line in any other open state daily, since its ETA
+ * moves and its delay-notice deadlines come once its dates pass.
  */
 export function nextCheckAt(status: LineStatus, ctx: Pick<PolicyContext, 'now' | 'calendar'>): Date | null {
   if (FINAL_STATES.includes(status.state)) return null
@@ -75,8 +76,9 @@ export function nextCheckAt(status: LineStatus, ctx: Pick<PolicyContext, 'now' |
   const startOf = (day: IsoDate) => startOfLocalDay(day, ctx.calendar)
   const tomorrow = startOf(addCalendarDays(localDay(ctx.now, ctx.calendar), 1))
   if (status.state === 'processing') {
-    const onPromise = startOf(status.promisedShipDate)
-    return onPromise > tomorrow ? onPromise : tomorrow
+    const first = status.applicableDate < status.promisedShipDate ? status.applicableDate : status.promisedShipDate
+    const onFirst = startOf(first)
+    return onFirst > tomorrow ? onFirst : tomorrow
   }
   return tomorrow
 }

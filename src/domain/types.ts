@@ -66,6 +66,10 @@ export interface Line {
   promisedShipDate: IsoDate | null
   /** The supplier's lead time in business days (used when no promised date). */
   leadTimeDays: number
+  /** When the order was received with payment (orders CSV `paid_at`); absent: placedAt. */
+  paidAt?: Date | null
+  /** The store itself finances the order (orders CSV `seller_credit`): 50 days, not 30, with no stated ship date. */
+  sellerCredit?: boolean
   cancelledAt: Date | null
   /** Quantity cancelled; null with cancelledAt set means the whole line. */
   cancelledQty: number | null

@@ -6,7 +6,7 @@
  */
 import type { Db, Queryable } from '../store/db.ts'
 import type { CalendarConfig, IsoDate } from '../domain/types.ts'
-import { addBusinessDays, addCalendarDays, localDay, startOfLocalDay, toIsoDate } from '../domain/calendar.ts'
+import { addBusinessDays, addCalendarDays, localDay, startOfLocalDay } from '../domain/calendar.ts'
 import { TASK_PRIORITY, openTask } from '../store/tasks.ts'
 import { enqueueMessage } from '../notify/outbox.ts'
 import { DEFAULT_MAIL_FROM } from '../notify/mailer.ts'
@@ -71,7 +71,8 @@ async function findSuppliers(db: Queryable, now: Date): Promise<SupplierRow[]> {
 export function windowLabel(now: Date, cadenceHours: number): { label: string; start: Date } {
   const size = Math.max(1, cadenceHours) * 3_600_000
   const start = new Date(Math.floor(now.getTime() / size) * size)
-  const label = cadenceHours % 24 === 0 ? toIsoDate(start) : start.toISOString().slice(0, 13) + 'Z'
+  // A slot's name in a dedupe key, not a business day: the UTC date of a UTC-aligned slot.
+  const label = cadenceHours % 24 === 0 ? start.toISOString().slice(0, 10) : start.toISOString().slice(0, 13) + 'Z'
   return { label, start }
 }
 

@@ -3,6 +3,7 @@ import { choiceTokenExpiry, signChoiceToken } from '../choices/choice-token.ts'
 import { createHash } from 'node:crypto'
 import type { OrderPlan } from '../domain/outreach-policy.ts'
 import { carrierName, trackingUrl } from '../carriers/carriers.ts'
+import { localDay } from '../domain/calendar.ts'
 import type { OrderFacts } from './outreach-facts.ts'
 import { subjectFor, type ChoiceLink, type MessageLine, type MessageModel, type StoreDetails } from './message-model.ts'
 import { signUnsubscribeToken } from './unsubscribe-token.ts'
@@ -11,6 +12,8 @@ export interface ComposeOptions {
   store: StoreDetails
   secret: string
   now: Date
+  /** The store's zone: the days the message names are its days. */
+  timeZone: string
   /** Links for a line's choices (wait, cancel, switch to each alternative). */
   choiceLinks?: (order: OrderFacts, lineNo: number) => ChoiceLink[]
 }
@@ -49,6 +52,7 @@ export function composeMessage(order: OrderFacts, plan: OrderPlan, cancelled: Ma
   const required = plan.required
   return {
     store: o.store, customerName: order.customer.name, orderNumber: order.orderNumber, placedAt: order.placedAt,
+    placedOn: localDay(order.placedAt, o.timeZone),
     triggers: plan.triggers, subject: subjectFor(order.orderNumber, plan.triggers), lines,
     orderUrl: `${o.store.publicUrl}/orders/${encodeURIComponent(order.orderNumber)}`,
     unsubscribeUrl: `${o.store.publicUrl}/unsubscribe?token=${signUnsubscribeToken(order.customer.id, o.secret)}`,

@@ -42,6 +42,8 @@ export interface MessageModel {
   customerName: string | null
   orderNumber: string
   placedAt: Date
+  /** The day the order was placed, in the store's zone (what the customer saw on the receipt). */
+  placedOn: IsoDate
   triggers: Trigger[]
   subject: string
   lines: MessageLine[]
@@ -86,12 +88,19 @@ export function noticeSentences(l: MessageLine, store: StoreDetails): string[] {
   return out
 }
 
+/** Why wismo cancelled a line, in the customer's words (the reasons of domain/delay-notice.ts). */
+const CANCEL_WHY: Record<string, string> = {
+  no_consent: ' because we did not hear that you wanted to wait',
+  rejected: ' because the supplier cannot supply it',
+  no_notice: ' because it could not ship on time and we could not ask you in time whether you wanted to wait',
+}
+
 /** A line in plain words: what happened, when it will arrive, and what the customer may do. */
 export function lineSentences(l: MessageLine, store: StoreDetails): string[] {
   const out = [l.explanation]
   if (l.cancelled) {
     const when = l.cancelled.refundDue ? ` by ${formatDay(l.cancelled.refundDue)}` : ''
-    const why = l.cancelled.reason === 'no_consent' ? ' because we did not hear that you wanted to wait' : l.cancelled.reason === 'rejected' ? ' because the supplier cannot supply it' : ''
+    const why = CANCEL_WHY[l.cancelled.reason] ?? ''
     out.push(`We cancelled ${l.cancelled.qty} of this item${why}; you will get a full refund${when}.`)
   }
   out.push(...noticeSentences(l, store))

@@ -9,6 +9,8 @@ import { deriveLine, type HistoryCache } from '../status/order-status.ts'
 import type { LineStatus } from '../domain/line-state.ts'
 import type { AnswerRecord, NoticeRecord } from '../domain/delay-notice.ts'
 import type { CalendarConfig } from '../domain/types.ts'
+import { localDay } from '../domain/calendar.ts'
+import { loadNoticeMessages, reachedAt, type NoticeMessage } from '../store/notice-messages.ts'
 
 export interface OrderFacts {
   orderId: number
@@ -27,7 +29,8 @@ export interface LineFacts {
   status: LineStatus
   everLate: boolean
   told: { trigger: string; etaKey: string }[]
-  notices: (NoticeRecord & { noticeId: number })[]
+  /** Its delay notices, each with the messages that carried it. */
+  notices: (NoticeRecord & { noticeId: number; messages: NoticeMessage[] })[]
   answers: AnswerRecord[]
   refundDue: string | null
   cancelReason: string | null
@@ -70,7 +73,8 @@ async function loadLineExtras(tx: Queryable, lineIds: number[]) {
       `SELECT l.order_line_id, f.refund_due::text AS refund_due, l.cancel_reason FROM order_lines l
          LEFT JOIN ftc_cancellations f USING (order_line_id)
         WHERE l.order_line_id = ANY($1::bigint[]) AND l.cancelled_at IS NOT NULL`, [lineIds])
-  return { told: group(told), notices: group(notices), late: new Set(late.map((r) => r.order_line_id)), cancels: new Map(cancels.map((c) => [c.order_line_id, c])) }
+  const messages = await loadNoticeMessages(tx, notices.map((n) => n.notice_id))
+  return { told: group(told), notices: group(notices), messages, late: new Set(late.map((r) => r.order_line_id)), cancels: new Map(cancels.map((c) => [c.order_line_id, c])) }
 }
 
 /** Loads and derives the facts of these orders at `now`. */
@@ -94,9 +98,14 @@ export async function loadOutreachFacts(tx: Queryable, orderIds: number[], ctx: 
     const facts: LineFacts = {
       snapshot: s, status, everLate: extras.late.has(id),
       told: (extras.told.get(id) ?? []).map((t) => ({ trigger: t.trigger, etaKey: t.eta_key })),
-      notices: (extras.notices.get(id) ?? []).map((n) => ({
-        noticeId: n.notice_id, kind: n.kind, revisedDate: n.revised_date, silence: n.silence, cancelOn: n.cancel_on, createdAt: n.created_at,
-      })),
+      notices: (extras.notices.get(id) ?? []).map((n) => {
+        const messages = extras.messages.get(n.notice_id) ?? []
+        const reached = reachedAt(messages)
+        return {
+          noticeId: n.notice_id, kind: n.kind, revisedDate: n.revised_date, silence: n.silence, cancelOn: n.cancel_on, createdAt: n.created_at,
+          messages, reachedOn: reached ? localDay(reached, ctx.calendar) : null,
+        }
+      }),
       answers: answers.get(id) ?? [],
       refundDue: cancel?.refund_due ?? null,
       cancelReason: cancel?.cancel_reason ?? null,

@@ -6,7 +6,7 @@
  */
 import type { Db, Queryable } from '../store/db.ts'
 import type { CalendarConfig } from '../domain/types.ts'
-import { toIsoDate } from '../domain/calendar.ts'
+import { localDay } from '../domain/calendar.ts'
 import { planOrderOutreach, type OrderPlan } from '../domain/outreach-policy.ts'
 import { chooseChannels } from '../domain/outreach-channels.ts'
 import { customerZone, endOfDay, releaseAt, type QuietHours } from '../domain/quiet-hours.ts'
@@ -14,7 +14,8 @@ import { queueMessage } from '../notify/outbox.ts'
 import { openTask } from '../store/tasks.ts'
 import { renderHtml } from '../notify/templates/order-update.tsx'
 import { loadOutreachFacts, type OrderFacts } from './outreach-facts.ts'
-import { autoCancelLine } from './auto-cancel.ts'
+import { autoCancelLine, whyNoNotice } from './auto-cancel.ts'
+import { recordNoticeMessages } from '../store/notice-messages.ts'
 import { composeMessage, planKey, webhookBody, type ComposeOptions } from './compose-message.ts'
 import type { MessageModel, StoreDetails } from './message-model.ts'
 import { renderSms, renderText } from './render-text.ts'
@@ -75,12 +76,13 @@ async function outreachBatch(tx: Queryable, opts: OutreachOptions, summary: Outr
   )
   if (claimed.length === 0) return 0
   const facts = await loadOutreachFacts(tx, claimed.map((r) => r.order_id), { now: opts.now, calendar: opts.calendar })
-  const today = toIsoDate(opts.now)
+  // The store's day (DESIGN.md: every day of the rule is one in the store's zone, a deadline its end).
+  const today = localDay(opts.now, opts.calendar)
   for (const order of facts) {
     summary.orders++
     const plan = planOrderOutreach(order.lines.map((l) => ({
       lineNo: l.snapshot.line.lineNo, state: l.status.state, quantities: l.status.quantities, promisedShipDate: l.status.promisedShipDate,
-      expectedShipDate: l.status.expectedShipDate, eta: l.status.eta, tracking: l.status.tracking, everLate: l.everLate,
+      applicableDate: l.status.applicableDate, expectedShipDate: l.status.expectedShipDate, eta: l.status.eta, tracking: l.status.tracking, everLate: l.everLate,
       told: l.told, notices: l.notices, answers: l.answers,
     })), { today, calendar: opts.calendar, slipBusinessDays: opts.slipBusinessDays })
     if (plan.triggers.length > 0) await applyPlan(tx, order, plan, opts, summary)
@@ -89,56 +91,73 @@ async function outreachBatch(tx: Queryable, opts: OutreachOptions, summary: Outr
 }
 
 async function applyPlan(tx: Queryable, order: OrderFacts, plan: OrderPlan, opts: OutreachOptions, summary: OutreachSummary): Promise<void> {
-  const today = toIsoDate(opts.now)
+  const today = localDay(opts.now, opts.calendar)
   const cancelled = new Map<number, { qty: number; refundDue: string; reason: string }>()
   for (const p of plan.lines.filter((x) => x.cancel)) {
     const f = order.lines.find((l) => l.snapshot.line.lineNo === p.lineNo)!
     const q = f.status.quantities
     const qty = (q.processing ?? 0) + (q.delayed ?? 0) + (q.backordered ?? 0) + (q.restocked ?? 0) + (q.unavailable ?? 0)
+    const reason = p.cancel!.reason
     const done = await autoCancelLine(tx, {
-      orderId: order.orderId, orderLineId: f.snapshot.orderLineId, lineNo: p.lineNo, qty, reason: p.cancel!.reason,
+      orderId: order.orderId, orderLineId: f.snapshot.orderLineId, lineNo: p.lineNo, qty, reason,
       noticeId: f.notices.at(-1)?.noticeId ?? null, today, now: opts.now, calendar: opts.calendar,
+      why: reason === 'no_notice' ? whyNoNotice(p.delay.applicableDate, f.notices, opts.calendar) : null,
     })
     if (done) {
       cancelled.set(p.lineNo, { qty, refundDue: done.refundDue, reason: p.cancel!.reason })
       summary.cancelled++
     }
   }
-  const model = composeMessage(order, plan, cancelled, { store: opts.store, secret: opts.secret, now: opts.now, choiceLinks: opts.choiceLinks })
-  const ids = await writeMessages(tx, order, plan, model, opts, summary)
-  await recordTold(tx, order, plan, ids[0] ?? null, opts.now)
-  summary.notices += await recordNotices(tx, order, plan, ids[0] ?? null, opts.now)
+  const model = composeMessage(order, plan, cancelled, {
+    store: opts.store, secret: opts.secret, now: opts.now, timeZone: opts.calendar.timeZone ?? opts.storeZone, choiceLinks: opts.choiceLinks,
+  })
+  const sent = await writeMessages(tx, order, plan, model, opts, summary)
+  const first = sent[0]?.notificationId ?? null
+  await recordTold(tx, order, plan, first, opts.now)
+  const noticeIds = await recordNotices(tx, order, plan, first, opts.now)
+  await recordNoticeMessages(tx, noticeIds, sent)
+  summary.notices += noticeIds.length
 }
 
-async function writeMessages(tx: Queryable, order: OrderFacts, plan: OrderPlan, m: MessageModel, opts: OutreachOptions, summary: OutreachSummary): Promise<number[]> {
+/** A customer message written for the plan: its row, and whether it carries the plan's notices in full. */
+interface Written {
+  notificationId: number
+  complete: boolean
+}
+
+async function writeMessages(tx: Queryable, order: OrderFacts, plan: OrderPlan, m: MessageModel, opts: OutreachOptions, summary: OutreachSummary): Promise<Written[]> {
   const c = order.customer
   const picks = chooseChannels({
     email: c.email, phone: c.phone, preferred: c.channel, emailOptedOut: c.emailOptedOut, smsOptedOut: c.smsOptedOut, smsAvailable: opts.smsAvailable,
   }, plan.required)
   const zone = customerZone(order.postalCode, opts.storeZone)
-  const deadline = plan.dueBy ? endOfDay(plan.dueBy, zone) : null
+  // The notice's last day is the store's (the legal clock); quiet hours are the customer's night.
+  const deadline = plan.dueBy ? endOfDay(plan.dueBy, opts.calendar.timeZone ?? opts.storeZone) : null
   const sendAfter = releaseAt(opts.now, zone, opts.quietHours, deadline)
   const key = planKey(order, plan)
   const text = renderText(m)
+  const sms = renderSms(m)
   const base = {
     orderId: order.orderId, trigger: plan.triggers[0], triggers: plan.triggers, lineNos: plan.lineNos, required: plan.required,
     deadlineAt: deadline, sendAfter, now: opts.now, subject: m.subject,
   }
-  const ids: number[] = []
+  const written: Written[] = []
   for (const p of picks) {
     const email = p.channel === 'email'
     const headers = email ? unsubscribeHeaders(m, opts) : undefined
     const id = await queueMessage(tx, {
       ...base, channel: p.channel, recipient: p.to, dedupeKey: `outreach:${key}:${p.channel}`, suppressed: p.suppressed,
-      body: email ? text : renderSms(m),
+      body: email ? text : sms.body,
       payload: email ? { from: opts.mailFrom, html: await renderHtml(m), headers } : {},
     })
     if (id !== null) {
-      ids.push(id)
+      // An email carries every sentence of the notice; a text only when it all fits (render-text.ts).
+      written.push({ notificationId: id, complete: email || sms.complete })
       if (p.suppressed) summary.suppressed++
       else summary.messages++
     }
   }
+  const ids = written.map((w) => w.notificationId)
   if (plan.required && picks.every((p) => p.suppressed)) {
     await openTask(tx, {
       kind: 'notice_undeliverable', dedupeKey: `notice_undeliverable:${key}`, orderId: order.orderId,
@@ -148,7 +167,7 @@ async function writeMessages(tx: Queryable, order: OrderFacts, plan: OrderPlan, 
   if (opts.webhook && ids.length > 0) {
     await queueMessage(tx, { ...base, sendAfter: opts.now, channel: 'webhook', recipient: 'retailer', dedupeKey: `outreach:${key}:webhook`, body: webhookBody(m, ids, opts.now) })
   }
-  return ids
+  return written
 }
 
 /** RFC 2369 / RFC 8058 headers: a signed one-click link, and the support address. */
@@ -173,21 +192,22 @@ async function recordTold(tx: Queryable, order: OrderFacts, plan: OrderPlan, not
   )
 }
 
-async function recordNotices(tx: Queryable, order: OrderFacts, plan: OrderPlan, notificationId: number | null, now: Date): Promise<number> {
+/** The FTC record of the notices this message carries; returns their ids. */
+async function recordNotices(tx: Queryable, order: OrderFacts, plan: OrderPlan, notificationId: number | null, now: Date): Promise<number[]> {
   const rows = plan.lines.filter((p) => p.notice && !p.cancel).map((p) => {
     const f = order.lines.find((l) => l.snapshot.line.lineNo === p.lineNo)!
     return { line: f.snapshot.orderLineId, kind: p.notice!.kind, applicable: p.delay.applicableDate, revised: p.notice!.revisedDate,
       silence: p.notice!.silence, cancelOn: p.notice!.cancelOn, reason: f.status.state }
   })
-  if (rows.length === 0) return 0
+  if (rows.length === 0) return []
   // One statement for all of the order's notices.
-  await tx.query(
+  const ids = await tx.query<{ notice_id: number }>(
     `INSERT INTO delay_notices (order_line_id, kind, applicable_date, revised_date, silence, cancel_on, reason, notification_id, created_at)
      SELECT l, k, a, r, s, c, why, $8, $9
        FROM unnest($1::bigint[], $2::text[], $3::date[], $4::date[], $5::text[], $6::date[], $7::text[]) WITH ORDINALITY AS v(l, k, a, r, s, c, why, n)
-      ORDER BY n`,
+      ORDER BY n RETURNING notice_id`,
     [rows.map((r) => r.line), rows.map((r) => r.kind), rows.map((r) => r.applicable), rows.map((r) => r.revised), rows.map((r) => r.silence),
       rows.map((r) => r.cancelOn), rows.map((r) => r.reason), notificationId, now],
   )
-  return rows.length
+  return ids.map((r) => r.notice_id)
 }

@@ -2,7 +2,7 @@ import type { Queryable } from '../store/db.ts'
 import type { LineSnapshot } from '../store/order-snapshot.ts'
 import type { LineStatus } from '../domain/line-state.ts'
 import type { CalendarConfig } from '../domain/types.ts'
-import { toIsoDate } from '../domain/calendar.ts'
+import { localDay } from '../domain/calendar.ts'
 import { findAlternatives, needsAlternatives, openQuantity, type Alternative } from '../domain/alternatives.ts'
 import { candidatesFor, loadAlternativeInputs } from '../store/alternatives.ts'
 
@@ -25,7 +25,7 @@ export async function alternativesForLines(
   lines: { snapshot: LineSnapshot; status: LineStatus }[],
   ctx: AlternativesContext,
 ): Promise<Alternative[][]> {
-  const today = toIsoDate(ctx.now)
+  const today = localDay(ctx.now, ctx.calendar)
   const delayDays = ctx.alternativesDelayDays ?? DEFAULT_ALTERNATIVES_DELAY_DAYS
   const wanted = lines.map((l) =>
     needsAlternatives(

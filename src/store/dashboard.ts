@@ -125,16 +125,22 @@ export async function deflection(db: Queryable, now: Date, days = 30): Promise<C
 /**
  * First delay notices per week, from the FTC record itself (`delay_notices`): on time when the
  * customer was told (the message's send time, else when the notice was recorded) on or before the
- * line's applicable date, counted in the store's time zone; late otherwise.
+ * line's applicable date, counted in the store's time zone; late otherwise. A line cancelled
+ * because no notice reached the customer in time (`no_notice`) counts once, as late, in the week
+ * of its cancellation (no late notice is sent any more: such a line is cancelled instead).
  */
 export async function delayNoticesOnTime(db: Queryable, now: Date, timeZone = 'UTC', weeks = 8): Promise<ChartTable> {
   const rows = await db.query<{ week: string; on_time: number; late: number }>(
     `SELECT date_trunc('week', x.told_day)::date::text AS week,
             count(*) FILTER (WHERE x.told_day <= x.applicable_date)::int AS on_time,
-            count(*) FILTER (WHERE x.told_day > x.applicable_date)::int AS late
+            count(*) FILTER (WHERE x.applicable_date IS NULL OR x.told_day > x.applicable_date)::int AS late
        FROM (SELECT (coalesce(n.sent_at, d.created_at) AT TIME ZONE $2)::date AS told_day, d.applicable_date
                FROM delay_notices d LEFT JOIN notifications n ON n.notification_id = d.notification_id
-              WHERE d.kind = 'first' AND d.created_at >= $1) x
+              WHERE d.kind = 'first' AND d.created_at >= $1
+                AND NOT EXISTS (SELECT 1 FROM ftc_cancellations c WHERE c.order_line_id = d.order_line_id AND c.reason = 'no_notice')
+             UNION ALL
+             SELECT (c.cancelled_at AT TIME ZONE $2)::date, NULL::date
+               FROM ftc_cancellations c WHERE c.reason = 'no_notice' AND c.cancelled_at >= $1) x
       GROUP BY 1 ORDER BY 1`,
     [new Date(now.getTime() - weeks * 7 * DAY_MS), timeZone],
   )

@@ -46,7 +46,7 @@ export async function findOrderRow(db: Queryable, orderNumber: string): Promise<
 // One round trip for the whole order: lines with their POs, signals, shipments and carrier events
 // as JSON. The customer lookup is the hottest path; six sequential queries cost more than the work.
 const ORDER_SNAPSHOT_SQL = `
-SELECT o.order_id, o.order_number, o.placed_at, c.email, c.name, o.postal_code,
+SELECT o.order_id, o.order_number, o.placed_at, c.email, c.name, o.postal_code, o.paid_at, o.seller_credit,
   (SELECT coalesce(json_agg(json_build_object(
       'id', l.order_line_id, 'lineNo', l.line_no, 'sku', l.sku, 'qty', l.qty, 'supplierId', l.supplier_id,
       'promised', coalesce(l.promised_ship_date, o.promised_ship_date)::text,
@@ -92,7 +92,13 @@ interface JsonLine {
   }[] | null
 }
 
-function lineFromJson(l: JsonLine, orderId: number, placedAt: Date): LineSnapshot {
+/** The order's payment terms, which set a line's applicable time when no ship date was stated. */
+interface Terms {
+  paidAt: Date | null
+  sellerCredit: boolean
+}
+
+function lineFromJson(l: JsonLine, orderId: number, placedAt: Date, terms: Terms): LineSnapshot {
   const shipments = l.shipments ?? []
   return {
     orderLineId: l.id,
@@ -100,7 +106,7 @@ function lineFromJson(l: JsonLine, orderId: number, placedAt: Date): LineSnapsho
     name: l.name ?? l.sku,
     supplierName: l.supplierName,
     line: {
-      lineNo: l.lineNo, sku: l.sku, qty: l.qty, supplierId: l.supplierId, placedAt, promisedShipDate: l.promised,
+      lineNo: l.lineNo, sku: l.sku, qty: l.qty, supplierId: l.supplierId, placedAt, promisedShipDate: l.promised, ...terms,
       leadTimeDays: l.leadTimeDays ?? 3, cancelledAt: l.cancelledAt ? new Date(l.cancelledAt) : null, cancelledQty: l.cancelledQty,
     },
     pos: l.pos ?? [],
@@ -127,7 +133,7 @@ function lineFromJson(l: JsonLine, orderId: number, placedAt: Date): LineSnapsho
 
 /** Loads an order with its lines and their signals in one statement; null when the order does not exist. */
 export async function loadOrderSnapshot(db: Queryable, orderNumber: string): Promise<OrderSnapshot | null> {
-  const [o] = await db.query<OrderRow & { lines: JsonLine[] }>(ORDER_SNAPSHOT_SQL, [orderNumber])
+  const [o] = await db.query<OrderRow & { paid_at: Date | null; seller_credit: boolean; lines: JsonLine[] }>(ORDER_SNAPSHOT_SQL, [orderNumber])
   if (!o) return null
   return {
     orderId: o.order_id,
@@ -136,7 +142,7 @@ export async function loadOrderSnapshot(db: Queryable, orderNumber: string): Pro
     customerEmail: o.email,
     customerName: o.name,
     postalCode: o.postal_code,
-    lines: o.lines.map((l) => lineFromJson(l, o.order_id, o.placed_at)),
+    lines: o.lines.map((l) => lineFromJson(l, o.order_id, o.placed_at, { paidAt: o.paid_at, sellerCredit: o.seller_credit })),
   }
 }
 
@@ -147,12 +153,12 @@ export async function loadLineSnapshots(
 ): Promise<LineSnapshot[]> {
   const lineRows = await db.query<{
     order_line_id: number; order_id: number; line_no: number; sku: string; qty: number; supplier_id: string | null
-    promised: string | null; placed_at: Date; cancelled_at: Date | null; cancelled_qty: number | null
+    promised: string | null; placed_at: Date; paid_at: Date | null; seller_credit: boolean; cancelled_at: Date | null; cancelled_qty: number | null
     name: string | null; supplier_name: string | null; lead_time_days: number | null
     available_qty: number | null; restock_date: string | null
   }>(
     `SELECT l.order_line_id, l.order_id, l.line_no, l.sku, l.qty, l.supplier_id,
-            coalesce(l.promised_ship_date, o.promised_ship_date)::text AS promised, o.placed_at,
+            coalesce(l.promised_ship_date, o.promised_ship_date)::text AS promised, o.placed_at, o.paid_at, o.seller_credit,
             l.cancelled_at, l.cancelled_qty, p.name, s.name AS supplier_name,
             coalesce(f.lead_time_days, s.lead_time_days) AS lead_time_days, f.available_qty, f.restock_date::text AS restock_date
        FROM order_lines l
@@ -216,6 +222,8 @@ export async function loadLineSnapshots(
         qty: r.qty,
         supplierId: r.supplier_id,
         placedAt: r.placed_at,
+        paidAt: r.paid_at,
+        sellerCredit: r.seller_credit,
         promisedShipDate: r.promised,
         leadTimeDays: r.lead_time_days ?? 3,
         cancelledAt: r.cancelled_at,

@@ -11,13 +11,13 @@ import { loadConfig } from '../../src/config.ts'
 import { getOrderStatus, type DerivedOrder } from '../../src/status/order-status.ts'
 import { calendarFrom } from '../../src/status/calendar-config.ts'
 import { detectCarrier } from '../../src/carriers/tracking-number.ts'
-import { addCalendarDays, toIsoDate } from '../../src/domain/calendar.ts'
+import { addCalendarDays, localDay } from '../../src/domain/calendar.ts'
 import { LINE_STATES } from '../../src/domain/types.ts'
 import { DEFAULT_CALENDAR } from '../../src/domain/calendar.ts'
 import { demoAlternativeToTry, describeAlternativeToTry } from '../../src/demo/alternative-example.ts'
 
 const NOW = new Date('2026-11-27T15:00:00Z')
-const TODAY = toIsoDate(NOW)
+const TODAY = localDay(NOW, DEFAULT_CALENDAR)
 
 /** The demo command run against `db` (no child process: the loaded database is in this one). */
 async function runDemoCommand(db: Db, flags: Record<string, string> = {}) {
@@ -130,7 +130,7 @@ describe('the loaded demo', () => {
     const easy = line('easy')
     assert.equal(easy.state, 'in_transit')
     assert.equal(easy.resolution, 'easy')
-    assert.ok(easy.tracking.length > 0 && toIsoDate(easy.tracking[0].shippedAt) > easy.promisedShipDate, 'shipped after its promise')
+    assert.ok(easy.tracking.length > 0 && localDay(easy.tracking[0].shippedAt, DEFAULT_CALENDAR) > easy.promisedShipDate, 'shipped after its promise')
     assert.equal(easy.eta?.source, 'carrier')
     const mid = line('intermediate')
     assert.ok(['restocked', 'in_transit'].includes(mid.state), mid.state)

@@ -84,6 +84,7 @@ export function lineStatus(state: LineState, over: Partial<LineStatus> = {}): Li
     state,
     quantities: { [state]: 1 },
     promisedShipDate: '2026-12-02',
+    applicableDate: '2026-12-02',
     expectedShipDate: null,
     eta: state === 'cancelled' || state === 'unavailable' ? null : { earliest: '2026-12-04', latest: '2026-12-09', source: 'promise' },
     tracking: [],

@@ -8,7 +8,7 @@ import {
   DEFAULT_CALENDAR,
   isBusinessDay,
   nextBusinessDay,
-  toIsoDate,
+  localDay,
   transitFor,
 } from '../../src/domain/calendar.ts'
 import { DomainError } from '../../src/domain/errors.ts'
@@ -19,9 +19,9 @@ const cal = DEFAULT_CALENDAR
 const holidays: CalendarConfig = { ...DEFAULT_CALENDAR, holidays: ['2026-11-26', '2026-12-25'] }
 
 describe('calendar', () => {
-  it('takes the UTC day of an instant', () => {
-    assert.equal(toIsoDate(new Date('2026-12-04T23:59:59Z')), '2026-12-04')
-    assert.equal(toIsoDate(new Date('2026-12-04T23:30:00-05:00')), '2026-12-05')
+  it('takes the store\'s day of an instant, not the UTC one', () => {
+    assert.equal(localDay(new Date('2026-12-04T23:59:59Z'), cal), '2026-12-04')
+    assert.equal(localDay(new Date('2026-12-04T23:30:00-05:00'), cal), '2026-12-04', '23:30 in New York is still the 4th there')
   })
 
   it('knows weekends and holidays', () => {

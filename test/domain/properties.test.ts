@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { addCalendarDays, DEFAULT_CALENDAR, localDay, toIsoDate } from '../../src/domain/calendar.ts'
+import { addCalendarDays, DEFAULT_CALENDAR, localDay } from '../../src/domain/calendar.ts'
 import { deriveLineStatus, type DeriveContext } from '../../src/domain/line-state.ts'
 import { deriveOrderStatus } from '../../src/domain/order-status.ts'
 import { CARRIER_STATUSES, SUPPLIER_STATUSES, type Line, type LineSignals } from '../../src/domain/types.ts'

@@ -146,3 +146,31 @@ test('an order file with only a header imports nothing', async (t) => {
     kind: 'orders', rows: 0, inserted: 0, updated: 0, orders: 0, lines: 0,
   })
 })
+
+test('orders carry payment terms, tax and shipping (paid_at, seller_credit, line_tax, order_shipping); bad or disagreeing ones are refused', async (t) => {
+  const db = await catalogDb(t)
+  const head = `${HEADER},unit_price,line_tax,order_shipping,paid_at,seller_credit`
+  await run(db, 'orders', writeCsv(dir, [head,
+    'W1,2024-05-01T10:00:00Z,,a@b.example,,,1,A-1,2,S1,,,,10.00,1.60,4.95,2024-05-02T01:30:00Z,',
+    'W1,2024-05-01T10:00:00Z,,a@b.example,,,2,A-3,1,S3,,,,,0.80,,,',
+    'W2,2024-05-01T10:00:00Z,,a@b.example,,,1,A-2,1,S2,,,,,,,,YES',
+  ]))
+  const orders = await db.query(`SELECT order_number, paid_at, seller_credit, order_shipping::text FROM orders ORDER BY 1`)
+  assert.deepEqual(orders, [
+    { order_number: 'W1', paid_at: new Date('2024-05-02T01:30:00Z'), seller_credit: false, order_shipping: '4.95' },
+    { order_number: 'W2', paid_at: null, seller_credit: true, order_shipping: null },
+  ])
+  const taxes = await db.query(`SELECT l.line_no, l.line_tax::text FROM order_lines l JOIN orders o USING (order_id) WHERE o.order_number = 'W1' ORDER BY 1`)
+  assert.deepEqual(taxes, [{ line_no: 1, line_tax: '1.60' }, { line_no: 2, line_tax: '0.80' }])
+  const problems = await refused(db, 'orders', writeCsv(dir, [head,
+    'W3,2024-05-01,,a@b.example,,,1,A-1,1,S1,,,,,-1,,,maybe',
+    'W4,2024-05-01,,a@b.example,,,1,A-1,1,S1,,,,,,5.00,2024-05-01,',
+    'W4,2024-05-01,,a@b.example,,,2,A-3,1,S3,,,,,,6.00,2024-05-02,',
+  ]))
+  assert.deepEqual(problems, [
+    'line 2: line_tax: expected an amount ≥ 0 with at most 2 decimals, like 12.50 (got "-1")',
+    'line 2: seller_credit: expected true or false (got "maybe")',
+    'line 4: paid_at: differs from line 3 of order "W4"',
+    'line 4: order_shipping: differs from line 3 of order "W4"',
+  ])
+})

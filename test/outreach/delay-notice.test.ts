@@ -10,7 +10,7 @@ const input = (over: Partial<DelayInput> = {}): DelayInput => ({
   applicableDate: A, state: 'backordered', openQty: 1, supplierDate: null, notices: [], answers: [], today: '2026-11-03', ...over,
 })
 const notice = (over: Partial<NoticeRecord> = {}): NoticeRecord => ({
-  kind: 'first', revisedDate: null, silence: 'cancel', cancelOn: addCalendarDays(A, 30), createdAt: at('2026-11-03'), ...over,
+  kind: 'first', revisedDate: null, silence: 'cancel', cancelOn: addCalendarDays(A, 30), createdAt: at('2026-11-03'), reachedOn: '2026-11-03', ...over,
 })
 
 test('first notice: a backorder known before the applicable time is told at once', () => {
@@ -36,8 +36,9 @@ const clauses: [string, Partial<DelayInput>, { silence: string; cancelOn: string
   ['definite, exactly 30 days past: silence is consent', { supplierDate: '2026-12-05' }, { silence: 'consent', cancelOn: null, revised: '2026-12-05' }],
   ['definite, 31 days past: silence cancels at applicable + 30', { supplierDate: '2026-12-06' }, { silence: 'cancel', cancelOn: '2026-12-05', revised: '2026-12-06' }],
   ['unknown date: silence cancels at applicable + 30', { supplierDate: null }, { silence: 'cancel', cancelOn: '2026-12-05', revised: null }],
-  ['delayed with no word: unknown', { state: 'delayed', today: '2026-11-06' }, { silence: 'cancel', cancelOn: '2026-12-05', revised: null }],
-  ['a supplier date already past is no date', { state: 'delayed', today: '2026-11-10', supplierDate: '2026-11-07' }, { silence: 'cancel', cancelOn: '2026-12-05', revised: null }],
+  // Delayed before the applicable time: the internal lead time passed, the legal clock has not.
+  ['delayed with no word: unknown', { state: 'delayed', today: '2026-11-04' }, { silence: 'cancel', cancelOn: '2026-12-05', revised: null }],
+  ['a supplier date already past is no date', { state: 'delayed', today: '2026-11-04', supplierDate: '2026-11-03' }, { silence: 'cancel', cancelOn: '2026-12-05', revised: null }],
   ['unavailable: cancelled at the applicable time unless switched', { state: 'unavailable' }, { silence: 'cancel', cancelOn: A, revised: null }],
 ]
 for (const [name, over, want] of clauses) {
@@ -64,10 +65,11 @@ test('silence is consent: a definite date within 30 days is never cancelled, but
   const n = [notice({ revisedDate: '2026-11-20', silence: 'consent', cancelOn: null })]
   assert.equal(deriveDelayState(input({ notices: n, supplierDate: '2026-11-20', today: '2026-11-19' })).action.kind, 'none')
   const missed = deriveDelayState(input({ notices: n, supplierDate: '2026-11-20', today: '2026-11-20' }))
-  assert.deepEqual(missed.action, { kind: 'notice', notice: { kind: 'renewed', revisedDate: null, silence: 'cancel', cancelOn: '2026-12-05', dueBy: '2026-11-20' } },
-    'cancelled after the later of the old date and applicable + 30')
+  assert.deepEqual(missed.action, { kind: 'notice', notice: { kind: 'renewed', revisedDate: null, silence: 'cancel', cancelOn: '2026-11-20', dueBy: '2026-11-20' } },
+    'cancelled once the most recent revised date passes, not at applicable + 30')
   const moved = deriveDelayState(input({ notices: n, supplierDate: '2026-11-28', today: '2026-11-12' }))
-  assert.deepEqual(moved.action, { kind: 'notice', notice: { kind: 'renewed', revisedDate: '2026-11-28', silence: 'cancel', cancelOn: '2026-12-05', dueBy: '2026-11-20' } })
+  assert.deepEqual(moved.action, { kind: 'notice', notice: { kind: 'renewed', revisedDate: '2026-11-28', silence: 'cancel', cancelOn: '2026-11-20', dueBy: '2026-11-20' } },
+    'the customer must agree to wait beyond November 20, the most recent revised date')
 })
 
 test('renewed notice: silence cancels after the revised date; an answer after it keeps the line', () => {
@@ -114,6 +116,7 @@ const arbNotice = fc.record({
   silence: fc.constantFrom('consent', 'cancel' as const),
   cancelOn: fc.option(day, { nil: null }),
   createdAt: day.map(at),
+  reachedOn: fc.option(day, { nil: null }),
 })
 const arbInput = fc.record({
   applicableDate: fc.constant(A),
@@ -128,7 +131,7 @@ const arbInput = fc.record({
 test('property: no line is ever cancelled by silence where silence is consent', () => {
   fc.assert(fc.property(arbInput, (i) => {
     const s = deriveDelayState(i)
-    if (s.action.kind !== 'cancel') return true
+    if (s.action.kind !== 'cancel' || s.action.reason === 'no_notice') return true
     const g = [...i.notices].sort(byTime).at(-1)
     return g !== undefined && g.silence === 'cancel'
   }), { numRuns: 2000 })
@@ -148,4 +151,52 @@ test('property: the order of notices and answers does not change the outcome', (
     const b = deriveDelayState({ ...i, notices: [...i.notices].reverse(), answers: [...i.answers].reverse() })
     assert.deepEqual(a, b)
   }), { numRuns: 1000 })
+})
+
+test('no notice, no delay: past the applicable day with no complete notice that reached the customer by then, the line is cancelled at once', () => {
+  const after = '2026-11-06'
+  assert.deepEqual(deriveDelayState(input({ today: after })).action, { kind: 'cancel', reason: 'no_notice' }, 'none sent')
+  assert.deepEqual(deriveDelayState(input({ today: after, notices: [notice({ createdAt: at(after), reachedOn: after })] })).action,
+    { kind: 'cancel', reason: 'no_notice' }, 'sent late')
+  assert.deepEqual(deriveDelayState(input({ today: after, notices: [notice({ reachedOn: null })] })).action,
+    { kind: 'cancel', reason: 'no_notice' }, 'suppressed, dead, or a pointer that is not the notice')
+  assert.deepEqual(deriveDelayState(input({ state: 'delayed', today: '2026-11-20', supplierDate: '2026-11-25', notices: [notice({ revisedDate: '2026-11-25', silence: 'consent', cancelOn: null, reachedOn: A })] })).action,
+    { kind: 'none' }, 'reached on the applicable day itself')
+  assert.equal(deriveDelayState(input({ today: A, notices: [notice({ reachedOn: null })] })).action.kind, 'none', 'the applicable day is not over')
+  assert.equal(deriveDelayState(input({ today: after, state: 'in_transit', openQty: 0 })).action.kind, 'none', 'shipped')
+  assert.equal(deriveDelayState(input({ today: after, answers: [{ choice: 'cancel', at: at(A) }] })).action.kind, 'none', 'the customer cancelled')
+  const s = deriveDelayState(input({ today: after, state: 'processing' }))
+  assert.deepEqual(s.action, { kind: 'cancel', reason: 'no_notice' }, 'a line still processing past its applicable day with no notice too')
+})
+
+test('renewed notice: silence cancels the day after the most recent revised date', () => {
+  const n = [
+    notice({ revisedDate: '2026-11-20', silence: 'consent', cancelOn: null }),
+    notice({ kind: 'renewed', revisedDate: '2026-11-28', silence: 'cancel', cancelOn: '2026-11-20', createdAt: at('2026-11-12'), reachedOn: '2026-11-12' }),
+  ]
+  assert.equal(deriveDelayState(input({ notices: n, supplierDate: '2026-11-28', today: '2026-11-20' })).action.kind, 'none')
+  assert.deepEqual(deriveDelayState(input({ notices: n, supplierDate: '2026-11-28', today: '2026-11-21' })).action, { kind: 'cancel', reason: 'no_consent' })
+  const lateRenewal = deriveDelayState(input({ notices: n.slice(0, 1), supplierDate: null, today: '2026-11-22' }))
+  assert.deepEqual(lateRenewal.action.kind === 'notice' && lateRenewal.action.notice.cancelOn, '2026-11-22', 'never a deadline already past')
+})
+
+test('property: a renewed notice never gives more time than the most recent revised date (or today, when decided late)', () => {
+  fc.assert(fc.property(arbInput, (i) => {
+    const s = deriveDelayState(i)
+    if (s.action.kind !== 'notice' || s.action.notice.kind !== 'renewed') return true
+    const g = [...i.notices].sort(byTime).at(-1)!
+    const limit = g.revisedDate! > i.today ? g.revisedDate! : i.today
+    return s.action.notice.cancelOn !== null && s.action.notice.cancelOn <= limit
+  }), { numRuns: 2000 })
+})
+
+test('property: past the applicable day an open line keeps going only on a complete notice that reached the customer by that day', () => {
+  fc.assert(fc.property(arbInput, (i) => {
+    const s = deriveDelayState(i)
+    const open = i.openQty > 0 && ['processing', 'delayed', 'backordered', 'restocked', 'unavailable'].includes(i.state)
+    const told = i.notices.some((n) => n.reachedOn !== null && n.reachedOn <= A)
+    const cancelled = i.answers.some((a) => a.choice === 'cancel')
+    if (!open || cancelled || i.today <= A) return s.action.kind !== 'cancel' || s.action.reason !== 'no_notice'
+    return told || (s.action.kind === 'cancel' && s.action.reason === 'no_notice')
+  }), { numRuns: 2000 })
 })

@@ -23,11 +23,14 @@ after(async () => {
 })
 
 test('delay notices on time vs late come from the FTC record: told by the applicable date, in the store\'s zone', async () => {
-  // Wednesday: D1 is backordered before its promised date (on time); D2's promised Monday has passed (late).
+  // Wednesday: D1 is backordered before its promised date (on time); D2's promised Monday has passed
+  // with no notice: it is cancelled (no notice, no delay), which counts as late.
   await feed(db, ['D1,1,,backordered,1,2026-11-20,,', 'D2,1,,backordered,1,2026-11-20,,'], '2026-11-04T14:00:00Z')
   await sweepAndSend(db, '2026-11-04T15:00:00Z', smtp.url)
   const notices = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM delay_notices WHERE kind = 'first'`)
-  assert.equal(notices[0].n, 2)
+  assert.equal(notices[0].n, 1)
+  const cancelled = await db.query<{ reason: string }>('SELECT reason FROM ftc_cancellations')
+  assert.deepEqual(cancelled.map((c) => c.reason), ['no_notice'])
   const t = await delayNoticesOnTime(db, new Date('2026-11-10T12:00:00Z'), 'America/New_York')
   assert.deepEqual(t.labels, ['2026-11-02'])
   assert.deepEqual(t.series.map((s) => [s.name, s.values]), [['on time', [1]], ['late', [1]]])

@@ -19,7 +19,7 @@ const UNAUTHORIZED = { error: { code: 'AUTH_INVALID', message: 'a valid API key 
 
 const RefundSchema = z.object({
   refundId: z.number().int(), orderNumber: z.string(), lineNo: z.number().int(), sku: z.string(), qty: z.number().int(),
-  amount: z.number(), reason: z.string(), dueBy: z.string(), createdAt: z.string(),
+  amount: z.number(), tax: z.number(), shipping: z.number(), reason: z.string(), dueBy: z.string(), createdAt: z.string(),
 })
 const DocumentSchema = z.object({
   documentId: z.number().int(), kind: z.enum(['850', '860']), supplierId: z.string().nullable(), poNumber: z.string(), poLine: z.string(),

@@ -73,7 +73,7 @@ function OrderUpdate({ m }: { m: MessageModel }) {
         <Container style={{ maxWidth: '600px', padding: '16px' }}>
           <Text style={{ fontWeight: 'bold', margin: 0, color: ink }}>{m.store.name}</Text>
           <Heading as="h1" style={{ fontSize: '22px', color: ink }}>{m.subject}</Heading>
-          <Text style={{ color: ink }}>{`Hello${m.customerName ? ` ${m.customerName}` : ''}, here is an update on your order ${m.orderNumber}, placed ${formatDay(m.placedAt.toISOString().slice(0, 10))}.`}</Text>
+          <Text style={{ color: ink }}>{`Hello${m.customerName ? ` ${m.customerName}` : ''}, here is an update on your order ${m.orderNumber}, placed ${formatDay(m.placedOn)}.`}</Text>
           {m.lines.map((l) => <LineSection key={l.lineNo} l={l} m={m} />)}
           <Hr />
           <Text style={{ color: ink }}>

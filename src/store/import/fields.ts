@@ -64,6 +64,15 @@ export const optionalMoney = () =>
       : { ok: false, problem: `expected an amount ≥ 0 with at most 2 decimals, like 12.50 (got ${shown(text)})` },
   ).optional())
 
+const BOOLEAN: Record<string, boolean> = { true: true, yes: true, y: true, '1': true, false: false, no: false, n: false, '0': false }
+
+/** true/false (also yes/no, y/n, 1/0, any case); blank means "not given". */
+export const optionalBoolean = () =>
+  z.preprocess(blankToUndefined, cell((text) => {
+    const value = BOOLEAN[text.toLowerCase()]
+    return value === undefined ? { ok: false, problem: `expected true or false (got ${shown(text)})` } : { ok: true, value }
+  }).optional())
+
 function isCalendarDate(y: number, m: number, d: number): boolean {
   const date = new Date(Date.UTC(y, m - 1, d))
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
@@ -106,3 +115,6 @@ export function whenValid(...fields: string[]) {
   return (payload: { issues: ReadonlyArray<{ path?: PropertyKey[] }> }) =>
     !payload.issues.some((issue) => fields.includes(String(issue.path?.[0])))
 }
+
+/** Like requiredInstant, blank allowed ("not given"). */
+export const optionalInstant = () => z.preprocess(blankToUndefined, cell(instant).optional())

@@ -44,6 +44,10 @@ async function buildOrderHeaders(tx: Queryable): Promise<void> {
             -- One promised date for all lines is the order's; otherwise each line keeps its own.
             count(DISTINCT coalesce(promised_ship_date::text, '')) = 1 AS same_promise,
             (array_agg(promised_ship_date ORDER BY line))[1] AS promised_ship_date,
+            -- Payment terms and shipping: from the first row that gives them (checkOrderTerms made them agree).
+            (array_agg(paid_at ORDER BY line) FILTER (WHERE paid_at IS NOT NULL))[1] AS paid_at,
+            coalesce((array_agg(seller_credit ORDER BY line) FILTER (WHERE seller_credit IS NOT NULL))[1], false) AS seller_credit,
+            (array_agg(order_shipping ORDER BY line) FILTER (WHERE order_shipping IS NOT NULL))[1] AS order_shipping,
             NULL::bigint AS customer_id,
             false AS new_customer
      FROM import_stage GROUP BY order_number`,
@@ -86,12 +90,12 @@ async function upsertOrders({ tx, now, columns }: ImportContext) {
   const set = [
     'placed_at = EXCLUDED.placed_at',
     'customer_id = EXCLUDED.customer_id',
-    ...assignPresent(['postal_code', 'promised_ship_date'], columns),
+    ...assignPresent(['postal_code', 'promised_ship_date', 'paid_at', 'seller_credit', 'order_shipping'], columns),
   ]
   return countUpsert(
     tx,
-    `INSERT INTO orders AS t (order_number, placed_at, customer_id, postal_code, promised_ship_date, created_at)
-     SELECT order_number, placed_at, customer_id, postal_code, CASE WHEN same_promise THEN promised_ship_date END, $1
+    `INSERT INTO orders AS t (order_number, placed_at, customer_id, postal_code, promised_ship_date, paid_at, seller_credit, order_shipping, created_at)
+     SELECT order_number, placed_at, customer_id, postal_code, CASE WHEN same_promise THEN promised_ship_date END, paid_at, seller_credit, order_shipping, $1
      FROM import_orders
      ON CONFLICT (order_number) DO UPDATE SET ${set.join(', ')}
      RETURNING (xmax = 0) AS inserted`,
@@ -104,13 +108,13 @@ async function upsertLines({ tx, columns }: ImportContext) {
   const set = ['sku = EXCLUDED.sku', 'qty = EXCLUDED.qty', 'supplier_id = EXCLUDED.supplier_id', 'dirty = true']
   return countUpsert(
     tx,
-    `INSERT INTO order_lines AS t (order_id, line_no, sku, qty, supplier_id, promised_ship_date, unit_price, dirty)
+    `INSERT INTO order_lines AS t (order_id, line_no, sku, qty, supplier_id, promised_ship_date, unit_price, line_tax, dirty)
      SELECT o.order_id, s.line_no, s.sku, s.qty, s.supplier,
-            CASE WHEN h.same_promise THEN NULL ELSE s.promised_ship_date END, s.unit_price, true
+            CASE WHEN h.same_promise THEN NULL ELSE s.promised_ship_date END, s.unit_price, s.line_tax, true
      FROM import_stage s
      JOIN import_orders h ON h.order_number = s.order_number
      JOIN orders o ON o.order_number = s.order_number
-     ON CONFLICT (order_id, line_no) DO UPDATE SET ${[...set, ...assignPresent(['promised_ship_date', 'unit_price'], columns)].join(', ')}
+     ON CONFLICT (order_id, line_no) DO UPDATE SET ${[...set, ...assignPresent(['promised_ship_date', 'unit_price', 'line_tax'], columns)].join(', ')}
      RETURNING (xmax = 0) AS inserted`,
     [],
   )

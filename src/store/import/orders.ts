@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Queryable } from '../db.ts'
 import type { ImportContext, KindSpec } from './pipeline.ts'
-import { optionalDate, optionalEmail, optionalMoney, optionalText, requiredInstant, requiredInt, requiredText, whenValid } from './fields.ts'
+import { optionalBoolean, optionalDate, optionalEmail, optionalInstant, optionalMoney, optionalText, requiredInstant, requiredInt, requiredText, whenValid } from './fields.ts'
 import { checkDuplicates, checkExists, goodCell } from './staging.ts'
 import { mergeOrders } from './orders-merge.ts'
 
@@ -23,6 +23,12 @@ export const OrderRowSchema = z
     promised_ship_date: optionalDate(),
     // What the customer paid per unit; blank means the product's price (refunds and price differences use it).
     unit_price: optionalMoney(),
+    // The whole amount tendered, which a refund gives back: this line's tax, the order's shipping and handling.
+    line_tax: optionalMoney(),
+    order_shipping: optionalMoney(),
+    // The rule's applicable time with no promised date: 30 days after payment (blank: placed_at), 50 on the store's credit.
+    paid_at: optionalInstant(),
+    seller_credit: optionalBoolean(),
   })
   // The customer's lookup needs the order number plus one of these (DESIGN: status lookup).
   .refine((row) => row.customer_email !== undefined || row.postal_code !== undefined, {
@@ -100,12 +106,31 @@ async function checkPoLines(tx: Queryable): Promise<void> {
   )
 }
 
+/**
+ * The order's payment terms and shipping may be given on one row of the order or repeated on
+ * several; repeated, they must agree (with the first row that gives them).
+ */
+async function checkOrderTerms(tx: Queryable): Promise<void> {
+  for (const field of ['paid_at', 'seller_credit', 'order_shipping']) {
+    await tx.query(
+      `WITH first AS (
+         SELECT DISTINCT ON (order_number) order_number, line, ${field} AS v
+         FROM import_stage s WHERE ${field} IS NOT NULL ORDER BY order_number, line)
+       INSERT INTO import_problems (line, field, problem)
+       SELECT s.line, '${field}', 'differs from line ' || f.line || ' of order ' || to_json(s.order_number)::text
+       FROM import_stage s JOIN first f ON f.order_number = s.order_number
+       WHERE s.line <> f.line AND s.${field} IS NOT NULL AND s.${field} IS DISTINCT FROM f.v`,
+    )
+  }
+}
+
 async function checkOrders({ tx }: ImportContext): Promise<void> {
   await checkDuplicates(tx, { columns: ['order_number', 'line_no'], field: 'line_no', what: ' (same order_number and line_no)' })
   await checkExists(tx, { column: 'sku', table: 'products', target: 'sku', label: 'unknown SKU' })
   await checkExists(tx, { column: 'supplier_id', table: 'suppliers', target: 'supplier_id', label: 'unknown supplier' })
   await resolveSuppliers(tx)
   await checkOrderAgreement(tx)
+  await checkOrderTerms(tx)
   await checkPoLines(tx)
 }
 
@@ -116,7 +141,8 @@ async function checkOrders({ tx }: ImportContext): Promise<void> {
 export const ordersSpec: KindSpec<OrderRow> = {
   kind: 'orders',
   required: ['order_number', 'placed_at', 'line_no', 'sku', 'qty'],
-  optional: ['customer_name', 'customer_email', 'customer_phone', 'postal_code', 'supplier_id', 'po_number', 'po_line', 'promised_ship_date', 'unit_price'],
+  optional: ['customer_name', 'customer_email', 'customer_phone', 'postal_code', 'supplier_id', 'po_number', 'po_line', 'promised_ship_date', 'unit_price',
+    'line_tax', 'order_shipping', 'paid_at', 'seller_credit'],
   anyOf: ['customer_email', 'postal_code'],
   schema: OrderRowSchema,
   stage: [
@@ -134,13 +160,17 @@ export const ordersSpec: KindSpec<OrderRow> = {
     { name: 'po_line', type: 'text' },
     { name: 'promised_ship_date', type: 'date' },
     { name: 'unit_price', type: 'numeric' },
+    { name: 'line_tax', type: 'numeric' },
+    { name: 'order_shipping', type: 'numeric' },
+    { name: 'paid_at', type: 'timestamptz' },
+    { name: 'seller_credit', type: 'boolean' },
     // Filled by resolveSuppliers: the supplier the line goes to.
     { name: 'supplier', type: 'text' },
   ],
   toStage: (r) => [
     r.order_number, r.placed_at, r.customer_name, r.customer_email, r.customer_phone, r.postal_code,
     r.line_no, r.sku, r.qty, r.supplier_id, r.po_number ?? r.order_number, r.po_line ?? r.line_no?.toString(),
-    r.promised_ship_date, r.unit_price, null,
+    r.promised_ship_date, r.unit_price, r.line_tax, r.order_shipping, r.paid_at, r.seller_credit, null,
   ],
   check: checkOrders,
   merge: mergeOrders,

@@ -6,15 +6,19 @@ export function FtcSection({ record }: { record: FtcRecord | null }) {
   const lines = record?.lines ?? []
   const rows = lines.flatMap((l) => [
     ...l.notices.map((n) => [
-      `Line ${l.lineNo}`, `${n.kind} notice`, n.sentAt ?? `not sent (${n.status ?? 'queued'})`, n.revisedDate ?? 'date unknown', n.silenceMeans,
+      `Line ${l.lineNo}`, `${n.kind} notice by ${n.channel ?? 'no channel'}${n.complete ? '' : ' (a pointer, not the notice)'}`,
+      n.sentAt ?? `not sent (${n.status ?? 'queued'})`, n.revisedDate ?? 'date unknown',
+      `${n.silenceMeans}${n.cancelOn ? ` (deadline ${n.cancelOn})` : ''}; ${n.reached ? 'reached the customer' : 'did not reach the customer'}${n.messageId ? `; message ${n.messageId}` : ''}`,
     ]),
     ...l.answers.map((a) => [`Line ${l.lineNo}`, `answer: ${a.choice}`, a.at, a.decidedBy, a.channel ?? '']),
     ...(l.cancellation ? [[`Line ${l.lineNo}`, `cancelled (${l.cancellation.reason})`, l.cancellation.at, `refund due ${l.cancellation.refundDue}`, `${l.cancellation.qty} unit(s)`]] : []),
+    ...l.refunds.map((f) => [`Line ${l.lineNo}`, `refund (${f.reason})`, f.at, `due ${f.dueBy}`,
+      `${f.amount.toFixed(2)} for ${f.qty} unit(s): tax ${f.tax.toFixed(2)}, shipping ${f.shipping.toFixed(2)}`]),
   ])
-  const applicable = lines.map((l) => `line ${l.lineNo}: ${l.applicableDate}${l.shippedAt ? `, shipped ${l.shippedAt.slice(0, 10)}` : ''}`).join('; ')
+  const applicable = lines.map((l) => `line ${l.lineNo}: ${l.applicableDate} (${l.applicableBasis})${l.shippedOn ? `, shipped ${l.shippedOn}` : ''}`).join('; ')
   return (
     <Section id="ftc" title="Delay-notice record">
-      <p>Applicable time (promised ship date): {applicable || 'none'}</p>
+      <p>Applicable time: {applicable || 'none'}</p>
       <Table caption="Delay-notice record" head={['Line', 'What', 'When', 'Date / by', 'Terms']} rows={rows} />
     </Section>
   )
