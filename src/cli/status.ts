@@ -2,11 +2,22 @@ import { UsageError, type Command } from './context.ts'
 import { getOrderStatus, presentRepView, type RepOrderView } from '../status/order-status.ts'
 import { calendarFrom } from '../status/calendar-config.ts'
 import { listNotifications, type NotificationView } from '../store/notifications.ts'
+import { listPurchasingDocuments, type PurchasingDocumentView } from '../purchasing/export.ts'
 
 function formatEta(eta: RepOrderView['eta']): string {
   if (!eta) return 'unknown'
   const when = eta.earliest === eta.latest ? eta.earliest : `${eta.earliest} – ${eta.latest}`
   return `${when} (${eta.source})`
+}
+
+/** The 850/860 wismo sent for the order, and what each supplier's 997 said. */
+function renderDocuments(docs: PurchasingDocumentView[]): string[] {
+  if (docs.length === 0) return []
+  return ['', 'Purchasing documents:', ...docs.map((d) => {
+    const a = d.acknowledgment
+    const answer = a ? `${a.status} ${a.receivedAt}${a.detail ? `  ${a.detail}` : ''}` : 'no 997 yet'
+    return `  ${d.createdAt}  ${d.kind} to ${d.supplierId ?? '-'}  PO ${d.poNumber} line ${d.poLine}  control ${d.controlNumber}  ${answer}`
+  })]
 }
 
 /** What the customer was told, and when (newest first). */
@@ -54,7 +65,10 @@ export const statusCommand: Command = async (ctx, { positionals, flags }) => {
   }
   const view = presentRepView(derived)
   const told = await listNotifications(db, { orderNumber, limit: 50 })
-  if (flags.json) ctx.out(JSON.stringify({ ...view, told }, null, 2))
-  else ctx.out([...render(view), ...renderTold(told)].join('\n'))
+  const docs = await listPurchasingDocuments(db, { orderId: derived.snapshot.orderId, limit: 100 })
+  // The documents' X12 and CSV bodies stay out: the API serves them.
+  const purchasing = docs.map(({ x12: _x12, csv: _csv, ...d }) => d)
+  if (flags.json) ctx.out(JSON.stringify({ ...view, told, purchasing }, null, 2))
+  else ctx.out([...render(view), ...renderDocuments(docs), ...renderTold(told)].join('\n'))
   return 0
 }

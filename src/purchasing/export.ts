@@ -62,10 +62,10 @@ export async function exportPurchasingDocuments(db: Queryable, dir: string, now:
   return written
 }
 
-/** Documents oldest first after a cursor; only one supplier's when `supplierId` is given. */
+/** Documents oldest first after a cursor; only one supplier's when `supplierId` is given, one order's with `orderId`. */
 export async function listPurchasingDocuments(
   db: Queryable,
-  opts: { supplierId?: string; after?: number; limit?: number } = {},
+  opts: { supplierId?: string; orderId?: number; after?: number; limit?: number } = {},
 ): Promise<PurchasingDocumentView[]> {
   const rows = await db.query<{
     document_id: number; kind: '850' | '860'; supplier_id: string | null; po_number: string; po_line: string; order_number: string | null
@@ -76,9 +76,9 @@ export async function listPurchasingDocuments(
             d.created_at, d.x12, d.csv, d.ack_status, d.ack_detail, d.ack_message_id, d.acked_at
        FROM purchasing_documents d
        LEFT JOIN order_lines l ON l.order_line_id = d.order_line_id LEFT JOIN orders o ON o.order_id = l.order_id
-      WHERE d.document_id > $1 AND ($3::text IS NULL OR d.supplier_id = $3)
+      WHERE d.document_id > $1 AND ($3::text IS NULL OR d.supplier_id = $3) AND ($4::bigint IS NULL OR l.order_id = $4)
       ORDER BY d.document_id LIMIT $2`,
-    [opts.after ?? 0, opts.limit ?? 200, opts.supplierId ?? null],
+    [opts.after ?? 0, opts.limit ?? 200, opts.supplierId ?? null, opts.orderId ?? null],
   )
   return rows.map((r) => ({
     documentId: r.document_id, kind: r.kind, supplierId: r.supplier_id, poNumber: r.po_number, poLine: r.po_line,

@@ -8,6 +8,10 @@ import { placePurchaseLine, requestSupplierCancel } from '../../src/purchasing/d
 import { listPurchasingDocuments } from '../../src/purchasing/export.ts'
 import { listOpenTasks } from '../../src/store/tasks.ts'
 import { interchange } from './build.ts'
+import { loadOrderStory } from '../../src/http/pages/console/order-story.ts'
+import { statusCommand } from '../../src/cli/status.ts'
+import { TestClock } from '../../src/clock.ts'
+import type { Config } from '../../src/config.ts'
 
 const NOW = new Date('2026-11-20T10:00:00Z')
 let db: Db
@@ -101,4 +105,23 @@ test('a broken 997 is quarantined with its reason, and still not answered', asyn
   assert.match(o.outcome === 'quarantined' ? o.reason : '', /\(AK5\): AK501 "Q" is not a transaction set acknowledgment code wismo reads/)
   assert.equal(o.acknowledgment, null)
   assert.equal((await docs())['860'], null)
+})
+
+test("the rep sees each document's answer: the console's order story and wismo status", async () => {
+  const o = await ingest(ack('BOLTEDI', [`AK1*PO*${place}`, 'AK2*850*0001', 'AK5*R*5', 'AK9*R*1*1*0']))
+  applied(o)
+  const story = await loadOrderStory(db, 'W8001', { now: new Date('2026-11-20T12:00:00Z'), config: { holidays: [] } })
+  assert.deepEqual(story?.documents.map((d) => [d.kind, d.supplierId, d.acknowledgment?.status ?? null]), [['860', 'ACME', null], ['850', 'BOLT', 'rejected']])
+  const out: string[] = []
+  const ctx = {
+    db: async () => db, clock: new TestClock('2026-11-20T12:00:00Z'), config: { holidays: [] } as unknown as Config,
+    out: (t: string) => void out.push(t), err: (t: string) => void out.push(t), isTTY: false,
+  }
+  assert.equal(await statusCommand(ctx, { positionals: ['W8001'], flags: {} }), 0)
+  const text = out.join('\n')
+  assert.match(text, new RegExp(`Purchasing documents:\\n.*860 to ACME  PO W8001 line 1  control ${cancel}  no 997 yet\\n.*850 to BOLT  PO W8001-R1 line 1  control ${place}  rejected 2026-11-20T11:00:00.000Z  rejected \\(997 AK5 R\\); one or more segments in error \\(5\\)`))
+  out.length = 0
+  assert.equal(await statusCommand(ctx, { positionals: ['W8001'], flags: { json: true } }), 0)
+  const json = JSON.parse(out.join(''))
+  assert.deepEqual(json.purchasing.map((d: { kind: string; acknowledgment: { status: string } | null }) => [d.kind, d.acknowledgment?.status ?? null]), [['860', null], ['850', 'rejected']])
 })

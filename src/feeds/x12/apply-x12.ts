@@ -34,18 +34,21 @@ export interface X12Run {
 interface Totals {
   signals: SignalCounts
   events: number
+  /** A supplier's 214 events about parcels that are not its shipments: not applied. */
+  eventsRefused: number
   offers: OfferTotals
   acks: AckTotals
   lines: string[]
   listed: number
 }
 
-const emptyTotals = (): Totals => ({ signals: { matched: 0, unmatched: 0 }, events: 0, offers: emptyOfferTotals(), acks: emptyAckTotals(), lines: [], listed: 0 })
+const emptyTotals = (): Totals => ({ signals: { matched: 0, unmatched: 0 }, events: 0, eventsRefused: 0, offers: emptyOfferTotals(), acks: emptyAckTotals(), lines: [], listed: 0 })
 
 function addTotals(into: Totals, t: Totals): void {
   into.signals.matched += t.signals.matched
   into.signals.unmatched += t.signals.unmatched
   into.events += t.events
+  into.eventsRefused += t.eventsRefused
   into.acks.received += t.acks.received
   into.acks.unmatched += t.acks.unmatched
   const o = into.offers
@@ -90,6 +93,7 @@ async function applyBatch(run: X12Run, batch: X12Batch, t: Totals): Promise<stri
   if (events.kept.length > 0) lines.push(...(await applyCarrierEvents(tx, messageId, events.kept, 'x12')))
   lines.push(...events.lines)
   t.events += events.kept.length
+  t.eventsRefused += batch.events.length - events.kept.length
   lines.push(...(await applyReceivedAcks(tx, messageId, supplierId, batch.acks, receivedAt, t.acks)))
   return lines
 }
@@ -103,8 +107,9 @@ function headline(reader: X12Reader, run: X12Run, t: Totals): string {
   const unmatchedText = unmatched > 0 ? ` (${unmatched} matching no open PO line)` : ''
   // A carrier's file (only 214s) or a 997 has no signals to count; a supplier's keeps its familiar headline.
   const parts = [sets || 'no transaction sets']
-  if (signals > 0 || (t.events === 0 && t.acks.received === 0)) parts.push(`${plural(signals, 'signal')}${unmatchedText}`)
+  if (signals > 0 || (t.events + t.eventsRefused === 0 && t.acks.received === 0)) parts.push(`${plural(signals, 'signal')}${unmatchedText}`)
   if (t.events > 0) parts.push(plural(t.events, 'carrier event'))
+  if (t.eventsRefused > 0) parts.push(`${plural(t.eventsRefused, 'carrier event')} not applied (not shipments of ${run.supplierId})`)
   if (t.acks.received > 0) {
     parts.push(`${plural(t.acks.received, 'acknowledgment')} of wismo's documents${t.acks.unmatched > 0 ? ` (${t.acks.unmatched} matching nothing wismo sent)` : ''}`)
   }

@@ -7,35 +7,12 @@
  * again at the next ISA. Each interchange keeps its own problems: one that has any is refused,
  * and only it (its siblings in the file stand on their own).
  */
-import { DomainError } from '../../domain/errors.ts'
 import { X12Error, printable, type X12Fault } from './errors.ts'
 import { el } from './elements.ts'
-import type { GroupHeader, InterchangeHeader, Segment, TransactionHeader, TransactionVisitor, X12SegmentProblem } from './types.ts'
+import type { GroupResult, InterchangeResult, TransactionResult } from './envelope-log.ts'
+import type { GroupHeader, Segment, TransactionHeader, TransactionVisitor, X12SegmentProblem } from './types.ts'
 
-/** What the 997 reports about one transaction set. */
-export interface TransactionResult {
-  setId: string
-  control: string
-  fault: { code: string; segment?: { tag: string; position: number; code: string }; element?: X12Fault['element'] } | null
-}
-
-export interface GroupResult {
-  header: GroupHeader
-  transactions: TransactionResult[]
-  /** GE01 as sent (null until GE is read). */
-  declaredCount: number | null
-  /** AK905 when the group's own envelope is wrong. */
-  fault: string | null
-}
-
-export interface InterchangeResult {
-  header: InterchangeHeader
-  groups: GroupResult[]
-  /** The ISA/IEA envelope itself is wrong: every group in it is rejected. */
-  fault: boolean
-  /** Every problem found in this interchange, in file order: any one refuses it. */
-  errors: X12Error[]
-}
+export { combine, type GroupResult, type InterchangeResult, type TransactionResult } from './envelope-log.ts'
 
 /** Thrown inside the reader to stop reading the current interchange (the problem is recorded). */
 const STOP = Symbol('stop interchange')
@@ -61,15 +38,6 @@ function notATag(tag: string): string {
 /** Counts and group/interchange control numbers are numbers: "0005" and "5" agree. */
 function sameNumber(a: string, b: string): boolean {
   return a === b || (/^\d{1,15}$/.test(a) && /^\d{1,15}$/.test(b) && Number(a) === Number(b))
-}
-
-/** Every problem found, as one DomainError: the first is the message, the next ones its details. */
-export function combine(errors: X12Error[]): DomainError {
-  const [first, ...rest] = errors
-  if (rest.length === 0) return first
-  const details = rest.slice(0, 9).map((e) => e.message)
-  if (rest.length > 9) details.push(`and ${rest.length - 9} more problems`)
-  return new DomainError(first.code, first.message, { details, cause: first })
 }
 
 /**

@@ -102,6 +102,16 @@ export function ConsoleOrderPage(p: ConsoleOrderProps) {
           ])} />
       </Section>
 
+      <Section id="purchasing" title="Purchasing documents">
+        <Table caption="Purchasing documents" head={['Sent', 'Document', 'Supplier', 'PO', 'Control', "Supplier's answer (997)"]}
+          rows={story.documents.map((d) => [
+            when(d.createdAt), d.kind === '850' ? '850 purchase order' : '860 change (line deleted)', d.supplierId ?? '—', `${d.poNumber}/${d.poLine}`, d.controlNumber,
+            d.acknowledgment
+              ? <>{d.acknowledgment.status} {when(d.acknowledgment.receivedAt)}{d.acknowledgment.detail && <span className="small block">{d.acknowledgment.detail}</span>}</>
+              : 'no answer yet',
+          ])} />
+      </Section>
+
       {p.extra}
 
       <Section id="tasks" title="Tasks">

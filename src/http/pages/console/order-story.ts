@@ -10,6 +10,7 @@ import { listAudit, type AuditRow } from '../../../store/audit.ts'
 import { listNotes, type NoteRow } from '../../../store/notes.ts'
 import type { Config } from '../../../config.ts'
 import { listOrderChoices, type ChoiceRow } from '../../../store/choices-read.ts'
+import { listPurchasingDocuments, type PurchasingDocumentView } from '../../../purchasing/export.ts'
 
 export interface SignalRow { lineNo: number | null; poNumber: string | null; poLine: string | null; status: string; qty: number | null; expectedShipDate: string | null; receivedAt: string; source: string; rawCode: string | null; messageId: number; filename: string | null }
 export interface HistoryRow { lineNo: number; state: string; etaLatest: string | null; etaSource: string | null; changedAt: string; cause: string | null }
@@ -29,6 +30,8 @@ export interface OrderStory {
   notes: NoteRow[]
   audit: AuditRow[]
   choices: ChoiceRow[]
+  /** The 850/860 wismo sent for this order's lines, with the supplier's 997 answer. */
+  documents: PurchasingDocumentView[]
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
@@ -41,11 +44,11 @@ export async function loadOrderStory(
   const derived = await getOrderStatus(db, orderNumber, { now: opts.now, calendar, alternativesDelayDays: opts.config.alternativesDelayDays })
   if (!derived) return null
   const orderId = derived.snapshot.orderId
-  const [signals, scans, history, messages, tasks, notes, audit, choices] = await Promise.all([
+  const [signals, scans, history, messages, tasks, notes, audit, choices, documents] = await Promise.all([
     loadSignals(db, orderId), loadScans(db, orderId), loadHistory(db, orderId), loadMessages(db, orderId), loadTasks(db, orderId),
-    listNotes(db, orderId), listAudit(db, orderId), listOrderChoices(db, orderId),
+    listNotes(db, orderId), listAudit(db, orderId), listOrderChoices(db, orderId), listPurchasingDocuments(db, { orderId, limit: 100 }),
   ])
-  return { orderId, view: presentRepView(derived), postalCode: derived.snapshot.postalCode, signals, scans, history, messages, tasks, notes, audit, choices }
+  return { orderId, view: presentRepView(derived), postalCode: derived.snapshot.postalCode, signals, scans, history, messages, tasks, notes, audit, choices, documents }
 }
 
 async function loadSignals(db: Queryable, orderId: number): Promise<SignalRow[]> {
