@@ -19,6 +19,7 @@ import { requestSupplierCancel, type PurchasingDocument } from '../purchasing/do
 import { assertChoice, assertDecidable, type Choice, type ChoiceChannel } from './choice-rules.ts'
 import { switchLine } from './switch-line.ts'
 import { isChoiceTokenUsed } from './token-use.ts'
+import { closeAnsweredTasks } from '../store/task-closing.ts'
 
 export interface RecordChoiceInput {
   orderNumber: string
@@ -111,9 +112,10 @@ export async function recordChoice(db: Db, input: RecordChoiceInput): Promise<Ch
     const step: ChoiceStep = {
       tx, line, input, calendar, openQty, status, lineState: { sku: snapshot.line.sku, supplierId: snapshot.line.supplierId },
     }
-    if (input.choice === 'wait') return recordWait(step)
-    if (input.choice === 'cancel') return recordCancel(step)
-    return recordSwitch(step, snapshot)
+    const done = input.choice === 'wait' ? await recordWait(step) : input.choice === 'cancel' ? await recordCancel(step) : await recordSwitch(step, snapshot)
+    // The rep tasks that waited for this answer close with it, saying so.
+    await closeAnsweredTasks(tx, { orderLineId: line.order_line_id, orderId: line.order_id, choice: done.choice, channel: input.channel, switchedTo: done.switched, now: input.now })
+    return done
   })
 }
 

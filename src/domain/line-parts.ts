@@ -102,7 +102,7 @@ function mergeByTracking(shipments: Shipment[]): Shipment[] {
   for (const s of sorted) {
     const seen = byNumber.get(s.trackingNumber)
     if (!seen) byNumber.set(s.trackingNumber, { ...s })
-    else Object.assign(seen, { qty: seen.qty + s.qty, carrier: seen.carrier ?? s.carrier, service: seen.service ?? s.service })
+    else Object.assign(seen, { qty: seen.qty + s.qty, carrier: seen.carrier ?? s.carrier, service: seen.service ?? s.service, replaced: seen.replaced || s.replaced })
   }
   return [...byNumber.values()]
 }
@@ -110,19 +110,27 @@ function mergeByTracking(shipments: Shipment[]): Shipment[] {
 /**
  * One part per tracking number, oldest shipment first, each counted up to what is left of
  * `capacity` (the line's quantity less cancellations): a repeated or over-counted ship notice
- * must not ship more than was ordered. Parcels beyond it keep their tracking with qty 0.
+ * must not ship more than was ordered. Parcels beyond it keep their tracking with qty 0; a parcel
+ * replaced by a reship is counted after all the others.
  */
 export function collectShippedParts(signals: LineSignals, capacity: number): ShippedPart[] {
   let left = Math.max(0, capacity)
-  return mergeByTracking(signals.shipments).map((s) => {
+  const parcels = mergeByTracking(signals.shipments)
+  // A parcel replaced by a reship is counted last: once the replacement ships it takes the units.
+  const counted = new Map<Shipment, number>()
+  for (const s of [...parcels.filter((p) => !p.replaced), ...parcels.filter((p) => p.replaced)]) {
+    const qty = Math.min(left, Math.max(0, s.qty))
+    left -= qty
+    counted.set(s, qty)
+  }
+  return parcels.map((s) => {
     const events = signals.carrierEvents.filter((e) => e.trackingNumber === s.trackingNumber)
     const tracker = (signals.trackers ?? []).find((t) => t.trackingNumber === s.trackingNumber) ?? null
     const status = parcelStatus(events, tracker)
     // The scan that says what the parcel's state says (its delivery day), else the latest scan.
     const last = lastOf(events.filter((e) => e.status === status), compareEvents) ?? lastOf(events, compareEvents)
     const lastEstimate = lastOf(events.filter((e) => e.estimatedDelivery !== null), compareEvents)
-    const qty = Math.min(left, Math.max(0, s.qty))
-    left -= qty
+    const qty = counted.get(s) ?? 0
     const tracking: TrackingPart = {
       carrier: s.carrier ?? last?.carrier ?? null,
       number: s.trackingNumber,

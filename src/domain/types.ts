@@ -95,6 +95,8 @@ export interface Shipment {
   service: string | null
   shippedAt: Date
   qty: number
+  /** A rep ordered a replacement (a reship): this parcel counts only for units the replacement has not shipped. */
+  replaced?: boolean
 }
 
 export interface CarrierEvent {

@@ -5,6 +5,7 @@ import type { LineStatus } from '../domain/line-state.ts'
 import { FINAL_STATES, LINE_TASK_KINDS, nextCheckAt, tasksForLine, type PolicyContext } from '../domain/sweep-policy.ts'
 import { describeCause, lineTaskText } from './sweep-text.ts'
 import { TASK_PRIORITY } from '../store/tasks.ts'
+import { actedParcels, ANSWER_KINDS, answeredLines, sweepCloseNote } from '../store/task-closing.ts'
 import { readViewHeads, writeOrderViews } from './sweep-views.ts'
 import { noteViewsStored } from '../status/view-cache.ts'
 import { addOutreachSummary, runOutreach, type OutreachOptions, type OutreachSummary } from '../outreach/run-outreach.ts'
@@ -180,12 +181,13 @@ async function writeStates(tx: Queryable, updates: LineUpdate[], opts: SweepOpti
 }
 
 async function syncTasks(tx: Queryable, updates: LineUpdate[], opts: SweepOptions, result: SweepResult): Promise<void> {
-  const wanted: { kind: string; key: string; title: string; detail: string; u: LineUpdate }[] = []
+  const all: WantedTask[] = []
   for (const u of updates) {
     for (const kind of tasksForLine(u.status, opts)) {
-      wanted.push({ kind, key: `${kind}:${u.ls.orderLineId}`, ...lineTaskText(kind, u.ls, u.status), u })
+      all.push({ kind, key: `${kind}:${u.ls.orderLineId}`, ...lineTaskText(kind, u.ls, u.status), u })
     }
   }
+  const { wanted, settledNotes } = await dropSettled(tx, all)
   if (wanted.length > 0) {
     // One statement per batch: a first sweep after a big import opens hundreds of thousands.
     const opened = await tx.query(
@@ -200,11 +202,43 @@ async function syncTasks(tx: Queryable, updates: LineUpdate[], opts: SweepOption
     )
     result.tasksOpened += opened.length
   }
+  // What the task asked for has happened (the line moved on, or was answered or acted on): closed
+  // by wismo, saying why, for the order's task history.
   const closed = await tx.query(
-    `UPDATE tasks SET status = 'done', closed_at = $4
-      WHERE status = 'open' AND order_line_id = ANY($1::bigint[]) AND kind = ANY($2::text[]) AND NOT (dedupe_key = ANY($3::text[]))
-      RETURNING task_id`,
-    [updates.map((u) => u.ls.orderLineId), LINE_TASK_KINDS, wanted.map((w) => w.key), opts.now],
+    `UPDATE tasks t SET status = 'done', closed_at = $4, closed_by = 'system',
+            close_note = CASE WHEN t.kind = 'stalled_in_transit' AND v.state IN ('in_transit', 'out_for_delivery') AND v.settled IS NULL
+                              THEN 'the parcel moved again (a new carrier scan)' ELSE coalesce(v.settled, v.note) END
+       FROM unnest($1::bigint[], $5::text[], $6::text[], $7::text[]) AS v(id, state, note, settled)
+      WHERE t.status = 'open' AND t.order_line_id = v.id AND t.kind = ANY($2::text[]) AND NOT (t.dedupe_key = ANY($3::text[]))
+      RETURNING t.task_id`,
+    [
+      updates.map((u) => u.ls.orderLineId), LINE_TASK_KINDS, wanted.map((w) => w.key), opts.now, updates.map((u) => u.status.state),
+      updates.map((u) => sweepCloseNote(u.status.state, '')), updates.map((u) => settledNotes.get(u.ls.orderLineId) ?? null),
+    ],
   )
   result.tasksClosed += closed.length
+}
+
+interface WantedTask { kind: string; key: string; title: string; detail: string; u: LineUpdate }
+
+/**
+ * Drops the tasks whose question is already settled while the line stays as it is: a decision
+ * the customer has given since the line came into its state, a parcel in trouble a rep has
+ * already reshipped, refunded or claimed. Without this the next sweep would reopen them.
+ */
+async function dropSettled(tx: Queryable, all: WantedTask[]): Promise<{ wanted: WantedTask[]; settledNotes: Map<number, string> }> {
+  const asks = (w: WantedTask) => (ANSWER_KINDS as readonly string[]).includes(w.kind)
+  const answered = await answeredLines(tx, all.filter(asks).map((w) => ({ orderLineId: w.u.ls.orderLineId, state: w.u.status.state })))
+  const acted = await actedParcels(tx, all.filter((w) => w.kind === 'carrier_exception').map((w) => w.u.ls.orderLineId))
+  const handled = (w: WantedTask) =>
+    w.u.status.tracking.filter((t) => t.status === 'exception' && t.qty > 0).every((t) => acted.has(`${w.u.ls.orderLineId}:${t.number}`))
+  const settledNotes = new Map<number, string>()
+  const wanted: WantedTask[] = []
+  for (const w of all) {
+    const id = w.u.ls.orderLineId
+    if (asks(w) && answered.has(id)) settledNotes.set(id, 'the customer has answered')
+    else if (w.kind === 'carrier_exception' && handled(w)) settledNotes.set(id, 'a rep acted on the parcel (reship, refund or claim)')
+    else wanted.push(w)
+  }
+  return { wanted, settledNotes }
 }

@@ -123,7 +123,11 @@ export async function requestSupplierCancel(
  */
 export async function placePurchaseLine(
   tx: Queryable,
-  input: { orderLineId: number; supplierId: string; sku: string; qty: number; fromPoLineId: number | null; now: Date; sender?: PurchasingParty },
+  input: {
+    orderLineId: number; supplierId: string; sku: string; qty: number; fromPoLineId: number | null; now: Date; sender?: PurchasingParty
+    /** Why the line is placed again: `resourced` (a switch, the default) or `reship` (a parcel lost or damaged). */
+    reason?: 'resourced' | 'reship'
+  },
 ): Promise<PurchasingDocument & { poLineId: number }> {
   const [base] = await tx.query<{ po_number: string; po_line: string; n: number }>(
     `SELECT (array_agg(po_number ORDER BY po_line_id) FILTER (WHERE resourced_from IS NULL))[1] AS po_number,
@@ -146,6 +150,6 @@ export async function placePurchaseLine(
   const [ctxRow] = await tx.query<PoContext>(`${PO_CONTEXT} WHERE p.po_line_id = $1`, [po.po_line_id])
   const ctx = contextFor(ctxRow, await nextControl(tx), input.now, input.sender ?? DEFAULT_SENDER)
   const line = lineOf(ctxRow, input.qty)
-  const doc = await insertDocument(tx, '850', ctxRow, input.orderLineId, ctx, build850(line, ctx), line, 'resourced')
+  const doc = await insertDocument(tx, '850', ctxRow, input.orderLineId, ctx, build850(line, ctx), line, input.reason ?? 'resourced')
   return { ...doc, poLineId: po.po_line_id }
 }

@@ -61,7 +61,7 @@ SELECT o.order_id, o.order_number, o.placed_at, c.email, c.name, o.postal_code, 
                     FROM supplier_signals sg JOIN po_lines po ON po.po_line_id = sg.po_line_id
                    WHERE po.order_line_id = l.order_line_id AND po.active),
       'shipments', (SELECT json_agg(json_build_object('carrier', sh.carrier, 'trackingNumber', sh.tracking_number, 'service', sh.service,
-                                    'shippedAt', sh.shipped_at, 'qty', sh.qty,
+                                    'shippedAt', sh.shipped_at, 'qty', sh.qty, 'replaced', sh.replaced_at IS NOT NULL,
                                     'events', (SELECT json_agg(json_build_object('carrier', e.carrier, 'status', e.status, 'occurredAt', e.occurred_at,
                                                   'location', e.location, 'message', e.message, 'estimatedDelivery', e.estimated_delivery::text)
                                                   ORDER BY e.occurred_at, e.event_id)
@@ -86,7 +86,7 @@ interface JsonLine {
   pos: LineSnapshot['pos'] | null
   signals: { messageId: number; status: string; qty: number | null; expectedShipDate: string | null; receivedAt: string; source: string }[] | null
   shipments: {
-    carrier: string | null; trackingNumber: string; service: string | null; shippedAt: string; qty: number
+    carrier: string | null; trackingNumber: string; service: string | null; shippedAt: string; qty: number; replaced?: boolean
     events: { carrier: string | null; status: string; occurredAt: string; location: string | null; message: string | null; estimatedDelivery: string | null }[] | null
     tracker: { status: string; updatedAt: string } | null
   }[] | null
@@ -116,7 +116,9 @@ function lineFromJson(l: JsonLine, orderId: number, placedAt: Date, terms: Terms
         messageId: s.messageId, status: s.status as SupplierStatus, qty: s.qty, expectedShipDate: s.expectedShipDate,
         receivedAt: new Date(s.receivedAt), source: s.source,
       })),
-      shipments: shipments.map((s) => ({ carrier: s.carrier, trackingNumber: s.trackingNumber, service: s.service, shippedAt: new Date(s.shippedAt), qty: s.qty })),
+      shipments: shipments.map((s) => ({
+        carrier: s.carrier, trackingNumber: s.trackingNumber, service: s.service, shippedAt: new Date(s.shippedAt), qty: s.qty, ...(s.replaced ? { replaced: true } : {}),
+      })),
       carrierEvents: shipments.flatMap((s) =>
         (s.events ?? []).map((e) => ({
           trackingNumber: s.trackingNumber, carrier: e.carrier, status: e.status as CarrierStatus, occurredAt: new Date(e.occurredAt),
@@ -188,9 +190,9 @@ export async function loadLineSnapshots(
       [ids],
     ),
     db.query<{
-      order_line_id: number; carrier: string | null; tracking_number: string; service: string | null; shipped_at: Date; qty: number
+      order_line_id: number; carrier: string | null; tracking_number: string; service: string | null; shipped_at: Date; qty: number; replaced: boolean
     }>(
-      `SELECT order_line_id, carrier, tracking_number, service, shipped_at, qty FROM shipments
+      `SELECT order_line_id, carrier, tracking_number, service, shipped_at, qty, replaced_at IS NOT NULL AS replaced FROM shipments
         WHERE order_line_id = ANY($1::bigint[]) ORDER BY shipped_at, shipment_id`,
       [ids],
     ),
@@ -250,6 +252,7 @@ export async function loadLineSnapshots(
           service: s.service,
           shippedAt: s.shipped_at,
           qty: s.qty,
+          ...(s.replaced ? { replaced: true } : {}),
         })),
         carrierEvents: events
           .filter((e) => lineNumbers.has(e.tracking_number))
