@@ -2,6 +2,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { DomainError } from './domain/errors.ts'
 import { TrustProxySchema } from './http/trust-proxy.ts'
+import { FEED_MAX_DEFAULT_MEGABYTES, IDLE_TIMEOUT_DEFAULT_SECONDS, KEEP_ALIVE_DEFAULT_SECONDS, REQUEST_TIMEOUT_DEFAULT_SECONDS } from './http/request-limits.ts'
 import { DEFAULT_TIME_ZONE, isValidTimeZone } from './domain/calendar.ts'
 import { parseWorkingHours } from './domain/business-hours.ts'
 
@@ -78,6 +79,14 @@ const ConfigSchema = z.object({
    * there is deliberately no default here, since a constant in the source would let anyone forge.
    */
   secret: z.string().min(16, 'WISMO_SECRET must be at least 16 characters (or unset it: a random one is then kept with the database)').optional(),
+  /** Request limits (docs/configuration.md "Request limits"): the whole request must arrive within this. */
+  requestTimeoutSeconds: z.coerce.number({ message: 'WISMO_REQUEST_TIMEOUT_SECONDS must be a number of seconds' }).positive().max(3600),
+  /** A connection silent both ways this long is closed. */
+  idleTimeoutSeconds: z.coerce.number({ message: 'WISMO_IDLE_TIMEOUT_SECONDS must be a number of seconds' }).positive().max(3600),
+  /** An idle kept-alive connection waits this long for its next request. */
+  keepAliveTimeoutSeconds: z.coerce.number({ message: 'WISMO_KEEP_ALIVE_TIMEOUT_SECONDS must be a number of seconds' }).positive().max(3600),
+  /** The largest supplier feed taken over HTTP (the only route with a large body). */
+  feedMaxMegabytes: z.coerce.number({ message: 'WISMO_FEED_MAX_MB must be a number of megabytes' }).positive().max(4096),
   /** How often the monitoring sweep runs in `wismo serve` / `wismo worker`. */
   sweepIntervalSeconds: z.coerce.number().int().min(5),
   /** How often the supplier check looks for silent suppliers (each has its own window). */
@@ -153,6 +162,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     lookupFailuresPerClient: env.WISMO_LOOKUP_FAILURES_PER_CLIENT || 10,
     lookupFailureWindowMinutes: env.WISMO_LOOKUP_FAILURE_WINDOW_MINUTES || 15,
     secret: env.WISMO_SECRET || undefined,
+    requestTimeoutSeconds: env.WISMO_REQUEST_TIMEOUT_SECONDS || REQUEST_TIMEOUT_DEFAULT_SECONDS,
+    idleTimeoutSeconds: env.WISMO_IDLE_TIMEOUT_SECONDS || IDLE_TIMEOUT_DEFAULT_SECONDS,
+    keepAliveTimeoutSeconds: env.WISMO_KEEP_ALIVE_TIMEOUT_SECONDS || KEEP_ALIVE_DEFAULT_SECONDS,
+    feedMaxMegabytes: env.WISMO_FEED_MAX_MB || FEED_MAX_DEFAULT_MEGABYTES,
     sweepIntervalSeconds: env.WISMO_SWEEP_INTERVAL_SECONDS ?? 60,
     supplierCheckIntervalSeconds: env.WISMO_SUPPLIER_CHECK_INTERVAL_SECONDS ?? 3600,
     inboxIntervalSeconds: env.WISMO_INBOX_INTERVAL_SECONDS ?? 5,

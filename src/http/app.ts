@@ -23,6 +23,7 @@ import { registerUnsubscribeRoutes } from './pages/unsubscribe.ts'
 import { registerPhoneRoutes } from './api/phone.ts'
 import { registerHelpdeskRoutes } from './api/helpdesk.ts'
 import { signingSecret } from '../store/secret.ts'
+import { registerEarlyHangUp, serverLimitOptions } from './request-limits.ts'
 
 export interface AppDeps {
   db: Db
@@ -32,11 +33,14 @@ export interface AppDeps {
     'holidays' | 'lookupRateLimit' | 'easypostWebhookSecret' | 'aftershipWebhookSecret' | 'shippoWebhookSecret' | 'shippoWebhookToken'
   > &
     // Optional so that a test or benchmark can pass only what it uses; loadConfig always fills them.
-    Partial<Pick<Config, 'trustProxy' | 'publicUrl' | 'lookupFailuresPerOrder' | 'lookupFailuresPerClient' | 'lookupFailureWindowMinutes' | 'timezone' | 'secret' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'purchasingDir' | 'ediId' | 'storeName' | 'storePhone' | 'supportEmail' | 'storeHours' | 'repPhone' | 'twilioAuthToken'>>
+    Partial<Pick<Config, 'trustProxy' | 'publicUrl' | 'lookupFailuresPerOrder' | 'lookupFailuresPerClient' | 'lookupFailureWindowMinutes' | 'timezone' | 'secret' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'purchasingDir' | 'ediId' | 'storeName' | 'storePhone' | 'supportEmail' | 'storeHours' | 'repPhone' | 'twilioAuthToken'>> &
+    Partial<Pick<Config, 'requestTimeoutSeconds' | 'idleTimeoutSeconds' | 'keepAliveTimeoutSeconds' | 'feedMaxMegabytes'>>
   /** false (default) for none; true or pino options (tests pass a `stream` to read the log). */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } }
   /** The customer's choices (tests may pass their own). */
   choices?: ChoicePort
+  /** Where supplier feeds are spooled while they arrive (default: the system's temporary folder). */
+  spoolDir?: string
 }
 
 /** Builds the HTTP app (API, docs, pages) without listening; tests call `app.inject()`. */
@@ -47,11 +51,12 @@ export async function buildApp(given: AppDeps): Promise<FastifyInstance> {
   const deps: AppDeps = { ...given, config: { ...given.config, secret } }
   // Only the configured proxies' X-Forwarded-For is believed (WISMO_TRUST_PROXY); trusting every
   // client's would let each request choose the address the rate limit counts.
-  const app = Fastify({ logger: deps.logger ?? false, trustProxy: fastifyTrustProxy(deps.config.trustProxy) })
+  const app = Fastify({ logger: deps.logger ?? false, trustProxy: fastifyTrustProxy(deps.config.trustProxy), ...serverLimitOptions(deps.config) })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   registerErrorHandler(app)
   registerInputGuard(app)
+  registerEarlyHangUp(app)
   // Lookups noted for the dashboard are written before the database is let go.
   app.addHook('onClose', async () => flushContacts(deps.db))
   await registerSecurityHeaders(app, { publicUrl: deps.config.publicUrl })
@@ -76,7 +81,7 @@ export async function buildApp(given: AppDeps): Promise<FastifyInstance> {
   })
   registerHealthRoutes(app, deps)
   registerOrderRoutes(app, deps)
-  registerSupplierFeedRoutes(app, deps)
+  await registerSupplierFeedRoutes(app, deps)
   registerChoiceRoutes(app, deps)
   registerRetailerRoutes(app, deps)
   await registerCarrierWebhookRoutes(app, deps)

@@ -14,6 +14,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   // the request itself
   REQUEST_INVALID: 400,
   REQUEST_NUL: 400,
+  REQUEST_TOO_LARGE: 413,
   CARRIER_JSON_INVALID: 400,
   CARRIER_EVENT_INVALID: 400,
   CARRIER_WEBHOOK_INVALID: 400,
@@ -125,8 +126,9 @@ function handleError(err: FastifyError, req: FastifyRequest, reply: FastifyReply
   }
   // Fastify's own refusals (bad JSON, body too large, unsupported media type) and the rate limiter.
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-    // Fastify's FST_ERR_… codes are not part of wismo's catalog; they keep their status only.
-    const code = typeof err.code === 'string' && err.code in ERROR_STATUS ? err.code : 'REQUEST_INVALID'
+    // Fastify's FST_ERR_… codes are not part of wismo's catalog; they keep their status, and a
+    // body over its limit is named as such.
+    const code = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'REQUEST_TOO_LARGE' : typeof err.code === 'string' && err.code in ERROR_STATUS ? err.code : 'REQUEST_INVALID'
     return reply.code(err.statusCode).send({ error: { code, message: err.message } })
   }
   return sendServerFault(req, reply, err)

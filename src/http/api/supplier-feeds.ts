@@ -1,13 +1,14 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '../app.ts'
 import { ErrorSchema } from './orders.ts'
 import { verifySupplierKey } from '../../store/supplier-keys.ts'
 import { ingestSupplierFeed } from '../../feeds/ingest-file.ts'
+import { FEED_MAX_DEFAULT_MEGABYTES } from '../request-limits.ts'
+import { SpooledBody, spoolParser } from './feed-spool.ts'
 
-// text/plain keeps fastify's own parser (a string); the route takes either.
-const FEED_TYPES = ['application/edi-x12', 'text/csv', 'application/octet-stream']
+const FEED_TYPES = ['application/edi-x12', 'text/csv', 'text/plain', 'application/octet-stream']
 
 const FeedResultSchema = z.object({
   outcome: z.enum(['applied', 'duplicate', 'quarantined']),
@@ -31,26 +32,51 @@ function bearer(req: FastifyRequest): string | undefined {
 
 const UNAUTHORIZED = { error: { code: 'AUTH_INVALID', message: 'a valid supplier API key is required (Authorization: Bearer …)' } }
 
-/** Supplier feed delivery over HTTP, with a per-supplier API key. */
-export function registerSupplierFeedRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.addContentTypeParser(FEED_TYPES, { parseAs: 'buffer', bodyLimit: 256 * 1024 * 1024 }, (_req, body, done) => done(null, body))
-  const r = app.withTypeProvider<ZodTypeProvider>()
+/**
+ * The supplier's key, checked as soon as the request's head is in (onRequest): without a valid
+ * one the answer is 401 before a byte of the body is read, and the connection is closed.
+ */
+function requireSupplierKey(deps: AppDeps) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const id = (req.params as { id?: string }).id ?? ''
+    if (!(await verifySupplierKey(deps.db, id, bearer(req)))) return reply.code(401).send(UNAUTHORIZED)
+  }
+}
+
+/**
+ * Supplier feed delivery over HTTP, with a per-supplier API key. In a scope of its own: the
+ * large body limit and the spooling parser belong to the feed route alone, never to the rest.
+ */
+export async function registerSupplierFeedRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  await app.register(async (scope) => registerInScope(scope, deps))
+}
+
+function registerInScope(scope: FastifyInstance, deps: AppDeps): void {
+  const limit = Math.floor((deps.config.feedMaxMegabytes ?? FEED_MAX_DEFAULT_MEGABYTES) * 1024 * 1024)
+  scope.removeAllContentTypeParsers()
+  scope.addContentTypeParser(FEED_TYPES, { bodyLimit: limit }, spoolParser({ dir: deps.spoolDir, limit }))
+  // A spooled body the handler never took (the request failed validation) is removed all the same.
+  scope.addHook('onResponse', async (req) => {
+    if (req.body instanceof SpooledBody) await req.body.dispose()
+  })
+  const keyed = requireSupplierKey(deps)
+  const r = scope.withTypeProvider<ZodTypeProvider>()
   r.post(
     '/api/suppliers/:id/feeds',
     {
+      onRequest: keyed,
       schema: {
         tags: ['supplier'],
         summary: 'Deliver a supplier feed (X12 855/856/870/846 or the CSV status feed)',
         description:
-          'The raw file is the body (Content-Type application/edi-x12, text/csv, text/plain or application/octet-stream). It is stored before it is applied; a replay is reported as a duplicate; a file that cannot be read is quarantined (422) with the reason. Authorization: Bearer <the supplier API key> (wismo supplier-key ID).',
+          'The raw file is the body (Content-Type application/edi-x12, text/csv, text/plain or application/octet-stream), up to WISMO_FEED_MAX_MB (256 MiB; 413 beyond). It is stored before it is applied; a replay is reported as a duplicate; a file that cannot be read is quarantined (422) with the reason. Authorization: Bearer <the supplier API key> (wismo supplier-key ID), checked before the body is read.',
         params: z.object({ id: z.string().min(1).max(64) }),
         querystring: z.object({ filename: z.string().max(255).optional() }),
-        response: { 200: FeedResultSchema, 401: ErrorSchema, 422: FeedResultSchema, 400: ErrorSchema },
+        response: { 200: FeedResultSchema, 401: ErrorSchema, 422: FeedResultSchema, 400: ErrorSchema, 413: ErrorSchema },
       },
     },
     async (req, reply) => {
-      if (!(await verifySupplierKey(deps.db, req.params.id, bearer(req)))) return reply.code(401).send(UNAUTHORIZED)
-      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.from(typeof req.body === 'string' ? req.body : '')
+      const body = await readSpooled(req.body)
       const o = await ingestSupplierFeed(deps.db, {
         body, filename: req.query.filename ?? null, supplierId: req.params.id, source: 'api', receivedAt: deps.clock.now(),
       })
@@ -63,6 +89,7 @@ export function registerSupplierFeedRoutes(app: FastifyInstance, deps: AppDeps):
   r.get(
     '/api/suppliers/:id/acknowledgments',
     {
+      onRequest: keyed,
       schema: {
         tags: ['supplier'],
         summary: 'The 997 acknowledgments wismo sent this supplier, newest first',
@@ -71,8 +98,7 @@ export function registerSupplierFeedRoutes(app: FastifyInstance, deps: AppDeps):
         response: { 200: AckListSchema, 401: ErrorSchema },
       },
     },
-    async (req, reply) => {
-      if (!(await verifySupplierKey(deps.db, req.params.id, bearer(req)))) return reply.code(401).send(UNAUTHORIZED)
+    async (req) => {
       const rows = await deps.db.query<{ message_id: number | null; interchange_control: string | null; created_at: Date; body: string }>(
         `SELECT message_id, interchange_control, created_at, body FROM acknowledgments
           WHERE supplier_id = $1 ORDER BY ack_id DESC LIMIT $2`,
@@ -81,4 +107,14 @@ export function registerSupplierFeedRoutes(app: FastifyInstance, deps: AppDeps):
       return rows.map((a) => ({ messageId: a.message_id, interchangeControl: a.interchange_control, createdAt: a.created_at.toISOString(), body: a.body }))
     },
   )
+}
+
+/** The spooled file's bytes (the feed readers take a whole file); the file is removed once read. */
+async function readSpooled(body: unknown): Promise<Buffer> {
+  if (!(body instanceof SpooledBody)) return Buffer.alloc(0)
+  try {
+    return await body.read()
+  } finally {
+    await body.dispose()
+  }
 }
