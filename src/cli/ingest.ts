@@ -52,6 +52,8 @@ function report(ctx: CliContext, file: string, o: SupplierFeedOutcome): number {
   const [head, ...lines] = o.summary
   ctx.out(`${file}: applied (message ${o.messageId}): ${head ?? ''}`)
   for (const line of lines) ctx.out(`  ${line}`)
+  // Interchanges refused inside an applied file: said on stderr too, where a script looks for problems.
+  for (const line of lines) if (/^(interchange \S+ refused: |the rest of the file was not read: )/.test(line)) ctx.err(`${file}: ${line}`)
   if (o.supersedes) ctx.out(`  (takes over from message ${o.supersedes}, left unfinished by a process that stopped)`)
   return 0
 }

@@ -125,3 +125,22 @@ test('when every interchange is refused the file is quarantined, each with its o
   assert.match(y.body, /AK2\*855\*0001~\nAK5\*R\*4~/)
   assert.equal(await count('supplier_signals'), 0)
 })
+
+test('public samples joined in one file: each interchange stands on its own, whichever sender id it carries', async () => {
+  const joined = Buffer.concat([fx('node-x12/855.edi'), fx('olmelabs-EdiEngine/WrongGroupsAndTranCount.edi'), fx('olmelabs-EdiEngine/856.Crossdock.OK.edi')])
+  const o = await ingest(joined, 'ACME')
+  const summary = applied(o)
+  assert.match(summary[0], /^X12 from ACME \(ISA06 1556150\), interchange 000000005, 000003438, 000000091: 855, 940, 856; 9 signals/)
+  assert.ok(summary.some((l) => /^interchange 000003438 refused: segment #\d+ \(ST\): transaction set 940 is not a supplier feed wismo reads/.test(l)), summary.join('\n'))
+  const bodies = (await acks(o.messageId)).map((a) => a.body)
+  assert.equal(bodies.length, 3)
+  assert.match(bodies[0], /AK5\*A~\nAK9\*A\*1\*1\*1~/)
+  assert.match(bodies[1], /AK2\*940\*0001~\nAK5\*R\*1~\nAK9\*R\*2\*1\*0\*5~/)
+  assert.match(bodies[2], /AK5\*A~\nAK9\*A\*1\*1\*1~/)
+
+  // Sender ids of two different suppliers in one file are refused whole.
+  const bolt = interchange([{ id: '855', body: ACK('PO-W5001') }], { control: 41, sender: 'BOLTEDI' })
+  const acme = interchange([{ id: '855', body: ACK('PO-W5001') }], { control: 42 })
+  const mixed = await ingest(Buffer.from(acme + bolt))
+  assert.match(mixed.outcome === 'quarantined' ? mixed.reason : '', /^the file holds interchanges of several suppliers \(ISA06 "ACMEEDI" \(qualifier ZZ\) is supplier ACME, ISA06 "BOLTEDI" \(qualifier ZZ\) is supplier BOLT\)/)
+})

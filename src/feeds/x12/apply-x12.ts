@@ -61,6 +61,7 @@ function addTotals(into: Totals, t: Totals): void {
 /** Unknown sender: refused as a whole file, whatever else is wrong with it (see ingest-x12.ts). */
 export function unknownSender(heads: InterchangeHeader[]): DomainError {
   const h = heads[0]
+  // (Several unknown senders: the first names the problem; none of them is a supplier.)
   return new DomainError('FEED_X12_SENDER', `unknown sender ISA06 "${h.senderId}" (qualifier ${h.senderQualifier}): no supplier has this edi_id; set the supplier's edi_id or pass --supplier`)
 }
 

@@ -51,22 +51,48 @@ async function supplierForSender(db: Queryable, head: InterchangeHeader): Promis
   return rows[0]?.supplier_id ?? null
 }
 
-const senderName = (heads: InterchangeHeader[]) => `ISA06 "${heads[0].senderId}" (qualifier ${heads[0].senderQualifier})`
+const senderName = (h: InterchangeHeader) => `ISA06 "${h.senderId}" (qualifier ${h.senderQualifier})`
+
+/** The suppliers the file's senders are, by sender (unknown senders are left out). */
+interface KnownSenders {
+  /** The supplier the known senders are (the first, when they disagree). */
+  supplierId: string | null
+  found: { head: InterchangeHeader; supplierId: string }[]
+}
+
+async function knownSenders(q: Queryable, heads: InterchangeHeader[]): Promise<KnownSenders> {
+  const found: KnownSenders['found'] = []
+  const seen = new Set<string>()
+  for (const head of heads) {
+    if (seen.has(head.senderId)) continue
+    seen.add(head.senderId)
+    const supplierId = await supplierForSender(q, head)
+    if (supplierId) found.push({ head, supplierId })
+  }
+  return { supplierId: found[0]?.supplierId ?? null, found }
+}
 
 /**
- * Refuses a file whose sender and the supplier delivering it cannot be reconciled (checked
- * before any of it is read). Null: an unknown sender without a supplier — fine for a 214 or 997.
+ * Refuses a file whose senders and the supplier delivering it cannot be reconciled (checked
+ * before any of it is read). Several interchanges may come from several sender ids (a VAN
+ * batching, public samples joined) as long as the known ones are all the same supplier; an
+ * unknown sender id is taken as the supplier's. Null: unknown senders without a supplier —
+ * fine for a 214 or 997.
  */
-async function checkIdentity(tx: Queryable, heads: InterchangeHeader[], known: string | null, input: X12FeedInput): Promise<string | null> {
+async function checkIdentity(tx: Queryable, known: KnownSenders, input: X12FeedInput): Promise<string | null> {
   const given = input.supplierId
-  const senders = [...new Set(heads.map((h) => h.senderId))]
-  if (senders.length > 1) throw new DomainError('FEED_X12_SENDER', `the file holds interchanges from several senders (ISA06 ${senders.join(', ')}); send one sender per file`)
-  if (known && given && known !== given) {
+  const suppliers = [...new Set(known.found.map((k) => k.supplierId))]
+  if (suppliers.length > 1) {
+    const who = known.found.map((k) => `${senderName(k.head)} is supplier ${k.supplierId}`).join(', ')
+    throw new DomainError('FEED_X12_SENDER', `the file holds interchanges of several suppliers (${who}); send each supplier's in its own file`)
+  }
+  const other = known.found.find((k) => given && k.supplierId !== given)
+  if (other) {
     // A supplier sends only its own interchanges: another supplier's sender id is not its to use.
     const who = input.source === 'api' ? `the supplier key of ${given}` : `--supplier ${given}`
-    throw new DomainError('FEED_X12_SENDER', `${who} disagrees with the sender: ${senderName(heads)} is supplier ${known}`)
+    throw new DomainError('FEED_X12_SENDER', `${who} disagrees with the sender: ${senderName(other.head)} is supplier ${other.supplierId}`)
   }
-  if (known) return known
+  if (known.supplierId) return known.supplierId
   if (!given) return null
   const rows = await tx.query('SELECT 1 FROM suppliers WHERE supplier_id = $1', [given])
   if (rows.length === 0) throw new DomainError('FEED_SUPPLIER_UNKNOWN', `unknown supplier "${given}"`)
@@ -130,7 +156,7 @@ function refuseSender(out: X12Outcome, err: unknown): never {
 }
 
 /** The apply step of one X12 file (re-runnable: a retried transaction starts it over). */
-function x12Apply(input: X12FeedInput, heads: InterchangeHeader[], known: string | null, out: X12Outcome) {
+function x12Apply(input: X12FeedInput, heads: InterchangeHeader[], known: KnownSenders, out: X12Outcome) {
   return async (tx: Queryable, messageId: number): Promise<string[]> => {
     out.reader = null
     out.acknowledgment = null
@@ -140,7 +166,7 @@ function x12Apply(input: X12FeedInput, heads: InterchangeHeader[], known: string
       for (const batch of reader.batches()) void batch
       throw new DomainError('FEED_X12_INVALID', 'no X12 interchange header could be read')
     }
-    const supplierId = await checkIdentity(tx, heads, known, input).catch((err: unknown) => refuseSender(out, err))
+    const supplierId = await checkIdentity(tx, known, input).catch((err: unknown) => refuseSender(out, err))
     out.reader = reader
     const run = { tx, messageId, supplierId, receivedAt: input.receivedAt, heads }
     const { lines, refused } = await applyX12(run, reader).catch((err: unknown) =>
@@ -160,8 +186,7 @@ function x12Apply(input: X12FeedInput, heads: InterchangeHeader[], known: string
 export function storedX12Applier(input: X12FeedInput) {
   return async (tx: Queryable, messageId: number): Promise<string[]> => {
     const heads = peekInterchanges(input.body)
-    const known = heads.length > 0 ? await supplierForSender(tx, heads[0]) : null
-    return x12Apply(input, heads, known, { reader: null, acknowledgment: null })(tx, messageId)
+    return x12Apply(input, heads, await knownSenders(tx, heads), { reader: null, acknowledgment: null })(tx, messageId)
   }
 }
 
@@ -172,9 +197,9 @@ export function storedX12Applier(input: X12FeedInput) {
  */
 export async function ingestX12(db: Db, input: X12FeedInput): Promise<X12IngestOutcome> {
   const heads = peekInterchanges(input.body)
-  const known = heads.length > 0 ? await supplierForSender(db, heads[0]) : null
+  const known = await knownSenders(db, heads)
   // Stored as the supplier who delivered it: a file refused for carrying another's sender is not word from that other.
-  const supplierId = input.supplierId ?? known
+  const supplierId = input.supplierId ?? known.supplierId
   const out: X12Outcome = { reader: null, acknowledgment: null }
   const outcome = await ingestMessage(
     db,
