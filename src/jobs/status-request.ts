@@ -70,7 +70,7 @@ export function requestText(s: SupplierRow, listing: Listing): string {
   const more = listing.lines > TEXT_LISTING_LIMIT ? `\n  … and ${listing.lines - TEXT_LISTING_LIMIT} more in the attached CSV.\n` : ''
   return `Hello ${s.name},
 
-We have not received an order status update from you in the last ${s.cadence} hours,
+We have not received an order status update from you in the last ${s.cadence} business hours,
 and ${listing.lines} purchase order line${listing.lines === 1 ? ' is' : 's are'} still open with you:
 
 ${listing.text}

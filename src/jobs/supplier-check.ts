@@ -6,7 +6,8 @@
  */
 import type { Db, Queryable } from '../store/db.ts'
 import type { CalendarConfig, IsoDate } from '../domain/types.ts'
-import { addBusinessDays, addCalendarDays, localDay, startOfLocalDay } from '../domain/calendar.ts'
+import { addBusinessDays, addCalendarDays, isBusinessDay, localDay, startOfLocalDay } from '../domain/calendar.ts'
+import { businessWindowStart, supplierSilence } from '../domain/supplier-silence.ts'
 import { TASK_PRIORITY, openTask } from '../store/tasks.ts'
 import { enqueueMessage } from '../notify/outbox.ts'
 import { DEFAULT_MAIL_FROM } from '../notify/mailer.ts'
@@ -34,9 +35,6 @@ export interface SupplierCheckSummary {
   tasksClosed: number
 }
 
-/** The supplier's window in SQL: its cadence (hours, at least 1) before $1 (now). */
-const WINDOW_START = `($1::timestamptz - greatest(s.feed_cadence_hours, 1) * interval '1 hour')`
-
 export interface SupplierRow {
   supplier_id: string
   name: string
@@ -47,28 +45,43 @@ export interface SupplierRow {
   silent: boolean
 }
 
-/** Every supplier with open lines, and whether it is silent: nothing applied in its window, and a line older than it. */
-async function findSuppliers(db: Queryable, now: Date): Promise<SupplierRow[]> {
-  return db.query<SupplierRow>(
+/**
+ * Every supplier with open lines, and whether it is silent (domain/supplier-silence.ts): nothing
+ * taken in within its cadence counted in business hours, and a line older than that. Feeds are
+ * read back only as far as the longest cadence reaches, so the lookup stays a range scan.
+ */
+async function findSuppliers(db: Queryable, now: Date, cal: CalendarConfig): Promise<SupplierRow[]> {
+  const cadences = await db.query<{ cadence: number }>('SELECT DISTINCT greatest(feed_cadence_hours, 1) AS cadence FROM suppliers')
+  const since = Math.min(now.getTime(), ...cadences.map((c) => businessWindowStart(now, c.cadence, cal).getTime()))
+  const rows = await db.query<Omit<SupplierRow, 'silent'> & { oldest: Date; last_at: Date | null }>(
     `WITH open AS (${OPEN_PO_LINES}),
      heard AS (
        SELECT m.supplier_id, max(m.received_at) AS last_at FROM inbound_messages m
-        WHERE m.received_at <= $1 AND m.status IN ('applied', 'duplicate') AND m.supplier_id IS NOT NULL
-          AND m.received_at > $1::timestamptz - (SELECT greatest(max(feed_cadence_hours), 1) FROM suppliers) * interval '1 hour'
+        WHERE m.received_at <= $1 AND m.received_at > $2 AND m.status IN ('applied', 'duplicate') AND m.supplier_id IS NOT NULL
         GROUP BY m.supplier_id)
      SELECT s.supplier_id, s.name, s.email, s.phone, greatest(s.feed_cadence_hours, 1) AS cadence, count(*)::int AS open_lines,
-            bool_or(o.placed_at <= ${WINDOW_START}) AND coalesce(max(h.last_at) <= ${WINDOW_START}, true) AS silent
+            min(o.placed_at) AS oldest, max(h.last_at) AS last_at
        FROM open o
        JOIN suppliers s ON s.supplier_id = o.supplier_id
        LEFT JOIN heard h ON h.supplier_id = s.supplier_id
       GROUP BY s.supplier_id
       ORDER BY s.supplier_id`,
-    [now],
+    [now, new Date(since)],
   )
+  return rows.map(({ oldest, last_at, ...r }) => ({
+    ...r, silent: supplierSilence({ lastFeedAt: last_at, oldestOpenPlacedAt: oldest, cadenceHours: r.cadence }, now, cal).silent,
+  }))
 }
 
-/** The fixed window `now` falls in: cadence-long slots from the epoch (UTC days for 24 h). */
-export function windowLabel(now: Date, cadenceHours: number): { label: string; start: Date } {
+/**
+ * The window `now` falls in: for a daily cadence the store's day (a supplier is asked at most
+ * once a business day), else cadence-long slots from the epoch.
+ */
+export function windowLabel(now: Date, cadenceHours: number, cal?: CalendarConfig): { label: string; start: Date } {
+  if (cal && cadenceHours % 24 === 0) {
+    const day = localDay(now, cal)
+    return { label: day, start: startOfLocalDay(day, cal) }
+  }
   const size = Math.max(1, cadenceHours) * 3_600_000
   const start = new Date(Math.floor(now.getTime() / size) * size)
   // A slot's name in a dedupe key, not a business day: the UTC date of a UTC-aligned slot.
@@ -100,7 +113,7 @@ function openSilentTask(tx: Queryable, s: SupplierRow, now: Date, outreach: stri
   return openTask(tx, {
     kind: 'supplier_silent', dedupeKey: `supplier_silent:${s.supplier_id}`, supplierId: s.supplier_id, now,
     title: 'Supplier sent no status feed',
-    detail: `${s.name} (${s.supplier_id}): nothing received in ${s.cadence} h; ${s.open_lines} open PO line${s.open_lines === 1 ? '' : 's'}; ${outreach}`,
+    detail: `${s.name} (${s.supplier_id}): nothing received in ${s.cadence} business hours; ${s.open_lines} open PO line${s.open_lines === 1 ? '' : 's'}; ${outreach}`,
   })
 }
 
@@ -131,16 +144,18 @@ async function alreadyQueued(db: Queryable, keys: string[]): Promise<Set<string>
 }
 
 async function checkSilence(db: Db, opts: SupplierCheckOptions, sum: SupplierCheckSummary): Promise<void> {
-  const suppliers = await findSuppliers(db, opts.now)
+  const suppliers = await findSuppliers(db, opts.now, opts.calendar)
   sum.suppliersChecked = suppliers.length
   const silent = suppliers.filter((s) => s.silent)
   sum.tasksClosed += await closeSilentTasks(db, silent.map((s) => s.supplier_id), opts.now)
-  const key = (s: SupplierRow) => `status-request:${s.supplier_id}:${windowLabel(opts.now, s.cadence).label}`
+  // Silence does not grow on a weekend or a holiday: nobody is asked (or tasked) again until work resumes.
+  if (!isBusinessDay(localDay(opts.now, opts.calendar), opts.calendar)) return
+  const key = (s: SupplierRow) => `status-request:${s.supplier_id}:${windowLabel(opts.now, s.cadence, opts.calendar).label}`
   const queued = await alreadyQueued(db, silent.filter((s) => s.email).map(key))
   const toAsk = silent.filter((s) => s.email && !queued.has(key(s)))
   const listings = toAsk.length > 0 ? await listOpenLines(db, toAsk.map((s) => s.supplier_id)) : new Map<string, Listing>()
   for (const s of silent) {
-    const window = windowLabel(opts.now, s.cadence)
+    const window = windowLabel(opts.now, s.cadence, opts.calendar)
     const listing = listings.get(s.supplier_id)
     if (!s.email) {
       if (await taskWithoutEmail(db, s, opts.now, window.start)) sum.tasksOpened++

@@ -1,13 +1,15 @@
 import type { Queryable } from './db.ts'
+import type { CalendarConfig } from '../domain/types.ts'
+import { supplierSilence } from '../domain/supplier-silence.ts'
 
 export interface SupplierBoardRow {
   supplierId: string
   name: string
   feedCadenceHours: number
   lastFeedAt: string | null
-  /** Hours since the last feed (null: never sent one). */
-  silentHours: number | null
-  /** Open lines and no feed within its cadence. */
+  /** Business hours since the last feed: the store's zone, weekends and holidays skipped (null: never sent one). */
+  silentBusinessHours: number | null
+  /** No feed within its cadence of business hours, with a line older than that still in its hands (as the daily check decides). */
   silent: boolean
   openLines: number
   linesTotal: number
@@ -21,14 +23,15 @@ export interface SupplierBoardRow {
   avgBackorderDays: number | null
 }
 
-/** One row per supplier for the console's supplier board. */
-export async function loadSupplierBoard(db: Queryable, now: Date): Promise<SupplierBoardRow[]> {
+/** One row per supplier for the console's supplier board; silence is counted on the store's business calendar. */
+export async function loadSupplierBoard(db: Queryable, now: Date, cal: CalendarConfig): Promise<SupplierBoardRow[]> {
   const rows = await db.query<{
     supplier_id: string; name: string; feed_cadence_hours: number; last_feed: Date | null; open_lines: number; lines_total: number
+    oldest_waiting: Date | null
     backordered: number; closed: number; filled: number; acked: number; acked_on_time: number; avg_bo_days: number | null
   }>(
     `WITH lines AS (
-       SELECT l.order_line_id, l.supplier_id, l.qty, l.closed, o.placed_at
+       SELECT l.order_line_id, l.supplier_id, l.qty, l.closed, l.state, o.placed_at
          FROM order_lines l JOIN orders o ON o.order_id = l.order_id WHERE l.supplier_id IS NOT NULL),
      sig AS (
        SELECT po.order_line_id, min(sg.received_at) AS first_at,
@@ -37,8 +40,11 @@ export async function loadSupplierBoard(db: Queryable, now: Date): Promise<Suppl
      ship AS (
        SELECT order_line_id, min(shipped_at) AS first_ship, sum(qty) AS shipped_qty FROM shipments GROUP BY order_line_id)
      SELECT s.supplier_id, s.name, s.feed_cadence_hours,
-            (SELECT max(m.received_at) FROM inbound_messages m WHERE m.supplier_id = s.supplier_id AND m.status <> 'quarantined') AS last_feed,
+            (SELECT max(m.received_at) FROM inbound_messages m
+              WHERE m.supplier_id = s.supplier_id AND m.status IN ('applied', 'duplicate') AND m.received_at <= $1) AS last_feed,
             count(l.order_line_id) FILTER (WHERE NOT l.closed)::int AS open_lines,
+            -- Lines still in the supplier's hands (not shipped, rejected or cancelled): what it owes word on.
+            min(l.placed_at) FILTER (WHERE NOT l.closed AND l.state NOT IN ('in_transit', 'out_for_delivery', 'delivered', 'exception', 'cancelled', 'unavailable')) AS oldest_waiting,
             count(l.order_line_id)::int AS lines_total,
             count(sig.first_bo)::int AS backordered,
             count(l.order_line_id) FILTER (WHERE l.closed)::int AS closed,
@@ -52,13 +58,14 @@ export async function loadSupplierBoard(db: Queryable, now: Date): Promise<Suppl
        LEFT JOIN ship ON ship.order_line_id = l.order_line_id
       GROUP BY s.supplier_id, s.name, s.feed_cadence_hours
       ORDER BY s.name`,
+    [now],
   )
   const rate = (n: number, d: number) => (d > 0 ? n / d : null)
   return rows.map((r) => {
-    const silentHours = r.last_feed ? (now.getTime() - r.last_feed.getTime()) / 3_600_000 : null
+    const silence = supplierSilence({ lastFeedAt: r.last_feed, oldestOpenPlacedAt: r.oldest_waiting, cadenceHours: r.feed_cadence_hours }, now, cal)
     return {
       supplierId: r.supplier_id, name: r.name, feedCadenceHours: r.feed_cadence_hours, lastFeedAt: r.last_feed ? r.last_feed.toISOString() : null,
-      silentHours, silent: r.open_lines > 0 && (silentHours === null || silentHours > r.feed_cadence_hours),
+      silentBusinessHours: silence.businessHours, silent: silence.silent,
       openLines: r.open_lines, linesTotal: r.lines_total, backorderRate: rate(r.backordered, r.lines_total), fillRate: rate(r.filled, r.closed),
       onTimeAckRate: rate(r.acked_on_time, r.lines_total), avgBackorderDays: r.avg_bo_days === null ? null : Number(r.avg_bo_days),
     }

@@ -1,4 +1,4 @@
-import { test, before, after, beforeEach, afterEach } from 'node:test'
+import { describe, test, before, after, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -84,7 +84,7 @@ test('a silent supplier gets one status request, CSV attached, delivered over SM
   ].join('\r\n'))
   const text = mime.parts.find((p) => /text\/plain/.test(p.headers['content-type'] ?? ''))!.body
   assert.match(text, /PO-77 line 2: STOVE-1 \(your A-2210\), qty 1, ordered 2026-11-16, last status: none yet/)
-  assert.match(text, /last 24 hours/)
+  assert.match(text, /last 24 business hours/)
 })
 
 test('without SMTP the status request is an .eml in the outbox folder with the CSV', async () => {
@@ -231,8 +231,44 @@ test('the check is a few statements whatever the number of lines', async () => {
   assert.equal(summary.suppliersChecked, 22)
   assert.equal(summary.statusRequests, 22)
   assert.equal(summary.tasksOpened, 22 + 402)
-  // 6 set-wide statements + 2 per supplier asked (its message and its task), none per line.
-  assert.equal(statements, 6 + 2 * 22)
+  // 7 set-wide statements (one reads the cadences, for the business-time window) + 2 per
+  // supplier asked (its message and its task), none per line.
+  assert.equal(statements, 7 + 2 * 22)
   const [csv] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM notifications WHERE supplier_id = 'S1'`)
   assert.equal(csv.n, 1)
+})
+
+describe('silence is counted in business time (the store\'s zone, weekends and holidays skipped)', () => {
+  // Both suppliers answered on Friday 2026-11-20 at 13:00 EST.
+  const friday = async () => {
+    await feed('ACME', ['PO-77,2,STOVE-1,accepted,1,,,'], '2026-11-20T18:00:00Z')
+    await feed('BOLT', ['PO-88,1,TENT-2P-GRN,accepted,1,,,'], '2026-11-20T18:00:00Z')
+  }
+
+  test('a Friday feed is not silence on Monday morning', async () => {
+    await friday()
+    clock.set('2026-11-23T13:00:00Z') // Monday 08:00 EST: 19 business hours since Friday's feeds
+    const summary = await check()
+    assert.equal(summary.statusRequests, 0)
+    assert.ok(!(await openKeys()).some((k) => k.startsWith('supplier_silent:')))
+    clock.set('2026-11-23T20:00:00Z') // Monday 15:00 EST: 26 business hours, and no Monday feed
+    assert.equal((await check()).statusRequests, 2)
+    assert.deepEqual((await requestKeys()).filter((k) => k.includes('2026-11-23')), ['status-request:ACME:2026-11-23', 'status-request:BOLT:2026-11-23'])
+  })
+
+  test('nobody is asked on a weekend or a holiday, and a holiday does not count as silence', async () => {
+    await feed('BOLT', ['PO-88,1,TENT-2P-GRN,accepted,1,,,'], '2026-11-20T18:00:00Z') // ACME last answered on Monday the 16th
+    clock.set('2026-11-20T21:00:00Z') // Friday 16:00 EST
+    assert.equal((await check()).statusRequests, 1)
+    const calendar = { ...DEFAULT_CALENDAR, holidays: ['2026-11-23'] } // Monday off
+    for (const t of ['2026-11-21T15:00:00Z', '2026-11-22T15:00:00Z', '2026-11-23T15:00:00Z']) {
+      clock.set(t)
+      assert.equal((await check({ calendar })).statusRequests, 0, t)
+    }
+    assert.ok((await openKeys()).includes('supplier_silent:ACME'), 'the task stays open over the weekend')
+    clock.set('2026-11-24T13:00:00Z') // Tuesday 08:00 EST: BOLT's Friday feed is 19 business hours old
+    await check({ calendar })
+    assert.deepEqual((await requestKeys()).filter((k) => k.includes('2026-11-2')), ['status-request:ACME:2026-11-20', 'status-request:ACME:2026-11-24'])
+    assert.ok(!(await openKeys()).includes('supplier_silent:BOLT'))
+  })
 })

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { loadSupplierBoard } from '../../../store/supplier-board.ts'
+import { calendarFrom } from '../../../status/calendar-config.ts'
 import { pathParams, sendPage } from '../render.ts'
 import type { PagesDeps } from '../pages.ts'
 import { LoginPage } from './login-page.tsx'
@@ -86,7 +87,8 @@ export function registerConsolePages(app: FastifyInstance, deps: PagesDeps): voi
   app.get('/console/suppliers', { schema: { hide: true } }, async (req, reply) => {
     const session = await requireSession(deps, req, reply)
     if (!session) return reply
-    const rows = await loadSupplierBoard(deps.db, deps.clock.now())
+    const calendar = await calendarFrom(deps.db, { holidays: deps.config.holidays, timezone: deps.timeZone })
+    const rows = await loadSupplierBoard(deps.db, deps.clock.now(), calendar)
     return sendPage(reply, SuppliersPage({ store: deps.store, session, timeZone: deps.timeZone, rows }))
   })
 

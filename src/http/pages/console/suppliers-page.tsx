@@ -1,17 +1,22 @@
 import type { Session } from '../../../store/sessions.ts'
 import type { SupplierBoardRow } from '../../../store/supplier-board.ts'
 import { formatWhen, type StoreInfo } from '../render.ts'
+import { describeSilence } from '../../../domain/supplier-silence.ts'
 import { ConsoleLayout } from './layout.tsx'
 
 const pct = (r: number | null) => (r === null ? '—' : `${Math.round(r * 100)}%`)
-const hours = (h: number | null) => (h === null ? 'never sent a feed' : h < 48 ? `${Math.round(h)} h` : `${Math.round(h / 24)} days`)
+const cadence = (h: number) => (h === 24 ? 'expected every business day' : `expected every ${h} business hours`)
 
 /** `GET /console/suppliers`: each supplier's feeds, silence and record. */
 export function SuppliersPage(p: { store: StoreInfo; session: Session; timeZone: string; rows: SupplierBoardRow[] }) {
   return (
     <ConsoleLayout store={p.store} title="Suppliers" session={p.session} section="suppliers">
       <h1>Suppliers</h1>
-      <p>Silent: open lines and no feed within the supplier's cadence. Rates are over every line ordered from the supplier.</p>
+      <p>
+        Silence is counted in business hours since the supplier's last feed: the store's time zone, with weekends and holidays
+        left out (a Friday feed is not three days old on Monday). Silent: no feed within the supplier's cadence, with a line
+        still waiting on it. Rates are over every line ordered from the supplier.
+      </p>
       <div className="table-wrap" tabIndex={0} role="region" aria-label="Supplier board">
         <table className="grid suppliers">
           <caption className="sr-only">Supplier board</caption>
@@ -26,7 +31,7 @@ export function SuppliersPage(p: { store: StoreInfo; session: Session; timeZone:
               <tr key={s.supplierId} className={s.silent ? 'silent' : undefined}>
                 <th scope="row">{s.name}<span className="small block">{s.supplierId}</span></th>
                 <td>{s.lastFeedAt ? formatWhen(s.lastFeedAt, p.timeZone) : '—'}</td>
-                <td>{s.silent ? <strong className="warn">Silent: {hours(s.silentHours)}</strong> : hours(s.silentHours)}<span className="small block">expected every {s.feedCadenceHours} h</span></td>
+                <td>{s.silent ? <strong className="warn">Silent: {describeSilence(s.silentBusinessHours)}</strong> : describeSilence(s.silentBusinessHours)}<span className="small block">{cadence(s.feedCadenceHours)}</span></td>
                 <td><a href={`/console?supplier=${encodeURIComponent(s.supplierId)}`}>{s.openLines}<span className="sr-only"> open lines: show tasks</span></a></td>
                 <td>{pct(s.backorderRate)}</td>
                 <td>{pct(s.fillRate)}</td>
