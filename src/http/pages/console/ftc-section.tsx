@@ -1,17 +1,20 @@
 /** The delay-notice record (FTC Mail Order Rule) on the console's order page, line by line. */
 import type { FtcRecord } from '../../../store/ftc-record.ts'
 import { Section, Table } from './order-page.tsx'
+import { whenLocal } from './when.ts'
 
-export function FtcSection({ record }: { record: FtcRecord | null }) {
+/** Times in the store's zone, named (`timeZone`); days (the applicable date, refund due) stay days. */
+export function FtcSection({ record, timeZone }: { record: FtcRecord | null; timeZone: string }) {
   const lines = record?.lines ?? []
+  const at = (t: string | Date | null | undefined) => whenLocal(t, timeZone)
   const rows = lines.flatMap((l) => [
     ...l.notices.map((n) => [
-      `Line ${l.lineNo}`, `${n.kind} notice`, n.sentAt ?? `not sent (${n.status ?? 'queued'})`, n.revisedDate ?? 'date unknown', n.silenceMeans,
+      `Line ${l.lineNo}`, `${n.kind} notice`, n.sentAt ? at(n.sentAt) : `not sent (${n.status ?? 'queued'})`, n.revisedDate ?? 'date unknown', n.silenceMeans,
     ]),
-    ...l.answers.map((a) => [`Line ${l.lineNo}`, `answer: ${a.choice}`, a.at, a.decidedBy, a.channel ?? '']),
-    ...(l.cancellation ? [[`Line ${l.lineNo}`, `cancelled (${l.cancellation.reason})`, l.cancellation.at, `refund due ${l.cancellation.refundDue}`, `${l.cancellation.qty} unit(s)`]] : []),
+    ...l.answers.map((a) => [`Line ${l.lineNo}`, `answer: ${a.choice}`, at(a.at), a.decidedBy, a.channel ?? '']),
+    ...(l.cancellation ? [[`Line ${l.lineNo}`, `cancelled (${l.cancellation.reason})`, at(l.cancellation.at), `refund due ${l.cancellation.refundDue}`, `${l.cancellation.qty} unit(s)`]] : []),
   ])
-  const applicable = lines.map((l) => `line ${l.lineNo}: ${l.applicableDate}${l.shippedAt ? `, shipped ${l.shippedAt.slice(0, 10)}` : ''}`).join('; ')
+  const applicable = lines.map((l) => `line ${l.lineNo}: ${l.applicableDate}${l.shippedAt ? `, shipped ${at(l.shippedAt)}` : ''}`).join('; ')
   return (
     <Section id="ftc" title="Delay-notice record">
       <p>Applicable time (promised ship date): {applicable || 'none'}</p>
