@@ -10,7 +10,7 @@ export const tasksCommand: Command = async (ctx, { flags }) => {
   }
   if (tasks.length === 0) ctx.out('no open tasks')
   for (const t of tasks) {
-    const about = t.orderNumber ? `order ${t.orderNumber}${t.lineNo ? ` line ${t.lineNo}` : ''}` : t.supplierId ? `supplier ${t.supplierId}` : ''
+    const about = t.orderNumber ? `order ${t.orderNumber}${t.lineNo ? ` line ${t.lineNo}` : ''}` : t.supplierId ? `supplier ${t.supplierName ?? t.supplierId}` : ''
     ctx.out(`#${t.taskId}  [${t.kind}]  ${t.title}  ${about}  (since ${t.createdAt.slice(0, 10)})`)
     if (t.detail) ctx.out(`      ${t.detail}`)
   }

@@ -202,7 +202,9 @@ async function syncLineTasks(db: Queryable, kind: string, cur: string, title: st
   return r
 }
 
-const WHERE = `format('%s line %s, %s ×%s, supplier %s', po_number, po_line, sku, qty, supplier_id)`
+// Suppliers by name in what a rep reads (their ids are for machines).
+const WHERE = `format('%s line %s, %s ×%s, supplier %s', po_number, po_line, sku, qty,
+  coalesce((SELECT sp.name FROM suppliers sp WHERE sp.supplier_id = cur.supplier_id), supplier_id))`
 
 async function checkLines(db: Queryable, opts: SupplierCheckOptions, sum: SupplierCheckSummary): Promise<void> {
   const cutoff = unackCutoffDay(localDay(opts.now, opts.calendar), opts.unackBusinessDays ?? 2, opts.calendar)

@@ -29,7 +29,7 @@ const TITLES: Record<LineTaskKind, string> = {
 
 /** A rep task's title and detail for a line. */
 export function lineTaskText(kind: LineTaskKind, ls: LineSnapshot, status: LineStatus): { title: string; detail: string } {
-  const where = `${ls.line.sku} ×${ls.line.qty}, supplier ${ls.line.supplierId ?? '?'}`
+  const where = `${ls.line.sku} ×${ls.line.qty}, supplier ${ls.supplierName ?? ls.line.supplierId ?? '?'}`
   const parts = [where, `promised ship ${status.promisedShipDate}`]
   if (status.expectedShipDate) parts.push(`supplier expects ${status.expectedShipDate}`)
   if (status.reason) parts.push(status.reason)

@@ -98,8 +98,13 @@ async function assertNotDone(tx: Queryable, p: Parcel, kind: DeliveryActionKind,
   if (kind === 'claim' && done.includes('claim')) throw new DomainError('DELIVERY_CLAIM_EXISTS', `line ${lineNo}: a claim for parcel ${p.part.number} is already filed`)
 }
 
-/** Carries out one action; refusals (DomainError) change nothing. */
-export async function actOnParcel(db: Db, kind: DeliveryActionKind, r: DeliveryActionRequest): Promise<DeliveryActionOutcome> {
+/**
+ * Carries out one action; refusals (DomainError) change nothing. `record` runs in the same
+ * transaction (the console's audit entry lands with the action or not at all).
+ */
+export async function actOnParcel(
+  db: Db, kind: DeliveryActionKind, r: DeliveryActionRequest, record?: (tx: Queryable, done: DeliveryActionOutcome) => Promise<unknown>,
+): Promise<DeliveryActionOutcome> {
   return db.transaction(async (tx) => {
     const p = await findParcel(tx, r)
     await assertNotDone(tx, p, kind, r.lineNo)
@@ -107,7 +112,9 @@ export async function actOnParcel(db: Db, kind: DeliveryActionKind, r: DeliveryA
     const acted = await actedParcels(tx, [p.orderLineId])
     const allActed = p.exceptionParcels.every((n) => acted.has(`${p.orderLineId}:${n}`))
     const closed = allActed && (await closeLineTasks(tx, { orderLineId: p.orderLineId, kinds: ['carrier_exception'], now: r.now, note: `${done.summary} (${r.decidedBy})` })) > 0
-    return { ...done, orderId: p.orderId, kind, taskClosed: closed }
+    const outcome = { ...done, orderId: p.orderId, kind, taskClosed: closed }
+    await record?.(tx, outcome)
+    return outcome
   })
 }
 
@@ -133,7 +140,7 @@ async function reship(tx: Queryable, p: Parcel, r: DeliveryActionRequest): Promi
   // The lost parcel gives its units to the replacement once that ships (src/domain/line-parts.ts).
   await tx.query('UPDATE shipments SET replaced_at = $3 WHERE order_line_id = $1 AND tracking_number = $2 AND replaced_at IS NULL', [p.orderLineId, p.part.number, r.now])
   await tx.query('UPDATE order_lines SET dirty = true WHERE order_line_id = $1', [p.orderLineId])
-  const summary = `reship of ${p.qty} × ${p.sku} from ${offered.name}: PO ${doc.poNumber} line ${doc.poLine} (850, control ${doc.controlNumber}) for parcel ${p.part.number}`
+  const summary = `reship of ${p.qty} × ${p.sku} from ${offered.name}: PO ${doc.poNumber} line ${doc.poLine} (850, control ${doc.controlNumber}) for parcel ${p.part.number} (${words(r.reason)})`
   await history(tx, p, r, summary)
   const actionId = await recordDeliveryAction(tx, { ...base(p, r, 'reship'), supplierId, poLineId: doc.poLineId, documentId: doc.documentId })
   return { actionId, summary, document: doc, refund: null }
@@ -146,7 +153,7 @@ async function refund(tx: Queryable, p: Parcel, r: DeliveryActionRequest): Promi
   if (paid !== null && amount > paid) throw new DomainError('DELIVERY_AMOUNT_INVALID', `line ${r.lineNo}: ${amount.toFixed(2)} is more than the ${p.qty} unit(s) cost (${paid.toFixed(2)})`)
   const dueBy = addBusinessDays(localDay(r.now, r.calendar), REFUND_BUSINESS_DAYS, r.calendar)
   const refundId = await recordRefundDue(tx, { orderLineId: p.orderLineId, qty: p.qty, amount, reason: 'delivery_problem', dueBy, now: r.now })
-  const summary = `refund of ${amount.toFixed(2)} due by ${dueBy} for parcel ${p.part.number}`
+  const summary = `refund of ${amount.toFixed(2)} due by ${dueBy} for parcel ${p.part.number} (${words(r.reason)})`
   await history(tx, p, r, summary)
   const actionId = await recordDeliveryAction(tx, { ...base(p, r, 'refund'), amount, refundId })
   return { actionId, summary, document: null, refund: { refundId, amount, dueBy } }
@@ -156,17 +163,19 @@ async function claim(tx: Queryable, p: Parcel, r: DeliveryActionRequest): Promis
   if (r.amount === null || r.amount === undefined || !(r.amount >= 0)) throw new DomainError('DELIVERY_AMOUNT_INVALID', `line ${r.lineNo}: a claim needs the amount claimed (0 or more)`)
   const carrier = r.carrier?.trim() || p.part.carrier
   if (!carrier) throw new DomainError('DELIVERY_CARRIER_REQUIRED', `line ${r.lineNo}: name the carrier the claim is filed with`)
-  const summary = `claim of ${r.amount.toFixed(2)} filed with ${carrier} for parcel ${p.part.number} (${r.reason.replace(/_/g, ' ')})`
+  const summary = `claim of ${r.amount.toFixed(2)} filed with ${carrier} for parcel ${p.part.number} (${words(r.reason)})`
   await history(tx, p, r, summary)
   const actionId = await recordDeliveryAction(tx, { ...base(p, r, 'claim'), carrier, amount: r.amount })
   return { actionId, summary, document: null, refund: null }
 }
+
+const words = (reason: string) => reason.replace(/_/g, ' ')
 
 /** The line's history keeps the action beside the sweep's own entries (its state is unchanged). */
 async function history(tx: Queryable, p: Parcel, r: DeliveryActionRequest, summary: string): Promise<void> {
   await tx.query(
     `INSERT INTO line_state_history (order_line_id, state, changed_at, cause)
      SELECT order_line_id, state, $2, $3 FROM order_lines WHERE order_line_id = $1`,
-    [p.orderLineId, r.now, `${summary} — ${r.reason.replace(/_/g, ' ')}, by ${r.decidedBy}`],
+    [p.orderLineId, r.now, `${summary}, by ${r.decidedBy}`],
   )
 }

@@ -11,7 +11,7 @@ export async function flagCancelledPoSignals(tx: Queryable, messageId: number, n
   const rows = await tx.query(
     `INSERT INTO tasks (kind, priority, order_id, order_line_id, supplier_id, title, detail, dedupe_key, created_at)
      SELECT DISTINCT ON (p.po_line_id) 'cancelled_po_signal', 22, l.order_id, l.order_line_id, p.supplier_id,
-            'Supplier ' || coalesce(p.supplier_id, '?') || ' sent "' || s.status || '" for cancelled PO ' || p.po_number || ' line ' || p.po_line,
+            coalesce(sp.name, p.supplier_id, 'The supplier') || ' sent "' || s.status || '" for cancelled PO ' || p.po_number || ' line ' || p.po_line,
             'wismo asked for this PO line to be cancelled on ' || to_char(p.cancel_requested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')
               || ' (860); the supplier''s late word was kept and did not change the order line. Check with the supplier.',
             'cancelled_po_signal:' || p.po_line_id, $2
@@ -19,6 +19,7 @@ export async function flagCancelledPoSignals(tx: Queryable, messageId: number, n
        JOIN po_lines p ON p.po_number = s.po_number AND (p.po_line = s.po_line OR ltrim(p.po_line, '0') = ltrim(s.po_line, '0'))
                       AND NOT p.active AND p.cancel_requested_at IS NOT NULL AND (s.supplier_id IS NULL OR p.supplier_id = s.supplier_id)
        JOIN order_lines l ON l.order_line_id = p.order_line_id
+       LEFT JOIN suppliers sp ON sp.supplier_id = p.supplier_id
       WHERE s.message_id = $1 AND s.po_line_id IS NULL
       ORDER BY p.po_line_id, s.signal_id
      ON CONFLICT (dedupe_key) WHERE status = 'open' DO NOTHING RETURNING 1`,

@@ -62,6 +62,8 @@ export interface TaskRow {
   orderNumber: string | null
   lineNo: number | null
   supplierId: string | null
+  /** The supplier's name (what a rep reads), when the task is about one. */
+  supplierName: string | null
   createdAt: string
   dueAt: string | null
 }
@@ -70,12 +72,13 @@ export interface TaskRow {
 export async function listOpenTasks(db: Queryable, limit = 500): Promise<TaskRow[]> {
   const rows = await db.query<{
     task_id: number; kind: string; priority: number; title: string; detail: string | null; order_number: string | null
-    line_no: number | null; supplier_id: string | null; created_at: Date; due_at: Date | null
+    line_no: number | null; supplier_id: string | null; supplier_name: string | null; created_at: Date; due_at: Date | null
   }>(
-    `SELECT t.task_id, t.kind, t.priority, t.title, t.detail, o.order_number, l.line_no, t.supplier_id, t.created_at, t.due_at
+    `SELECT t.task_id, t.kind, t.priority, t.title, t.detail, o.order_number, l.line_no, t.supplier_id, s.name AS supplier_name, t.created_at, t.due_at
        FROM tasks t
        LEFT JOIN orders o ON o.order_id = t.order_id
        LEFT JOIN order_lines l ON l.order_line_id = t.order_line_id
+       LEFT JOIN suppliers s ON s.supplier_id = t.supplier_id
       WHERE t.status = 'open'
       ORDER BY t.priority, t.created_at, t.task_id LIMIT $1`,
     [limit],
@@ -89,6 +92,7 @@ export async function listOpenTasks(db: Queryable, limit = 500): Promise<TaskRow
     orderNumber: r.order_number,
     lineNo: r.line_no,
     supplierId: r.supplier_id,
+    supplierName: r.supplier_name,
     createdAt: r.created_at.toISOString(),
     dueAt: r.due_at ? r.due_at.toISOString() : null,
   }))

@@ -194,7 +194,7 @@ test('a line on hold at the supplier gets a task, closed when the hold is lifted
   await signal('PO-77', '1', 'on_hold', '2026-11-17T10:00:00Z', '855 ACK IH')
   await check()
   const task = (await openTasks()).find((t) => t.dedupe_key === key)!
-  assert.match(task.detail, /PO-77 line 1, TENT-2P-GRN ×5, supplier ACME; on hold since 2026-11-17T10:00:00Z \(855 ACK IH\)/)
+  assert.match(task.detail, /PO-77 line 1, TENT-2P-GRN ×5, supplier Acme Outdoor Supply; on hold since 2026-11-17T10:00:00Z \(855 ACK IH\)/)
   clock.set('2026-11-18T12:00:00Z')
   await signal('PO-77', '1', 'accepted', '2026-11-18T11:00:00Z', '855 ACK IA')
   const summary = await check()

@@ -72,3 +72,9 @@ test('a shipment closes the backorder task in the sweep, with a note that it shi
   assert.equal(t.closed_by, 'system')
   assert.match(t.close_note!, /the line shipped/)
 })
+
+test('tasks name the supplier by its name, not its id', async () => {
+  const [t] = await db.query<{ detail: string }>(`SELECT detail FROM tasks WHERE kind = 'backordered'`)
+  assert.match(t.detail, /supplier Acme Outdoor Supply/)
+  assert.doesNotMatch(t.detail, /supplier ACME\b/)
+})

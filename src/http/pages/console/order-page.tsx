@@ -1,10 +1,14 @@
 import type { ReactNode } from 'react'
 import type { Session } from '../../../store/sessions.ts'
-import { formatWhen, type StoreInfo } from '../render.ts'
+import type { StoreInfo } from '../render.ts'
 import { ConsoleLayout, Csrf } from './layout.tsx'
 import type { OrderStory } from './order-story.ts'
 import { RecordChoiceForm } from './choice-form.tsx'
 import { CHOOSABLE } from '../customer/words.ts'
+import { repHeadline } from '../../../domain/rep-headline.ts'
+import { whenLocal } from './when.ts'
+import { DeliverySection } from './delivery-section.tsx'
+import type { TaskLite } from './order-story.ts'
 
 export interface ConsoleOrderProps {
   store: StoreInfo
@@ -39,17 +43,29 @@ export function Section({ id, title, children }: { id: string; title: string; ch
   )
 }
 
+/** Open, or closed when and by whom — a rep, or wismo itself with the reason ("the customer chose to wait"). */
+function TaskStatus({ task, when }: { task: TaskLite; when: (s: string | null) => string }) {
+  if (task.status === 'open') return <>open</>
+  const by = !task.closedBy || task.closedBy === 'system' ? 'wismo' : task.closedBy.replace(/^rep:/, '')
+  return <>closed {when(task.closedAt)} by {by}{task.closeNote && <span className="small block">{task.closeNote}</span>}</>
+}
+
 /** `GET /console/orders/{number}`: one order's whole story, and the rep's actions on it. */
 export function ConsoleOrderPage(p: ConsoleOrderProps) {
   const { story, session } = p
   const v = story.view
-  const when = (s: string | null) => (s ? formatWhen(s, p.timeZone) : '—')
+  // Every time in the store's zone, named ("Dec 7, 2026, 3:05 PM EST").
+  const when = (s: string | null) => whenLocal(s, p.timeZone)
   const base = `/console/orders/${encodeURIComponent(v.orderNumber)}`
   return (
     <ConsoleLayout store={p.store} title={`Order ${v.orderNumber}`} session={session} section="order">
       <h1>Order {v.orderNumber} <span className={`badge s-${v.state}`}>{v.state.replace(/_/g, ' ')}</span></h1>
-      <p>{v.customerName ?? 'Customer'} · {v.customerEmail ?? 'no email'} · postal code {story.postalCode ?? '—'} · placed {when(v.placedAt)}</p>
-      <p className="headline">{v.headline}</p>
+      <p className="customer">
+        {v.customerName ?? 'Customer'} · {v.customerEmail ? <a href={`mailto:${v.customerEmail}`}>{v.customerEmail}</a> : 'no email'} ·{' '}
+        {story.customerPhone ? <a href={`tel:${story.customerPhone.replace(/[^\d+]/g, '')}`}>{story.customerPhone}</a> : 'no phone'} ·
+        postal code {story.postalCode ?? '—'} · placed {when(v.placedAt)}
+      </p>
+      <p className="headline">{repHeadline(v)}</p>
       <div role="status">{p.flash && <p className={`notice ${p.flash.kind}`}>{p.flash.text}</p>}</div>
 
       <Section id="lines" title="Lines">
@@ -65,6 +81,8 @@ export function ConsoleOrderPage(p: ConsoleOrderProps) {
           <RecordChoiceForm key={l.lineNo} action={`${base}/lines/${l.lineNo}/choice`} session={session} line={l} />
         ))}
       </Section>
+
+      <DeliverySection story={story.delivery} session={session} base={base} timeZone={p.timeZone} />
 
       <Section id="signals" title="Supplier signals as received">
         <Table caption="Supplier signals" head={['Received', 'Line', 'PO', 'Status', 'Qty', 'Ship date', 'Code', 'Source', 'Raw message']}
@@ -115,9 +133,10 @@ export function ConsoleOrderPage(p: ConsoleOrderProps) {
       {p.extra}
 
       <Section id="tasks" title="Tasks">
-        <Table caption="Tasks" head={['Opened', 'Kind', 'Task', 'Line', 'Status', '']}
+        <Table caption="Tasks" head={['Opened', 'Kind', 'Task', 'Line', 'Assigned', 'Status', '']}
           rows={story.tasks.map((t) => [
-            when(t.createdAt), t.kind.replace(/_/g, ' '), t.title, t.lineNo ?? '—', t.status === 'open' ? 'open' : `done ${when(t.closedAt)}`,
+            when(t.createdAt), t.kind.replace(/_/g, ' '), <>{t.title}{t.detail && <span className="small block">{t.detail}</span>}</>, t.lineNo ?? '—',
+            t.assignedTo ?? '—', <TaskStatus task={t} when={when} />,
             t.status === 'open' ? <form method="post" action={`/console/tasks/${t.taskId}/close`}><Csrf session={session} /><input type="hidden" name="back" value={base} /><button type="submit" className="small-btn">Close<span className="sr-only"> task {t.taskId}</span></button></form> : '',
           ])} />
       </Section>

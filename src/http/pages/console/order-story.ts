@@ -11,17 +11,26 @@ import { listNotes, type NoteRow } from '../../../store/notes.ts'
 import type { Config } from '../../../config.ts'
 import { listOrderChoices, type ChoiceRow } from '../../../store/choices-read.ts'
 import { listPurchasingDocuments, type PurchasingDocumentView } from '../../../purchasing/export.ts'
+import { loadDeliveryStory, type DeliveryStory } from './delivery-story.ts'
 
 export interface SignalRow { lineNo: number | null; poNumber: string | null; poLine: string | null; status: string; qty: number | null; expectedShipDate: string | null; receivedAt: string; source: string; rawCode: string | null; messageId: number; filename: string | null }
 export interface HistoryRow { lineNo: number; state: string; etaLatest: string | null; etaSource: string | null; changedAt: string; cause: string | null }
 export interface MessageRow { id: number; channel: string; recipient: string; trigger: string; subject: string | null; status: string; attempts: number; createdAt: string; sentAt: string | null; error: string | null }
-export interface TaskLite { taskId: number; kind: string; title: string; status: string; createdAt: string; closedAt: string | null; lineNo: number | null }
+export interface TaskLite {
+  taskId: number; kind: string; title: string; detail: string | null; status: string; createdAt: string; closedAt: string | null; lineNo: number | null
+  /** `rep:<email>`, or `system` (wismo closed it: what it asked for happened). */
+  closedBy: string | null
+  closeNote: string | null
+  assignedTo: string | null
+}
 export interface ScanRow { lineNo: number; trackingNumber: string; status: string; occurredAt: string; location: string | null; message: string | null }
 
 export interface OrderStory {
   orderId: number
   view: RepOrderView
   postalCode: string | null
+  customerPhone: string | null
+  delivery: DeliveryStory
   signals: SignalRow[]
   scans: ScanRow[]
   history: HistoryRow[]
@@ -44,11 +53,16 @@ export async function loadOrderStory(
   const derived = await getOrderStatus(db, orderNumber, { now: opts.now, calendar, alternativesDelayDays: opts.config.alternativesDelayDays })
   if (!derived) return null
   const orderId = derived.snapshot.orderId
-  const [signals, scans, history, messages, tasks, notes, audit, choices, documents] = await Promise.all([
+  const view = presentRepView(derived)
+  const [signals, scans, history, messages, tasks, notes, audit, choices, documents, delivery, phone] = await Promise.all([
     loadSignals(db, orderId), loadScans(db, orderId), loadHistory(db, orderId), loadMessages(db, orderId), loadTasks(db, orderId),
     listNotes(db, orderId), listAudit(db, orderId), listOrderChoices(db, orderId), listPurchasingDocuments(db, { orderId, limit: 100 }),
+    loadDeliveryStory(db, orderId, view),
+    db.query<{ phone: string | null }>('SELECT c.phone FROM orders o JOIN customers c ON c.customer_id = o.customer_id WHERE o.order_id = $1', [orderId]),
   ])
-  return { orderId, view: presentRepView(derived), postalCode: derived.snapshot.postalCode, signals, scans, history, messages, tasks, notes, audit, choices, documents }
+  return {
+    orderId, view, postalCode: derived.snapshot.postalCode, customerPhone: phone[0]?.phone ?? null, delivery, signals, scans, history, messages, tasks, notes, audit, choices, documents,
+  }
 }
 
 async function loadSignals(db: Queryable, orderId: number): Promise<SignalRow[]> {
@@ -93,11 +107,17 @@ async function loadMessages(db: Queryable, orderId: number): Promise<MessageRow[
 }
 
 async function loadTasks(db: Queryable, orderId: number): Promise<TaskLite[]> {
-  const rows = await db.query<{ task_id: number; kind: string; title: string; status: string; created_at: Date; closed_at: Date | null; line_no: number | null }>(
-    `SELECT t.task_id, t.kind, t.title, t.status, t.created_at, t.closed_at, l.line_no
-       FROM tasks t LEFT JOIN order_lines l ON l.order_line_id = t.order_line_id
+  const rows = await db.query<{
+    task_id: number; kind: string; title: string; detail: string | null; status: string; created_at: Date; closed_at: Date | null; line_no: number | null
+    closed_by: string | null; close_note: string | null; assigned_to: string | null
+  }>(
+    `SELECT t.task_id, t.kind, t.title, t.detail, t.status, t.created_at, t.closed_at, l.line_no, t.closed_by, t.close_note, u.email AS assigned_to
+       FROM tasks t LEFT JOIN order_lines l ON l.order_line_id = t.order_line_id LEFT JOIN users u ON u.user_id = t.assigned_user_id
       WHERE t.order_id = $1 ORDER BY (t.status = 'open') DESC, t.priority, t.created_at DESC LIMIT 100`,
     [orderId],
   )
-  return rows.map((r) => ({ taskId: r.task_id, kind: r.kind, title: r.title, status: r.status, createdAt: r.created_at.toISOString(), closedAt: iso(r.closed_at), lineNo: r.line_no }))
+  return rows.map((r) => ({
+    taskId: r.task_id, kind: r.kind, title: r.title, detail: r.detail, status: r.status, createdAt: r.created_at.toISOString(), closedAt: iso(r.closed_at),
+    lineNo: r.line_no, closedBy: r.closed_by, closeNote: r.close_note, assignedTo: r.assigned_to,
+  }))
 }

@@ -16,6 +16,7 @@ import { loadDashboard } from './dashboard.ts'
 import { loginCsrf, sessionOf } from './session.ts'
 import { registerAuthRoutes, requireSession } from './auth-routes.ts'
 import { registerConsoleActions } from './actions.ts'
+import { registerDeliveryActions } from './delivery-routes.ts'
 import { searchOrders } from '../../../store/search.ts'
 import { SearchPage } from './search-page.tsx'
 
@@ -42,6 +43,7 @@ function flashOf(q: Record<string, unknown>): { kind: 'ok' | 'error'; text: stri
 export function registerConsolePages(app: FastifyInstance, deps: PagesDeps): void {
   registerAuthRoutes(app, deps)
   registerConsoleActions(app, deps)
+  registerDeliveryActions(app, deps)
 
   app.get('/console', { schema: { hide: true } }, async (req, reply) => {
     const now = deps.clock.now()
@@ -69,7 +71,7 @@ export function registerConsolePages(app: FastifyInstance, deps: PagesDeps): voi
     if (!story) return reply.code(404).type('text/plain; charset=utf-8').send(`There is no order ${number}.`)
     const ftc = await loadFtcRecord(deps.db, number)
     return sendPage(reply, ConsoleOrderPage({
-      store: deps.store, session, timeZone: deps.timeZone, story, flash: flashOf(req.query as Record<string, unknown>), extra: FtcSection({ record: ftc }),
+      store: deps.store, session, timeZone: deps.timeZone, story, flash: flashOf(req.query as Record<string, unknown>), extra: FtcSection({ record: ftc, timeZone: deps.timeZone }),
     }))
   })
 
