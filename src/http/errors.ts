@@ -39,6 +39,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   USER_PASSWORD_SHORT: 400,
   USER_PASSWORD_MISMATCH: 400,
   USER_ABORTED: 400,
+  USER_NOT_FOUND: 404,
   // too many
   RATE_LIMITED: 429,
   LOOKUP_LOCKED: 429,
