@@ -14,6 +14,7 @@ import type { Db, Queryable } from '../../store/db.ts'
 import { ingestMessage, type IngestOutcome } from '../../store/inbound.ts'
 import { DomainError } from '../../domain/errors.ts'
 import { applySignalsBatch, type SignalCounts } from '../apply-signals-batch.ts'
+import { noteUnmatchedLines } from '../unmatched-lines.ts'
 import { applyCarrierEvents } from '../../carriers/carrier-events.ts'
 import { build997 } from './ack-997.ts'
 import { applyOfferUpdates, describeOfferTotals, emptyOfferTotals, type OfferTotals } from './apply-offers.ts'
@@ -185,6 +186,8 @@ function x12Apply(input: X12FeedInput, heads: InterchangeHeader[], known: string
       if (reason instanceof DomainError && reason.code === 'FEED_X12_SENDER') run.reader = null
       throw reason
     })
+    // Issue 15 item 26: lines that matched no open PO line are counted in the outcome, with a rep task.
+    if (supplier) await noteUnmatchedLines(tx, messageId, supplier, input.filename, input.receivedAt)
     run.acknowledgment = await storeAcknowledgments(tx, messageId, supplier, reader.log, input.receivedAt, false)
     return lines
   }
