@@ -24,17 +24,22 @@ interface CarrierDef {
 }
 
 // Display names are stable (stored, shown, compared by feeds): keep them. Aliases are SCAC codes
-// and common spellings; the spec's courier name and code are aliases too.
+// (as 856 TD503 and 214 B1003 send them) and common spellings; the spec's courier name and code
+// are aliases too. Carriers without a tracking-number spec (freight) are here for their names.
 const DEFS: CarrierDef[] = [
-  { key: 'ups', name: 'UPS', aliases: ['upsn', 'upsg', 'united parcel service', 'ups ground'] },
-  { key: 'fedex', name: 'FedEx', aliases: ['fedx', 'fdeg', 'fdxg', 'fdx', 'fden', 'fdxe', 'fxfe', 'fxsp', 'fed2', 'fedex ground', 'fedex express', 'federal express'] },
+  { key: 'ups', name: 'UPS', aliases: ['upsn', 'upsg', 'upss', 'united parcel service', 'ups ground'] },
+  {
+    key: 'fedex', name: 'FedEx',
+    aliases: ['fedx', 'fdeg', 'fdxg', 'fdx', 'fde', 'fden', 'fdxe', 'fxfe', 'fxnl', 'fxsp', 'fed2', 'fedex ground', 'fedex express', 'federal express'],
+  },
   { key: 'usps', name: 'USPS', aliases: ['us postal service', 'u.s. postal service', 'united states postal service', 'us mail'] },
   { key: 'dhl', name: 'DHL', aliases: ['dhlc', 'dhle', 'dhlg', 'dhl express', 'dhl ecommerce'] },
-  { key: 'ontrac', name: 'OnTrac', aliases: ['ontc', 'ontrac'] },
+  // OnTrac's SCAC is its legal name's, Express Messenger Systems.
+  { key: 'ontrac', name: 'OnTrac', aliases: ['ontc', 'emsy', 'ontrac'] },
   { key: 'lasership', name: 'LaserShip', fallbackUrl: 'https://www.lasership.com/track/%s', aliases: ['lshp', 'lasership'] },
   { key: 'amazon', name: 'Amazon Logistics', fallbackUrl: 'https://track.amazon.com/tracking/%s', aliases: ['amzl', 'amzn', 'amazon', 'amazon shipping'] },
   { key: 'canada_post', name: 'Canada Post', aliases: ['canadapost', 'postes canada'] },
-  { key: 'purolator', name: 'Purolator', aliases: ['prla'] },
+  { key: 'purolator', name: 'Purolator', aliases: ['prla', 'purolator inc'] },
   { key: 'canpar', name: 'Canpar', aliases: ['cnpr', 'canpar express'] },
   { key: 'dpd', name: 'DPD', aliases: [] },
   { key: 'gofo', name: 'GOFO Express', aliases: [] },
@@ -44,7 +49,35 @@ const DEFS: CarrierDef[] = [
   { key: 'speedee', name: 'Spee-Dee Delivery', aliases: ['spee dee', 'speedee'] },
   { key: 'yodel', name: 'Yodel', aliases: [] },
   { key: 'yunexpress', name: 'YunExpress', aliases: ['yun express'] },
+  // Freight (LTL and truckload) carriers by SCAC: the ones service-level.ts knows as freight.
+  { key: 'aaa_cooper', name: 'AAA Cooper', aliases: ['aact'] },
+  { key: 'abf', name: 'ABF Freight', aliases: ['abfs'] },
+  { key: 'averitt', name: 'Averitt Express', aliases: ['avrt'] },
+  { key: 'central_freight', name: 'Central Freight Lines', aliases: ['cenf'] },
+  { key: 'central_transport', name: 'Central Transport', aliases: ['ctii'] },
+  { key: 'chrobinson', name: 'C.H. Robinson', aliases: ['chrw'] },
+  { key: 'conway', name: 'Con-way Freight', aliases: ['cnwy'] },
+  { key: 'dayton_freight', name: 'Dayton Freight', aliases: ['dafg'] },
+  { key: 'dohrn', name: 'Dohrn Transfer', aliases: ['dhrn'] },
+  { key: 'estes_express', name: 'Estes Express Lines', aliases: ['exla'] },
+  { key: 'holland', name: 'Holland', aliases: ['hmes'] },
+  { key: 'jbhunt', name: 'J.B. Hunt', aliases: ['jbht'] },
+  { key: 'nemf', name: 'New England Motor Freight', aliases: ['nemf'] },
+  { key: 'pitt_ohio', name: 'Pitt Ohio', aliases: ['pitd'] },
+  { key: 'rl_carriers', name: 'R+L Carriers', aliases: ['rlca'] },
+  { key: 'roadway', name: 'Roadway Express', aliases: ['rdwy'] },
+  { key: 'saia', name: 'Saia', aliases: ['saia'] },
+  { key: 'southeastern', name: 'Southeastern Freight Lines', aliases: ['sefl'] },
+  { key: 'swift_transportation', name: 'Swift Transportation', aliases: ['swft'] },
+  // UPS Freight (UPGF), before it Overnite (OVNT): TForce Freight since 2021.
+  { key: 'tforce', name: 'TForce Freight', aliases: ['upgf', 'ovnt', 'ups freight'] },
+  { key: 'ward', name: 'Ward Trucking', aliases: ['ward'] },
+  { key: 'xpo', name: 'XPO', aliases: ['xpol', 'xpo logistics'] },
+  { key: 'yrc', name: 'YRC Freight', aliases: ['yfsy'] },
 ]
+
+/** What some suppliers put where a carrier goes when there is none to name (TD503 "NONE", "XXXX"). */
+const PLACEHOLDERS = new Set(['none', 'na', 'xxxx', 'xxx', 'zzzz', 'scac', 'unknown', 'unkn', 'tbd', 'other', 'null'])
 
 let table: { carriers: Map<string, CarrierInfo>; aliases: Map<string, string> } | null = null
 
@@ -89,9 +122,19 @@ export function carrierByCode(code: string): CarrierInfo | null {
   return build().carriers.get(code) ?? null
 }
 
-/** Display name for a carrier as a feed spelled it (unknown carriers keep their own spelling). */
+/** The carrier a feed names, as it spelled it; null when it names none (empty, or a placeholder). */
+export function carrierGiven(name: string | null | undefined): string | null {
+  const trimmed = name?.trim() ?? ''
+  return trimmed === '' || PLACEHOLDERS.has(compact(trimmed)) ? null : trimmed
+}
+
+/**
+ * Display name for a carrier as a feed spelled it: a known SCAC or spelling gives the carrier's
+ * name ("PRLA" is Purolator); an unknown one keeps its own spelling; a placeholder gives none.
+ */
 export function carrierName(name: string | null | undefined): string | null {
-  return findCarrier(name)?.name ?? name ?? null
+  const given = carrierGiven(name)
+  return given === null ? null : (findCarrier(given)?.name ?? given)
 }
 
 /** Fills a `%s` tracking-URL template with the number (URL-encoded). */

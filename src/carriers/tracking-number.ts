@@ -6,7 +6,7 @@
 import { carrierByCode, fillTrackingUrl, findCarrier } from './carriers.ts'
 import { verifyChecksum } from './tracking-checksums.ts'
 import { MAX_NUMBER_LENGTH } from './tracking-regex.ts'
-import { trackingFormats, type TrackingFormat } from './tracking-specs.ts'
+import { shapeOf, trackingFormats, type TrackingFormat } from './tracking-specs.ts'
 
 /** What wismo recognized in a tracking number. */
 export interface TrackingNumberMatch {
@@ -23,7 +23,20 @@ export interface TrackingNumberMatch {
   url: string | null
   /** Other couriers whose formats also accept the number as valid, most likely first. */
   alternatives: { carrier: string; courierCode: string; format: string }[]
+  /**
+   * Set (and `valid` false) when couriers' patterns without a check digit accept the number
+   * equally: no evidence says whose it is, so wismo names none rather than guess.
+   */
+  ambiguous?: boolean
 }
+
+/**
+ * How much a match says, best first: a check digit (or required code) that holds; a pattern
+ * without one, for a number shaped like one its spec publishes; a bare pattern.
+ */
+const VERIFIED = 0
+const PUBLISHED_SHAPE = 1
+const PATTERN_ONLY = 2
 
 // Order for exact ties only (same validity, equally specific formats): US carriers first, then
 // the rest in the specs' file order.
@@ -35,13 +48,17 @@ interface Candidate {
   groups: Record<string, string>
   valid: boolean
   variant: number
+  evidence: number
 }
 
 /**
  * Recognizes a tracking number: spaces, dashes and case do not matter. Of every format that
- * matches, a valid one beats an invalid one; then the more specific format wins (the one that
- * accepts fewer numbers of this length, its check digit counted), so a USPS IMpb number is not
- * taken for a FedEx 34-digit one; exact ties go to UPS, FedEx, USPS, DHL, … in that order.
+ * matches, a valid one beats an invalid one; then the better evidence (a check digit, else a
+ * shape the spec publishes, else the bare pattern: so JFV245892153, shaped like Purolator's
+ * JFV247545960, is not DHL's looser piece-ID pattern); then the more specific format (the one
+ * that accepts fewer numbers of this length, its check digit counted), so a USPS IMpb number is
+ * not taken for a FedEx 34-digit one; exact ties go to UPS, FedEx, USPS, DHL, … in that order.
+ * Two couriers' patterns without a check digit that fit equally well name no carrier (`ambiguous`).
  * Null when no format matches. Never throws.
  */
 export function detectTrackingNumber(raw: string): TrackingNumberMatch | null {
@@ -52,7 +69,8 @@ export function detectTrackingNumber(raw: string): TrackingNumberMatch | null {
   const seen = new Set([best.format.courierCode])
   const others = best.valid ? rest.filter((c) => c.valid && !seen.has(c.format.courierCode) && seen.add(c.format.courierCode)) : []
   const alternatives = others.map(describe).map(({ carrier, courierCode, format }) => ({ carrier, courierCode, format }))
-  return { ...describe(best), valid: best.valid, alternatives }
+  const ambiguous = best.valid && best.evidence !== VERIFIED && others.some((c) => c.evidence === best.evidence)
+  return { ...describe(best), valid: best.valid && !ambiguous, alternatives, ...(ambiguous ? { ambiguous } : {}) }
 }
 
 /**
@@ -80,9 +98,15 @@ function matchFormats(number: string, variant: number): Candidate[] {
     if (!m) continue
     const groups: Record<string, string> = {}
     for (const [k, v] of Object.entries(m.groups ?? {})) if (v !== undefined) groups[k] = v.replace(/\s+/g, '')
-    out.push({ format, number, groups, variant, valid: checksumHolds(format, groups) && lookupsExist(format, groups) })
+    const valid = checksumHolds(format, groups) && lookupsExist(format, groups)
+    out.push({ format, number, groups, variant, valid, evidence: evidenceOf(format, number) })
   }
   return out
+}
+
+function evidenceOf(format: TrackingFormat, number: string): number {
+  if (format.checksum || format.mustExist.length > 0) return VERIFIED
+  return format.publishedShapes.has(shapeOf(number)) ? PUBLISHED_SHAPE : PATTERN_ONLY
 }
 
 function checksumHolds(format: TrackingFormat, groups: Record<string, string>): boolean {
@@ -106,6 +130,7 @@ function findLookup(format: TrackingFormat, groups: Record<string, string>, name
 
 function compareCandidates(a: Candidate, b: Candidate): number {
   if (a.valid !== b.valid) return a.valid ? -1 : 1
+  if (a.evidence !== b.evidence) return a.evidence - b.evidence
   const sizeA = a.format.log10Sizes[a.number.length]
   const sizeB = b.format.log10Sizes[b.number.length]
   if (Math.abs(sizeA - sizeB) > 1e-9) return sizeA - sizeB

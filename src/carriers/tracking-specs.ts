@@ -76,6 +76,17 @@ export interface TrackingFormat {
    * them): the smaller, the more specific. Decides between two couriers that accept a number.
    */
   log10Sizes: Sizes
+  /**
+   * The shapes (letters as `A`, digits as `9`) of the spec's own valid test numbers. A format
+   * without a check digit is only a pattern; a number shaped like one the spec publishes is
+   * evidence the pattern was written for numbers like it.
+   */
+  publishedShapes: Set<string>
+}
+
+/** A number's shape: `JFV245892153` is `AAA999999999`. */
+export function shapeOf(number: string): string {
+  return number.replace(/[A-Z]/g, 'A').replace(/[0-9]/g, '9')
 }
 
 const DATA_DIR = new URL('./data/couriers/', import.meta.url)
@@ -126,6 +137,7 @@ function compileFormat(courier: CourierSpec, f: CourierSpec['tracking_numbers'][
     url: f.tracking_url ?? null,
     order,
     log10Sizes: log10SizesByLength(source).map((x) => x - (checksum ? Math.log10(checkDigitOutcomes(checksum)) : 0)),
+    publishedShapes: new Set(f.test_numbers.valid.map((n) => shapeOf(n.replace(/\s+/g, '').toUpperCase()))),
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from './context.ts'
 import { listFeeds, type FeedRow } from '../store/inbound.ts'
+import { describeUnmatched } from '../feeds/unmatched-lines.ts'
 
 /** `wismo feeds [--json]` — what came in and what became of it. */
 export const feedsCommand: Command = async (ctx, { flags }) => {
@@ -29,7 +30,9 @@ export function describeOutcome(f: FeedRow): string {
       return f.reason
         ? `received, not applied yet (attempt ${f.attempts}: ${f.reason}); the next sweep tries again`
         : 'received: being applied, or left by a process that stopped (the next sweep finishes it)'
-    default:
-      return f.supersedes ? `applied (took over from ${f.supersedes})` : f.status
+    default: {
+      const applied = f.supersedes ? `applied (took over from ${f.supersedes})` : f.status
+      return f.unmatched ? `${applied}; ${describeUnmatched(f.unmatched)}` : applied
+    }
   }
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import { UsageError, type CliContext, type Command } from './context.ts'
 import { ingestSupplierFeed, type SupplierFeedOutcome } from '../feeds/ingest-file.ts'
 import type { IngestOutcome } from '../store/inbound.ts'
+import { describeUnmatched } from '../feeds/unmatched-lines.ts'
 
 export function readInput(file: string): Buffer | null {
   try {
@@ -78,6 +79,7 @@ export const ingestCommand: Command = async (ctx, { positionals, flags }) => {
     receivedAt: ctx.clock.now(),
   })
   const code = report(ctx, file, outcome)
+  if (outcome.outcome === 'applied' && outcome.unmatched > 0) ctx.out(`${file}: applied; ${describeUnmatched(outcome.unmatched)}`)
   const ackCode = typeof ackOut === 'string' ? writeAck(ctx, file, ackOut, outcome) : 0
   return Math.max(code, ackCode)
 }

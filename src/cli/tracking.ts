@@ -32,5 +32,9 @@ function toAnswer(raw: string, match: TrackingNumberMatch | null): TrackingAnswe
 function reason(raw: string, match: TrackingNumberMatch | null): string {
   const shown = JSON.stringify(raw)
   if (!match) return `${shown}: not a tracking number of any known carrier`
+  if (match.ambiguous) {
+    const whose = [match.carrier, ...match.alternatives.map((a) => a.carrier)].join(' or ')
+    return `${shown}: carrier unknown (shaped like ${whose}'s, and no check digit tells them apart)`
+  }
   return `${shown}: not a valid tracking number (shaped like ${match.carrier}'s, but its check digit or codes do not match)`
 }

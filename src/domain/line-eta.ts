@@ -61,7 +61,7 @@ function etaForParcel(part: ShippedPart, ctx: EtaContext): Eta {
   }
   // Out for delivery with no estimate: the carrier is delivering it today.
   if (t.status === 'out_for_delivery') return { earliest: ctx.today, latest: ctx.today, source: 'carrier' }
-  return clampToToday(afterTransit(localDay(t.shippedAt, ctx.calendar), part.service, 'carrier', ctx.calendar, t.carrier), ctx.today)
+  return clampToToday(afterTransit(localDay(t.shippedAt, ctx.calendar), part.service, 'carrier', ctx.calendar, part.carrierCode), ctx.today)
 }
 
 /** ETA of the parcels in `state` (pre_transit parcels count as in transit). */

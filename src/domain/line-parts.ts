@@ -17,11 +17,20 @@ import type {
   TrackerView,
 } from './types.ts'
 
-/** A parcel of the line: its public tracking part plus what the ETA needs. */
+/**
+ * A parcel of the line (its public tracking part plus what the ETA needs), or the line's
+ * untracked part: what shipped without a number (`number` null), which counts as in transit
+ * but has no parcel to show or follow.
+ */
 export interface ShippedPart {
-  tracking: TrackingPart
+  tracking: Omit<TrackingPart, 'number'> & { number: string | null }
   service: string | null
+  /** The carrier as the feed named it (a SCAC): what the service level is read from. */
+  carrierCode: string | null
 }
+
+/** The name to show for a shipment's carrier (see Shipment.carrierName). */
+const shownCarrier = (s: Shipment): string | null => (s.carrierName !== undefined ? s.carrierName : s.carrier)
 
 /** One supplier message's signals for this line (shipped signals left out: they become shipments). */
 export interface SupplierMessage {
@@ -93,16 +102,17 @@ function mergeByTracking(shipments: Shipment[]): Shipment[] {
   const sorted = [...shipments].sort(
     (a, b) =>
       a.shippedAt.getTime() - b.shippedAt.getTime() ||
-      a.trackingNumber.localeCompare(b.trackingNumber) ||
+      (a.trackingNumber ?? '').localeCompare(b.trackingNumber ?? '') ||
       a.qty - b.qty ||
       (a.carrier ?? '').localeCompare(b.carrier ?? '') ||
       (a.service ?? '').localeCompare(b.service ?? ''),
   )
-  const byNumber = new Map<string, Shipment>()
+  // Shipments without a number merge into one untracked part.
+  const byNumber = new Map<string | null, Shipment>()
   for (const s of sorted) {
     const seen = byNumber.get(s.trackingNumber)
-    if (!seen) byNumber.set(s.trackingNumber, { ...s })
-    else Object.assign(seen, { qty: seen.qty + s.qty, carrier: seen.carrier ?? s.carrier, service: seen.service ?? s.service, replaced: seen.replaced || s.replaced })
+    if (!seen) byNumber.set(s.trackingNumber, { ...s, carrierName: shownCarrier(s) })
+    else Object.assign(seen, { qty: seen.qty + s.qty, carrier: seen.carrier ?? s.carrier, carrierName: seen.carrierName ?? shownCarrier(s), service: seen.service ?? s.service, replaced: seen.replaced || s.replaced })
   }
   return [...byNumber.values()]
 }
@@ -124,15 +134,16 @@ export function collectShippedParts(signals: LineSignals, capacity: number): Shi
     counted.set(s, qty)
   }
   return parcels.map((s) => {
-    const events = signals.carrierEvents.filter((e) => e.trackingNumber === s.trackingNumber)
-    const tracker = (signals.trackers ?? []).find((t) => t.trackingNumber === s.trackingNumber) ?? null
+    const tracked = s.trackingNumber !== null
+    const events = tracked ? signals.carrierEvents.filter((e) => e.trackingNumber === s.trackingNumber) : []
+    const tracker = tracked ? ((signals.trackers ?? []).find((t) => t.trackingNumber === s.trackingNumber) ?? null) : null
     const status = parcelStatus(events, tracker)
     // The scan that says what the parcel's state says (its delivery day), else the latest scan.
     const last = lastOf(events.filter((e) => e.status === status), compareEvents) ?? lastOf(events, compareEvents)
     const lastEstimate = lastOf(events.filter((e) => e.estimatedDelivery !== null), compareEvents)
     const qty = counted.get(s) ?? 0
-    const tracking: TrackingPart = {
-      carrier: s.carrier ?? last?.carrier ?? null,
+    const tracking: ShippedPart['tracking'] = {
+      carrier: shownCarrier(s) ?? last?.carrier ?? null,
       number: s.trackingNumber,
       status,
       qty,
@@ -140,7 +151,7 @@ export function collectShippedParts(signals: LineSignals, capacity: number): Shi
       lastEvent: last,
       estimatedDelivery: lastEstimate?.estimatedDelivery ?? null,
     }
-    return { tracking, service: s.service }
+    return { tracking, service: s.service, carrierCode: s.carrier ?? last?.carrier ?? null }
   })
 }
 

@@ -144,6 +144,11 @@ function carrierOf(shipped: ShippedPart[], state: LineState): string | null {
   return names.size === 1 ? [...names][0] : null
 }
 
+/** The parcels that can be followed: an untracked part counts in the quantities, but has no number to show. */
+function trackedParcels(shipped: ShippedPart[]): TrackingPart[] {
+  return shipped.flatMap((p) => (p.tracking.number === null ? [] : [{ ...p.tracking, number: p.tracking.number }]))
+}
+
 function assertLine(line: Line): void {
   if (!Number.isInteger(line.qty) || line.qty < 1) {
     throw new DomainError('LINE_QTY_INVALID', `line ${line.lineNo}: quantity must be a whole number ≥ 1, got ${line.qty}`)
@@ -187,6 +192,6 @@ export function deriveLineStatus(line: Line, signals: LineSignals, ctx: DeriveCo
   const everBackordered = word.everBackordered || split.backorderedFromStock
   return {
     state, quantities, promisedShipDate: promised, applicableDate: applicableTime(line, cal).date, expectedShipDate, eta,
-    tracking: shipped.map((p) => p.tracking), resolution: resolve(state, everBackordered), explanation, reason,
+    tracking: trackedParcels(shipped), resolution: resolve(state, everBackordered), explanation, reason,
   }
 }

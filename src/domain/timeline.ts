@@ -80,7 +80,9 @@ export function buildTimeline(input: TimelineInput): TimelineEvent[] {
   const events: TimelineEvent[] = [{ at: input.placedAt, kind: 'ordered', title: 'Ordered', detail: null }]
   events.push(...supplierEvents(input))
   for (const sh of input.signals.shipments) {
-    events.push({ at: sh.shippedAt, kind: 'shipped', title: 'Shipped', detail: `${sh.qty} shipped${sh.carrier ? ` with ${sh.carrier}` : ''}, tracking number ${sh.trackingNumber}.` })
+    const carrier = sh.carrierName !== undefined ? sh.carrierName : sh.carrier
+    const number = sh.trackingNumber ? `tracking number ${sh.trackingNumber}` : 'no tracking number given'
+    events.push({ at: sh.shippedAt, kind: 'shipped', title: 'Shipped', detail: `${sh.qty} shipped${carrier ? ` with ${carrier}` : ''}, ${number}.` })
   }
   for (const e of input.signals.carrierEvents) {
     const where = e.location ? ` — ${e.location}` : ''

@@ -90,8 +90,15 @@ export interface SupplierSignal {
 }
 
 export interface Shipment {
+  /** The carrier as the feed named it (a SCAC such as PRLA): service levels are read from it. */
   carrier: string | null
-  trackingNumber: string
+  /**
+   * What customers and reps read for it ("Purolator"), when the adapter knows the name; null
+   * when the feed named no real carrier ("NONE"). Absent: `carrier` is shown as it is.
+   */
+  carrierName?: string | null
+  /** Null: the supplier said it shipped, with no number a carrier can be asked about. */
+  trackingNumber: string | null
   service: string | null
   shippedAt: Date
   qty: number

@@ -2,8 +2,8 @@
  * `applySignals`, set-based: a few statements per batch instead of three per signal, for feeds
  * of 100k lines (an 855 for a big PO). Same matching and the same rows as `applySignals`:
  * PO number + PO line, then the buyer's SKU on that PO, then the supplier's SKU (through its
- * offers), the first PO line by id; unmatched signals are kept; a shipped signal with a
- * tracking number records a shipment. Two additions, both only where `applySignals` finds
+ * offers), the first PO line by id; unmatched signals are kept; a matched shipped signal records
+ * a shipment (record-shipments.ts), with or without a tracking number. Two additions, both only where `applySignals` finds
  * nothing: a PO line "000010" matches PO line "10" (suppliers echo PO101 zero-padded), and a
  * PO-level signal (PO number only: an 870 order status, an 855 without lines) speaks for every
  * open line of that PO.
@@ -11,6 +11,8 @@
 import type { Queryable } from '../store/db.ts'
 import type { NormalizedSignal } from './signal.ts'
 import { detectCarrier } from '../carriers/tracking-number.ts'
+import { carrierGiven } from '../carriers/carriers.ts'
+import { recordShipments } from './record-shipments.ts'
 import { openQuantityTasks } from './quantity-tasks.ts'
 import { markLinesDirty } from '../store/dirty-lines.ts'
 import { flagCancelledPoSignals } from '../purchasing/late-signals.ts'
@@ -111,38 +113,9 @@ async function insertSignals(tx: Queryable, messageId: number, supplierId: strin
   )
 }
 
-/** Shipments with a quantity go in one statement; without one they take "what has not shipped yet", one by one, as applySignals does. */
-async function insertShipments(tx: Queryable, messageId: number, rows: Row[], receivedAt: Date): Promise<void> {
-  const shipped = rows.filter((r) => r.m && r.s.status === 'shipped' && r.s.trackingNumber)
-  const counted = shipped.filter((r) => r.s.qty !== null && r.s.qty > 0)
-  const col = <T>(f: (r: Row) => T) => counted.map(f)
-  if (counted.length > 0) {
-    await tx.query(
-      `INSERT INTO shipments (order_line_id, po_line_id, carrier, tracking_number, service, shipped_at, qty, message_id)
-       SELECT x.order_line_id, x.po_line_id, x.carrier, x.tracking_number, x.service, x.shipped_at, x.qty, $8
-         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::int[])
-              WITH ORDINALITY AS x(order_line_id, po_line_id, carrier, tracking_number, service, shipped_at, qty, n)
-        ORDER BY x.n
-       ON CONFLICT (order_line_id, tracking_number) DO NOTHING`,
-      [
-        col((r) => r.m!.order_line_id), col((r) => r.m!.po_line_id), col((r) => r.carrier), col((r) => r.s.trackingNumber),
-        col((r) => r.s.service ?? null), col((r) => (r.s.shippedAt ?? receivedAt).toISOString()), col((r) => r.s.qty), messageId,
-      ],
-    )
-  }
-  for (const r of shipped.filter((x) => !counted.includes(x))) {
-    await tx.query(
-      `INSERT INTO shipments (order_line_id, po_line_id, carrier, tracking_number, service, shipped_at, qty, message_id)
-       SELECT $1, $2, $3, $4, $5, $6, greatest(1, $7 - coalesce(sum(qty), 0))::int, $8
-         FROM shipments WHERE order_line_id = $1 AND tracking_number <> $4
-       ON CONFLICT (order_line_id, tracking_number) DO NOTHING`,
-      [r.m!.order_line_id, r.m!.po_line_id, r.carrier, r.s.trackingNumber, r.s.service ?? null, r.s.shippedAt ?? receivedAt, r.m!.qty, messageId],
-    )
-  }
-}
-
 // Same words as applySignals, so the CLI and feed log read alike whichever path applied a feed.
-function describe(s: NormalizedSignal): string {
+/** A signal in the words the feed summary uses: "shipped, qty 2, UPSN 1Z…". */
+export function describeSignal(s: Pick<NormalizedSignal, 'status' | 'qty' | 'expectedShipDate' | 'carrier' | 'trackingNumber'>): string {
   const parts: string[] = [s.status]
   if (s.qty !== null) parts.push(`qty ${s.qty}`)
   if (s.expectedShipDate) parts.push(`expected ship ${s.expectedShipDate}`)
@@ -154,7 +127,7 @@ function summarize(r: Row): string {
   const poLine = r.s.poLine ?? (isPoLevel(r.s) ? r.m?.po_line ?? null : null)
   const where = `PO ${r.s.poNumber ?? '?'}${poLine ? ` line ${poLine}` : ''}${r.s.sku ? ` (${r.s.sku})` : ''}`
   const flagged = r.s.problem ? ` — ${r.s.problem}; a rep task is open` : ''
-  return r.m ? `${where}: ${describe(r.s)}${flagged}` : `${where}: ${describe(r.s)} — matches no open PO line; kept for a rep`
+  return r.m ? `${where}: ${describeSignal(r.s)}${flagged}` : `${where}: ${describeSignal(r.s)} — matches no open PO line; kept for a rep`
 }
 
 /** Running totals a caller can pass to count recorded signals across batches. */
@@ -178,11 +151,15 @@ export async function applySignalsBatch(
   if (signals.length === 0) return []
   const matches = await matchAll(tx, signals, supplierId)
   const rows: Row[] = signals.flatMap((s, i) => {
-    const carrier = s.carrier ?? (s.trackingNumber ? detectCarrier(s.trackingNumber) : null)
+    // A placeholder (TD503 "NONE", "XXXX") names no carrier: the number's shape may.
+    const carrier = carrierGiven(s.carrier) ?? (s.trackingNumber ? detectCarrier(s.trackingNumber) : null)
     return (matches.get(i) ?? [null]).map((m) => ({ s, m, carrier }))
   })
   await insertSignals(tx, messageId, supplierId, rows, receivedAt)
-  await insertShipments(tx, messageId, rows, receivedAt)
+  const shipped = rows.filter((r) => r.m && r.s.status === 'shipped')
+  await recordShipments(tx, messageId, shipped.map((r) => ({
+    s: r.s, orderLineId: r.m!.order_line_id, poLineId: r.m!.po_line_id, lineQty: r.m!.qty, carrier: r.carrier,
+  })), receivedAt)
   // Quantity problems open a task; a line whose quantities add up now closes its earlier ones.
   const matched = rows.filter((r) => r.m)
   if (matched.length > 0) {

@@ -36,7 +36,7 @@ export function applierFor(m: StoredMessage, now: Date): Apply {
   const feed = { body: m.body, supplierId: m.supplier_id, receivedAt: m.received_at }
   switch (m.kind) {
     case 'supplier_csv':
-      return supplierCsvApply(feed)
+      return supplierCsvApply({ ...feed, filename: m.filename })
     case 'x12':
       return storedX12Applier({ ...feed, filename: m.filename, source: m.source })
     case 'carrier_events':

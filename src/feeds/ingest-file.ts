@@ -5,6 +5,7 @@ import { DomainError } from '../domain/errors.ts'
 import { parseStatusFeed } from './csv/status-feed.ts'
 import { applySignalsBatch } from './apply-signals-batch.ts'
 import { ingestX12 } from './x12/ingest-x12.ts'
+import { noteUnmatchedLines, unmatchedCount } from './unmatched-lines.ts'
 
 export interface SupplierFeedInput {
   body: Buffer
@@ -14,8 +15,14 @@ export interface SupplierFeedInput {
   receivedAt: Date
 }
 
-/** An ingest outcome; X12 files also carry the 997 that answers them (null for CSV, or when there is none). */
-export type SupplierFeedOutcome = IngestOutcome & { acknowledgment?: string | null }
+/**
+ * An ingest outcome; X12 files also carry the 997 that answers them (null for CSV, or when there
+ * is none). An applied feed says how many of its lines matched no open PO line of its sender.
+ */
+export type SupplierFeedOutcome = (
+  | (Extract<IngestOutcome, { outcome: 'applied' }> & { unmatched: number })
+  | Exclude<IngestOutcome, { outcome: 'applied' }>
+) & { acknowledgment?: string | null }
 
 /**
  * X12 starts with its ISA envelope (after an optional BOM and whitespace); a file whose first
@@ -44,14 +51,19 @@ async function requireSupplier(tx: Queryable, supplierId: string | null): Promis
  */
 export async function ingestSupplierFeed(db: Db, input: SupplierFeedInput): Promise<SupplierFeedOutcome> {
   const filename = input.filename ? path.basename(input.filename) : null
-  if (looksLikeX12(input.body) || namedAsX12(filename)) return ingestX12(db, { ...input, filename })
+  const outcome = looksLikeX12(input.body) || namedAsX12(filename) ? await ingestX12(db, { ...input, filename }) : await ingestCsv(db, { ...input, filename })
+  if (outcome.outcome !== 'applied') return outcome
+  return { ...outcome, unmatched: (await unmatchedCount(db, outcome.messageId)) ?? 0 }
+}
+
+function ingestCsv(db: Db, input: SupplierFeedInput): Promise<IngestOutcome> {
   return ingestMessage(
     db,
     {
       kind: 'supplier_csv',
       source: input.source,
       supplierId: input.supplierId,
-      filename,
+      filename: input.filename,
       body: input.body,
       receivedAt: input.receivedAt,
     },
@@ -60,7 +72,7 @@ export async function ingestSupplierFeed(db: Db, input: SupplierFeedInput): Prom
 }
 
 /** The apply step of a CSV status feed (also how a sweep finishes one a stopped process left). */
-export function supplierCsvApply(input: Pick<SupplierFeedInput, 'body' | 'supplierId' | 'receivedAt'>) {
+export function supplierCsvApply(input: Pick<SupplierFeedInput, 'body' | 'supplierId' | 'receivedAt'> & { filename?: string | null }) {
   return async (tx: Queryable, messageId: number): Promise<string[]> => {
     await requireSupplier(tx, input.supplierId)
     const signals = await parseStatusFeed(input.body)
@@ -75,6 +87,7 @@ export function supplierCsvApply(input: Pick<SupplierFeedInput, 'body' | 'suppli
         [messageId],
       )
     }
+    await noteUnmatchedLines(tx, messageId, input.supplierId, input.filename ?? null, input.receivedAt)
     return summary
   }
 }

@@ -18,6 +18,11 @@ export interface NormalizedSignal {
   trackingNumber: string | null
   service?: string | null
   shippedAt?: Date | null
+  /**
+   * The supplier's id of the shipment (856 BSN02): the cartons of one line under one number in
+   * one shipment add up, and a later message about the same shipment replaces what it said.
+   */
+  shipmentId?: string | null
   /** The code as the supplier sent it (e.g. "855 ACK IB", "csv backordered"). */
   rawCode: string
   /** Where in the message it came from, for error messages and the rep view. */

@@ -67,7 +67,7 @@ async function claimStale(db: Db, now: Date, staleHours: number, limit: number):
        SELECT s.tracking_number, max(s.carrier) AS carrier, max(s.last_polled_at) AS polled_at,
               greatest(max(s.shipped_at), (SELECT max(e.occurred_at) FROM carrier_events e WHERE e.tracking_number = s.tracking_number)) AS heard_at
          FROM shipments s JOIN order_lines l ON l.order_line_id = s.order_line_id
-        WHERE NOT l.closed
+        WHERE NOT l.closed AND s.tracking_number IS NOT NULL
         GROUP BY s.tracking_number
        HAVING coalesce(max(s.last_polled_at), '-infinity'::timestamptz) < $1
           AND greatest(max(s.shipped_at), (SELECT max(e.occurred_at) FROM carrier_events e WHERE e.tracking_number = s.tracking_number)) < $1

@@ -8,7 +8,7 @@ export function describeCause(ls: LineSnapshot, dirty: boolean, status: LineStat
   for (const s of ls.signals.supplierSignals) {
     candidates.push({ at: s.receivedAt.getTime(), text: `supplier: ${s.status}${s.expectedShipDate ? ` (ship ${s.expectedShipDate})` : ''} in message ${s.messageId}` })
   }
-  for (const sh of ls.signals.shipments) candidates.push({ at: sh.shippedAt.getTime(), text: `shipment ${sh.carrier ?? ''} ${sh.trackingNumber}`.replace('  ', ' ') })
+  for (const sh of ls.signals.shipments) candidates.push({ at: sh.shippedAt.getTime(), text: `shipment ${sh.carrier ?? ''} ${sh.trackingNumber ?? '(no tracking number)'}`.replace('  ', ' ') })
   for (const e of ls.signals.carrierEvents) {
     candidates.push({ at: e.occurredAt.getTime(), text: `carrier: ${e.status} ${e.trackingNumber}${e.message ? ` — ${e.message}` : ''}` })
   }

@@ -70,6 +70,8 @@ export interface FeedRow {
   /** How often it was taken up: the delivery, then each sweep that tried to finish it. */
   attempts: number
   summary: unknown
+  /** Lines of an applied supplier feed that matched no open PO line of its sender (null: not counted). */
+  unmatched: number | null
 }
 
 /** Feeds received, newest first, with their outcome. */
@@ -77,9 +79,9 @@ export async function listFeeds(db: Queryable, limit = 200): Promise<FeedRow[]> 
   const rows = await db.query<{
     message_id: number; kind: InboundKind; source: string; supplier_id: string | null; filename: string | null
     received_at: Date; status: InboundStatus; error: string | null; duplicate_of: number | null; summary: unknown
-    supersedes: number | null; superseded_by: number | null; attempts: number
+    supersedes: number | null; superseded_by: number | null; attempts: number; unmatched: number | null
   }>(
-    `SELECT message_id, kind, source, supplier_id, filename, received_at, status, error, duplicate_of, summary, supersedes, attempts,
+    `SELECT message_id, kind, source, supplier_id, filename, received_at, status, error, duplicate_of, summary, supersedes, attempts, unmatched,
             (SELECT n.message_id FROM inbound_messages n WHERE n.supersedes = m.message_id) AS superseded_by
        FROM inbound_messages m ORDER BY received_at DESC, message_id DESC LIMIT $1`,
     [limit],
@@ -99,6 +101,7 @@ export async function listFeeds(db: Queryable, limit = 200): Promise<FeedRow[]> 
     supersededBy: r.superseded_by,
     attempts: r.attempts,
     summary: r.summary,
+    unmatched: r.unmatched,
   }))
 }
 

@@ -1,4 +1,5 @@
 import type { Queryable } from './db.ts'
+import { carrierName } from '../carriers/carriers.ts'
 import type { CarrierEvent, CarrierStatus, Line, LineSignals, Shipment, SupplierSignal, SupplierStatus, TrackerView } from '../domain/types.ts'
 
 /** One order and everything known about its lines, read in a fixed handful of queries. */
@@ -86,7 +87,7 @@ interface JsonLine {
   pos: LineSnapshot['pos'] | null
   signals: { messageId: number; status: string; qty: number | null; expectedShipDate: string | null; receivedAt: string; source: string }[] | null
   shipments: {
-    carrier: string | null; trackingNumber: string; service: string | null; shippedAt: string; qty: number; replaced?: boolean
+    carrier: string | null; trackingNumber: string | null; service: string | null; shippedAt: string; qty: number; replaced?: boolean
     events: { carrier: string | null; status: string; occurredAt: string; location: string | null; message: string | null; estimatedDelivery: string | null }[] | null
     tracker: { status: string; updatedAt: string } | null
   }[] | null
@@ -110,23 +111,24 @@ function lineFromJson(l: JsonLine, orderId: number, placedAt: Date, terms: Terms
       leadTimeDays: l.leadTimeDays ?? 3, cancelledAt: l.cancelledAt ? new Date(l.cancelledAt) : null, cancelledQty: l.cancelledQty,
     },
     pos: l.pos ?? [],
-    services: new Map(shipments.map((s) => [s.trackingNumber, s.service])),
+    services: new Map(shipments.flatMap((s) => (s.trackingNumber === null ? [] : [[s.trackingNumber, s.service]]))),
     signals: {
       supplierSignals: (l.signals ?? []).map((s) => ({
         messageId: s.messageId, status: s.status as SupplierStatus, qty: s.qty, expectedShipDate: s.expectedShipDate,
         receivedAt: new Date(s.receivedAt), source: s.source,
       })),
       shipments: shipments.map((s) => ({
-        carrier: s.carrier, trackingNumber: s.trackingNumber, service: s.service, shippedAt: new Date(s.shippedAt), qty: s.qty, ...(s.replaced ? { replaced: true } : {}),
+        carrier: s.carrier, carrierName: carrierName(s.carrier), trackingNumber: s.trackingNumber, service: s.service, shippedAt: new Date(s.shippedAt), qty: s.qty, ...(s.replaced ? { replaced: true } : {}),
       })),
-      carrierEvents: shipments.flatMap((s) =>
-        (s.events ?? []).map((e) => ({
-          trackingNumber: s.trackingNumber, carrier: e.carrier, status: e.status as CarrierStatus, occurredAt: new Date(e.occurredAt),
+      // An untracked shipment (no number) has no scans or tracker to join.
+      carrierEvents: shipments.flatMap(({ trackingNumber, events }) =>
+        trackingNumber === null ? [] : (events ?? []).map((e) => ({
+          trackingNumber, carrier: e.carrier, status: e.status as CarrierStatus, occurredAt: new Date(e.occurredAt),
           location: e.location, message: e.message, estimatedDelivery: e.estimatedDelivery,
         })),
       ),
-      trackers: shipments.flatMap((s) => (s.tracker
-        ? [{ trackingNumber: s.trackingNumber, status: s.tracker.status as CarrierStatus, updatedAt: new Date(s.tracker.updatedAt) }]
+      trackers: shipments.flatMap(({ trackingNumber, tracker }) => (tracker && trackingNumber !== null
+        ? [{ trackingNumber, status: tracker.status as CarrierStatus, updatedAt: new Date(tracker.updatedAt) }]
         : [])),
       offer: l.availableQty === null && l.restockDate === null ? null : { availableQty: l.availableQty, restockDate: l.restockDate },
     },
@@ -190,14 +192,14 @@ export async function loadLineSnapshots(
       [ids],
     ),
     db.query<{
-      order_line_id: number; carrier: string | null; tracking_number: string; service: string | null; shipped_at: Date; qty: number; replaced: boolean
+      order_line_id: number; carrier: string | null; tracking_number: string | null; service: string | null; shipped_at: Date; qty: number; replaced: boolean
     }>(
       `SELECT order_line_id, carrier, tracking_number, service, shipped_at, qty, replaced_at IS NOT NULL AS replaced FROM shipments
         WHERE order_line_id = ANY($1::bigint[]) ORDER BY shipped_at, shipment_id`,
       [ids],
     ),
   ])
-  const numbers = [...new Set(shipments.map((s) => s.tracking_number))]
+  const numbers = [...new Set(shipments.flatMap((s) => (s.tracking_number === null ? [] : [s.tracking_number])))]
   const trackers = numbers.length === 0 ? [] : await db.query<{ tracking_number: string; status: string; updated_at: Date }>(
     'SELECT tracking_number, status, updated_at FROM tracker_status WHERE tracking_number = ANY($1::text[])',
     [numbers],
@@ -234,7 +236,7 @@ export async function loadLineSnapshots(
       pos: pos
         .filter((p) => p.order_line_id === r.order_line_id)
         .map((p) => ({ poNumber: p.po_number, poLine: p.po_line, supplierId: p.supplier_id, active: p.active })),
-      services: new Map(lineShipments.map((s) => [s.tracking_number, s.service])),
+      services: new Map(lineShipments.flatMap((s) => (s.tracking_number === null ? [] : [[s.tracking_number, s.service]]))),
       signals: {
         supplierSignals: signals
           .filter((s) => s.order_line_id === r.order_line_id)
@@ -248,6 +250,7 @@ export async function loadLineSnapshots(
           })),
         shipments: lineShipments.map((s): Shipment => ({
           carrier: s.carrier,
+          carrierName: carrierName(s.carrier),
           trackingNumber: s.tracking_number,
           service: s.service,
           shippedAt: s.shipped_at,

@@ -17,10 +17,9 @@ const formatId = (f: CourierSpec['tracking_numbers'][number]) => f.id ?? f.name.
 const VALID = COURIERS.flatMap((c) => c.tracking_numbers.flatMap((f) => f.test_numbers.valid.map((n) => ({ courier: c.courier_code, format: formatId(f), n }))))
 const INVALID = COURIERS.flatMap((c) => c.tracking_numbers.flatMap((f) => f.test_numbers.invalid.map((n) => ({ courier: c.courier_code, format: formatId(f), n }))))
 
-// Numbers two couriers' specs both accept, where the other courier's format is the more specific
-// one (DHL's piece ID `J` + 2–3 letters + 9–10 digits is narrower, at 12 characters, than
-// Purolator's 3 letters + 9 digits). They stay valid for their own courier, as an alternative.
-const KNOWN_AMBIGUOUS: Record<string, string> = { JFV247545960: 'dhl' }
+// Numbers two couriers' specs both accept that go to the other courier (none today: see
+// "a regex-only format is believed only where its published numbers back it" below).
+const KNOWN_AMBIGUOUS: Record<string, string> = {}
 
 const rate = (ok: number, all: number) => `${ok}/${all} (${((100 * ok) / all).toFixed(1)}%)`
 
@@ -110,6 +109,17 @@ describe('detectTrackingNumber', () => {
     assert.equal(detectCarrier('9622001560001234567100794808390594'), 'FedEx')
   })
 
+  test('a regex-only format is believed only where its published numbers back it (JFV… is Purolator, not DHL)', () => {
+    // Purolator's "3 letters + 9 digits" lists JFV247545960 among its numbers; DHL's piece-ID
+    // pattern (J + 2–3 letters + 9–10 digits, no check digit) lists only 13- and 14-character ones.
+    for (const n of ['JFV245892153', 'JFV247545960', 'jfv 245 892 153']) {
+      const m = detectTrackingNumber(n)
+      assert.deepEqual([m?.carrier, m?.courierCode, m?.valid], ['Purolator', 'purolator', true], n)
+    }
+    assert.equal(detectCarrier('JJD0099999999'), 'DHL', 'a piece ID of the published shape is still DHL')
+    assert.equal(detectCarrier('JABC123456789'), 'DHL', 'the only pattern that fits is still taken')
+  })
+
   test('a wrong check digit still names the look-alike carrier, but is not valid', () => {
     const m = detectTrackingNumber('1Z5R89390357567128')
     assert.equal(m?.courierCode, 'ups')
@@ -166,6 +176,15 @@ describe('carriers by name', () => {
       dpd: 'DPD', gofo: 'GOFO Express', 'Spee-Dee Delivery': 'Spee-Dee Delivery', YODEL: 'Yodel', yunexpress: 'YunExpress',
     }
     for (const [alias, name] of Object.entries(names)) assert.equal(findCarrier(alias)?.name, name, alias)
+    // SCACs of parcel and freight carriers, as 856 TD503 and 214 B1003 send them.
+    const scacs: Record<string, string> = {
+      UPSS: 'UPS', FDEN: 'FedEx', FDE: 'FedEx', FXNL: 'FedEx', EMSY: 'OnTrac', PRLA: 'Purolator', AVRT: 'Averitt Express',
+      EXLA: 'Estes Express Lines', SAIA: 'Saia', RLCA: 'R+L Carriers', ABFS: 'ABF Freight', XPOL: 'XPO', JBHT: 'J.B. Hunt',
+      SEFL: 'Southeastern Freight Lines', AACT: 'AAA Cooper', UPGF: 'TForce Freight', YFSY: 'YRC Freight',
+    }
+    for (const [scac, name] of Object.entries(scacs)) assert.equal(carrierName(scac), name, scac)
+    // Placeholders some suppliers put in TD503 name no carrier at all.
+    for (const none of ['NONE', 'XXXX', 'ZZZZ', 'SCAC', 'N/A', 'unknown', 'TBD']) assert.equal(carrierName(none), null, none)
     assert.equal(findCarrier('Estes'), null)
     assert.equal(carrierName('Estes'), 'Estes')
     assert.equal(carrierName('fdeg'), 'FedEx')

@@ -64,6 +64,8 @@ test('a feed with the key is applied and answered with its 997; a replay is a du
   assert.equal(body.outcome, 'applied')
   assert.match(body.acknowledgment, /AK1\*PR\*101/)
   assert.ok(body.summary.some((s: string) => /PO-W5001 line 2.*backordered/.test(s)))
+  // Only PO-W5001 line 2 is on file: the other six lines matched nothing, and the answer says so.
+  assert.equal(body.unmatched, 6)
   const again = await post(edi, key)
   assert.equal(again.json().outcome, 'duplicate')
   const acks = await app.inject({ url: '/api/suppliers/ACME/acknowledgments', headers: { authorization: `Bearer ${key}` } })

@@ -69,10 +69,13 @@ test('signals are matched by PO line, buyer SKU or supplier SKU, recorded, and s
       [1, 'backordered', null], [2, 'accepted', null], [1, 'accepted', null], [null, 'rejected', null], [null, 'accepted', null],
       [1, 'shipped', 'UPS'], [1, 'shipped', 'UPSN'], [1, 'shipped', 'UPS'], [2, 'shipped', null],
     ])
-    // The same number twice is one parcel; a parcel without a quantity carries what is left (5 − 2).
-    assert.deepEqual((shipments as { qty: number; tracking_number: string }[]).map((s) => [s.tracking_number, s.qty]), [
-      ['1Z999AA10123456784', 2],
-      ['1Z12345E0205271688', 3],
+    // The same number twice in one message is two cartons of one parcel: 2 + 1 (issue 15 item 20).
+    // A shipment without a number still ships (line 2, untracked). A parcel without a quantity
+    // carries what is left of the line (5 − 3).
+    assert.deepEqual((shipments as { qty: number; tracking_number: string | null }[]).map((s) => [s.tracking_number, s.qty]), [
+      ['1Z999AA10123456784', 3],
+      [null, 1],
+      ['1Z12345E0205271688', 2],
     ])
     assert.equal(dirty.length, 2)
   } finally {

@@ -28,6 +28,12 @@ test('wismo ingest 855.edi --ack-out writes the 997 and prints what was applied;
   assert.match(r.stdout, /applied \(message \d+\): X12 from ACME \(ISA06 ACMEEDI\), interchange 000000101: 2 × 855; 7 signals/)
   assert.match(r.stdout, /PO PO-W5001 line 2 \(STOVE-1\): backordered, qty 3, expected ship 2026-12-10/)
   assert.match(r.stdout, /997 written to/)
+  // No order is on file: every line matched nothing, and the outcome says so.
+  assert.match(r.stdout, /855-acme-po-w5001\.edi: applied; 7 lines matched nothing \(a rep task lists them\)\n/)
+  const feeds = await wismo('feeds')
+  assert.match(feeds.stdout, /x12 supplier ACME +855-acme-po-w5001\.edi +applied; 7 lines matched nothing/)
+  const tasks = await wismo('tasks', '--json')
+  assert.match(tasks.stdout, /Supplier ACME: 7 feed lines matched no open PO line/)
   const body = fs.readFileSync(ack, 'utf8')
   assert.match(body, /^ISA\*.*\*ZZ\*ACMEEDI        \*261120\*0930\*/)
   assert.match(body, /AK9\*A\*2\*2\*2~/)

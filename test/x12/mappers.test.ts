@@ -88,6 +88,32 @@ test('856: items take the nearest level\'s PO, carrier and parcel number; packs 
   refused('856', ['HL*1**S'], /the 856 has no BSN segment/)
 })
 
+test('856: tracking numbers from REF*2I, REF*08, REF*CN and MAN*CP (either MAN pair) at any level, nearest first', () => {
+  const read = (body: string[]) => parseX12(x12('856', ['BSN*00*SHIP-5*20261122*1200', ...body])).signals
+    .map((s) => [s.poLine, s.trackingNumber, s.shipmentId, s.rawCode])
+  assert.deepEqual(read([
+    'HL*1**S', 'REF*BM*BOL-1', 'REF*2I*SHIP-LEVEL-2I', 'REF*CN*PRO-1',
+    'HL*2*1*O', 'PRF*PO-1',
+    'HL*3*2*I', 'LIN*1*BP*A', 'SN1**1',
+    'HL*4*2*I', 'LIN*2*BP*B', 'SN1**1', 'REF*2I*ITEM-LEVEL-2I',
+    'HL*5*2*P', 'MAN*R*PKG-5**CP*1Z-IN-MAN05', 'HL*6*5*I', 'LIN*3*BP*C', 'SN1**1',
+    'HL*7*2*P', 'REF*08*PACKAGE-08', 'REF*2I*PACK-2I', 'HL*8*7*I', 'LIN*4*BP*D', 'SN1**1',
+    'HL*9*1*O', 'PRF*PO-2', 'REF*2I*ORDER-LEVEL-2I', 'HL*10*9*I', 'LIN*5*BP*E', 'SN1**1',
+  ]), [
+    ['1', 'SHIP-LEVEL-2I', 'SHIP-5', '856 SN1 shipment SHIP-5'],
+    ['2', 'ITEM-LEVEL-2I', 'SHIP-5', '856 SN1 shipment SHIP-5'],
+    ['3', '1Z-IN-MAN05', 'SHIP-5', '856 SN1 shipment SHIP-5'],
+    ['4', 'PACKAGE-08', 'SHIP-5', '856 SN1 shipment SHIP-5'],
+    ['5', 'ORDER-LEVEL-2I', 'SHIP-5', '856 SN1 shipment SHIP-5'],
+  ])
+  // A shipper's own marks, a bill of lading and an SSCC label are not a carrier's number: the
+  // items ship untracked, and the rep is told what the ASN did give.
+  assert.deepEqual(read([
+    'HL*1**S', 'REF*BM*BOL-7', 'HL*2*1*O', 'PRF*PO-1',
+    'HL*3*2*P', 'MAN*GM*00000715670002152360', 'MAN*SM*SHIPPER-7', 'HL*4*3*I', 'LIN*1*BP*A', 'SN1**2',
+  ]), [['1', null, 'SHIP-5', '856 SN1 shipment SHIP-5 (no tracking number; bill of lading BOL-7, SSCC 00000715670002152360)']])
+})
+
 test('870: item ISR, else the order\'s; an order without items speaks for the whole PO', () => {
   assert.deepEqual(
     parseX12(x12('870', [

@@ -20,6 +20,7 @@ import { ingestMessage, sha256, type IngestOutcome } from '../../store/inbound.t
 import { DomainError } from '../../domain/errors.ts'
 import { acknowledges, build997 } from './ack-997.ts'
 import { applyX12, unknownSender } from './apply-x12.ts'
+import { noteUnmatchedLines } from '../unmatched-lines.ts'
 import type { InterchangeResult } from './envelope.ts'
 import { contentHash } from './normalize.ts'
 import { X12Reader } from './reader.ts'
@@ -174,6 +175,8 @@ function x12Apply(input: X12FeedInput, heads: InterchangeHeader[], known: KnownS
       refuseSender(out, !supplierId && err instanceof DomainError && holdsSupplierSets(reader) ? unknownSender(heads) : err))
     if (!supplierId && holdsSupplierSets(reader)) refuseSender(out, unknownSender(heads))
     lines.splice(1, 0, ...(await reusedControls(tx, messageId, supplierId, heads)))
+    // Issue 15 item 26: lines that matched no open PO line are counted in the outcome, with a rep task.
+    if (supplierId) await noteUnmatchedLines(tx, messageId, supplierId, input.filename, input.receivedAt)
     out.acknowledgment = await storeAcknowledgments(tx, messageId, supplierId, reader.log, input.receivedAt, (ic) => refused.has(ic))
     return lines
   }

@@ -3,7 +3,7 @@
  * order → pack/tare → item, or items with packs below them) is followed with a stack of the open
  * levels only, so memory stays flat however many items the notice lists. Each item takes the
  * nearest value up its hierarchy: PO number (PRF01), ship date (DTM*011), carrier (TD503 SCAC),
- * service (TD505), and the parcel's number.
+ * service (TD505), and the parcel's number (docs/formats.md "856 Ship Notice").
  */
 import type { IsoDate } from '../../domain/types.ts'
 import { X12Error, printable } from './errors.ts'
@@ -11,18 +11,28 @@ import { LINE_IDS, el, locate, readDate, readProductIds, readQty, type ProductId
 import { readHl } from './hl.ts'
 import type { Emit, Segment, TransactionHeader, TransactionVisitor } from './types.ts'
 
+/**
+ * The carrier's own numbers an ASN gives, most specific first: MAN*CP (carrier-assigned package
+ * id, in either MAN pair), REF*08 (carrier-assigned package id), REF*2I (tracking number),
+ * REF*CN (carrier's reference: the PRO number of freight). A shipper's own marks (MAN*SM, *CA),
+ * the bill of lading (REF*BM) and the SSCC label (MAN*GM/AA) are not a carrier's number: a
+ * carrier cannot be asked about them, and read as one they look like other carriers' numbers
+ * (an SSCC-18 passes USPS's 20-digit check).
+ */
+const NUMBER_KINDS = ['CP', '08', '2I', 'CN'] as const
+type NumberKind = (typeof NUMBER_KINDS)[number]
+
 /** What one hierarchy level says about everything below it. */
 interface LevelInfo {
   po: string | null
   shipDate: IsoDate | null
   carrier: string | null
   service: string | null
-  /** MAN*CP: the carrier's package number (best). */
-  cp: string | null
-  /** REF*CN: the carrier's reference (tracking or PRO number). */
-  cn: string | null
-  /** MAN*GM: the SSCC-18 label, used only when nothing else names the parcel. */
-  gm: string | null
+  /** The first number of each kind given at this level. */
+  numbers: Partial<Record<NumberKind, string>>
+  /** Told to the rep when an item has no carrier number: the bill of lading and the SSCC label. */
+  bol: string | null
+  sscc: string | null
 }
 
 interface Item {
@@ -41,7 +51,30 @@ interface HlNode {
   fromPacks: LevelInfo | null
 }
 
-const emptyInfo = (): LevelInfo => ({ po: null, shipDate: null, carrier: null, service: null, cp: null, cn: null, gm: null })
+const emptyInfo = (): LevelInfo => ({ po: null, shipDate: null, carrier: null, service: null, numbers: {}, bol: null, sscc: null })
+
+/** The level's carrier number, most specific kind first. */
+const numberOf = (l: LevelInfo): string | null => NUMBER_KINDS.map((k) => l.numbers[k]).find((n) => n) ?? null
+const namesAnything = (l: LevelInfo): boolean => numberOf(l) !== null || l.bol !== null || l.sscc !== null
+
+/** REF qualifiers that are a carrier's number, and the bill of lading kept for the rep. */
+function readRef(info: LevelInfo, seg: Segment): void {
+  const qualifier = el(seg, 1)
+  const value = el(seg, 2) || null
+  if (!value) return
+  if (qualifier === '08' || qualifier === '2I' || qualifier === 'CN') info.numbers[qualifier] ??= value
+  if (qualifier === 'BM') info.bol ??= value
+}
+
+/** MAN carries two qualifier/number pairs (MAN01/02 and MAN04/05; MAN03 and MAN06 end ranges). */
+function readMarks(info: LevelInfo, seg: Segment): void {
+  for (const [q, n] of [[1, 2], [4, 5]]) {
+    const value = el(seg, n) || null
+    if (!value) continue
+    if (el(seg, q) === 'CP') info.numbers.CP ??= value
+    if (el(seg, q) === 'GM' || el(seg, q) === 'AA') info.sscc ??= value
+  }
+}
 
 /** The first level (nearest first) that has `pick`. */
 function nearest<T>(levels: (LevelInfo | null)[], pick: (l: LevelInfo) => T | null): T | null {
@@ -70,11 +103,8 @@ class ShipNoticeMapper implements TransactionVisitor {
         info.carrier = el(seg, 3) || info.carrier
         info.service = el(seg, 5) || info.service
         return
-      case 'REF': if (el(seg, 1) === 'CN') info.cn ??= el(seg, 2) || null; return
-      case 'MAN':
-        if (el(seg, 1) === 'CP') info.cp ??= el(seg, 2) || null
-        if (el(seg, 1) === 'GM') info.gm ??= el(seg, 2) || null
-        return
+      case 'REF': return readRef(info, seg)
+      case 'MAN': return readMarks(info, seg)
       case 'DTM': if (el(seg, 1) === '011') info.shipDate ??= readDate(seg, 2); return
       case 'LIN': return this.openItem(seg)
       case 'SN1': return this.shipped(seg)
@@ -121,7 +151,7 @@ class ShipNoticeMapper implements TransactionVisitor {
     const node = this.stack.pop()!
     if (node.item) return this.emitItem(node, node.item, this.stack)
     const parent = this.stack[this.stack.length - 1]
-    if (parent?.item && !parent.fromPacks && (node.info.cp || node.info.cn || node.info.gm)) parent.fromPacks = node.info
+    if (parent?.item && !parent.fromPacks && namesAnything(node.info)) parent.fromPacks = node.info
   }
 
   /** `ancestors`: the open levels above the item's node, outermost first. */
@@ -129,20 +159,28 @@ class ShipNoticeMapper implements TransactionVisitor {
     // Nothing shipped is no shipment (and a 0 would read as "the rest of the line").
     if (item.qty === 0) return
     const levels = [node.info, node.fromPacks, ...ancestors.map((n) => n.info).reverse(), this.root]
-    const tracking = nearest(levels, (l) => l.cp ?? l.cn)
-    const label = tracking ? null : nearest(levels, (l) => l.gm)
+    const tracking = nearest(levels, numberOf)
+    const shipmentId = this.bsn ? el(this.bsn, 2) || null : null
     const shipDate = nearest(levels, (l) => l.shipDate)
-    const note = tracking ? '' : label ? ' (SSCC label number, no carrier tracking)' : ' (no tracking number)'
-    const shipment = this.bsn && el(this.bsn, 2) ? ` shipment ${el(this.bsn, 2)}` : ''
     this.emit.signal({
       poNumber: nearest(levels, (l) => l.po), poLine: item.poLine, sku: item.ids.sku, supplierSku: item.ids.supplierSku,
       status: 'shipped', qty: item.qty, expectedShipDate: null,
-      carrier: nearest(levels, (l) => l.carrier), trackingNumber: tracking ?? label, service: nearest(levels, (l) => l.service),
+      carrier: nearest(levels, (l) => l.carrier), trackingNumber: tracking, service: nearest(levels, (l) => l.service),
+      shipmentId,
       // Noon UTC: the ship day is what matters, and noon keeps it the same day in every time zone near ours.
       shippedAt: shipDate ? new Date(`${shipDate}T12:00:00Z`) : null,
-      rawCode: `856 SN1${shipment}${note}`, location: locate(this.tx, item.lin),
+      rawCode: `856 SN1${shipmentId ? ` shipment ${shipmentId}` : ''}${tracking ? '' : untrackedNote(levels)}`,
+      location: locate(this.tx, item.lin),
     })
   }
+}
+
+/** Shipped without a carrier number: what the ASN did name, so the rep can ask the supplier about it. */
+function untrackedNote(levels: (LevelInfo | null)[]): string {
+  const bol = nearest(levels, (l) => l.bol)
+  const sscc = nearest(levels, (l) => l.sscc)
+  const named = [bol ? `bill of lading ${bol}` : null, sscc ? `SSCC ${sscc}` : null].filter((x) => x)
+  return ` (no tracking number${named.length > 0 ? `; ${named.join(', ')}` : ''})`
 }
 
 /** Maps one 856 transaction set. */

@@ -14,6 +14,7 @@ const FeedResultSchema = z.object({
   outcome: z.enum(['applied', 'duplicate', 'quarantined']),
   messageId: z.number().int(),
   summary: z.array(z.string()).optional(),
+  unmatched: z.number().int().optional().describe('applied: how many lines matched no open PO line of this supplier (a rep task lists them)'),
   duplicateOf: z.number().int().optional(),
   reason: z.string().optional(),
   acknowledgment: z.string().nullable().describe('the X12 997 answering the interchange, when there is one'),
@@ -81,7 +82,7 @@ function registerInScope(scope: FastifyInstance, deps: AppDeps): void {
         body, filename: req.query.filename ?? null, supplierId: req.params.id, source: 'api', receivedAt: deps.clock.now(),
       })
       const base = { outcome: o.outcome, messageId: o.messageId, acknowledgment: o.acknowledgment ?? null }
-      if (o.outcome === 'applied') return { ...base, summary: o.summary }
+      if (o.outcome === 'applied') return { ...base, summary: o.summary, unmatched: o.unmatched }
       if (o.outcome === 'duplicate') return { ...base, duplicateOf: o.duplicateOf }
       return reply.code(422).send({ ...base, reason: o.reason })
     },
