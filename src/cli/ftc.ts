@@ -11,7 +11,10 @@ function render(r: FtcRecord): string[] {
       out.push(`  ${n.kind} notice  decided ${n.createdAt}  sent ${n.sentAt ?? `not yet (${n.status ?? 'no message'})`}  via ${n.channel ?? '-'}  message ${n.messageId ?? n.notificationId ?? '-'}`)
       out.push(`    revised date ${n.revisedDate ?? 'unknown'}; ${n.silenceMeans}${n.cancelOn ? ` (deadline ${n.cancelOn})` : ''}`)
     }
-    for (const a of l.answers) out.push(`  answer: ${a.choice} by ${a.decidedBy}${a.channel ? ` (${a.channel})` : ''} at ${a.at}`)
+    for (const a of l.answers) {
+      const what = a.choice === 'switch' ? `switch from ${a.fromSku} to ${a.sku} (a new promise from here)` : a.choice
+      out.push(`  answer: ${what} by ${a.decidedBy}${a.channel ? ` (${a.channel})` : ''} at ${a.at}`)
+    }
     if (l.cancellation) out.push(`  cancelled automatically (${l.cancellation.reason}) at ${l.cancellation.at}: ${l.cancellation.qty} unit(s), refund due by ${l.cancellation.refundDue}`)
     out.push(`  shipped: ${l.shippedAt ?? 'not yet'}   refund due: ${l.refundDueDate ?? '-'}`)
   }

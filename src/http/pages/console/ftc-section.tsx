@@ -8,7 +8,7 @@ export function FtcSection({ record }: { record: FtcRecord | null }) {
     ...l.notices.map((n) => [
       `Line ${l.lineNo}`, `${n.kind} notice`, n.sentAt ?? `not sent (${n.status ?? 'queued'})`, n.revisedDate ?? 'date unknown', n.silenceMeans,
     ]),
-    ...l.answers.map((a) => [`Line ${l.lineNo}`, `answer: ${a.choice}`, a.at, a.decidedBy, a.channel ?? '']),
+    ...l.answers.map((a) => [`Line ${l.lineNo}`, a.choice === 'switch' ? `answer: switch ${a.fromSku} → ${a.sku}` : `answer: ${a.choice}`, a.at, a.decidedBy, a.channel ?? '']),
     ...(l.cancellation ? [[`Line ${l.lineNo}`, `cancelled (${l.cancellation.reason})`, l.cancellation.at, `refund due ${l.cancellation.refundDue}`, `${l.cancellation.qty} unit(s)`]] : []),
   ])
   const applicable = lines.map((l) => `line ${l.lineNo}: ${l.applicableDate}${l.shippedAt ? `, shipped ${l.shippedAt.slice(0, 10)}` : ''}`).join('; ')
