@@ -11,6 +11,7 @@ import { proofMatches } from '../status/order-status.ts'
 import { findOrderRow } from '../store/order-snapshot.ts'
 import { openTask } from '../store/tasks.ts'
 import { recordChoice, type ChoiceOutcome } from '../choices/record-choice.ts'
+import { loadLineOffers } from '../choices/line-offers.ts'
 import { guardLookup, lookupPolicyFrom } from '../http/lookup-guard.ts'
 import type { CallState } from './call-store.ts'
 import type { KeypadChoice, VoiceServices, VoiceStep } from './call-flow.ts'
@@ -80,6 +81,16 @@ async function choose(deps: Deps, channel: 'voice' | 'sms', orderNumber: string,
   }
 }
 
+/** What each line of the order takes now; empty for an unknown order. */
+async function lineOffers(deps: Deps, orderNumber: string, ctx: { now: Date; calendar: Awaited<ReturnType<typeof calendarFrom>> }) {
+  const order = await customerOrder(deps.db, orderNumber, ctx)
+  if (!order) return new Map()
+  return loadLineOffers(deps.db, order.snapshot.lines.map((ls, i) => ({
+    orderLineId: ls.orderLineId, lineNo: ls.line.lineNo, state: order.view.lines[i].state,
+    quantities: order.view.lines[i].quantities, alternatives: order.view.lines[i].alternatives.length,
+  })))
+}
+
 /** The services a call's steps use, for this request. */
 export async function voiceServices(deps: Deps): Promise<VoiceServices> {
   const now = deps.clock.now()
@@ -108,6 +119,7 @@ export async function voiceServices(deps: Deps): Promise<VoiceServices> {
     async view(orderNumber) {
       return (await customerOrder(deps.db, orderNumber, { now, calendar }))?.view ?? null
     },
+    offers: (orderNumber) => lineOffers(deps, orderNumber, { now, calendar }),
     choose: (orderNumber, lineNo, choice, sku) => choose(deps, 'voice', orderNumber, lineNo, choice, sku),
     async openRepTask(call: CallState, heard: string) {
       await openTask(deps.db, {

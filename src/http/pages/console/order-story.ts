@@ -10,6 +10,8 @@ import { listAudit, type AuditRow } from '../../../store/audit.ts'
 import { listNotes, type NoteRow } from '../../../store/notes.ts'
 import type { Config } from '../../../config.ts'
 import { listOrderChoices, type ChoiceRow } from '../../../store/choices-read.ts'
+import { loadLineOffers } from '../../../choices/line-offers.ts'
+import type { LineOffer } from '../../../choices/choice-rules.ts'
 
 export interface SignalRow { lineNo: number | null; poNumber: string | null; poLine: string | null; status: string; qty: number | null; expectedShipDate: string | null; receivedAt: string; source: string; rawCode: string | null; messageId: number; filename: string | null }
 export interface HistoryRow { lineNo: number; state: string; etaLatest: string | null; etaSource: string | null; changedAt: string; cause: string | null }
@@ -29,6 +31,8 @@ export interface OrderStory {
   notes: NoteRow[]
   audit: AuditRow[]
   choices: ChoiceRow[]
+  /** The answers each line takes now, by line number (what the rep may record for the customer). */
+  offers: Map<number, LineOffer>
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
@@ -45,7 +49,10 @@ export async function loadOrderStory(
     loadSignals(db, orderId), loadScans(db, orderId), loadHistory(db, orderId), loadMessages(db, orderId), loadTasks(db, orderId),
     listNotes(db, orderId), listAudit(db, orderId), listOrderChoices(db, orderId),
   ])
-  return { orderId, view: presentRepView(derived), postalCode: derived.snapshot.postalCode, signals, scans, history, messages, tasks, notes, audit, choices }
+  const offers = await loadLineOffers(db, derived.lines.map((l) => ({
+    orderLineId: l.snapshot.orderLineId, lineNo: l.snapshot.line.lineNo, state: l.status.state, quantities: l.status.quantities, alternatives: l.alternatives.length,
+  })))
+  return { orderId, view: presentRepView(derived), postalCode: derived.snapshot.postalCode, signals, scans, history, messages, tasks, notes, audit, choices, offers }
 }
 
 async function loadSignals(db: Queryable, orderId: number): Promise<SignalRow[]> {
