@@ -128,7 +128,7 @@ test('switches made before confirmations existed are not confirmed weeks later b
   assert.deepEqual((await mailsSince(seen)).map((m) => m.subject), [])
 })
 
-test('a rep switches with `wismo choose`: the next `wismo sweep` confirms it, and `wismo ftc --json` records no renewed notice', { timeout: 300_000 }, async () => {
+test('a rep switches with `wismo choose`: the next `wismo sweep` confirms it, and `wismo ftc --json` records no renewed notice', { timeout: 1_500_000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wismo-switch-'))
   try {
     const env = { ...(await freshDbEnv(path.join(dir, 'data'))), SMTP_URL: smtp.url, WISMO_PUBLIC_URL: 'https://shop.example', WISMO_SECRET: 'cli-secret-0123456789abcdef' }
