@@ -11,12 +11,56 @@ export type Choice = (typeof CHOICES)[number]
 export const CHOICE_CHANNELS = ['link', 'page', 'cli', 'console', 'voice', 'sms'] as const
 export type ChoiceChannel = (typeof CHOICE_CHANNELS)[number]
 
-/** A line can be decided on while backordered, unavailable or delayed, with units still to come. */
-export function assertDecidable(lineNo: number, state: LineState, openQty: number): void {
-  if ((state === 'backordered' || state === 'unavailable' || state === 'delayed') && openQty > 0) return
+/** What wismo knows of a line when it asks whether the customer may answer. */
+export interface AnswerableLine {
+  state: LineState
+  /** Units neither shipped nor cancelled. */
+  openQty: number
+  /** A delay notice was sent for the line as it is now (since its latest switch). */
+  noticed: boolean
+}
+
+/** The answers a line takes now; `switch` only with a current alternative. */
+export interface LineOffer {
+  wait: boolean
+  cancel: boolean
+  switch: boolean
+}
+
+const LATE: readonly LineState[] = ['backordered', 'unavailable', 'delayed']
+const UNSHIPPED: readonly LineState[] = ['processing', 'restocked', ...LATE]
+
+/**
+ * A line can be decided on while backordered, unavailable or delayed, and — once the customer was
+ * sent a delay notice — in any state until it ships (restocked, processing, …): the customer's
+ * answer to a notice is always taken (DESIGN.md "The law on delays"; 16 CFR 435.2(b)(1)).
+ */
+export function isDecidable(l: AnswerableLine): boolean {
+  return l.openQty > 0 && (LATE.includes(l.state) || (l.noticed && UNSHIPPED.includes(l.state)))
+}
+
+/** A line nobody can supply takes no wait: waiting would bring nothing, and wismo would cancel it anyway. */
+export const canWait = (l: AnswerableLine): boolean => isDecidable(l) && l.state !== 'unavailable'
+
+/** What the page, the phone and the messages offer for a line. */
+export function offeredChoices(l: AnswerableLine & { alternatives: number }): LineOffer {
+  const open = isDecidable(l)
+  return { wait: canWait(l), cancel: open, switch: open && l.alternatives > 0 }
+}
+
+export function assertDecidable(lineNo: number, l: AnswerableLine): void {
+  if (isDecidable(l)) return
+  const why = l.openQty > 0 && UNSHIPPED.includes(l.state)
+    ? 'there is no delay to answer: only a backordered, unavailable or delayed line, or one we sent a delay notice for, can be decided on'
+    : 'only a backordered, unavailable or delayed line can be decided on'
+  throw new DomainError('CHOICE_LINE_NOT_ELIGIBLE', `line ${lineNo} is ${l.state.replace(/_/g, ' ')}: ${why}`)
+}
+
+export function assertWaitAllowed(lineNo: number, l: AnswerableLine): void {
+  if (canWait(l)) return
   throw new DomainError(
-    'CHOICE_LINE_NOT_ELIGIBLE',
-    `line ${lineNo} is ${state.replace(/_/g, ' ')}: only a backordered, unavailable or delayed line can be decided on`,
+    'CHOICE_WAIT_UNAVAILABLE',
+    `line ${lineNo} cannot be supplied (the supplier cannot provide it), so waiting would not bring it: switch to one of its alternatives or cancel it for a full refund`,
   )
 }
 

@@ -16,7 +16,8 @@ import { deriveLine } from '../status/order-status.ts'
 import { calendarFrom } from '../status/calendar-config.ts'
 import { recordRefundDue, refundTerms } from '../store/refunds.ts'
 import { requestSupplierCancel, type PurchasingDocument } from '../purchasing/documents.ts'
-import { assertChoice, assertDecidable, type Choice, type ChoiceChannel } from './choice-rules.ts'
+import { linesNoticed } from '../store/choices-read.ts'
+import { assertChoice, assertDecidable, assertWaitAllowed, type AnswerableLine, type Choice, type ChoiceChannel } from './choice-rules.ts'
 import { switchLine } from './switch-line.ts'
 import { isChoiceTokenUsed } from './token-use.ts'
 import { closeAnsweredTasks } from '../store/task-closing.ts'
@@ -93,6 +94,7 @@ export interface ChoiceStep {
   openQty: number
   status: Awaited<ReturnType<typeof deriveLine>>
   lineState: { sku: string; supplierId: string | null }
+  answerable: AnswerableLine
 }
 
 /** Records the choice; throws DomainError with one code per refusal, having changed nothing. */
@@ -108,9 +110,11 @@ export async function recordChoice(db: Db, input: RecordChoiceInput): Promise<Ch
     const [snapshot] = await loadLineSnapshots(tx, { lineIds: [line.order_line_id] })
     const status = await deriveLine(tx, snapshot, { now: input.now, calendar }, new Map())
     const openQty = openQuantity(status.quantities)
-    assertDecidable(input.lineNo, status.state, openQty)
+    const noticed = (await linesNoticed(tx, [line.order_line_id])).has(line.order_line_id)
+    const answerable: AnswerableLine = { state: status.state, openQty, noticed }
+    assertDecidable(input.lineNo, answerable)
     const step: ChoiceStep = {
-      tx, line, input, calendar, openQty, status, lineState: { sku: snapshot.line.sku, supplierId: snapshot.line.supplierId },
+      tx, line, input, calendar, openQty, status, lineState: { sku: snapshot.line.sku, supplierId: snapshot.line.supplierId }, answerable,
     }
     const done = input.choice === 'wait' ? await recordWait(step) : input.choice === 'cancel' ? await recordCancel(step) : await recordSwitch(step, snapshot)
     // The rep tasks that waited for this answer close with it, saying so.
@@ -152,13 +156,17 @@ export function outcome(step: ChoiceStep, ids: { choiceId: number; decidedAt: st
 }
 
 async function recordWait(step: ChoiceStep): Promise<ChoiceOutcome> {
+  assertWaitAllowed(step.input.lineNo, step.answerable)
   const etaLatest = step.status.eta?.latest ?? null
-  const [last] = await step.tx.query<{ choice: string; eta: string | null }>(
-    `SELECT choice, detail->>'etaLatest' AS eta FROM line_choices WHERE order_line_id = $1 ORDER BY decided_at DESC, choice_id DESC LIMIT 1`,
+  const [last] = await step.tx.query<{ choice: string; eta: string | null; notice_since: boolean }>(
+    `SELECT c.choice, c.detail->>'etaLatest' AS eta,
+            EXISTS (SELECT 1 FROM delay_notices d WHERE d.order_line_id = c.order_line_id AND d.created_at > c.decided_at) AS notice_since
+       FROM line_choices c WHERE c.order_line_id = $1 ORDER BY c.decided_at DESC, c.choice_id DESC LIMIT 1`,
     [step.line.order_line_id],
   )
-  // One decision per line per delay: agreeing again to the same date is not a new decision.
-  if (last?.choice === 'wait' && (last.eta ?? null) === etaLatest) {
+  // One decision per line per delay: agreeing again to the same date is not a new decision. A
+  // notice since the last wait (a renewed one) asks again, and a wait after it is a new answer.
+  if (last?.choice === 'wait' && !last.notice_since && (last.eta ?? null) === etaLatest) {
     throw new DomainError('CHOICE_ALREADY_RECORDED', `line ${step.input.lineNo}: the choice to wait is already recorded for this date`)
   }
   const ids = await insertChoice(step, { detail: { etaLatest, state: step.status.state } })

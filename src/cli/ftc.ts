@@ -21,7 +21,10 @@ function render(r: FtcRecord): string[] {
     out.push('', `Line ${l.lineNo} ${l.sku} ×${l.qty}  applicable time ${l.applicableDate} (${l.applicableBasis})`)
     if (l.notices.length === 0) out.push('  no delay notice')
     for (const n of l.notices) out.push(...noticeLines(n))
-    for (const a of l.answers) out.push(`  answer: ${a.choice} by ${a.decidedBy}${a.channel ? ` (${a.channel})` : ''} at ${a.at}`)
+    for (const a of l.answers) {
+      const what = a.choice === 'switch' ? `switch from ${a.fromSku} to ${a.sku} (a new promise from here)` : a.choice
+      out.push(`  answer: ${what} by ${a.decidedBy}${a.channel ? ` (${a.channel})` : ''} at ${a.at}`)
+    }
     if (l.cancellation) out.push(`  cancelled automatically (${l.cancellation.reason}) at ${l.cancellation.at}: ${l.cancellation.qty} unit(s), refund due by ${l.cancellation.refundDue}`)
     for (const f of l.refunds) {
       out.push(`  refund (${f.reason}): ${f.amount.toFixed(2)} for ${f.qty} unit(s), tax ${f.tax.toFixed(2)}, shipping ${f.shipping.toFixed(2)}, due by ${f.dueBy}`)

@@ -9,6 +9,9 @@ import type { IsoDate, LineState } from './types.ts'
 /** Days past the applicable time within which a definite revised date makes silence consent. */
 export const CONSENT_WINDOW_DAYS = 30
 
+/** Days an unavailable line waits for the customer to pick an alternative before it is cancelled. */
+export const UNAVAILABLE_CHOICE_DAYS = 3
+
 export type Silence = 'consent' | 'cancel'
 
 /** A delay option notice already sent (the record of it). */
@@ -26,6 +29,8 @@ export interface NoticeRecord {
    * text pointing to it. "No notice, no delay" reads it.
    */
   reachedOn: IsoDate | null
+  /** The line's state when it was decided (`unavailable`: it told the customer the supplier cannot supply it). */
+  reason?: string | null
 }
 
 /** A customer's answer (DESIGN.md "choice"); `wait` is consent to the delay. */
@@ -46,6 +51,8 @@ export interface DelayInput {
   notices: NoticeRecord[]
   answers: AnswerRecord[]
   today: IsoDate
+  /** The line's current alternatives (an unavailable line is offered them or cancellation, never a wait). */
+  alternatives?: number
 }
 
 /** The terms of a notice to send now. */
@@ -91,6 +98,7 @@ export interface DelayState {
 
 const UNSHIPPED: readonly LineState[] = ['processing', 'delayed', 'backordered', 'restocked', 'unavailable']
 const maxDay = (a: IsoDate, b: IsoDate): IsoDate => (a > b ? a : b)
+const none: DelayAction = { kind: 'none' }
 
 /** True when the line cannot ship on time, as far as wismo knows today. */
 export function knownLate(i: Pick<DelayInput, 'state' | 'supplierDate' | 'applicableDate' | 'today'>): boolean {
@@ -106,11 +114,29 @@ function revisedToday(i: DelayInput): IsoDate | null {
   return i.supplierDate !== null && i.supplierDate >= i.today ? i.supplierDate : null
 }
 
-/** Consent to the governing notice: for the first notice any wait/switch counts; later ones need an answer after them. */
+/**
+ * Consent to the governing notice: for the first notice any wait counts (even one given before it
+ * went out); a renewed notice needs a wait given after it — every such wait is a new answer. A wait
+ * never keeps a line nobody can supply.
+ */
 function consentedTo(g: NoticeRecord, i: DelayInput): boolean {
-  const agreeing = i.answers.filter((a) => a.choice === 'switch' || (a.choice === 'wait' && i.state !== 'unavailable'))
-  if (g.kind === 'first') return agreeing.length > 0
-  return agreeing.some((a) => a.at.getTime() >= g.createdAt.getTime())
+  if (i.state === 'unavailable') return false
+  const waits = i.answers.filter((a) => a.choice === 'wait')
+  if (g.kind === 'first') return waits.length > 0
+  return waits.some((a) => a.at.getTime() >= g.createdAt.getTime())
+}
+
+/**
+ * What concerns the line as it is now. A switch replaces the item with one the customer chose,
+ * arriving by a date stated then: a new promise (its applicable time is the line's new promised
+ * ship date). The notices and answers before the latest switch were about the item replaced and
+ * govern nothing any more; the switch itself is not a delay to be told.
+ */
+export function sinceLastSwitch<T extends Pick<DelayInput, 'notices' | 'answers'>>(i: T): T {
+  const switches = i.answers.filter((a) => a.choice === 'switch').map((a) => a.at.getTime())
+  if (switches.length === 0) return i
+  const last = Math.max(...switches)
+  return { ...i, notices: i.notices.filter((n) => n.createdAt.getTime() > last), answers: i.answers.filter((a) => a.at.getTime() > last) }
 }
 
 /** Consent to an indefinite delay: a wait given after (or, for the first notice, before) a notice with no date. */
@@ -122,15 +148,30 @@ function firstNotice(i: DelayInput): NoticeDraft {
   const revisedDate = revisedToday(i)
   const limit = addCalendarDays(i.applicableDate, CONSENT_WINDOW_DAYS)
   const silence: Silence = revisedDate !== null && revisedDate <= limit ? 'consent' : 'cancel'
-  // A supplier that cannot supply at all: the line is cancelled at the applicable time unless switched.
-  const deadline = i.state === 'unavailable' ? i.applicableDate : limit
   return {
     kind: 'first',
     revisedDate,
     silence,
-    cancelOn: silence === 'cancel' ? maxDay(deadline, i.today) : null,
+    cancelOn: silence === 'cancel' ? maxDay(limit, i.today) : null,
     dueBy: maxDay(i.applicableDate, i.today),
   }
+}
+
+/**
+ * A line the supplier cannot supply (rejected, discontinued): waiting would bring nothing, so it is
+ * never offered a wait. With alternatives in stock the customer is told at once and has
+ * UNAVAILABLE_CHOICE_DAYS to switch; silence, or nothing left to switch to, cancels it (16 CFR
+ * 435.2(c)(5): a seller that will not ship deems the order cancelled and refunds promptly).
+ */
+function unavailableAction(i: DelayInput, g: NoticeRecord | null): { action: DelayAction; autoCancelDue: boolean } {
+  const told = i.notices.filter((n) => n.reason === 'unavailable').at(-1) ?? null
+  const deadlinePassed = told !== null && told.cancelOn !== null && i.today > told.cancelOn
+  if ((i.alternatives ?? 0) === 0 || deadlinePassed) return { action: { kind: 'cancel', reason: 'rejected' }, autoCancelDue: true }
+  if (told) return { action: none, autoCancelDue: false }
+  const notice: NoticeDraft = {
+    kind: g ? 'renewed' : 'first', revisedDate: null, silence: 'cancel', cancelOn: addCalendarDays(i.today, UNAVAILABLE_CHOICE_DAYS), dueBy: i.today,
+  }
+  return { action: { kind: 'notice', notice }, autoCancelDue: false }
 }
 
 /** A renewed notice is due when the governing definite date will be missed. */
@@ -167,15 +208,14 @@ export function byTime(a: NoticeRecord, b: NoticeRecord): number {
   return a.createdAt.getTime() - b.createdAt.getTime() || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)
 }
 
-const none: DelayAction = { kind: 'none' }
-
 /**
  * The delay-notice state of a line and what to do today: send the first or a renewed delay
  * option notice, cancel the line (no complete notice reached the customer by the applicable
  * day, or a deadline passed without consent), or nothing.
  * A customer who chose to cancel, and a line shipped or cancelled, get nothing more.
  */
-export function deriveDelayState(i: DelayInput): DelayState {
+export function deriveDelayState(given: DelayInput): DelayState {
+  const i = sinceLastSwitch(given)
   const notices = [...i.notices].sort(byTime)
   const input = { ...i, notices }
   const g = notices.at(-1) ?? null
@@ -202,6 +242,7 @@ export function deriveDelayState(i: DelayInput): DelayState {
   if (i.today > i.applicableDate && !toldInTime(input)) {
     return { ...base, autoCancelDue: true, action: { kind: 'cancel', reason: 'no_notice' } }
   }
+  if (i.state === 'unavailable') return { ...base, ...unavailableAction(input, g) }
   if (!g) {
     const due = late ? i.today : i.applicableDate
     if (!late) return { ...base, firstNoticeDue: due }
@@ -209,7 +250,7 @@ export function deriveDelayState(i: DelayInput): DelayState {
     return { ...base, firstNoticeDue: due, action: { kind: 'notice', notice } }
   }
   if (g.silence === 'cancel' && g.cancelOn !== null && i.today > g.cancelOn && !consented && !indefiniteConsent(input)) {
-    return { ...base, autoCancelDue: true, action: { kind: 'cancel', reason: i.state === 'unavailable' ? 'rejected' : 'no_consent' } }
+    return { ...base, autoCancelDue: true, action: { kind: 'cancel', reason: 'no_consent' } }
   }
   if (renewalDue(g, input)) {
     return { ...base, renewedNoticeDue: i.today, action: { kind: 'notice', notice: renewedNotice(g, input) } }

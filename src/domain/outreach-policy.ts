@@ -5,15 +5,17 @@
  * wismo must cancel. The same inputs, in any order, give the same plan.
  */
 import { businessDaysBetween } from './calendar.ts'
-import { deriveDelayState, type AnswerRecord, type CancelReason, type DelayState, type NoticeDraft, type NoticeRecord } from './delay-notice.ts'
+import { deriveDelayState, sinceLastSwitch, type AnswerRecord, type CancelReason, type DelayState, type NoticeDraft, type NoticeRecord } from './delay-notice.ts'
 import type { CalendarConfig, Eta, IsoDate, LineState } from './types.ts'
 
 /** Trigger names every interface uses, in the order a message speaks of them. */
-export const TRIGGERS = ['cancelled', 'renewed_delay', 'backordered', 'delayed', 'exception', 'eta_slipped', 'restocked', 'shipped'] as const
+export const TRIGGERS = [
+  'cancelled', 'unavailable', 'renewed_delay', 'backordered', 'delayed', 'exception', 'switched', 'eta_slipped', 'restocked', 'shipped',
+] as const
 export type Trigger = (typeof TRIGGERS)[number]
 
 /** Triggers that carry a message the law requires (a delay option notice, or a cancellation with its refund). */
-export const REQUIRED_TRIGGERS: readonly Trigger[] = ['cancelled', 'renewed_delay', 'backordered', 'delayed']
+export const REQUIRED_TRIGGERS: readonly Trigger[] = ['cancelled', 'unavailable', 'renewed_delay', 'backordered', 'delayed']
 
 /** One parcel, as outreach needs it. */
 export interface ParcelFact {
@@ -38,6 +40,8 @@ export interface LineOutreachInput {
   told: { trigger: string; etaKey: string }[]
   notices: NoticeRecord[]
   answers: AnswerRecord[]
+  /** How many alternatives the line has now (an unavailable line is offered them, or cancelled). */
+  alternatives?: number
 }
 
 export interface OutreachContext {
@@ -87,9 +91,17 @@ function parcelKey(l: LineOutreachInput, states: string[]): string | null {
   return n.length > 0 ? n.join(',') : null
 }
 
-/** News about a line that the delay rule does not cover: cancellation, parcels, restock, slipped ETA. */
+/** The latest switch, confirmed once: the customer hears their new item and its date, never a delay. */
+function switchTrigger(l: LineOutreachInput): LineTrigger | null {
+  const last = l.answers.filter((a) => a.choice === 'switch').map((a) => a.at.toISOString()).sort().at(-1)
+  return last ? { trigger: 'switched', etaKey: `switch:${last}` } : null
+}
+
+/** News about a line that the delay rule does not cover: a switch, cancellation, parcels, restock, slipped ETA. */
 function newsTriggers(l: LineOutreachInput, ctx: OutreachContext, delay: DelayState): LineTrigger[] {
   const out: LineTrigger[] = []
+  const switched = switchTrigger(l)
+  if (switched && l.state !== 'cancelled') out.push(switched)
   const cancelledQty = l.quantities.cancelled ?? 0
   if (cancelledQty > 0) out.push({ trigger: 'cancelled', etaKey: `qty:${cancelledQty}` })
   const exception = parcelKey(l, ['exception'])
@@ -99,7 +111,7 @@ function newsTriggers(l: LineOutreachInput, ctx: OutreachContext, delay: DelaySt
   const toldBackorder = l.told.some((t) => t.trigger === 'backordered')
   if (l.state === 'restocked' && toldBackorder) out.push({ trigger: 'restocked', etaKey: l.expectedShipDate ?? 'unknown' })
   // A date the supplier gives after a notice without one is news, not a new notice.
-  if (l.state === 'backordered' && delay.action.kind === 'none' && l.notices.length > 0) {
+  if (l.state === 'backordered' && delay.action.kind === 'none' && sinceLastSwitch(l).notices.length > 0) {
     out.push({ trigger: 'backordered', etaKey: l.expectedShipDate ?? 'unknown' })
   }
   const slip = slipped(l, ctx)
@@ -117,7 +129,8 @@ function slipped(l: LineOutreachInput, ctx: OutreachContext): LineTrigger | null
 }
 
 function noticeTrigger(l: LineOutreachInput, notice: NoticeDraft): LineTrigger {
-  const trigger: Trigger = notice.kind === 'renewed' ? 'renewed_delay' : l.state === 'backordered' ? 'backordered' : 'delayed'
+  const trigger: Trigger = l.state === 'unavailable' ? 'unavailable'
+    : notice.kind === 'renewed' ? 'renewed_delay' : l.state === 'backordered' ? 'backordered' : 'delayed'
   return { trigger, etaKey: notice.revisedDate ?? 'unknown' }
 }
 
@@ -125,7 +138,7 @@ function noticeTrigger(l: LineOutreachInput, notice: NoticeDraft): LineTrigger {
 export function planLine(l: LineOutreachInput, ctx: OutreachContext): LinePlan {
   const delay = deriveDelayState({
     applicableDate: l.applicableDate, state: l.state, openQty: open(l.quantities), supplierDate: l.expectedShipDate,
-    notices: l.notices, answers: l.answers, today: ctx.today,
+    notices: l.notices, answers: l.answers, today: ctx.today, alternatives: l.alternatives,
   })
   const triggers: LineTrigger[] = []
   let notice: NoticeDraft | null = null

@@ -32,9 +32,6 @@ export interface SpokenOrder {
   lines: SpokenLine[]
 }
 
-/** States whose line the customer may still decide about (wait, cancel, switch). */
-export const CHOOSABLE_STATES: readonly LineState[] = ['backordered', 'unavailable', 'delayed']
-
 /** "W 3 0 0 1": an order number read out character by character, so a voice does not say "three thousand". */
 export function spellOut(text: string): string {
   return [...text.replace(/\s+/g, '')].join(' ')
@@ -83,12 +80,15 @@ export function spokenAlternative(alt: SpokenAlternative, key: number): string {
   return `Press ${key} for ${alt.name}, ${when}${sooner}, at ${spokenPriceDelta(alt.priceDelta)}.`
 }
 
-/** The options menu for a line the customer can decide about. */
-export function spokenChoiceMenu(line: SpokenLine, hasAlternatives: boolean): string {
+/**
+ * The options menu for a line the customer can decide about. The keys never move (1 wait, 2 cancel,
+ * 3 alternatives); an option the line does not take — a wait for an item nobody can supply — is not said.
+ */
+export function spokenChoiceMenu(line: SpokenLine, offer: { wait: boolean; switch: boolean }): string {
   return [
-    `For ${line.name}: press 1 to wait for it.`,
-    'Press 2 to cancel this item for a full refund.',
-    hasAlternatives ? 'Press 3 to hear sooner alternatives and switch.' : null,
+    offer.wait ? `For ${line.name}: press 1 to wait for it.` : `${line.name} can no longer be supplied.`,
+    `${offer.wait ? 'Press' : `For ${line.name}: press`} 2 to cancel this item for a full refund.`,
+    offer.switch ? 'Press 3 to hear sooner alternatives and switch.' : null,
     'Press 0 to speak with a representative.',
   ].filter(Boolean).join(' ')
 }

@@ -22,12 +22,14 @@ const CHOICE_STATES = ['backordered', 'delayed', 'unavailable', 'processing', 'r
 
 /** The default links: the order page, where the customer chooses after looking the order up. */
 /** The line's signed, expiring, single-use choice link (DESIGN.md): it opens the order page with the line's options. */
-function orderPageLinks(order: OrderFacts, lineNo: number, o: ComposeOptions): ChoiceLink[] {
+function orderPageLinks(order: OrderFacts, lineNo: number, o: ComposeOptions, canWait: boolean): ChoiceLink[] {
   // The nonce is made from the message's own facts, so composing the same message twice gives the same text.
   const nonce = createHash('sha256').update(`${order.orderNumber}\u0000${lineNo}\u0000${o.now.toISOString()}`).digest('base64url').slice(0, 16)
   const token = signChoiceToken(o.secret, { orderNumber: order.orderNumber, lineNo, expiresAt: choiceTokenExpiry(o.now), nonce })
   const url = `${o.store.publicUrl}/orders/${encodeURIComponent(order.orderNumber)}/choose?token=${encodeURIComponent(token)}`
-  return [{ label: 'Choose: wait, switch, or cancel this item for a full refund', url }]
+  // A line nobody can supply is never offered a wait (DESIGN.md "The law on delays").
+  const label = canWait ? 'Choose: wait, switch, or cancel this item for a full refund' : 'Choose an alternative, or cancel this item for a full refund'
+  return [{ label, url }]
 }
 
 /** The message of one order: its speaking lines in plain words with their links. */
@@ -46,14 +48,16 @@ export function composeMessage(order: OrderFacts, plan: OrderPlan, cancelled: Ma
       notice: cancelled.has(p.lineNo) ? null : p.notice,
       reason: p.notice && (p.notice.revisedDate === null || p.notice.silence === 'cancel') ? delayReason(s.state) : null,
       cancelled: cancel ? { qty: cancel.qty, refundDue: cancel.refundDue, reason: cancel.reason } : null,
-      choices: offers ? (o.choiceLinks?.(order, p.lineNo) ?? orderPageLinks(order, p.lineNo, o)) : [],
+      switched: f.switched && { fromName: f.switched.fromName, priceDelta: f.switched.priceDelta, absorbed: f.switched.absorbed, byRep: f.switched.byRep },
+      choices: offers ? (o.choiceLinks?.(order, p.lineNo) ?? orderPageLinks(order, p.lineNo, o, s.state !== 'unavailable')) : [],
     })
   }
   const required = plan.required
+  const switchedLines = lines.filter((l) => l.triggers.includes('switched'))
   return {
     store: o.store, customerName: order.customer.name, orderNumber: order.orderNumber, placedAt: order.placedAt,
     placedOn: localDay(order.placedAt, o.timeZone),
-    triggers: plan.triggers, subject: subjectFor(order.orderNumber, plan.triggers), lines,
+    triggers: plan.triggers, subject: subjectFor(order.orderNumber, plan.triggers, switchedLines.length === 1 ? switchedLines[0].name : null), lines,
     orderUrl: `${o.store.publicUrl}/orders/${encodeURIComponent(order.orderNumber)}`,
     unsubscribeUrl: `${o.store.publicUrl}/unsubscribe?token=${signUnsubscribeToken(order.customer.id, o.secret)}`,
     required,

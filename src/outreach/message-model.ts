@@ -34,6 +34,8 @@ export interface MessageLine {
   /** Why the line is late, for a notice with no date or a date more than 30 days out. */
   reason: string | null
   cancelled: { qty: number; refundDue: IsoDate | null; reason: string } | null
+  /** The switch this message confirms (trigger `switched`): what the line was before. */
+  switched: { fromName: string; priceDelta: number; absorbed: boolean; byRep: boolean } | null
   choices: ChoiceLink[]
 }
 
@@ -52,26 +54,53 @@ export interface MessageModel {
   required: boolean
 }
 
-const SUBJECTS: Record<Trigger, (n: string) => string> = {
+const SUBJECTS: Record<Trigger, (n: string, switchedTo: string | null) => string> = {
   cancelled: (n) => `Order ${n}: an item was cancelled and will be refunded`,
+  unavailable: (n) => `Order ${n}: an item can no longer be supplied — your options`,
   renewed_delay: (n) => `Order ${n}: a new delay — please tell us if you want to wait`,
   backordered: (n) => `Order ${n}: an item is backordered — your options`,
   delayed: (n) => `Order ${n} is delayed — your options`,
   exception: (n) => `Order ${n}: a problem with the delivery`,
+  switched: (n, to) => (to ? `Order ${n}: your item is now ${to}` : `Order ${n}: your items are switched as you chose`),
   eta_slipped: (n) => `Order ${n} will arrive later than we said`,
   restocked: (n) => `Good news: order ${n} is back in stock`,
   shipped: (n) => `Order ${n} has shipped`,
 }
 
-/** The subject for the message's first (most important) trigger. */
-export function subjectFor(orderNumber: string, triggers: Trigger[]): string {
-  return triggers.length > 0 ? SUBJECTS[triggers[0]](orderNumber) : `An update on order ${orderNumber}`
+/** The subject for the message's first (most important) trigger; `switchedTo` names the one item switched, if one. */
+export function subjectFor(orderNumber: string, triggers: Trigger[], switchedTo: string | null = null): string {
+  return triggers.length > 0 ? SUBJECTS[triggers[0]](orderNumber, switchedTo) : `An update on order ${orderNumber}`
+}
+
+/** The notice for a line the supplier cannot supply: alternatives or a refund, never a wait (16 CFR 435.2(c)(5)). */
+function unavailableSentences(n: NoticeDraft, store: StoreDetails): string[] {
+  const by = n.cancelOn ? ` by the end of ${formatDay(n.cancelOn)}` : ''
+  return [
+    'The supplier told us it cannot supply this item, so we cannot ship it.',
+    `You may switch to one of the alternatives below${by}; otherwise we will cancel this item and give you a full refund.`,
+    `You may also cancel it now and get a full, prompt refund. Answering costs you nothing: use the links below, or call us free at ${store.phone}.`,
+  ]
+}
+
+/** The confirmation of a switch: the new item (the line's name now), what it costs, who recorded it. */
+function switchSentences(l: MessageLine): string[] {
+  const s = l.switched
+  if (!s || !l.triggers.includes('switched')) return []
+  const out = [s.fromName === l.name
+    ? `Your item is now ${l.name} from stock we found elsewhere, as you chose.`
+    : `Your item is now ${l.name}, as you chose (instead of ${s.fromName}).`]
+  if (s.byRep) out.push('Recorded by our customer service team at your request.')
+  const per = `${Math.abs(s.priceDelta).toFixed(2)} per item`
+  if (s.priceDelta < 0) out.push(`It costs ${per} less: we are refunding you the difference.`)
+  else if (s.priceDelta > 0) out.push(s.absorbed ? 'It costs a little more, but you pay the price you paid before.' : `As you agreed, it costs ${per} more.`)
+  return out
 }
 
 /** The sentences the law asks a delay option notice to say about one line. */
 export function noticeSentences(l: MessageLine, store: StoreDetails): string[] {
   const n = l.notice
   if (!n) return []
+  if (l.state === 'unavailable') return unavailableSentences(n, store)
   const out: string[] = []
   out.push(n.revisedDate ? `We now expect to ship it on ${formatDay(n.revisedDate)}.` : 'We do not know yet when it will ship.')
   if (l.reason) out.push(`The reason: ${l.reason}.`)
@@ -97,13 +126,15 @@ const CANCEL_WHY: Record<string, string> = {
 
 /** A line in plain words: what happened, when it will arrive, and what the customer may do. */
 export function lineSentences(l: MessageLine, store: StoreDetails): string[] {
-  const out = [l.explanation]
+  const out = [...switchSentences(l), l.explanation]
   if (l.cancelled) {
     const when = l.cancelled.refundDue ? ` by ${formatDay(l.cancelled.refundDue)}` : ''
     const why = CANCEL_WHY[l.cancelled.reason] ?? ''
     out.push(`We cancelled ${l.cancelled.qty} of this item${why}; you will get a full refund${when}.`)
   }
   out.push(...noticeSentences(l, store))
-  if (!l.notice && !l.cancelled && l.state !== 'cancelled') out.push(l.eta ? `It should arrive ${formatWindow(l.eta)}.` : 'When it will arrive is not known yet.')
+  // The explanation often gives the arrival already; say it once.
+  const saysArrival = /\barriv/.test(l.explanation)
+  if (!l.notice && !l.cancelled && l.state !== 'cancelled' && !saysArrival) out.push(l.eta ? `It should arrive ${formatWindow(l.eta)}.` : 'When it will arrive is not known yet.')
   return out
 }

@@ -11,6 +11,7 @@ import type { AnswerRecord, NoticeRecord } from '../domain/delay-notice.ts'
 import type { CalendarConfig } from '../domain/types.ts'
 import { localDay } from '../domain/calendar.ts'
 import { loadNoticeMessages, reachedAt, type NoticeMessage } from '../store/notice-messages.ts'
+import { alternativesForLines } from '../status/line-alternatives.ts'
 
 export interface OrderFacts {
   orderId: number
@@ -34,6 +35,22 @@ export interface LineFacts {
   answers: AnswerRecord[]
   refundDue: string | null
   cancelReason: string | null
+  /** The latest switch, for its confirmation. */
+  switched: SwitchFact | null
+  /** How many alternatives an unavailable line has now (0 for other lines: never read for them). */
+  alternatives: number
+}
+
+/** A switch as the customer's confirmation tells it. */
+export interface SwitchFact {
+  at: Date
+  fromName: string
+  /** Per unit, the new item's price minus the old one's. */
+  priceDelta: number
+  /** The store absorbs a dearer item's difference. */
+  absorbed: boolean
+  /** A rep recorded it at the customer's request. */
+  byRep: boolean
 }
 
 interface OrderRow {
@@ -48,23 +65,56 @@ const group = <T extends { order_line_id: number }>(rows: T[]) => {
   return m
 }
 
-/** The customer's answers per line (table line_choices, when the choices module is installed). */
-async function loadAnswers(tx: Queryable, lineIds: number[]): Promise<Map<number, AnswerRecord[]>> {
+interface AnswerRow {
+  order_line_id: number; choice: AnswerRecord['choice']; decided_at: Date; decided_by: string
+  from_name: string | null; from_sku: string; price_delta: string | null; absorbed: boolean | null
+}
+
+/** The customer's answers per line, and each line's latest switch (table line_choices, when the choices module is installed). */
+async function loadAnswers(tx: Queryable, lineIds: number[]): Promise<{ answers: Map<number, AnswerRecord[]>; switches: Map<number, SwitchFact> }> {
   const [{ present }] = await tx.query<{ present: boolean }>(`SELECT to_regclass('line_choices') IS NOT NULL AS present`)
-  if (!present) return new Map()
-  const rows = await tx.query<{ order_line_id: number; choice: AnswerRecord['choice']; decided_at: Date }>(
-    `SELECT order_line_id, choice, decided_at FROM line_choices WHERE order_line_id = ANY($1::bigint[])`, [lineIds])
-  const m = new Map<number, AnswerRecord[]>()
-  for (const r of rows) m.set(r.order_line_id, [...(m.get(r.order_line_id) ?? []), { choice: r.choice, at: r.decided_at }])
-  return m
+  if (!present) return { answers: new Map(), switches: new Map() }
+  const rows = await tx.query<AnswerRow>(
+    `SELECT c.order_line_id, c.choice, c.decided_at, c.decided_by, p.name AS from_name, c.from_sku, c.price_delta::text,
+            (c.detail ->> 'absorbed')::boolean AS absorbed
+       FROM line_choices c LEFT JOIN products p ON p.sku = c.from_sku
+      WHERE c.order_line_id = ANY($1::bigint[]) ORDER BY c.decided_at, c.choice_id`, [lineIds])
+  const answers = new Map<number, AnswerRecord[]>()
+  const switches = new Map<number, SwitchFact>()
+  for (const r of rows) {
+    answers.set(r.order_line_id, [...(answers.get(r.order_line_id) ?? []), { choice: r.choice, at: r.decided_at }])
+    if (r.choice !== 'switch') continue
+    switches.set(r.order_line_id, {
+      at: r.decided_at, fromName: r.from_name ?? r.from_sku, priceDelta: Number(r.price_delta ?? 0), absorbed: r.absorbed === true,
+      byRep: r.decided_by !== 'customer',
+    })
+  }
+  return { answers, switches }
+}
+
+/**
+ * What the line was told about its current item: news told before its latest switch was about the
+ * item replaced. Switch confirmations are keyed by the switch itself and always kept.
+ */
+function toldSince(rows: { trigger: string; eta_key: string; told_at: Date }[], switched: SwitchFact | undefined) {
+  const current = (t: (typeof rows)[number]) => !switched || t.trigger === 'switched' || t.told_at.getTime() > switched.at.getTime()
+  return rows.filter(current).map((t) => ({ trigger: t.trigger, etaKey: t.eta_key }))
+}
+
+/** The alternatives count of each unavailable line (an unavailable line is offered them, or cancelled). */
+async function unavailableAlternatives(tx: Queryable, lines: { snapshot: LineSnapshot; status: LineStatus }[], ctx: { now: Date; calendar: CalendarConfig }) {
+  const unavailable = lines.filter((l) => l.status.state === 'unavailable')
+  if (unavailable.length === 0) return new Map<number, number>()
+  const alts = await alternativesForLines(tx, unavailable, ctx)
+  return new Map(unavailable.map((l, i) => [l.snapshot.orderLineId, alts[i].length]))
 }
 
 async function loadLineExtras(tx: Queryable, lineIds: number[]) {
   // One after another: on a transaction's single connection, parallel queries only queue up.
-  const told = await tx.query<{ order_line_id: number; trigger: string; eta_key: string }>(
-      'SELECT order_line_id, trigger, eta_key FROM outreach_told WHERE order_line_id = ANY($1::bigint[])', [lineIds])
-  const notices = await tx.query<{ order_line_id: number; notice_id: number; kind: 'first' | 'renewed'; revised_date: string | null; silence: 'consent' | 'cancel'; cancel_on: string | null; created_at: Date }>(
-      `SELECT order_line_id, notice_id, kind, revised_date::text, silence, cancel_on::text, created_at
+  const told = await tx.query<{ order_line_id: number; trigger: string; eta_key: string; told_at: Date }>(
+      'SELECT order_line_id, trigger, eta_key, told_at FROM outreach_told WHERE order_line_id = ANY($1::bigint[])', [lineIds])
+  const notices = await tx.query<{ order_line_id: number; notice_id: number; kind: 'first' | 'renewed'; revised_date: string | null; silence: 'consent' | 'cancel'; cancel_on: string | null; created_at: Date; reason: string | null }>(
+      `SELECT order_line_id, notice_id, kind, revised_date::text, silence, cancel_on::text, created_at, reason
          FROM delay_notices WHERE order_line_id = ANY($1::bigint[]) ORDER BY created_at, notice_id`, [lineIds])
   const late = await tx.query<{ order_line_id: number }>(
       `SELECT DISTINCT order_line_id FROM line_state_history
@@ -88,27 +138,31 @@ export async function loadOutreachFacts(tx: Queryable, orderIds: number[], ctx: 
   if (ids.length === 0) return []
   const snapshots = await loadLineSnapshots(tx, { lineIds: ids })
   const extras = await loadLineExtras(tx, ids)
-  const answers = await loadAnswers(tx, ids)
+  const { answers, switches } = await loadAnswers(tx, ids)
   const cache: HistoryCache = new Map()
+  const derived: { snapshot: LineSnapshot; status: LineStatus }[] = []
+  for (const s of snapshots) derived.push({ snapshot: s, status: await deriveLine(tx, s, ctx, cache) })
+  const alternatives = await unavailableAlternatives(tx, derived, ctx)
   const byOrder = new Map<number, LineFacts[]>()
-  for (const s of snapshots) {
+  for (const { snapshot: s, status } of derived) {
     const id = s.orderLineId
-    const status = await deriveLine(tx, s, ctx, cache)
     const cancel = extras.cancels.get(id)
     const facts: LineFacts = {
       snapshot: s, status, everLate: extras.late.has(id),
-      told: (extras.told.get(id) ?? []).map((t) => ({ trigger: t.trigger, etaKey: t.eta_key })),
+      told: toldSince(extras.told.get(id) ?? [], switches.get(id)),
       notices: (extras.notices.get(id) ?? []).map((n) => {
         const messages = extras.messages.get(n.notice_id) ?? []
         const reached = reachedAt(messages)
         return {
-          noticeId: n.notice_id, kind: n.kind, revisedDate: n.revised_date, silence: n.silence, cancelOn: n.cancel_on, createdAt: n.created_at,
+          noticeId: n.notice_id, kind: n.kind, revisedDate: n.revised_date, silence: n.silence, cancelOn: n.cancel_on, createdAt: n.created_at, reason: n.reason,
           messages, reachedOn: reached ? localDay(reached, ctx.calendar) : null,
         }
       }),
       answers: answers.get(id) ?? [],
       refundDue: cancel?.refund_due ?? null,
       cancelReason: cancel?.cancel_reason ?? null,
+      switched: switches.get(id) ?? null,
+      alternatives: alternatives.get(id) ?? 0,
     }
     byOrder.set(s.orderId, [...(byOrder.get(s.orderId) ?? []), facts])
   }

@@ -65,10 +65,12 @@ function completeSms(m: MessageModel, what: (l: MessageLine) => string): string 
 export function renderSms(m: MessageModel): SmsText {
   const words: Record<string, string> = {
     cancelled: 'an item was cancelled, full refund coming',
+    unavailable: 'an item cannot be supplied; switch it by the link or it will be cancelled and refunded',
     renewed_delay: 'a new delay; reply by the link or it will be cancelled and refunded',
     backordered: 'an item is backordered',
     delayed: 'your order is delayed',
     exception: 'a delivery problem',
+    switched: 'your item is switched as you chose',
     eta_slipped: 'it will arrive later than we said',
     restocked: 'back in stock',
     shipped: 'it has shipped',

@@ -83,7 +83,7 @@ async function outreachBatch(tx: Queryable, opts: OutreachOptions, summary: Outr
     const plan = planOrderOutreach(order.lines.map((l) => ({
       lineNo: l.snapshot.line.lineNo, state: l.status.state, quantities: l.status.quantities, promisedShipDate: l.status.promisedShipDate,
       applicableDate: l.status.applicableDate, expectedShipDate: l.status.expectedShipDate, eta: l.status.eta, tracking: l.status.tracking, everLate: l.everLate,
-      told: l.told, notices: l.notices, answers: l.answers,
+      told: l.told, notices: l.notices, answers: l.answers, alternatives: l.alternatives,
     })), { today, calendar: opts.calendar, slipBusinessDays: opts.slipBusinessDays })
     if (plan.triggers.length > 0) await applyPlan(tx, order, plan, opts, summary)
   }

@@ -30,3 +30,18 @@ export async function listOrderChoices(db: Queryable, orderId: number): Promise<
     decidedBy: r.decided_by, channel: r.channel, decidedAt: r.decided_at,
   }))
 }
+
+/**
+ * The lines (of these) for which a delay notice was sent for the line as it is now: after its
+ * latest switch, if any (notices before it were about the item replaced).
+ */
+export async function linesNoticed(db: Queryable, lineIds: number[]): Promise<Set<number>> {
+  if (lineIds.length === 0) return new Set()
+  const rows = await db.query<{ order_line_id: number }>(
+    `SELECT DISTINCT d.order_line_id FROM delay_notices d
+      WHERE d.order_line_id = ANY($1::bigint[])
+        AND d.created_at > coalesce((SELECT max(c.decided_at) FROM line_choices c WHERE c.order_line_id = d.order_line_id AND c.choice = 'switch'), '-infinity')`,
+    [lineIds],
+  )
+  return new Set(rows.map((r) => r.order_line_id))
+}

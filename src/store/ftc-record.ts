@@ -49,6 +49,9 @@ export interface FtcNotice {
 
 export interface FtcAnswer {
   choice: string
+  /** switch: the item chosen; the line's SKU before the answer is fromSku. A switch starts the line's new promise. */
+  sku: string | null
+  fromSku: string
   decidedBy: string
   channel: string | null
   at: string
@@ -93,15 +96,20 @@ export interface FtcRecord {
 const SILENCE: Record<string, string> = {
   consent: 'silence is consent to wait until the revised date',
   cancel: 'silence is not consent: unless the customer agrees to wait, the line is cancelled and refunded after the deadline',
+  // A line the supplier cannot supply is offered alternatives or cancellation, never a wait.
+  unavailable: 'the supplier cannot supply it: unless the customer switches to an alternative, the line is cancelled and refunded after the deadline',
 }
 
 async function answersFor(db: Queryable, lineIds: number[]): Promise<Map<number, FtcAnswer[]>> {
   const [{ present }] = await db.query<{ present: boolean }>(`SELECT to_regclass('line_choices') IS NOT NULL AS present`)
   const m = new Map<number, FtcAnswer[]>()
   if (!present) return m
-  const rows = await db.query<{ order_line_id: number; choice: string; decided_by: string; channel: string | null; decided_at: Date }>(
-    `SELECT order_line_id, choice, decided_by, channel, decided_at FROM line_choices WHERE order_line_id = ANY($1::bigint[]) ORDER BY decided_at`, [lineIds])
-  for (const r of rows) m.set(r.order_line_id, [...(m.get(r.order_line_id) ?? []), { choice: r.choice, decidedBy: r.decided_by, channel: r.channel, at: r.decided_at.toISOString() }])
+  const rows = await db.query<{ order_line_id: number; choice: string; sku: string | null; from_sku: string; decided_by: string; channel: string | null; decided_at: Date }>(
+    `SELECT order_line_id, choice, sku, from_sku, decided_by, channel, decided_at FROM line_choices WHERE order_line_id = ANY($1::bigint[]) ORDER BY decided_at, choice_id`, [lineIds])
+  for (const r of rows) {
+    const answer = { choice: r.choice, sku: r.sku, fromSku: r.from_sku, decidedBy: r.decided_by, channel: r.channel, at: r.decided_at.toISOString() }
+    m.set(r.order_line_id, [...(m.get(r.order_line_id) ?? []), answer])
+  }
   return m
 }
 
@@ -120,7 +128,7 @@ async function refundsFor(db: Queryable, lineIds: number[]): Promise<Map<number,
 
 interface NoticeRow {
   order_line_id: number; notice_id: number; kind: 'first' | 'renewed'; created_at: Date; revised_date: string | null; silence: 'consent' | 'cancel'
-  cancel_on: string | null
+  cancel_on: string | null; reason: string | null
 }
 
 function toNotice(n: NoticeRow, messages: NoticeMessage[]): FtcNotice {
@@ -128,7 +136,7 @@ function toNotice(n: NoticeRow, messages: NoticeMessage[]): FtcNotice {
   const reached = reachedAt(messages)
   return {
     kind: n.kind, createdAt: n.created_at.toISOString(), sentAt: main?.sentAt?.toISOString() ?? null, revisedDate: n.revised_date,
-    silence: n.silence, silenceMeans: SILENCE[n.silence], cancelOn: n.cancel_on, notificationId: main?.notificationId ?? null,
+    silence: n.silence, silenceMeans: SILENCE[n.reason === 'unavailable' ? 'unavailable' : n.silence], cancelOn: n.cancel_on, notificationId: main?.notificationId ?? null,
     messageId: main?.messageId ?? null, channel: main?.channel ?? null, status: main?.status ?? null, complete: main?.complete ?? false,
     reached: reached !== null, reachedAt: reached?.toISOString() ?? null,
     messages: messages.map((m) => ({
@@ -147,7 +155,7 @@ export async function loadFtcRecord(db: Queryable, orderNumber: string, calendar
   const ids = snap.lines.map((l) => l.orderLineId)
   // One after another: on one connection parallel queries only queue up.
   const notices = await db.query<NoticeRow>(
-    `SELECT order_line_id, notice_id, kind, created_at, revised_date::text, silence, cancel_on::text
+    `SELECT order_line_id, notice_id, kind, created_at, revised_date::text, silence, cancel_on::text, reason
        FROM delay_notices WHERE order_line_id = ANY($1::bigint[]) ORDER BY created_at, notice_id`, [ids])
   const messages = await loadNoticeMessages(db, notices.map((n) => n.notice_id))
   const cancels = await db.query<{ order_line_id: number; reason: string; cancelled_at: Date; qty: number; refund_due: string }>(

@@ -8,8 +8,10 @@
  * a cost: everything comes from the customer's view.
  */
 import type { Queryable } from '../store/db.ts'
-import { CHOOSABLE_STATES, spellOut, spokenAlternative, spokenChoiceMenu, spokenDay, spokenOrder, spokenPriceDelta, type SpokenLine } from '../domain/spoken.ts'
+import { spellOut, spokenAlternative, spokenChoiceMenu, spokenDay, spokenOrder, spokenPriceDelta } from '../domain/spoken.ts'
 import type { OrderStatusView } from '../status/order-status.ts'
+import type { LineOffer } from '../choices/choice-rules.ts'
+import { hasOffer } from '../choices/line-offers.ts'
 import { Answer } from './twiml.ts'
 import { answeredStep, loadCall, rememberStep, saveCall, type CallState, type CallUpdate } from './call-store.ts'
 import { normalizeKeyed } from './order-lookup.ts'
@@ -46,6 +48,8 @@ export interface VoiceServices {
   checkPostal(orderNumber: string | null, postal: string): Promise<boolean>
   /** The customer's view of the order now. */
   view(orderNumber: string): Promise<OrderStatusView | null>
+  /** The answers each line takes now, by line number (the same rules as a recorded choice). */
+  offers(orderNumber: string): Promise<Map<number, LineOffer>>
   choose(orderNumber: string, lineNo: number, choice: 'wait' | 'cancel' | 'switch', sku?: string): Promise<KeypadChoice>
   /** Opens the rep task for a caller who asked for a person, with what they heard. */
   openRepTask(call: CallState, heard: string): Promise<void>
@@ -153,8 +157,6 @@ async function postal(s: VoiceServices, call: CallState, req: VoiceRequest): Pro
   return speakOrder(s, { ...call, proven: 'postal_code' }, { proven: 'postal_code' })
 }
 
-const choosable = (l: SpokenLine) => CHOOSABLE_STATES.includes(l.state)
-
 /** Speaks the order and, for the first line the customer can decide about, its options. */
 async function speakOrder(s: VoiceServices, call: CallState, update: CallUpdate, after?: { from: number; said?: string }): Promise<StepResult> {
   const view = call.orderNumber ? await s.view(call.orderNumber) : null
@@ -165,9 +167,10 @@ async function speakOrder(s: VoiceServices, call: CallState, update: CallUpdate,
     a.say(...spokenOrder(view))
     await s.countContact(call, 'deflected')
   }
-  const next = view.lines.find((l) => choosable(l) && l.lineNo > (after?.from ?? 0))
+  const offers = await s.offers(view.orderNumber)
+  const next = view.lines.find((l) => hasOffer(offers.get(l.lineNo)) && l.lineNo > (after?.from ?? 0))
   if (next) {
-    a.ask(s.stepUrl('line', next.lineNo), [spokenChoiceMenu(next, next.alternatives.length > 0)], { numDigits: 1 })
+    a.ask(s.stepUrl('line', next.lineNo), [spokenChoiceMenu(next, offers.get(next.lineNo)!)], { numDigits: 1 })
   } else {
     a.ask(s.stepUrl('done'), ['To hear this again, press 1. To speak with a representative, press 0. Or simply hang up. Thank you for calling.'], { numDigits: 1 })
   }
@@ -177,7 +180,8 @@ async function speakOrder(s: VoiceServices, call: CallState, update: CallUpdate,
 async function lineChoice(s: VoiceServices, call: CallState, lineNo: number | null, key: string): Promise<StepResult> {
   if (!call.proven || !call.orderNumber || lineNo === null) return { answer: goodbye(s, new Answer(), 'Sorry, something went wrong.') }
   if (key === '0') return toRep(s, call)
-  if (key === '1' || key === '2') {
+  const offer = (await s.offers(call.orderNumber)).get(lineNo)
+  if ((key === '1' && offer?.wait) || (key === '2' && offer?.cancel)) {
     const r = await s.choose(call.orderNumber, lineNo, key === '1' ? 'wait' : 'cancel')
     const said = r.ok ? r.said : `I couldn't record that: ${r.reason}`
     return { ...(await speakOrder(s, call, {}, { from: lineNo, said })), remember: r.ok }
@@ -191,7 +195,7 @@ async function lineChoice(s: VoiceServices, call: CallState, lineNo: number | nu
     }
     return { ...(await speakOrder(s, call, {}, { from: lineNo - 1, said: 'There are no sooner alternatives for this item right now.' })) }
   }
-  return failed(s, call, 'line', 'Sorry, that key is not one of the options.', lineNo)
+  return failed(s, call, 'line', 'Sorry, that key is not one of the options.', lineNo, offer)
 }
 
 async function pickAlternative(s: VoiceServices, call: CallState, lineNo: number | null, key: string): Promise<StepResult> {
@@ -230,7 +234,7 @@ async function toRep(s: VoiceServices, call: CallState): Promise<StepResult> {
 }
 
 /** A wrong key or silence: ask again, or after the third, end politely. */
-function failed(s: VoiceServices, call: CallState, step: VoiceStep, sorry: string, lineNo?: number): StepResult {
+function failed(s: VoiceServices, call: CallState, step: VoiceStep, sorry: string, lineNo?: number, offer?: LineOffer): StepResult {
   const failures = call.failures + 1
   if (failures >= MAX_FAILURES) return { answer: goodbye(s, new Answer(), sorry), update: { failures } }
   const a = new Answer().say(sorry)
@@ -239,7 +243,8 @@ function failed(s: VoiceServices, call: CallState, step: VoiceStep, sorry: strin
     a.ask(s.stepUrl('recognised'), ['Press 1 for the order I mentioned. Press 2 for another order.'], { numDigits: 1 })
     return { answer: a, update: { failures } }
   }
-  a.ask(s.stepUrl('line', lineNo ?? null), ['Press 1 to wait, 2 to cancel this item for a refund, 3 to hear alternatives, or 0 for a representative.'], { numDigits: 1 })
+  const keys = [offer?.wait !== false ? '1 to wait' : null, '2 to cancel this item for a refund', offer?.switch !== false ? '3 to hear alternatives' : null]
+  a.ask(s.stepUrl('line', lineNo ?? null), [`Press ${keys.filter(Boolean).join(', ')}, or 0 for a representative.`], { numDigits: 1 })
   return { answer: a, update: { failures } }
 }
 

@@ -118,7 +118,7 @@ async function latestNotice(s: SmsServices, from: string): Promise<TextedNotice 
     `SELECT n.order_id, o.order_number, n.line_nos
        FROM notifications n JOIN orders o ON o.order_id = n.order_id
       WHERE n.channel = 'sms' AND ${PHONE_KEY_SQL('n.recipient')} = $1 AND n.status = 'sent'
-        AND n.triggers && ARRAY['backordered', 'delayed', 'renewed_delay']::text[]
+        AND n.triggers && ARRAY['backordered', 'delayed', 'renewed_delay', 'unavailable']::text[]
         AND n.created_at >= $2::timestamptz - interval '60 days'
       ORDER BY n.created_at DESC, n.notification_id DESC LIMIT 1`,
     [key, s.now],

@@ -13,6 +13,7 @@ import { openTask } from '../store/tasks.ts'
 import { recordChoice, type ChoiceOutcome } from '../choices/record-choice.ts'
 import { clientGuardKey, clientPolicyFrom, guardLookup, lookupPolicyFrom } from '../http/lookup-guard.ts'
 import { phoneKey } from './phone.ts'
+import { loadLineOffers } from '../choices/line-offers.ts'
 import type { CallState } from './call-store.ts'
 import type { KeypadChoice, VoiceServices, VoiceStep } from './call-flow.ts'
 import type { SmsServices } from './sms-flow.ts'
@@ -87,6 +88,16 @@ async function choose(deps: Deps, channel: 'voice' | 'sms', orderNumber: string,
   }
 }
 
+/** What each line of the order takes now; empty for an unknown order. */
+async function lineOffers(deps: Deps, orderNumber: string, ctx: { now: Date; calendar: Awaited<ReturnType<typeof calendarFrom>> }) {
+  const order = await customerOrder(deps.db, orderNumber, ctx)
+  if (!order) return new Map()
+  return loadLineOffers(deps.db, order.snapshot.lines.map((ls, i) => ({
+    orderLineId: ls.orderLineId, lineNo: ls.line.lineNo, state: order.view.lines[i].state,
+    quantities: order.view.lines[i].quantities, alternatives: order.view.lines[i].alternatives.length,
+  })))
+}
+
 /** The services a call's steps use, for this request. */
 export async function voiceServices(deps: Deps, from: string | null): Promise<VoiceServices> {
   const now = deps.clock.now()
@@ -115,6 +126,7 @@ export async function voiceServices(deps: Deps, from: string | null): Promise<Vo
     async view(orderNumber) {
       return (await customerOrder(deps.db, orderNumber, { now, calendar }))?.view ?? null
     },
+    offers: (orderNumber) => lineOffers(deps, orderNumber, { now, calendar }),
     choose: (orderNumber, lineNo, choice, sku) => choose(deps, 'voice', orderNumber, lineNo, choice, sku),
     async openRepTask(call: CallState, heard: string) {
       await openTask(deps.db, {

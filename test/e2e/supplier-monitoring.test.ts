@@ -48,7 +48,8 @@ test('an 855 dropped into the inbox shows as backordered with the supplier date 
   assert.equal(stove.state, 'backordered')
   assert.equal(stove.expectedShipDate, '2026-12-10')
   assert.equal(stove.eta.source, 'supplier')
-  assert.equal(status.lines.find((l: { sku: string }) => l.sku === 'BOOT-TRL-42').state, 'unavailable')
+  // Rejected, and nothing to switch to: cancelled in the same sweep (reason rejected; DESIGN.md "The law on delays").
+  assert.equal(status.lines.find((l: { sku: string }) => l.sku === 'BOOT-TRL-42').state, 'cancelled')
   assert.deepEqual(status.lines.find((l: { sku: string }) => l.sku === 'LAMP-ARC').quantities, { delayed: 3, backordered: 2 }) // BP: 3 accepted (now past the promise), 2 backordered
 
   const ack = fs.readFileSync(path.join(inbox, 'ACME', 'acks', '855-acme-po-w5001.edi.997'), 'utf8')
@@ -58,7 +59,7 @@ test('an 855 dropped into the inbox shows as backordered with the supplier date 
 
   const tasks = JSON.parse((await wismo('tasks', '--json')).stdout)
   assert.ok(tasks.some((t: { kind: string; orderNumber: string; lineNo: number }) => t.kind === 'backordered' && t.orderNumber === 'W5001' && t.lineNo === 2))
-  assert.ok(tasks.some((t: { kind: string }) => t.kind === 'unavailable'))
+  assert.ok(tasks.some((t: { kind: string }) => t.kind === 'auto_cancelled'))
 })
 
 test('a replay into the inbox is a duplicate and changes nothing', async () => {

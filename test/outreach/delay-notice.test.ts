@@ -39,7 +39,7 @@ const clauses: [string, Partial<DelayInput>, { silence: string; cancelOn: string
   // Delayed before the applicable time: the internal lead time passed, the legal clock has not.
   ['delayed with no word: unknown', { state: 'delayed', today: '2026-11-04' }, { silence: 'cancel', cancelOn: '2026-12-05', revised: null }],
   ['a supplier date already past is no date', { state: 'delayed', today: '2026-11-04', supplierDate: '2026-11-03' }, { silence: 'cancel', cancelOn: '2026-12-05', revised: null }],
-  ['unavailable: cancelled at the applicable time unless switched', { state: 'unavailable' }, { silence: 'cancel', cancelOn: A, revised: null }],
+  ['unavailable with alternatives: cancelled 3 days on unless switched', { state: 'unavailable', alternatives: 1 }, { silence: 'cancel', cancelOn: '2026-11-06', revised: null }],
 ]
 for (const [name, over, want] of clauses) {
   test(`silence: ${name}`, () => {
@@ -131,7 +131,8 @@ const arbInput = fc.record({
 test('property: no line is ever cancelled by silence where silence is consent', () => {
   fc.assert(fc.property(arbInput, (i) => {
     const s = deriveDelayState(i)
-    if (s.action.kind !== 'cancel' || s.action.reason === 'no_notice') return true
+    // A line nobody can supply is cancelled whatever silence meant (answers-rule.test.ts); no notice, no delay.
+    if (s.action.kind !== 'cancel' || s.action.reason === 'no_notice' || s.action.reason === 'rejected') return true
     const g = [...i.notices].sort(byTime).at(-1)
     return g !== undefined && g.silence === 'cancel'
   }), { numRuns: 2000 })

@@ -13,7 +13,7 @@ export function FtcSection({ record, timeZone }: { record: FtcRecord | null; tim
       n.sentAt ? at(n.sentAt) : `not sent (${n.status ?? 'queued'})`, n.revisedDate ?? 'date unknown',
       `${n.silenceMeans}${n.cancelOn ? ` (deadline ${n.cancelOn})` : ''}; ${n.reached ? 'reached the customer' : 'did not reach the customer'}${n.messageId ? `; message ${n.messageId}` : ''}`,
     ]),
-    ...l.answers.map((a) => [`Line ${l.lineNo}`, `answer: ${a.choice}`, at(a.at), a.decidedBy, a.channel ?? '']),
+    ...l.answers.map((a) => [`Line ${l.lineNo}`, a.choice === 'switch' ? `answer: switch ${a.fromSku} → ${a.sku}` : `answer: ${a.choice}`, at(a.at), a.decidedBy, a.channel ?? '']),
     ...(l.cancellation ? [[`Line ${l.lineNo}`, `cancelled (${l.cancellation.reason})`, at(l.cancellation.at), `refund due ${l.cancellation.refundDue}`, `${l.cancellation.qty} unit(s)`]] : []),
     ...l.refunds.map((f) => [`Line ${l.lineNo}`, `refund (${f.reason})`, at(f.at), `due ${f.dueBy}`,
       `${f.amount.toFixed(2)} for ${f.qty} unit(s): tax ${f.tax.toFixed(2)}, shipping ${f.shipping.toFixed(2)}`]),

@@ -4,11 +4,11 @@ import type { StoreInfo } from '../render.ts'
 import { ConsoleLayout, Csrf } from './layout.tsx'
 import type { OrderStory } from './order-story.ts'
 import { RecordChoiceForm } from './choice-form.tsx'
-import { CHOOSABLE } from '../customer/words.ts'
 import { repHeadline } from '../../../domain/rep-headline.ts'
 import { whenLocal } from './when.ts'
 import { DeliverySection } from './delivery-section.tsx'
 import type { TaskLite } from './order-story.ts'
+import { hasOffer } from '../../../choices/line-offers.ts'
 
 export interface ConsoleOrderProps {
   store: StoreInfo
@@ -77,8 +77,8 @@ export function ConsoleOrderPage(p: ConsoleOrderProps) {
             l.eta ? `${l.eta.earliest} – ${l.eta.latest} (${l.eta.source})` : 'unknown',
             l.tracking.map((t) => <span key={t.number} className="block">{t.url ? <a href={t.url}>{t.carrier} {t.number}</a> : `${t.carrier ?? ''} ${t.number}`} ({t.status})</span>),
           ])} />
-        {v.lines.filter((l) => CHOOSABLE.includes(l.state)).map((l) => (
-          <RecordChoiceForm key={l.lineNo} action={`${base}/lines/${l.lineNo}/choice`} session={session} line={l} />
+        {v.lines.filter((l) => hasOffer(story.offers.get(l.lineNo))).map((l) => (
+          <RecordChoiceForm key={l.lineNo} action={`${base}/lines/${l.lineNo}/choice`} session={session} line={l} offer={story.offers.get(l.lineNo)!} />
         ))}
       </Section>
 

@@ -12,6 +12,8 @@ import type { Config } from '../../../config.ts'
 import { listOrderChoices, type ChoiceRow } from '../../../store/choices-read.ts'
 import { listPurchasingDocuments, type PurchasingDocumentView } from '../../../purchasing/export.ts'
 import { loadDeliveryStory, type DeliveryStory } from './delivery-story.ts'
+import { loadLineOffers } from '../../../choices/line-offers.ts'
+import type { LineOffer } from '../../../choices/choice-rules.ts'
 
 export interface SignalRow { lineNo: number | null; poNumber: string | null; poLine: string | null; status: string; qty: number | null; expectedShipDate: string | null; receivedAt: string; source: string; rawCode: string | null; messageId: number; filename: string | null }
 export interface HistoryRow { lineNo: number; state: string; etaLatest: string | null; etaSource: string | null; changedAt: string; cause: string | null }
@@ -41,6 +43,8 @@ export interface OrderStory {
   choices: ChoiceRow[]
   /** The 850/860 wismo sent for this order's lines, with the supplier's 997 answer. */
   documents: PurchasingDocumentView[]
+  /** The answers each line takes now, by line number (what the rep may record for the customer). */
+  offers: Map<number, LineOffer>
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
@@ -60,8 +64,11 @@ export async function loadOrderStory(
     loadDeliveryStory(db, orderId, view),
     db.query<{ phone: string | null }>('SELECT c.phone FROM orders o JOIN customers c ON c.customer_id = o.customer_id WHERE o.order_id = $1', [orderId]),
   ])
+  const offers = await loadLineOffers(db, derived.lines.map((l) => ({
+    orderLineId: l.snapshot.orderLineId, lineNo: l.snapshot.line.lineNo, state: l.status.state, quantities: l.status.quantities, alternatives: l.alternatives.length,
+  })))
   return {
-    orderId, view, postalCode: derived.snapshot.postalCode, customerPhone: phone[0]?.phone ?? null, delivery, signals, scans, history, messages, tasks, notes, audit, choices, documents,
+    orderId, view, postalCode: derived.snapshot.postalCode, customerPhone: phone[0]?.phone ?? null, delivery, signals, scans, history, messages, tasks, notes, audit, choices, documents, offers,
   }
 }
 

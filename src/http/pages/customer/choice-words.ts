@@ -14,6 +14,7 @@ export function doneText(choice: string, line: OrderStatusView['lines'][number])
 const REFUSALS: [RegExp, string][] = [
   [/TOKEN/, 'That link has already been used or has expired. Your earlier choice, if any, stands.'],
   [/ALREADY_RECORDED/, 'We already have your choice for this item.'],
+  [/WAIT_UNAVAILABLE/, 'This item can no longer be supplied, so there is nothing to wait for: choose one of the alternatives below, or cancel it for a full refund.'],
   [/OUT_OF_STOCK|NOT_OFFERED|SKU/, 'Sorry, that option is no longer available. Here are the options we can offer now.'],
   [/PRICE/, 'That option costs more: please confirm the price difference to switch.'],
   [/NOT_ELIGIBLE|STATE/, 'This item can no longer be changed — it may already be on its way.'],

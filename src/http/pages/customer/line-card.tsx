@@ -2,8 +2,10 @@ import type { OrderStatusView } from '../../../status/order-status.ts'
 import type { TimelineEvent } from '../../../domain/timeline.ts'
 import { formatDay, formatWindow } from '../../../domain/text.ts'
 import { formatWhen } from '../render.ts'
-import { CHOOSABLE, ETA_SOURCE_WORDS, STATE_TONE, STATE_WORDS } from './words.ts'
+import { ETA_SOURCE_WORDS, STATE_TONE, STATE_WORDS } from './words.ts'
 import { LineOptions } from './line-options.tsx'
+import type { LineOffer } from '../../../choices/choice-rules.ts'
+import { hasOffer } from '../../../choices/line-offers.ts'
 
 type Line = OrderStatusView['lines'][number]
 
@@ -15,6 +17,8 @@ export interface LineCardProps {
   focused: boolean
   pick: string | null
   token: string | null
+  /** What the line takes now; null or all false: no options. */
+  offer: LineOffer | null
 }
 
 /** One order line: its state in words, ETA and where it came from, tracking, its story, its options. */
@@ -47,8 +51,8 @@ export function LineCard(p: LineCardProps) {
           ))}
         </ul>
       )}
-      {CHOOSABLE.includes(line.state) && (
-        <LineOptions line={line} orderNumber={p.orderNumber} focused={p.focused} pick={p.pick} token={p.token} />
+      {p.offer && hasOffer(p.offer) && (
+        <LineOptions line={line} orderNumber={p.orderNumber} focused={p.focused} pick={p.pick} token={p.token} offer={p.offer} />
       )}
       <details className="timeline" open={p.events.length <= 4}>
         <summary>What happened so far</summary>

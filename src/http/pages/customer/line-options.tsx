@@ -1,6 +1,7 @@
 import type { OrderStatusView } from '../../../status/order-status.ts'
 import { formatDay } from '../../../domain/text.ts'
 import { priceWords, soonerWords } from './words.ts'
+import type { LineOffer } from '../../../choices/choice-rules.ts'
 
 type Line = OrderStatusView['lines'][number]
 type Alternative = Line['alternatives'][number]
@@ -12,6 +13,8 @@ interface OptionsProps {
   /** The confirm panel open without JavaScript: an alternative's SKU, or "cancel". */
   pick: string | null
   token: string | null
+  /** Which answers the line takes (a line nobody can supply takes no wait). */
+  offer: LineOffer
 }
 
 const enc = encodeURIComponent
@@ -28,7 +31,7 @@ export function LineOptions(p: OptionsProps) {
   const n = p.line.lineNo
   const action = `/orders/${enc(p.orderNumber)}/lines/${n}/choice`
   const base = `/orders/${enc(p.orderNumber)}?line=${n}${p.token ? `&token=${enc(p.token)}` : ''}`
-  const canWait = p.line.state !== 'unavailable'
+  const canWait = p.offer.wait
   return (
     <section className="options" id={`options-${n}`} aria-labelledby={`options-${n}-h`} tabIndex={-1} data-focus={p.focused ? '' : undefined}>
       <h3 id={`options-${n}-h`}>Your options for this item</h3>
@@ -43,7 +46,7 @@ export function LineOptions(p: OptionsProps) {
             <p className="small">We'll ship it as soon as it's ready. You can still cancel any time before it ships.</p>
           </li>
         )}
-        {p.line.alternatives.map((a, i) => (
+        {p.offer.switch && p.line.alternatives.map((a, i) => (
           <li className="choice alt" key={a.sku}>
             <AlternativeSummary a={a} />
             <a className="button" href={`${base}&pick=${enc(a.sku)}#confirm-${n}-${i}`} data-pick={`confirm-${n}-${i}`}>

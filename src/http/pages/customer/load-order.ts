@@ -6,11 +6,15 @@ import { buildTimeline, type TimelineEvent } from '../../../domain/timeline.ts'
 import type { Config } from '../../../config.ts'
 import type { SupplierSignal, SupplierStatus } from '../../../domain/types.ts'
 import { listOrderChoices, type ChoiceRow } from '../../../store/choices-read.ts'
+import { loadLineOffers } from '../../../choices/line-offers.ts'
+import type { LineOffer } from '../../../choices/choice-rules.ts'
 
 export interface CustomerOrder {
   orderId: number
   view: OrderStatusView
   timelines: Map<number, TimelineEvent[]>
+  /** The answers each line takes now, by line number. */
+  offers: Map<number, LineOffer>
 }
 
 /** The customer's view of an order with each line's story; null when there is no such order. */
@@ -33,7 +37,10 @@ export async function loadCustomerOrder(
     const signals = before.length === 0 ? ls.signals : { ...ls.signals, supplierSignals: [...before, ...ls.signals.supplierSignals] }
     timelines.set(ls.line.lineNo, buildTimeline({ placedAt: snapshot.placedAt, qty: ls.line.qty, cancelledAt: ls.line.cancelledAt, signals, choices: mine }))
   }
-  return { orderId: snapshot.orderId, view: presentCustomerView(derived), timelines }
+  const offers = await loadLineOffers(db, derived.lines.map((l) => ({
+    orderLineId: l.snapshot.orderLineId, lineNo: l.snapshot.line.lineNo, state: l.status.state, quantities: l.status.quantities, alternatives: l.alternatives.length,
+  })))
+  return { orderId: snapshot.orderId, view: presentCustomerView(derived), timelines, offers }
 }
 
 /** Supplier signals on PO lines a switch replaced (the status ignores them; the story does not). */

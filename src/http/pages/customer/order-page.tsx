@@ -5,6 +5,7 @@ import { CustomerLayout } from './layout.tsx'
 import { LineCard } from './line-card.tsx'
 import { ETA_SOURCE_WORDS } from './words.ts'
 import { type StoreInfo } from '../render.ts'
+import type { LineOffer } from '../../../choices/choice-rules.ts'
 
 export interface Banner {
   kind: 'done' | 'error'
@@ -17,6 +18,8 @@ export interface OrderPageProps {
   timeZone: string
   view: OrderStatusView
   timelines: Map<number, TimelineEvent[]>
+  /** The answers each line takes now (wait, cancel, switch), by line number. */
+  offers: Map<number, LineOffer>
   /** The line whose options to open and focus (a message's link, or the last action). */
   focusLine: number | null
   /** The confirm panel to show without JavaScript: a SKU to switch to, or "cancel". */
@@ -56,6 +59,7 @@ export function OrderPage(p: OrderPageProps) {
               focused={p.focusLine === line.lineNo && !p.banner}
               pick={p.pick && p.pick.lineNo === line.lineNo ? p.pick.what : null}
               token={p.token}
+              offer={p.offers.get(line.lineNo) ?? null}
             />
           </li>
         ))}

@@ -128,7 +128,7 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
       if (line) banner = { kind: 'done', lineNo: line.lineNo, text: doneText(o.done.choice, line) }
     }
     return sendPage(reply, OrderPage({
-      store: deps.store, timeZone: deps.timeZone, view: order.view, timelines: order.timelines,
+      store: deps.store, timeZone: deps.timeZone, view: order.view, timelines: order.timelines, offers: order.offers,
       focusLine: o.focusLine, pick: o.pick, token: o.token, banner,
     }), status)
   }

@@ -28,9 +28,6 @@ export const ETA_SOURCE_WORDS: Record<EtaSource, string> = {
   history: 'how long past restocks of this item took (an estimate)',
 }
 
-/** The states in which a customer may wait, switch or cancel (DESIGN.md "Alternatives"). */
-export const CHOOSABLE: readonly LineState[] = ['backordered', 'unavailable', 'delayed']
-
 /** "Same price", "$12.00 more each", "$5.00 less each". */
 export function priceWords(delta: number): string {
   if (Math.abs(delta) < 0.005) return 'Same price'
