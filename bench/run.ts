@@ -2,11 +2,11 @@
  * `npm run bench`: every benchmark suite, each rewriting its own section of docs/benchmarks.md
  * as soon as it is done (so an interrupted run keeps what it measured).
  *
- *   BENCH_SUITES=status,x12,sweep,fuzz,webhooks,outreach,alternatives,pages   which suites, in this order (default all)
+ *   BENCH_SUITES=status,x12,sweep,fuzz,webhooks,outreach,alternatives,pages,search   which suites, in this order (default all)
  *   BENCH_DB=both                        pglite | postgres | both (status, x12, fuzz; sweep and webhooks are PostgreSQL only)
  *   BENCH_DATABASE_URL                   the server (default postgres://127.0.0.1:5432/test); each suite in its own schema, dropped afterwards
  *
- * Knobs per suite are in the header of bench/status/run.ts, x12.ts, sweep.ts, fuzz.ts webhooks/run.ts, alternatives.ts, outreach.ts and pages.ts.
+ * Knobs per suite are in the header of bench/status/run.ts, x12.ts, sweep.ts, fuzz.ts webhooks/run.ts, alternatives.ts, outreach.ts, pages.ts and search.ts.
  */
 import os from 'node:os'
 import { log, secs, writeSection, writeSummary, type SummaryRow } from './common.ts'
@@ -21,6 +21,7 @@ import { fuzzSummary, sweepSummary, x12Summary } from './summaries.ts'
 import { benchAlternatives, alternativesSection, ALTERNATIVES_HEADING } from './alternatives.ts'
 import { benchOutreach, outreachSection, outreachSummary, OUTREACH_HEADING } from './outreach.ts'
 import { benchPages, pagesSection, PAGES_HEADING } from './pages.ts'
+import { benchSearch, searchSection, SEARCH_HEADING } from './search.ts'
 
 const SUITES: Record<string, () => Promise<void>> = {
   async status() {
@@ -74,6 +75,12 @@ const SUITES: Record<string, () => Promise<void>> = {
     const r = await benchPages()
     if (!r) throw new Error('pages: no database was benchmarked')
     writeSection(PAGES_HEADING, pagesSection(r, load))
+  },
+  async search() {
+    const load = os.loadavg()[0]
+    const runs = await benchSearch()
+    if (runs.length === 0) throw new Error('search: no database was benchmarked')
+    writeSection(SEARCH_HEADING, searchSection(runs, load))
   },
 }
 

@@ -3,7 +3,7 @@
  * its own index range — never a scan, so it answers as fast on 100,000 orders as on 100 (plans in
  * test/store/search.test.ts, timings in bench/search.ts).
  */
-import type { Queryable } from './db.ts'
+import type { Db, Queryable } from './db.ts'
 import { isEmptySearch, parseSearch, prefixEnd, type SearchQuery } from '../domain/search-query.ts'
 import { URGENCY, type LineState } from '../domain/types.ts'
 
@@ -67,16 +67,21 @@ export function searchBranches(q: SearchQuery, limit: number): Branch[] {
 }
 
 /** Orders matching what the rep typed, at most `limit`, best first. */
-export async function searchOrders(db: Queryable, raw: string, limit = 25): Promise<SearchResult> {
+export async function searchOrders(db: Db, raw: string, limit = 25): Promise<SearchResult> {
   const query = parseSearch(raw)
   if (isEmptySearch(query)) return { query, hits: [], more: false }
   const found = new Map<number, SearchMatch>()
   let more = false
-  for (const branch of searchBranches(query, limit + 1)) {
-    const rows = await db.query<{ order_id: number }>(branch.sql, branch.values)
-    if (rows.length > limit) more = true
-    for (const r of rows) if (!found.has(r.order_id)) found.set(r.order_id, branch.match)
-  }
+  // Planned with their values every time: a cached generic plan cannot know a prefix range is
+  // narrow and may scan (measured in bench/search.ts on PostgreSQL).
+  await db.transaction(async (tx) => {
+    await tx.query('SET LOCAL plan_cache_mode = force_custom_plan')
+    for (const branch of searchBranches(query, limit + 1)) {
+      const rows = await tx.query<{ order_id: number }>(branch.sql, branch.values)
+      if (rows.length > limit) more = true
+      for (const r of rows) if (!found.has(r.order_id)) found.set(r.order_id, branch.match)
+    }
+  })
   const ids = [...found.keys()].slice(0, limit)
   if (found.size > limit) more = true
   return { query, hits: await describe(db, ids, found, query), more }
