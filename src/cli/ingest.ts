@@ -33,7 +33,9 @@ function writeAck(ctx: CliContext, file: string, target: string, o: SupplierFeed
   if (!o.acknowledgment) {
     const why = o.acknowledgment === undefined
       ? 'only X12 files are acknowledged'
-      : o.outcome === 'duplicate' ? 'none was stored for the original message' : 'its envelope could not be read or its sender was refused'
+      : o.outcome === 'duplicate' ? 'none was stored for the original message'
+      : o.outcome === 'applied' ? 'it holds only acknowledgments (997/999), and X12 never acknowledges those'
+      : 'its envelope could not be read, its sender was refused, or it holds only acknowledgments (997/999)'
     ctx.err(`${file}: no 997 written to ${target}: ${why}`)
     return 0
   }

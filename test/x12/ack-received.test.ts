@@ -1,5 +1,7 @@
 import { test, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
 import type { Db } from '../../src/store/db.ts'
 import { freshDb } from '../helpers/db.ts'
 import { seedCatalog, seedOrder } from '../helpers/seed.ts'
@@ -97,6 +99,17 @@ test('a 997 that matches nothing wismo sent is recorded, changes nothing, and sa
   }
   assert.deepEqual(await docs(), { '860': null, '850': null })
   assert.equal((await listOpenTasks(db)).filter((t) => t.kind === 'purchasing_rejected').length, 0)
+})
+
+test('a public 999 (a health-care payer answering 837 claims) matches nothing wismo sent: recorded, exit 0, no 997 back', async () => {
+  const body = fs.readFileSync(path.join(import.meta.dirname, '../fixtures/x12/oopfactory-x12parser/Acknowledgments/_999/DHS_Wisconsin_Sample.txt'))
+  for (const supplier of ['ACME', null]) {
+    const o = await ingest(body, supplier)
+    const summary = applied(o)
+    assert.match(summary[0], /interchange 000000286: 999; 1 acknowledgment of wismo's documents \(1 matching nothing wismo sent\)$/)
+    assert.match(summary[1], supplier ? /^999 for group HC 17456: matches no purchasing document wismo sent ACME/ : /the sender is not a known supplier/)
+    assert.equal(o.acknowledgment, null)
+  }
 })
 
 test('a broken 997 is quarantined with its reason, and still not answered', async () => {

@@ -80,7 +80,9 @@ test('the whole sample at once ends delivered, and a known supplier may forward 
 test('an unknown sender is still refused (without a 997) as soon as its file holds supplier data', async () => {
   const ack855 = ['BAK*00*AC*PO-1*20261120', 'PO1*1*2*EA***BP*STOVE-1', 'ACK*IA*2*EA']
   const mixed = Buffer.from(interchange([{ id: '214', body: SETS[2] }, { id: '855', body: ack855 }], { sender: 'ODFL', functionalId: 'QM' }))
-  for (const body of [mixed, Buffer.from(interchange([{ id: '850', body: ['BEG*00*SA*PO-1**20261120'] }], { sender: 'ODFL' }))]) {
+  // A supplier group whose ST cannot even be read (the public CorruptSt sample's fault) is supplier data too.
+  const unreadable = Buffer.from(interchange([{ id: '855', body: ack855 }], { sender: 'ODFL' }).replace('ST*855', 'T*855'))
+  for (const body of [mixed, Buffer.from(interchange([{ id: '850', body: ['BEG*00*SA*PO-1**20261120'] }], { sender: 'ODFL' })), unreadable]) {
     const o = await ingest(body, '2026-11-24T20:00:00Z')
     assert.equal(o.outcome, 'quarantined')
     assert.match(o.outcome === 'quarantined' ? o.reason : '', /^unknown sender ISA06 "ODFL" \(qualifier ZZ\): no supplier has this edi_id/)

@@ -100,8 +100,14 @@ async function checkIdentity(tx: Queryable, known: KnownSenders, input: X12FeedI
   return given
 }
 
-/** True when the file holds sets only a known supplier may send (anything but 214, 997, 999). */
-const holdsSupplierSets = (reader: X12Reader) => [...reader.setCounts.keys()].some((id) => !NO_SUPPLIER_SETS.has(id))
+/** Groups that need no supplier: carrier shipment status (QM), acknowledgments (FA). */
+const NO_SUPPLIER_GROUPS = new Set(['QM', 'FA'])
+
+/** True when the file holds sets (or groups) only a known supplier may send: anything but 214s and 997/999s. */
+function holdsSupplierSets(reader: X12Reader): boolean {
+  if ([...reader.setCounts.keys()].some((id) => !NO_SUPPLIER_SETS.has(id))) return true
+  return reader.log.some((ic) => ic.groups.some((g) => !NO_SUPPLIER_GROUPS.has(g.header.functionalId)))
+}
 
 /** The interchanges of this file whose control number an earlier applied file of the same supplier used, with other content. */
 async function reusedControls(tx: Queryable, messageId: number, supplierId: string | null, heads: InterchangeHeader[]): Promise<string[]> {

@@ -10,12 +10,18 @@ import { readSegments } from './segments.ts'
 /** The sha256 of the file's segments (null when the tokenizer cannot read all of it: then its bytes decide). */
 export function contentHash(body: Buffer): string | null {
   const hash = createHash('sha256')
+  let chunk = ''
   try {
     for (const seg of readSegments(body)) {
       // Unit and record separators cannot occur in X12 data (control characters are refused).
-      hash.update(seg.elements.join('\u001f'))
-      hash.update('\u001e')
+      chunk += seg.elements.join('\u001f') + '\u001e'
+      // Hashed a chunk at a time: one update per segment costs more than the hashing itself.
+      if (chunk.length >= 1 << 16) {
+        hash.update(chunk)
+        chunk = ''
+      }
     }
+    hash.update(chunk)
   } catch (err) {
     if (err instanceof X12Error) return null
     throw err
