@@ -1,5 +1,6 @@
 import type { Queryable } from './db.ts'
 import type { TaskRow } from './tasks.ts'
+import { openBackorderIds } from './open-backorders.ts'
 
 export interface WorklistFilter {
   kind?: string
@@ -28,10 +29,12 @@ export async function listWorklist(db: Queryable, f: WorklistFilter, now: Date, 
        LEFT JOIN suppliers s ON s.supplier_id = coalesce(t.supplier_id, l.supplier_id)
       WHERE t.status = 'open'
         AND ($1::text IS NULL OR t.kind = $1)
+        -- Backorder tasks count as the dashboard counts open backorders (one definition, open-backorders.ts).
+        AND ($1::text IS DISTINCT FROM 'backordered' OR t.order_line_id IN (${openBackorderIds('$5')}))
         AND ($2::text IS NULL OR coalesce(t.supplier_id, l.supplier_id) = $2)
         AND ($3::timestamptz IS NULL OR t.created_at <= $3)
       ORDER BY t.priority, t.created_at, t.task_id LIMIT $4`,
-    [f.kind ?? null, f.supplierId ?? null, f.minAgeDays ? new Date(now.getTime() - f.minAgeDays * 86_400_000) : null, limit],
+    [f.kind ?? null, f.supplierId ?? null, f.minAgeDays ? new Date(now.getTime() - f.minAgeDays * 86_400_000) : null, limit, now],
   )
   return rows.map((r) => ({
     taskId: r.task_id, kind: r.kind, priority: r.priority, title: r.title, detail: r.detail, orderNumber: r.order_number,

@@ -17,6 +17,7 @@ import { loadDashboard } from './dashboard.ts'
 import { loginCsrf, sessionOf } from './session.ts'
 import { registerAuthRoutes, requireSession } from './auth-routes.ts'
 import { registerConsoleActions } from './actions.ts'
+import { registerMetricPages } from './metric-routes.ts'
 
 const WorklistQuery = z.object({
   kind: z.string().regex(/^[a-z_]{1,40}$/).optional().catch(undefined),
@@ -90,4 +91,6 @@ export function registerConsolePages(app: FastifyInstance, deps: PagesDeps): voi
     const { charts, summary } = await loadDashboard(deps.db, deps.clock.now(), deps.timeZone)
     return sendPage(reply, DashboardPage({ store: deps.store, session, charts, summary }))
   })
+
+  registerMetricPages(app, deps)
 }
