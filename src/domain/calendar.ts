@@ -35,19 +35,28 @@ export const DEFAULT_CALENDAR: CalendarConfig = {
   },
 }
 
+// Day arithmetic runs in the sweep's inner loops (every candidate's arrival, every business-day
+// step): the few hundred distinct days in play are converted once, not on every step.
+const MEMO_LIMIT = 20_000
+const msOfDay = new Map<string, number>()
+const dayOfMs = new Map<number, IsoDate>()
+const remember = <K, V>(m: Map<K, V>, k: K, v: V): V => ((m.size >= MEMO_LIMIT ? m.clear() : undefined), m.set(k, v), v)
+
 /** Milliseconds at UTC midnight of an ISO day; throws on anything that is not a real day. */
 function toUtcMs(day: IsoDate): number {
+  const known = msOfDay.get(day)
+  if (known !== undefined) return known
   const m = ISO_DAY.exec(day)
   const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN
   // Date.UTC rolls 2024-02-30 over to March; round-tripping catches it.
   if (Number.isNaN(ms) || fromUtcMs(ms) !== day) {
     throw new DomainError('CALENDAR_DATE_INVALID', `"${day}" is not a date in the form YYYY-MM-DD`)
   }
-  return ms
+  return remember(msOfDay, day, ms)
 }
 
 function fromUtcMs(ms: number): IsoDate {
-  return new Date(ms).toISOString().slice(0, 10)
+  return dayOfMs.get(ms) ?? remember(dayOfMs, ms, new Date(ms).toISOString().slice(0, 10))
 }
 
 /** True for an IANA zone name luxon (and so Intl) knows, e.g. `America/New_York`, `UTC`. */
@@ -70,19 +79,34 @@ function zoneOf(zone: CalendarConfig | string): string {
   return name
 }
 
+// Since the 1970s every zone's offset is a whole number of quarter hours, so a local midnight
+// always falls on a quarter hour of UTC: every instant of one UTC quarter hour is on one local
+// day. Asking luxon (Intl) once per quarter hour per zone keeps the sweep's day checks cheap.
+const QUARTER_HOUR_MS = 900_000
+const MEMO_FROM_MS = Date.UTC(1980, 0, 1)
+const dayOfQuarter = new Map<string, IsoDate>()
+const startOfDay = new Map<string, number>()
+
 /**
  * The calendar day an instant falls on in the store's zone (22:00 in New York is still that day):
  * THE way to turn an instant into a day. Every "today", deadline, refund due date and promise
  * is one; there is deliberately no UTC-day helper (a sweep at 20:30 in New York is not tomorrow).
  */
 export function localDay(instant: Date, zone: CalendarConfig | string): IsoDate {
-  return DateTime.fromJSDate(instant, { zone: zoneOf(zone) }).toISODate() as IsoDate
+  const name = zoneOf(zone)
+  const ms = instant.getTime()
+  if (!(ms >= MEMO_FROM_MS)) return DateTime.fromJSDate(instant, { zone: name }).toISODate() as IsoDate
+  const key = `${name}\u0000${Math.floor(ms / QUARTER_HOUR_MS)}`
+  return dayOfQuarter.get(key) ?? remember(dayOfQuarter, key, DateTime.fromJSDate(instant, { zone: name }).toISODate() as IsoDate)
 }
 
 /** The instant a day begins in the store's zone (midnight there; DST-aware). */
 export function startOfLocalDay(day: IsoDate, zone: CalendarConfig | string): Date {
   toUtcMs(day) // refuses anything that is not a real day
-  return DateTime.fromISO(day, { zone: zoneOf(zone) }).startOf('day').toJSDate()
+  const name = zoneOf(zone)
+  const key = `${name}\u0000${day}`
+  const ms = startOfDay.get(key) ?? remember(startOfDay, key, DateTime.fromISO(day, { zone: name }).startOf('day').toMillis())
+  return new Date(ms)
 }
 
 /** The day `n` calendar days after `day` (n may be negative). */
@@ -97,7 +121,8 @@ export function calendarDays(a: IsoDate, b: IsoDate): number {
 
 /** True unless the day is a Saturday, a Sunday or a configured holiday. */
 export function isBusinessDay(day: IsoDate, cal: CalendarConfig): boolean {
-  const weekday = new Date(toUtcMs(day)).getUTCDay()
+  // 1970-01-01 was a Thursday (4).
+  const weekday = (((Math.floor(toUtcMs(day) / DAY_MS) + 4) % 7) + 7) % 7
   return weekday !== 0 && weekday !== 6 && !cal.holidays.includes(day)
 }
 

@@ -46,17 +46,20 @@ export async function writeOrderViews(
     list.push({ snapshot: ls, status })
     byOrder.set(ls.orderId, list)
   }
+  const orders = [...byOrder].filter(([orderId]) => heads.has(orderId))
+  // The stored view carries the alternatives, as the lookup's cold path does: read for every line
+  // of the batch in one statement (one per order made a day's sweep of open lines mostly that).
+  const all = orders.flatMap(([, orderLines]) => orderLines)
+  const alternatives = await alternativesForLines(tx, all, ctx)
+  const altOf = new Map(all.map((l, i) => [l, alternatives[i]]))
   const rows: ViewRow[] = []
-  for (const [orderId, orderLines] of byOrder) {
-    const h = heads.get(orderId)
-    if (!h) continue
+  for (const [orderId, orderLines] of orders) {
+    const h = heads.get(orderId)!
     const snapshot: OrderSnapshot = {
       orderId, orderNumber: h.order_number, placedAt: h.placed_at, customerEmail: h.email, customerName: h.name, postalCode: h.postal_code,
       lines: orderLines.map((l) => l.snapshot),
     }
-    // The stored view carries the alternatives, as the lookup's cold path does.
-    const alternatives = await alternativesForLines(tx, orderLines, ctx)
-    const withAlternatives = orderLines.map((l, i) => ({ ...l, alternatives: alternatives[i] }))
+    const withAlternatives = orderLines.map((l) => ({ ...l, alternatives: altOf.get(l) ?? [] }))
     const derived = { snapshot, lines: withAlternatives, order: deriveOrderStatus(orderLines.map((l) => l.status)) }
     rows.push(customerViewRow(derived, h.version, ctx.now, ctx.calendar))
   }

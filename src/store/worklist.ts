@@ -1,5 +1,6 @@
 import type { Queryable } from './db.ts'
 import type { TaskRow } from './tasks.ts'
+import { openBackorderIds } from './open-backorders.ts'
 
 export interface WorklistFilter {
   kind?: string
@@ -9,6 +10,8 @@ export interface WorklistFilter {
   openedBy?: Date
   /** `mine`: assigned to the rep looking; `unassigned`: to nobody. */
   assignee?: 'mine' | 'unassigned'
+  /** The instant "open backorders" is read at (the backordered kind lists exactly those lines; open-backorders.ts). */
+  now?: Date
 }
 
 export type WorklistRow = TaskRow & { supplierName: string | null; assignedTo: string | null; assignedUserId: number | null }
@@ -24,19 +27,21 @@ export interface WorklistPage {
 /**
  * The filters as one WHERE clause, shared by the list, its count and the per-kind counts, so
  * the numbers on the page always add up. $1 kind, $2 supplier, $3 opened by, $4 assignee mode,
- * $5 the rep's user id.
+ * $5 the rep's user id, $6 the instant open backorders are read at.
  */
 const FILTER = `
  WHERE t.status = 'open'
    AND ($1::text IS NULL OR t.kind = $1)
    AND ($2::text IS NULL OR coalesce(t.supplier_id, l.supplier_id) = $2)
    AND ($3::timestamptz IS NULL OR t.created_at <= $3)
-   AND ($4::text IS NULL OR ($4 = 'mine' AND t.assigned_user_id = $5::bigint) OR ($4 = 'unassigned' AND t.assigned_user_id IS NULL))`
+   AND ($4::text IS NULL OR ($4 = 'mine' AND t.assigned_user_id = $5::bigint) OR ($4 = 'unassigned' AND t.assigned_user_id IS NULL))
+   -- Backorder tasks count as the dashboard counts open backorders (one definition, open-backorders.ts).
+   AND ($1::text IS DISTINCT FROM 'backordered' OR $6::timestamptz IS NULL OR t.order_line_id IN (${openBackorderIds('$6::timestamptz')}))`
 
 const FILTERED = `FROM tasks t LEFT JOIN order_lines l ON l.order_line_id = t.order_line_id ${FILTER}`
 
 const params = (f: WorklistFilter, userId: number, kind = f.kind) =>
-  [kind ?? null, f.supplierId ?? null, f.openedBy ?? null, f.assignee ?? null, userId]
+  [kind ?? null, f.supplierId ?? null, f.openedBy ?? null, f.assignee ?? null, userId, f.now ?? null]
 
 /**
  * One page of the console's worklist: open tasks (most urgent first, oldest first within a
@@ -61,7 +66,7 @@ export async function listWorklist(db: Queryable, f: WorklistFilter, opts: { use
        LEFT JOIN users u ON u.user_id = t.assigned_user_id
        LEFT JOIN suppliers s ON s.supplier_id = coalesce(t.supplier_id, l.supplier_id)
      ${FILTER}
-      ORDER BY t.priority, t.created_at, t.task_id LIMIT $6 OFFSET $7`,
+      ORDER BY t.priority, t.created_at, t.task_id LIMIT $7 OFFSET $8`,
     [...params(f, opts.userId), pageSize, (page - 1) * pageSize],
   )
   return {

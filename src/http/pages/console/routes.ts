@@ -19,6 +19,7 @@ import { registerConsoleActions } from './actions.ts'
 import { registerDeliveryActions } from './delivery-routes.ts'
 import { searchOrders } from '../../../store/search.ts'
 import { SearchPage } from './search-page.tsx'
+import { registerMetricPages } from './metric-routes.ts'
 
 const DONE: Record<string, string> = {
   note: 'Note added.', resend: 'Message queued to be sent again.', choice: 'Choice recorded.', task: 'Task closed.', assign: 'Task assigned.',
@@ -100,4 +101,6 @@ export function registerConsolePages(app: FastifyInstance, deps: PagesDeps): voi
     const { charts, summary } = await loadDashboard(deps.db, deps.clock.now(), deps.timeZone)
     return sendPage(reply, DashboardPage({ store: deps.store, session, charts, summary }))
   })
+
+  registerMetricPages(app, deps)
 }
