@@ -1,8 +1,8 @@
 /**
- * Whether a choice link has been used. A link decides once per decision (DESIGN.md "Choice
- * links"): it is used when its own nonce recorded a choice, and also when its line's decision was
- * recorded any other way (the page, the phone, a text, a rep) after the link was made — the
- * customer has answered that notice. A later notice's link (made after that decision) is new.
+ * Whether a choice link has been used. A link decides once (DESIGN.md "Choice links"): it is used
+ * when its own nonce recorded a choice. A line decided another way (the page, the phone, a text, a
+ * rep) leaves the email's link working: the customer's answer to a notice is always taken until the
+ * line ships (DESIGN.md "The law on delays"), and the notice told them to answer through it.
  */
 import type { Queryable } from '../store/db.ts'
 import { CHOICE_TOKEN_DAYS } from './choice-token.ts'
@@ -22,14 +22,10 @@ export function tokenIssuedAt(t: Pick<TokenUse, 'expiresAt'>): Date {
   return new Date(t.expiresAt.getTime() - CHOICE_TOKEN_DAYS * 86_400_000)
 }
 
-const USED_SQL = `SELECT 1 FROM line_choices c
-  WHERE c.token_nonce = $1
-     OR (c.decided_at >= $4 AND c.order_line_id = (
-          SELECT l.order_line_id FROM orders o JOIN order_lines l USING (order_id) WHERE o.order_number = $2 AND l.line_no = $3))
-  LIMIT 1`
+const USED_SQL = 'SELECT 1 FROM line_choices c WHERE c.token_nonce = $1 LIMIT 1'
 
-/** True when the link already decided, or its line was decided since the link was made. */
+/** True when the link itself already decided. */
 export async function isChoiceTokenUsed(q: Queryable, t: TokenUse): Promise<boolean> {
-  const rows = await q.query(USED_SQL, [t.nonce, t.orderNumber, t.lineNo, tokenIssuedAt(t)])
+  const rows = await q.query(USED_SQL, [t.nonce])
   return rows.length > 0
 }

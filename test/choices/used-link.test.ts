@@ -1,6 +1,6 @@
 /**
- * A choice link decides once (DESIGN.md "single use per decision"): once used — or once its line's
- * decision is recorded another way — it is no pass to the order. Its landing shows the lookup form
+ * A choice link decides once (DESIGN.md "single use per decision"): once used it is no pass to the
+ * order (a line decided another way keeps its link: the customer's answer is always taken). Its landing shows the lookup form
  * and sets no cookie, so it cannot open the order or decide another line.
  */
 import { test } from 'node:test'
@@ -78,7 +78,7 @@ test('a used link lands on the lookup form, sets no cookie, and opens neither th
   }
 })
 
-test('a link whose line was decided another way is used; an expired or tampered one sets nothing; a later notice\'s link works', async () => {
+test('a link whose line was decided another way still answers (a wait by phone, then cancel); an expired or tampered one sets nothing', async () => {
   const { db, app, clock } = await setUp()
   try {
     const token = signChoiceToken(secret, { orderNumber: 'W100', lineNo: 1, expiresAt: choiceTokenExpiry(NOW) })
@@ -87,11 +87,14 @@ test('a link whose line was decided another way is used; an expired or tampered 
     clock.advance(3_600_000)
     await recordChoice(db, { orderNumber: 'W100', lineNo: 1, choice: 'wait', decidedBy: 'customer', channel: 'voice', now: clock.now() })
     const res = await landing(app, token)
-    assert.equal(res.statusCode, 400)
-    assert.equal(orderCookie(res), null)
+    assert.equal(res.statusCode, 200)
+    // The customer may still cancel at any time before it ships (16 CFR 435.2(b)(1)), through the email's link.
     const post = await app.inject({ method: 'POST', url: '/api/orders/W100/lines/1/choice', payload: { token, choice: 'cancel' } })
-    assert.equal(post.statusCode, 409)
-    assert.equal(post.json().error.code, 'CHOICE_TOKEN_USED')
+    assert.equal(post.statusCode, 200, post.body)
+    // Used now: the same link opens nothing more.
+    const again = await landing(app, token)
+    assert.equal(again.statusCode, 400)
+    assert.equal(orderCookie(again), null)
     // The other line's link is still good: one decision per line.
     const other = await landing(app, line2)
     assert.equal(other.statusCode, 200)
