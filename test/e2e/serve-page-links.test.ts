@@ -18,7 +18,7 @@ const bin = path.resolve(import.meta.dirname, '../../bin/wismo.js')
 
 test('serve on the demo examples prints a page link per example, and each opens the order page', { timeout: 300_000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wismo-page-links-'))
-  const env = { ...(await freshDbEnv(path.join(dir, 'data'))), WISMO_OUTBOX_DIR: path.join(dir, 'outbox') }
+  const env: Record<string, string> = { ...(await freshDbEnv(path.join(dir, 'data'))), WISMO_OUTBOX_DIR: path.join(dir, 'outbox') }
   // The demo's three examples as `wismo demo` records them (its 2,000 orders take minutes to load
   // on a busy machine; serve reads only these rows to print the links).
   const db = await openDb({ url: env.DATABASE_URL, dataDir: env.WISMO_DATA_DIR })
