@@ -20,6 +20,7 @@ import { linesNoticed } from '../store/choices-read.ts'
 import { assertChoice, assertDecidable, assertWaitAllowed, type AnswerableLine, type Choice, type ChoiceChannel } from './choice-rules.ts'
 import { switchLine } from './switch-line.ts'
 import { isChoiceTokenUsed } from './token-use.ts'
+import { orderNumberKey } from '../domain/order-number.ts'
 import { closeAnsweredTasks } from '../store/task-closing.ts'
 
 export interface RecordChoiceInput {
@@ -67,7 +68,7 @@ interface LockedLine {
 }
 
 async function lockLine(tx: Queryable, orderNumber: string, lineNo: number): Promise<LockedLine> {
-  const [order] = await tx.query<{ order_id: number }>('SELECT order_id FROM orders WHERE order_number = $1', [orderNumber])
+  const [order] = await tx.query<{ order_id: number }>('SELECT order_id FROM orders WHERE upper(order_number) = $1 ORDER BY order_number LIMIT 1', [orderNumberKey(orderNumber)])
   if (!order) throw new DomainError('CHOICE_ORDER_NOT_FOUND', `order ${orderNumber} not found`)
   const [line] = await tx.query<{ order_line_id: number }>(
     'SELECT order_line_id FROM order_lines WHERE order_id = $1 AND line_no = $2 FOR UPDATE',

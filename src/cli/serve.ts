@@ -6,6 +6,7 @@ import { demoAlternativeToTry, describeAlternativeToTry } from '../demo/alternat
 import { calendarFrom } from '../status/calendar-config.ts'
 import { DEMO_TWILIO_AUTH_TOKEN, demoCallCurl } from '../demo/phone-example.ts'
 import { describeSigningSecret, loadSigningSecret } from '../store/secret.ts'
+import { choiceTokenExpiry, signChoiceToken } from '../choices/choice-token.ts'
 
 /** `wismo serve [--port N]` — the HTTP API, docs and pages, with the background workers. */
 export const serveCommand: Command = async (ctx, { flags }) => {
@@ -31,6 +32,13 @@ export const serveCommand: Command = async (ctx, { flags }) => {
   ctx.out(`  ${describeSigningSecret(secret)}`)
   for (const ex of examples) {
     ctx.out(`  ${ex.label.padEnd(13)} ${base}/api/orders/${encodeURIComponent(ex.orderNumber)}/status?email=${encodeURIComponent(ex.email)}`)
+  }
+  // The customer's order page needs a proof (DESIGN.md: the number alone never shows an order);
+  // a newcomer has no lookup cookie, so each page link is a signed link as in a message, fresh at
+  // every start: clicking it sets the cookie and shows the order.
+  for (const ex of examples) {
+    const token = signChoiceToken(secret.value, { orderNumber: ex.orderNumber, lineNo: 1, expiresAt: choiceTokenExpiry(ctx.clock.now()) })
+    ctx.out(`  ${`${ex.label} page`.padEnd(17)} ${base}/orders/${encodeURIComponent(ex.orderNumber)}/choose?token=${encodeURIComponent(token)}`)
   }
   const alt = await demoAlternativeToTry(db, examples, { now: ctx.clock.now(), calendar: await calendarFrom(db, ctx.config), secret: secret.value })
   if (alt) {

@@ -25,7 +25,7 @@ export const sweepCommand: Command = async (ctx, { flags }) => {
   })
   const suppliers = await runSupplierCheck(db, { now, calendar, mailFrom: ctx.config.mailFrom })
   // Run alone (cron, no worker), the sweep also delivers everything it queued that is due now.
-  const mail = await dispatchAllDue(db, channelsFrom(config, ctx.clock), { now, from: ctx.config.mailFrom, concurrency: 4 })
+  const mail = await dispatchAllDue(db, channelsFrom(config, ctx.clock), { now, from: ctx.config.mailFrom, concurrency: 4, quietHours: { startHour: config.quietStartHour, endHour: config.quietEndHour } })
   if (flags.json) {
     ctx.out(JSON.stringify({ inbox, unfinished, sweep, supplierCheck: suppliers, dispatch: mail }, null, 2))
     return 0

@@ -179,6 +179,34 @@ export interface GuardOptions<T> {
    * signed link): a right proof goes through any lock-out, so a guesser cannot lock them out.
    */
   pass?: boolean
+  /**
+   * The proof as compared (normalised email or postal code). With a client, the same wrong proof
+   * of the same key from the same client counts once per window: a customer retrying a typo is
+   * not locked out by it, and a guesser gains nothing (a repeat tries nothing new).
+   */
+  proof?: string
+}
+
+// A new (key, client, proof) for this window inserts a row; a repeat within it leaves the row
+// alone and returns nothing. An expired row is taken over, so the next window counts it again.
+const NOTE_ATTEMPT = `INSERT INTO lookup_repeats AS r (repeat_hash, expires_at) VALUES ($1, $2)
+ON CONFLICT (repeat_hash) DO UPDATE SET expires_at = excluded.expires_at WHERE r.expires_at <= $3
+RETURNING (xmax = 0) AS inserted`
+const PRUNE_REPEATS = `DELETE FROM lookup_repeats WHERE repeat_hash IN (
+  SELECT repeat_hash FROM lookup_repeats WHERE expires_at <= $1 LIMIT 100)`
+
+/** True when this client already failed this key with this same proof in the current window. */
+async function isRepeat(db: Queryable, k: GuardKey, client: GuardKey, proof: string): Promise<boolean> {
+  const hash = createHash('sha256').update(k.scope).update('\u0000').update(k.key).update('\u0000')
+    .update(client.key).update('\u0000').update(proof).digest('hex')
+  const rows = await db.query<{ inserted: boolean }>(NOTE_ATTEMPT, [hash, new Date(k.now.getTime() + k.policy.windowMs), k.now])
+  if (rows[0]?.inserted) await db.query(PRUNE_REPEATS, [k.now])
+  return rows.length === 0
+}
+
+/** A repeated typo: not counted again, but a lock already in force still answers. */
+async function repeatAnswer(db: Queryable, k: GuardKey, client: GuardKey): Promise<GuardedLookup<never>> {
+  return refused('throttled', await checkLookupLock(db, client)) ?? refused('locked', await checkLookupLock(db, k)) ?? { outcome: 'not_found' }
 }
 
 const refused = (outcome: 'locked' | 'throttled', g: LookupGate): GuardedLookup<never> | null =>
@@ -201,6 +229,7 @@ const refused = (outcome: 'locked' | 'throttled', g: LookupGate): GuardedLookup<
 export async function guardLookup<T>(db: Queryable, k: GuardKey, prove: () => Promise<T | null>, o: GuardOptions<T> = {}): Promise<GuardedLookup<T>> {
   const value = await prove()
   if (value === null) {
+    if (o.client && o.proof !== undefined && (await isRepeat(db, k, o.client, o.proof))) return repeatAnswer(db, k, o.client)
     if (o.client) {
       const r = await recordClientFailure(db, o.client, k)
       if (r.client.wasLocked) return refused('throttled', r.client.gate)!

@@ -171,7 +171,7 @@ export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?
       everySeconds: 10,
       run: async () => {
         channels ??= channelsFrom(await signed(), clock)
-        return dispatchAllDue(db, channels, { now: clock.now(), from: config.mailFrom, concurrency: 4 })
+        return dispatchAllDue(db, channels, { now: clock.now(), from: config.mailFrom, concurrency: 4, quietHours: { startHour: config.quietStartHour, endHour: config.quietEndHour } })
       },
     },
     {

@@ -11,6 +11,7 @@ import { CLAIM_LEASE_MS, MAX_ATTEMPTS, backoffMs, messageFromRow, type ClaimedRo
 import { DeliveryError, isPermanent } from './delivery-error.ts'
 import type { SmsSender } from './sms.ts'
 import type { WebhookSender } from './retailer-webhook.ts'
+import { DEFAULT_QUIET_HOURS, releaseAt, type QuietHours } from '../domain/quiet-hours.ts'
 
 /** The channels this process can send on; messages for others wait for a process that can. */
 export interface Channels {
@@ -27,30 +28,63 @@ export interface DispatchOptions {
   from?: string
   /** Messages in flight at once (default 1). */
   concurrency?: number
+  /**
+   * Quiet hours as set now (WISMO_QUIET_START_HOUR/_END_HOUR; default 21–08): judged when a message
+   * is sent, not when it was queued, so a change of the setting applies to what is still queued.
+   */
+  quietHours?: QuietHours
 }
 
-/** What one run did (retried: failed now, queued again after its backoff; dead: gave up after MAX_ATTEMPTS). */
+/**
+ * What one run did (retried: failed now, queued again after its backoff; dead: gave up after
+ * MAX_ATTEMPTS; held: claimed in the customer's quiet hours and put back until they end).
+ */
 export interface DispatchSummary {
   claimed: number
+  held: number
   sent: number
   retried: number
   failed: number
   dead: number
 }
 
-async function claimDue(db: Db, now: Date, limit: number, channels: string[]): Promise<ClaimedRow[]> {
+// Due: its time has come, or it waits out a night (quiet_held) that the quiet hours as set now
+// ($5-$6, in its zone) say is over — a narrowed setting releases it early (domain/quiet-hours.ts
+// inQuiet, in SQL).
+const LOCAL_HOUR = `extract(hour FROM $1::timestamptz AT TIME ZONE quiet_zone)`
+const CLAIM_SQL = `UPDATE notifications n SET attempts = n.attempts + 1, next_attempt_at = $2
+  WHERE n.notification_id IN (
+        SELECT notification_id FROM notifications
+         WHERE status = 'queued' AND channel = ANY($4::text[])
+           AND (next_attempt_at <= $1 OR next_attempt_at IS NULL
+                OR (quiet_held AND NOT CASE WHEN $5::int > $6::int THEN ${LOCAL_HOUR} >= $5::int OR ${LOCAL_HOUR} < $6::int
+                                            ELSE ${LOCAL_HOUR} >= $5::int AND ${LOCAL_HOUR} < $6::int END))
+         ORDER BY next_attempt_at NULLS FIRST, notification_id
+         LIMIT $3 FOR UPDATE SKIP LOCKED)
+  RETURNING n.notification_id, n.channel, n.order_id, n.supplier_id, n.recipient, n.dedupe_key, n.subject, n.body,
+            n.payload, n.attempts, n.created_at, n.quiet_zone, n.deadline_at`
+
+async function claimDue(db: Db, now: Date, limit: number, channels: string[], q: QuietHours): Promise<ClaimedRow[]> {
   return db.transaction((tx) =>
-    tx.query<ClaimedRow>(
-      `UPDATE notifications n SET attempts = n.attempts + 1, next_attempt_at = $2
-        WHERE n.notification_id IN (
-              SELECT notification_id FROM notifications
-               WHERE status = 'queued' AND channel = ANY($4::text[]) AND (next_attempt_at <= $1 OR next_attempt_at IS NULL)
-               ORDER BY next_attempt_at NULLS FIRST, notification_id
-               LIMIT $3 FOR UPDATE SKIP LOCKED)
-        RETURNING n.notification_id, n.channel, n.order_id, n.supplier_id, n.recipient, n.dedupe_key, n.subject, n.body,
-                  n.payload, n.attempts, n.created_at`,
-      [now, new Date(now.getTime() + CLAIM_LEASE_MS), limit, channels],
-    ),
+    tx.query<ClaimedRow>(CLAIM_SQL, [now, new Date(now.getTime() + CLAIM_LEASE_MS), limit, channels, q.startHour, q.endHour]),
+  )
+}
+
+/**
+ * When a claimed message may leave under the quiet hours as set now: now, or the end of the
+ * customer's night — never past its legal deadline (a delay notice is not late for a night).
+ */
+function quietRelease(row: ClaimedRow, now: Date, q: QuietHours): Date | null {
+  if (!row.quiet_zone) return null
+  const at = releaseAt(now, row.quiet_zone, q, row.deadline_at)
+  return at.getTime() > now.getTime() ? at : null
+}
+
+/** Puts a claimed message back until `until`: a hold is not a delivery attempt. */
+async function hold(db: Db, row: ClaimedRow, until: Date): Promise<void> {
+  await db.query(
+    `UPDATE notifications SET attempts = attempts - 1, next_attempt_at = $2, quiet_held = true WHERE notification_id = $1 AND status = 'queued'`,
+    [row.notification_id, until],
   )
 }
 
@@ -133,14 +167,21 @@ async function sendOne(row: ClaimedRow, channels: Channels, from: string): Promi
 export async function dispatchDue(db: Db, channels: Mailer | Channels, opts: DispatchOptions): Promise<DispatchSummary> {
   const ch: Channels = 'send' in channels ? { email: channels } : channels
   const names = ['email', ...(ch.sms ? ['sms'] : []), ...(ch.webhook ? ['webhook'] : [])]
-  const rows = await claimDue(db, opts.now, opts.limit ?? 50, names)
-  const summary: DispatchSummary = { claimed: rows.length, sent: 0, retried: 0, failed: 0, dead: 0 }
+  const quiet = opts.quietHours ?? DEFAULT_QUIET_HOURS
+  const rows = await claimDue(db, opts.now, opts.limit ?? 50, names, quiet)
+  const summary: DispatchSummary = { claimed: rows.length, held: 0, sent: 0, retried: 0, failed: 0, dead: 0 }
   const from = opts.from ?? DEFAULT_MAIL_FROM
   const markSent = sentMarker(db, opts.now)
   let next = 0
   const lane = async () => {
     while (next < rows.length) {
       const row = rows[next++]
+      const until = quietRelease(row, opts.now, quiet)
+      if (until) {
+        await hold(db, row, until)
+        summary.held++
+        continue
+      }
       try {
         const receipt = await sendOne(row, ch, from)
         await markSent(row.notification_id, receipt)
@@ -156,10 +197,11 @@ export async function dispatchDue(db: Db, channels: Mailer | Channels, opts: Dis
 
 /** Dispatches until nothing more is due at `now` (what `wismo sweep` does before it exits). */
 export async function dispatchAllDue(db: Db, channels: Mailer | Channels, opts: DispatchOptions): Promise<DispatchSummary> {
-  const total: DispatchSummary = { claimed: 0, sent: 0, retried: 0, failed: 0, dead: 0 }
+  const total: DispatchSummary = { claimed: 0, held: 0, sent: 0, retried: 0, failed: 0, dead: 0 }
   for (;;) {
     const s = await dispatchDue(db, channels, { limit: 200, ...opts })
     for (const k of Object.keys(total) as (keyof DispatchSummary)[]) total[k] += s[k]
-    if (s.claimed === 0) return total
+    // A run that only held messages has nothing more due (held ones wait until their morning).
+    if (s.claimed === s.held) return total
   }
 }

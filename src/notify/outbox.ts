@@ -60,8 +60,10 @@ export interface EnqueueInput {
   required?: boolean
   /** It must leave by then (quiet hours never hold it past this). */
   deadlineAt?: Date | null
-  /** Not before then (quiet hours); default now. */
+  /** Not before then (quiet hours as set when queued); default now. The dispatcher judges again when it sends. */
   sendAfter?: Date
+  /** The customer's time zone: quiet hours apply to this message, judged at send time (dispatch.ts). */
+  quietZone?: string | null
   /** Recorded but never sent: why (opted out, nothing to send to). */
   suppressed?: string | null
 }
@@ -87,13 +89,16 @@ export async function queueMessage(tx: Queryable, m: EnqueueInput): Promise<numb
   const suppressed = m.suppressed ?? null
   const rows = await tx.query<{ notification_id: number }>(
     `INSERT INTO notifications (order_id, supplier_id, channel, recipient, trigger, dedupe_key, subject, body, payload,
-                                status, attempts, next_attempt_at, created_at, triggers, line_nos, required, deadline_at, last_error)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, 0, $12, $10, $13, $14, $15, $16, $17)
+                                status, attempts, next_attempt_at, created_at, triggers, line_nos, required, deadline_at, last_error,
+                                quiet_zone, quiet_held)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, 0, $12, $10, $13, $14, $15, $16, $17, $18, $19)
      ON CONFLICT (dedupe_key) DO NOTHING RETURNING notification_id`,
     [
       m.orderId ?? null, m.supplierId ?? null, m.channel, m.recipient, m.trigger, m.dedupeKey, m.subject, m.body, JSON.stringify(payload), m.now,
       suppressed ? 'suppressed' : 'queued', suppressed ? null : (m.sendAfter ?? m.now), m.triggers ?? [m.trigger], m.lineNos ?? [],
       m.required ?? false, m.deadlineAt ?? null, suppressed,
+      // Held for the night when queued: the dispatcher looks again as soon as the setting says it is day.
+      m.quietZone ?? null, !suppressed && m.quietZone != null && m.sendAfter !== undefined && m.sendAfter.getTime() > m.now.getTime(),
     ],
   )
   return rows[0]?.notification_id ?? null
@@ -117,6 +122,10 @@ export interface ClaimedRow {
   payload: unknown
   attempts: number
   created_at: Date
+  /** The customer's zone when quiet hours apply to it, else null. */
+  quiet_zone: string | null
+  /** The legal deadline it must leave by (a delay notice), else null. */
+  deadline_at: Date | null
 }
 
 /** Rebuilds the mail from its row; a Message-ID derived from the row keeps resends recognisable. */

@@ -139,7 +139,7 @@ async function writeMessages(tx: Queryable, order: OrderFacts, plan: OrderPlan, 
   const sms = renderSms(m)
   const base = {
     orderId: order.orderId, trigger: plan.triggers[0], triggers: plan.triggers, lineNos: plan.lineNos, required: plan.required,
-    deadlineAt: deadline, sendAfter, now: opts.now, subject: m.subject,
+    deadlineAt: deadline, sendAfter, quietZone: zone, now: opts.now, subject: m.subject,
   }
   const written: Written[] = []
   for (const p of picks) {
@@ -165,7 +165,7 @@ async function writeMessages(tx: Queryable, order: OrderFacts, plan: OrderPlan, 
     })
   }
   if (opts.webhook && ids.length > 0) {
-    await queueMessage(tx, { ...base, sendAfter: opts.now, channel: 'webhook', recipient: 'retailer', dedupeKey: `outreach:${key}:webhook`, body: webhookBody(m, ids, opts.now) })
+    await queueMessage(tx, { ...base, sendAfter: opts.now, quietZone: null, channel: 'webhook', recipient: 'retailer', dedupeKey: `outreach:${key}:webhook`, body: webhookBody(m, ids, opts.now) })
   }
   return written
 }

@@ -219,6 +219,11 @@ export function proofMatches(
   return Boolean(proof.postalCode && postal(proof.postalCode) !== '' && postal(proof.postalCode) === postal(order.postal_code))
 }
 
+/** The proof as proofMatches compares it: one typo typed twice is the same proof (lookup-guard.ts). */
+export function proofKey(proof: { email?: string; postalCode?: string }): string {
+  return `email:${norm(proof.email)}\u0000postal:${postal(proof.postalCode)}`
+}
+
 /**
  * Finds an order for a customer who proves it is theirs with the email or postal code on it.
  * Unknown order and wrong proof both give null, so the caller cannot tell them apart.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Queryable } from '../store/db.ts'
 import type { CalendarConfig } from '../domain/types.ts'
 import { nextCheckAt } from '../domain/sweep-policy.ts'
+import { orderNumberKey } from '../domain/order-number.ts'
 import { OrderStatusSchema, presentCustomerView, type DerivedOrder } from './order-status.ts'
 
 /**
@@ -13,6 +14,8 @@ import { OrderStatusSchema, presentCustomerView, type DerivedOrder } from './ord
  */
 export interface OrderHead {
   order_id: number
+  /** The number as stored (a lookup may have typed it in another case, or with '#'). */
+  order_number: string
   version: number
   email: string | null
   postal_code: string | null
@@ -23,9 +26,11 @@ export interface OrderHead {
 }
 
 /** The order's head alone (reps' and tools' reads). */
-const HEAD_COLUMNS = 'o.order_id, o.version, c.email, o.postal_code, v.view, v.order_version, v.view_key, v.valid_until'
+const HEAD_COLUMNS = 'o.order_id, o.order_number, o.version, c.email, o.postal_code, v.view, v.order_version, v.view_key, v.valid_until'
 const HEAD_FROM = 'orders o JOIN customers c USING (customer_id) LEFT JOIN order_views v ON v.order_id = o.order_id'
-export const HEAD_SQL = `SELECT ${HEAD_COLUMNS} FROM ${HEAD_FROM} WHERE o.order_number = $1`
+// $1 is orderNumberKey(typed): matched on the index orders_number_key (migration 120).
+const BY_KEY = 'WHERE upper(o.order_number) = $1 ORDER BY o.order_number LIMIT 1'
+export const HEAD_SQL = `SELECT ${HEAD_COLUMNS} FROM ${HEAD_FROM} ${BY_KEY}`
 
 /** The order's proof fields and its stored view, in one indexed read. */
 export async function readOrderHead(db: Queryable, orderNumber: string): Promise<OrderHead | null> {
@@ -40,7 +45,7 @@ export async function readOrderHead(db: Queryable, orderNumber: string): Promise
 export const GUARDED_HEAD_SQL = `SELECT ${HEAD_COLUMNS}, f.locked_until, fc.locked_until AS client_locked_until FROM ${HEAD_FROM}
    LEFT JOIN lookup_failures f ON f.scope = 'order' AND f.key_hash = $2 AND f.locked_until > $3
    LEFT JOIN lookup_failures fc ON fc.scope = 'client' AND fc.key_hash = $4 AND fc.locked_until > $3
-  WHERE o.order_number = $1`
+  ${BY_KEY}`
 
 export type GuardedOrderHead = OrderHead & { locked_until: Date | null; client_locked_until: Date | null }
 
@@ -50,7 +55,7 @@ export type GuardedOrderHead = OrderHead & { locked_until: Date | null; client_l
  * measured by.
  */
 export async function readGuardedOrderHead(db: Queryable, orderNumber: string, keyHash: string, now: Date, clientHash: string | null = null): Promise<GuardedOrderHead | null> {
-  const [row] = await db.query<GuardedOrderHead>(GUARDED_HEAD_SQL, [orderNumber, keyHash, now, clientHash])
+  const [row] = await db.query<GuardedOrderHead>(GUARDED_HEAD_SQL, [orderNumberKey(orderNumber), keyHash, now, clientHash])
   return row ?? null
 }
 

@@ -1,6 +1,7 @@
 import type { Queryable } from './db.ts'
 import { carrierName } from '../carriers/carriers.ts'
 import type { CarrierEvent, CarrierStatus, Line, LineSignals, Shipment, SupplierSignal, SupplierStatus, TrackerView } from '../domain/types.ts'
+import { orderNumberKey } from '../domain/order-number.ts'
 
 /** One order and everything known about its lines, read in a fixed handful of queries. */
 export interface OrderSnapshot {
@@ -38,8 +39,8 @@ interface OrderRow extends Record<string, unknown> {
 export async function findOrderRow(db: Queryable, orderNumber: string): Promise<OrderRow | null> {
   const rows = await db.query<OrderRow>(
     `SELECT o.order_id, o.order_number, o.placed_at, c.email, c.name, o.postal_code, o.promised_ship_date
-       FROM orders o JOIN customers c USING (customer_id) WHERE o.order_number = $1`,
-    [orderNumber],
+       FROM orders o JOIN customers c USING (customer_id) WHERE upper(o.order_number) = $1 ORDER BY o.order_number LIMIT 1`,
+    [orderNumberKey(orderNumber)],
   )
   return rows[0] ?? null
 }
@@ -78,7 +79,7 @@ SELECT o.order_id, o.order_number, o.placed_at, c.email, c.name, o.postal_code, 
      LEFT JOIN offers f ON f.supplier_id = l.supplier_id AND f.sku = l.sku
     WHERE l.order_id = o.order_id) AS lines
   FROM orders o JOIN customers c USING (customer_id)
- WHERE o.order_number = $1`
+ WHERE upper(o.order_number) = $1 ORDER BY o.order_number LIMIT 1`
 
 interface JsonLine {
   id: number; lineNo: number; sku: string; qty: number; supplierId: string | null; promised: string | null
@@ -137,7 +138,7 @@ function lineFromJson(l: JsonLine, orderId: number, placedAt: Date, terms: Terms
 
 /** Loads an order with its lines and their signals in one statement; null when the order does not exist. */
 export async function loadOrderSnapshot(db: Queryable, orderNumber: string): Promise<OrderSnapshot | null> {
-  const [o] = await db.query<OrderRow & { paid_at: Date | null; seller_credit: boolean; lines: JsonLine[] }>(ORDER_SNAPSHOT_SQL, [orderNumber])
+  const [o] = await db.query<OrderRow & { paid_at: Date | null; seller_credit: boolean; lines: JsonLine[] }>(ORDER_SNAPSHOT_SQL, [orderNumberKey(orderNumber)])
   if (!o) return null
   return {
     orderId: o.order_id,

@@ -7,6 +7,7 @@ import type { Queryable } from '../store/db.ts'
 import { loadOrderSnapshot, type OrderSnapshot } from '../store/order-snapshot.ts'
 import { deriveOrder, presentCustomerView, type OrderStatusView } from '../status/order-status.ts'
 import type { CalendarConfig } from '../domain/types.ts'
+import { orderNumberKey } from '../domain/order-number.ts'
 import { PHONE_KEY_SQL, phoneKey } from './phone.ts'
 
 export interface PhoneOrder {
@@ -32,9 +33,12 @@ export async function openOrdersForPhone(db: Queryable, phone: string, now: Date
   return rows.map((r) => ({ orderId: r.order_id, orderNumber: r.order_number, placedAt: r.placed_at, customerName: r.name }))
 }
 
-/** The characters of a keyed or spoken order number that matter: letters and digits, upper case. */
+/**
+ * The characters of a keyed or spoken order number that matter: the store's reading of a typed
+ * number (domain/order-number.ts), then letters and digits alone (a keypad's '*', speech's spaces).
+ */
 export function normalizeKeyed(text: string): string {
-  return text.toUpperCase().replace(/[^A-Z0-9]/g, '')
+  return orderNumberKey(text).replace(/[^A-Z0-9]/g, '')
 }
 
 /**

@@ -65,7 +65,7 @@ test('a message queued in a transaction that rolls back does not exist', async (
 test('dispatch sends a due message over SMTP, rebuilt from its row, and marks it sent', async () => {
   await enqueue()
   const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' })
-  assert.deepEqual(await dispatchDue(db, mailer, { now: t0 }), { claimed: 1, sent: 1, retried: 0, failed: 0, dead: 0 })
+  assert.deepEqual(await dispatchDue(db, mailer, { now: t0 }), { claimed: 1, held: 0, sent: 1, retried: 0, failed: 0, dead: 0 })
   const r = await row()
   assert.equal(r.status, 'sent')
   assert.equal(r.attempts, 1)
@@ -76,7 +76,7 @@ test('dispatch sends a due message over SMTP, rebuilt from its row, and marks it
   assert.equal(mime.headers['message-id'], r.delivery?.messageId)
   assert.match(mime.headers['message-id'], new RegExp(`^<wismo\\.${r.notification_id}\\.[0-9a-f]{12}@shop\\.example>$`))
   assert.equal(attachment(mime, 'lines.csv'), CSV)
-  assert.deepEqual(await dispatchDue(db, mailer, { now: at(60 * MIN) }), { claimed: 0, sent: 0, retried: 0, failed: 0, dead: 0 })
+  assert.deepEqual(await dispatchDue(db, mailer, { now: at(60 * MIN) }), { claimed: 0, held: 0, sent: 0, retried: 0, failed: 0, dead: 0 })
 })
 
 test('a refused message is retried with backoff (1 min, then 5) and sent once the server takes it', async () => {
@@ -156,7 +156,7 @@ test('a permanent 5xx SMTP reply is final at once: failed, not retried', async (
   smtp.rejectRcptCode = 550
   smtp.rejectRcpt = 1
   const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' })
-  assert.deepEqual(await dispatchDue(db, mailer, { now: t0 }), { claimed: 1, sent: 0, retried: 0, failed: 1, dead: 0 })
+  assert.deepEqual(await dispatchDue(db, mailer, { now: t0 }), { claimed: 1, held: 0, sent: 0, retried: 0, failed: 1, dead: 0 })
   const r = await row()
   assert.deepEqual([r.status, r.attempts, r.next_attempt_at], ['failed', 1, null])
   assert.match(r.last_error ?? '', /550/)
@@ -169,7 +169,7 @@ test('a message whose payload cannot be read is failed at once, not retried', as
     [t0],
   )
   const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' })
-  assert.deepEqual(await dispatchDue(db, mailer, { now: t0 }), { claimed: 1, sent: 0, retried: 0, failed: 1, dead: 0 })
+  assert.deepEqual(await dispatchDue(db, mailer, { now: t0 }), { claimed: 1, held: 0, sent: 0, retried: 0, failed: 1, dead: 0 })
   const r = await row('bad')
   assert.equal(r.status, 'failed')
   assert.match(r.last_error ?? '', /unreadable payload/)

@@ -2,12 +2,13 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '../app.ts'
-import { deriveOrder, OrderStatusSchema, proofMatches, type OrderStatusView } from '../../status/order-status.ts'
+import { deriveOrder, OrderStatusSchema, proofKey, proofMatches, type OrderStatusView } from '../../status/order-status.ts'
 import { calendarFrom } from '../../status/calendar-config.ts'
 import { loadOrderSnapshot } from '../../store/order-snapshot.ts'
 import { customerViewRow, noteViewsStored, readGuardedOrderHead, storeViews, validView } from '../../status/view-cache.ts'
 import { CLIENT_SCOPE, clientGuardKey, clientPolicyFrom, guardLookup, hashLookupKey, lookupPolicyFrom } from '../lookup-guard.ts'
 import { noteContact } from '../../store/contacts.ts'
+import { orderNumberKey } from '../../domain/order-number.ts'
 
 export const ErrorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), problems: z.array(z.string()).optional() }),
@@ -71,10 +72,12 @@ export function registerOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
       const now = deps.clock.now()
       const proof = { email: req.query.email, postalCode: req.query.postal_code }
       const client = clientGuardKey(`ip:${req.ip}`, now, clientPolicy)
-      const found = await guardLookup(deps.db, { scope: 'order', key: req.params.number, now, policy }, async () => {
-        const row = await readGuardedOrderHead(deps.db, req.params.number, hashLookupKey('order', req.params.number), now, hashLookupKey(CLIENT_SCOPE, client.key))
+      // The number as typed ("#w101301 "): one key for the lookup and its lock-out.
+      const key = orderNumberKey(req.params.number)
+      const found = await guardLookup(deps.db, { scope: 'order', key, now, policy }, async () => {
+        const row = await readGuardedOrderHead(deps.db, key, hashLookupKey('order', key), now, hashLookupKey(CLIENT_SCOPE, client.key))
         return row && proofMatches(row, proof) ? row : null
-      }, { client, locksOf: (row) => ({ key: row.locked_until, client: row.client_locked_until }) })
+      }, { client, proof: proofKey(proof), locksOf: (row) => ({ key: row.locked_until, client: row.client_locked_until }) })
       if (found.outcome === 'locked' || found.outcome === 'throttled') {
         return reply.code(429).header('retry-after', String(found.retryAfterSeconds)).send(refusal(found.outcome, found.retryAfterSeconds))
       }
@@ -88,7 +91,7 @@ export function registerOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
       if (stored) return sendJson(reply, stored)
       // The cold path: derived from the order as it is now, stored under the version read above
       // (read before the snapshot, so a change in between leaves a view that no longer matches).
-      const snapshot = await loadOrderSnapshot(deps.db, req.params.number)
+      const snapshot = await loadOrderSnapshot(deps.db, head.order_number)
       if (!snapshot) return reply.code(404).send(NOT_FOUND)
       const row = customerViewRow(await deriveOrder(deps.db, snapshot, { now, calendar, alternativesDelayDays: deps.config.alternativesDelayDays }), head.version, now, calendar)
       await storeViews(deps.db, [row], now)

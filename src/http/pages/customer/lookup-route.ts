@@ -6,12 +6,13 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { proofMatches } from '../../../status/order-status.ts'
+import { proofKey, proofMatches } from '../../../status/order-status.ts'
 import { readGuardedOrderHead } from '../../../status/view-cache.ts'
 import {
   CLIENT_SCOPE, clientGuardKey, clientPolicyFrom, guardLookup, hashLookupKey, lookupPolicyFrom, recordLookupFailure, type GuardedLookup,
 } from '../../lookup-guard.ts'
 import { noteContact } from '../../../store/contacts.ts'
+import { orderNumberKey } from '../../../domain/order-number.ts'
 import { sendPage } from '../render.ts'
 import type { PagesDeps } from '../pages.ts'
 import { LookupPage } from './lookup-page.tsx'
@@ -60,21 +61,25 @@ export function registerLookupRoute(app: FastifyInstance, deps: PagesDeps): void
     const { order_number: orderNumber, email, postal_code: postalCode, token } = form.data
     const now = deps.clock.now()
     const client = clientOf(deps, req, now)
+    // The number as typed ("#w101301 "): one key for the lookup, its lock-out and its proofs.
+    const key = orderNumberKey(orderNumber)
     const claims = token ? deps.choices.verifyToken(token, now) : null
-    const pass = hasLookupCookie(req, orderNumber, now) || claims?.orderNumber === orderNumber
+    const own = claims !== null && orderNumberKey(claims.orderNumber) === key
+    const pass = hasLookupCookie(req, orderNumber, now) || hasLookupCookie(req, key, now) || own
     // Still one statement on the answered path: the order, its stored answer and both lock-outs.
-    const found = await guardLookup(deps.db, { scope: 'order', key: orderNumber, now, policy: lookupPolicyFrom(deps.config) }, async () => {
-      const row = await readGuardedOrderHead(deps.db, orderNumber, hashLookupKey('order', orderNumber), now, hashLookupKey(CLIENT_SCOPE, client.key))
+    const found = await guardLookup(deps.db, { scope: 'order', key, now, policy: lookupPolicyFrom(deps.config) }, async () => {
+      const row = await readGuardedOrderHead(deps.db, key, hashLookupKey('order', key), now, hashLookupKey(CLIENT_SCOPE, client.key))
       return row && proofMatches(row, { email, postalCode }) ? row : null
-    }, { client, pass, locksOf: (row) => ({ key: row.locked_until, client: row.client_locked_until }) })
-    const carried = claims?.orderNumber === orderNumber ? token : undefined
+    }, { client, pass, proof: proofKey({ email, postalCode }), locksOf: (row) => ({ key: row.locked_until, client: row.client_locked_until }) })
+    const carried = own ? token : undefined
     if (found.outcome === 'locked' || found.outcome === 'throttled') {
       reply.header('retry-after', String(found.retryAfterSeconds))
       return sendPage(reply, LookupPage({ store: deps.store, byPostal, orderNumber, limited: limitedText(found), token: carried }), 429)
     }
     if (found.outcome === 'not_found') return sendPage(reply, LookupPage({ store: deps.store, byPostal, orderNumber, notFound: true, token: carried }), 404)
     noteContact(deps.db, { channel: 'page', orderId: found.value.order_id, outcome: 'deflected', now })
-    setLookupCookie(reply, req, orderNumber, now)
-    return reply.redirect(orderPath(orderNumber), 303)
+    // The order's page under its number as stored, whatever was typed.
+    setLookupCookie(reply, req, found.value.order_number, now)
+    return reply.redirect(orderPath(found.value.order_number), 303)
   })
 }
