@@ -61,7 +61,7 @@ test('the rep view speaks to the rep, with the customer\'s phone, and every time
   assert.match(await orderPage(), /<a href="tel:5551234567">\(555\) 123-4567<\/a>/)
   // State history and tasks: Nov 20, 20:05 UTC is 3:05 PM in New York.
   assert.match(page, /State history When Line State ETA Cause Nov 20, 2026, 3:05 PM EST 1 exception/)
-  assert.match(page, /Delay-notice record Applicable time \(promised ship date\): line 1: 2026-11-19, shipped Nov 18, 2026, 7:00 AM EST/)
+  assert.match(page, /Delay-notice record Applicable time: line 1: 2026-12-16 \(placed_at \+ 30 days\), shipped 2026-11-18/)
   assert.match(page, /Tasks .*Nov 20, 2026, 3:05 PM EST delivery problem|Tasks .*Nov 20, 2026, 3:05 PM EST carrier exception/)
   assert.match(page, /supplier Acme Outdoor Supply/)
 })
