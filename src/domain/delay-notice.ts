@@ -136,7 +136,7 @@ export function sinceLastSwitch<T extends Pick<DelayInput, 'notices' | 'answers'
   const switches = i.answers.filter((a) => a.choice === 'switch').map((a) => a.at.getTime())
   if (switches.length === 0) return i
   const last = Math.max(...switches)
-  return { ...i, notices: i.notices.filter((n) => n.createdAt.getTime() > last), answers: i.answers.filter((a) => a.at.getTime() > last) }
+  return { ...i, notices: i.notices.filter((n) => n.createdAt.getTime() > last), answers: i.answers.filter((a) => a.at.getTime() > last || (a.at.getTime() === last && a.choice !== 'switch')) }
 }
 
 /** Consent to an indefinite delay: a wait given after (or, for the first notice, before) a notice with no date. */
@@ -240,7 +240,8 @@ export function deriveDelayState(given: DelayInput): DelayState {
   // No notice, no delay (16 CFR 435.2(c)): past the applicable day, unshipped, and no complete
   // notice reached the customer by then (none, late, suppressed, dead, a mere pointer): cancel now.
   if (i.today > i.applicableDate && !toldInTime(input)) {
-    return { ...base, autoCancelDue: true, action: { kind: 'cancel', reason: 'no_notice' } }
+    // A line nobody can supply is cancelled for that reason; the missing notice is in its record.
+    return { ...base, autoCancelDue: true, action: { kind: 'cancel', reason: i.state === 'unavailable' ? 'rejected' : 'no_notice' } }
   }
   if (i.state === 'unavailable') return { ...base, ...unavailableAction(input, g) }
   if (!g) {

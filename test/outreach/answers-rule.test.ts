@@ -47,8 +47,9 @@ test('a switch starts the new line\'s own promise: no renewed notice for the lin
   const late = after('2026-11-06')
   assert.equal(late.action.kind, 'notice')
   if (late.action.kind === 'notice') assert.equal(late.action.notice.kind, 'first')
-  // The old notice's deadline never cancels the new line.
-  assert.equal(after('2026-12-06', { supplierDate: '2026-12-10', state: 'processing' }).action.kind !== 'cancel', true)
+  // The old notice's deadline never cancels the new line (told of its own delay on time).
+  const own = notice({ createdAt: at('2026-11-06'), reachedOn: '2026-11-06', revisedDate: '2026-12-01', silence: 'consent', cancelOn: null })
+  assert.equal(after('2026-12-06', { supplierDate: '2026-12-10', state: 'processing', notices: [...n, own] }).action.kind !== 'cancel', true)
 })
 
 test('an answer before a switch answers nothing about the new line', () => {

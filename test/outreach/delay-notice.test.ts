@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { byTime, deriveDelayState, type DelayInput, type NoticeRecord } from '../../src/domain/delay-notice.ts'
+import { byTime, deriveDelayState, sinceLastSwitch, type DelayInput, type NoticeRecord } from '../../src/domain/delay-notice.ts'
 import { addCalendarDays } from '../../src/domain/calendar.ts'
 
 const A = '2026-11-05'
@@ -195,9 +195,11 @@ test('property: past the applicable day an open line keeps going only on a compl
   fc.assert(fc.property(arbInput, (i) => {
     const s = deriveDelayState(i)
     const open = i.openQty > 0 && ['processing', 'delayed', 'backordered', 'restocked', 'unavailable'].includes(i.state)
-    const told = i.notices.some((n) => n.reachedOn !== null && n.reachedOn <= A)
-    const cancelled = i.answers.some((a) => a.choice === 'cancel')
+    // A switch starts the line afresh: only what came after it counts (answers-rule.test.ts).
+    const j = sinceLastSwitch(i)
+    const told = j.notices.some((n) => n.reachedOn !== null && n.reachedOn <= A)
+    const cancelled = j.answers.some((a) => a.choice === 'cancel')
     if (!open || cancelled || i.today <= A) return s.action.kind !== 'cancel' || s.action.reason !== 'no_notice'
-    return told || (s.action.kind === 'cancel' && s.action.reason === 'no_notice')
+    return told || (s.action.kind === 'cancel' && s.action.reason === (i.state === 'unavailable' ? 'rejected' : 'no_notice'))
   }), { numRuns: 2000 })
 })
