@@ -18,11 +18,11 @@ import { calendarFrom } from '../../src/status/calendar-config.ts'
 const LINES = 1500
 const NOW = '2026-11-20T14:00:00Z'
 
-/** LINES one-line orders placed long ago: each sweep finds them delayed and opens a task. */
+/** LINES one-line orders past their lead time but inside the legal 30 days: each sweep finds them delayed and opens a task. */
 async function seed(db: Db): Promise<void> {
   await seedCatalog(db)
   await db.query(`INSERT INTO customers (email, name) SELECT 'c' || g || '@example.com', 'C' || g FROM generate_series(1, $1) g`, [LINES])
-  await db.query(`INSERT INTO orders (order_number, placed_at, customer_id) SELECT 'S' || customer_id, '2026-10-01T10:00:00Z', customer_id FROM customers`)
+  await db.query(`INSERT INTO orders (order_number, placed_at, customer_id) SELECT 'S' || customer_id, '2026-11-02T10:00:00Z', customer_id FROM customers`)
   await db.query(`INSERT INTO order_lines (order_id, line_no, sku, qty, supplier_id) SELECT order_id, 1, 'STOVE-1', 1, 'ACME' FROM orders`)
   await db.query(`INSERT INTO po_lines (order_line_id, supplier_id, po_number, po_line, sku, qty) SELECT order_line_id, 'ACME', 'PO-' || order_line_id, '1', sku, qty FROM order_lines`)
 }
