@@ -106,6 +106,7 @@ test('a public 999 (a health-care payer answering 837 claims) matches nothing wi
   for (const supplier of ['ACME', null]) {
     const o = await ingest(body, supplier)
     const summary = applied(o)
+    assert.match(summary[0], supplier ? /^X12 from ACME / : /^X12 from an unknown sender \(ISA06 123456789\)/)
     assert.match(summary[0], /interchange 000000286: 999; 1 acknowledgment of wismo's documents \(1 matching nothing wismo sent\)$/)
     assert.match(summary[1], supplier ? /^999 for group HC 17456: matches no purchasing document wismo sent ACME/ : /the sender is not a known supplier/)
     assert.equal(o.acknowledgment, null)

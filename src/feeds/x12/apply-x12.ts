@@ -114,7 +114,9 @@ function headline(reader: X12Reader, run: X12Run, t: Totals): string {
   if (t.acks.received > 0) {
     parts.push(`${plural(t.acks.received, 'acknowledgment')} of wismo's documents${t.acks.unmatched > 0 ? ` (${t.acks.unmatched} matching nothing wismo sent)` : ''}`)
   }
-  return `X12 from ${run.supplierId ?? 'a carrier'} (ISA06 ${run.heads[0]?.senderId ?? '?'}), interchange ${interchanges}: ${parts.join('; ')}`
+  // Without a supplier the file is a carrier's 214s, or acknowledgments from a sender wismo does not know.
+  const from = run.supplierId ?? (t.acks.received > 0 && t.events + t.eventsRefused === 0 ? 'an unknown sender' : 'a carrier')
+  return `X12 from ${from} (ISA06 ${run.heads[0]?.senderId ?? '?'}), interchange ${interchanges}: ${parts.join('; ')}`
 }
 
 /** Why an interchange was refused, in one line. */
