@@ -12,11 +12,28 @@ export interface StoreDetails {
   phone: string
   supportEmail: string
   publicUrl: string
+  /** The store's logo (WISMO_STORE_LOGO_URL, https), shown atop emails; its alt text is the store's name. */
+  logoUrl?: string
 }
 
+/** One answer a line takes, as one button: the line's signed link with that answer's panel pre-opened. */
 export interface ChoiceLink {
   label: string
   url: string
+  /** What the link opens on the order page: `wait`, `cancel`, or an alternative's SKU. */
+  pick?: string
+  /** The same link, short, for the text part (`/l/{code}`); stored until `expiresAt`. */
+  shortUrl?: string
+  /** When the token inside `url` expires. */
+  expiresAt?: Date
+}
+
+/** An alternative the line is offered: when it would arrive and what it costs per item more (+) or less (−). */
+export interface MessageAlternative {
+  sku: string
+  name: string
+  eta: IsoDate
+  priceDelta: number
 }
 
 export interface MessageLine {
@@ -36,6 +53,8 @@ export interface MessageLine {
   cancelled: { qty: number; refundDue: IsoDate | null; reason: string } | null
   /** The switch this message confirms (trigger `switched`): what the line was before. */
   switched: { fromName: string; priceDelta: number; absorbed: boolean; byRep: boolean } | null
+  /** The alternatives of a line that takes choices (empty otherwise). */
+  alternatives: MessageAlternative[]
   choices: ChoiceLink[]
 }
 
@@ -94,6 +113,13 @@ function switchSentences(l: MessageLine): string[] {
   if (s.priceDelta < 0) out.push(`It costs ${per} less: we are refunding you the difference.`)
   else if (s.priceDelta > 0) out.push(s.absorbed ? 'It costs a little more, but you pay the price you paid before.' : `As you agreed, it costs ${per} more.`)
   return out
+}
+
+/** An alternative in words: when it would arrive and what it costs against the item ordered. */
+export function alternativeWords(a: MessageAlternative): string {
+  const per = `$${Math.abs(a.priceDelta).toFixed(2)} per item`
+  const price = a.priceDelta > 0 ? `costs ${per} more` : a.priceDelta < 0 ? `costs ${per} less` : 'same price'
+  return `${a.name}: arrives by ${formatDay(a.eta)}, ${price}`
 }
 
 /** The sentences the law asks a delay option notice to say about one line. */

@@ -2,14 +2,29 @@
  * The HTML part of a customer message, with react-email: real headings, `lang`, high-contrast
  * colours, links with their purpose in their text, and schema.org Order/ParcelDelivery JSON-LD.
  */
-import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from '@react-email/components'
+import { Body, Button, Container, Head, Heading, Hr, Html, Img, Link, Preview, Section, Text } from '@react-email/components'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { formatDay } from '../../domain/text.ts'
-import { lineSentences, type MessageLine, type MessageModel } from '../../outreach/message-model.ts'
+import { alternativeWords, lineSentences, type ChoiceLink, type MessageLine, type MessageModel } from '../../outreach/message-model.ts'
 
 const ink = '#1a1a1a'
 const link = '#0b4fb3' // 7.0:1 on white
-const body = { backgroundColor: '#ffffff', color: ink, fontFamily: 'Arial, Helvetica, sans-serif', fontSize: '16px', lineHeight: '1.5' }
+const body = { backgroundColor: '#ffffff', color: ink, fontFamily: 'Arial, Helvetica, sans-serif', fontSize: '16px', lineHeight: '1.5', margin: '0' }
+
+/**
+ * A choice as a full-width button: 12 px padding around a 20 px line is a 44 px target (WCAG 2.5.5,
+ * Apple's minimum), and a block never runs past a 390 px screen. The first answer of a line is
+ * solid, the rest outlined, so the eye finds one clear action at a time.
+ */
+function ChoiceButton({ c, primary }: { c: ChoiceLink; primary: boolean }) {
+  return (
+    <Button href={c.url} style={{
+      display: 'block', boxSizing: 'border-box', width: '100%', padding: '12px 16px', margin: '0 0 8px', fontSize: '16px', lineHeight: '20px',
+      textAlign: 'center', textDecoration: 'none', borderRadius: '6px', border: `2px solid ${link}`, fontWeight: 'bold',
+      backgroundColor: primary ? link : '#ffffff', color: primary ? '#ffffff' : link,
+    }}>{c.label}</Button>
+  )
+}
 
 /** schema.org markup mail clients read (Order with its lines, each parcel a ParcelDelivery). */
 export function orderJsonLd(m: MessageModel): object {
@@ -51,11 +66,15 @@ function LineSection({ l, m }: { l: MessageLine; m: MessageModel }) {
           {t.url ? <Link href={t.url} style={{ color: link }}>{`Track ${t.carrier ?? 'the parcel'} ${t.number}`}</Link> : `${t.carrier ?? 'Parcel'} ${t.number}`}
         </Text>
       ))}
-      {l.choices.length > 0 ? (
-        <ul>
-          {l.choices.map((c) => <li key={c.url}><Link href={c.url} style={{ color: link }}>{c.label}</Link></li>)}
-        </ul>
+      {l.alternatives.length > 0 ? (
+        <>
+          <Text style={{ margin: '8px 0 4px', color: ink, fontWeight: 'bold' }}>Alternatives we can send instead</Text>
+          <ul style={{ margin: '0 0 8px', paddingLeft: '20px' }}>
+            {l.alternatives.map((a) => <li key={a.sku} style={{ color: ink }}>{alternativeWords(a)}</li>)}
+          </ul>
+        </>
       ) : null}
+      {l.choices.map((c, i) => <ChoiceButton key={c.url} c={c} primary={i === 0} />)}
     </Section>
   )
 }
@@ -65,13 +84,16 @@ function OrderUpdate({ m }: { m: MessageModel }) {
   return (
     <Html lang="en" dir="ltr">
       <Head>
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{m.subject}</title>
         <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd }} />
       </Head>
       <Preview>{m.subject}</Preview>
       <Body style={body}>
-        <Container style={{ maxWidth: '600px', padding: '16px' }}>
-          <Text style={{ fontWeight: 'bold', margin: 0, color: ink }}>{m.store.name}</Text>
+        <Container style={{ maxWidth: '600px', width: '100%', padding: '16px', boxSizing: 'border-box' }}>
+          {m.store.logoUrl
+            ? <Img src={m.store.logoUrl} alt={m.store.name} width="160" style={{ display: 'block', maxWidth: '100%', height: 'auto', margin: '0 0 8px' }} />
+            : <Text style={{ fontWeight: 'bold', margin: 0, color: ink }}>{m.store.name}</Text>}
           <Heading as="h1" style={{ fontSize: '22px', color: ink }}>{m.subject}</Heading>
           <Text style={{ color: ink }}>{`Hello${m.customerName ? ` ${m.customerName}` : ''}, here is an update on your order ${m.orderNumber}, placed ${formatDay(m.placedOn)}.`}</Text>
           {m.lines.map((l) => <LineSection key={l.lineNo} l={l} m={m} />)}

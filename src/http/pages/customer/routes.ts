@@ -9,6 +9,7 @@ import { hasLookupCookie, orderPath, setLookupCookie } from './lookup-cookie.ts'
 import { loadCustomerOrder } from './load-order.ts'
 import { countClientFailure, registerLookupRoute } from './lookup-route.ts'
 import { choiceRefusal, doneText } from './choice-words.ts'
+import { registerShortLinkRoute } from './short-link-route.ts'
 
 const ChoiceForm = z.object({
   choice: z.enum(['wait', 'switch', 'cancel']),
@@ -45,6 +46,7 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
     return sendPage(reply, LookupPage({ store: deps.store, byPostal: q.by === 'postal', orderNumber: typeof q.order === 'string' ? q.order.slice(0, 64) : undefined }))
   })
   registerLookupRoute(app, deps)
+  registerShortLinkRoute(app, deps)
 
   app.get('/orders/:number', { schema: { hide: true } }, async (req, reply) => {
     const { number } = pathParams(Params, req.params)
@@ -65,7 +67,7 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
 
   app.get('/orders/:number/choose', { schema: { hide: true } }, async (req, reply) => {
     const { number } = pathParams(Params, req.params)
-    const raw = (req.query as { token?: unknown }).token
+    const { token: raw, pick } = req.query as { token?: unknown; pick?: unknown }
     const link = typeof raw === 'string' ? await linkFor(raw, number) : null
     if (!link || link.used) {
       // Nothing is set: a used, expired or forged link is no pass to the order (docs/api.md).
@@ -79,7 +81,9 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
     // Rendered here rather than redirected: a redirect from a mail client's click is cross-site,
     // and the strict cookie just set would not come along.
     setLookupCookie(reply, req, number, deps.clock.now())
-    return renderOrder(req, reply, number, { focusLine: token.lineNo, pick: null, token: raw as string, done: null })
+    // `pick` (an email's button: wait, cancel or an alternative's SKU) opens that choice's confirm panel.
+    const what = typeof pick === 'string' && pick.length <= 64 ? pick : null
+    return renderOrder(req, reply, number, { focusLine: token.lineNo, pick: what ? { lineNo: token.lineNo, what } : null, token: raw as string, done: null })
   })
 
   app.post('/orders/:number/lines/:lineNo/choice', { schema: { hide: true }, config: lookupLimit }, async (req, reply) => {
