@@ -56,7 +56,7 @@ export function composeMessage(order: OrderFacts, plan: OrderPlan, cancelled: Ma
     const alternatives: MessageAlternative[] = offers ? f.alternativeOffers.map((a) => ({ sku: a.sku, name: a.name, eta: a.eta, priceDelta: a.priceDelta })) : []
     lines.push({
       lineNo: p.lineNo, sku: f.snapshot.line.sku, name: f.snapshot.name, qty: f.snapshot.line.qty, state: s.state,
-      triggers: p.triggers.map((t) => t.trigger), explanation: s.explanation, eta: s.eta,
+      triggers: p.triggers.map((t) => t.trigger), explanation: explanationAfter(s.explanation, cancelled.get(p.lineNo), f.snapshot.line.qty), eta: s.eta,
       tracking: s.tracking.filter((t) => t.qty > 0).map((t) => ({ carrier: carrierName(t.carrier), number: t.number, url: trackingUrl(t.carrier, t.number) })),
       notice: cancelled.has(p.lineNo) ? null : p.notice,
       reason: p.notice && (p.notice.revisedDate === null || p.notice.silence === 'cancel') ? delayReason(s.state) : null,
@@ -71,11 +71,20 @@ export function composeMessage(order: OrderFacts, plan: OrderPlan, cancelled: Ma
   return {
     store: o.store, customerName: order.customer.name, orderNumber: order.orderNumber, placedAt: order.placedAt,
     placedOn: localDay(order.placedAt, o.timeZone),
-    triggers: plan.triggers, subject: subjectFor(order.orderNumber, plan.triggers, switchedLines.length === 1 ? switchedLines[0].name : null), lines,
+    triggers: plan.triggers, subject: subjectFor(order.orderNumber, plan.triggers, switchedLines.length === 1 ? switchedLines[0].name : null, lines.some((l) => l.choices.length > 0)), lines,
     orderUrl: `${o.store.publicUrl}/orders/${encodeURIComponent(order.orderNumber)}`,
     unsubscribeUrl: `${o.store.publicUrl}/unsubscribe?token=${signUnsubscribeToken(order.customer.id, o.secret)}`,
     required,
   }
+}
+
+/**
+ * The line's explanation, unless this very message cancels all of it: the status was derived
+ * before the cancellation, and its words ("running late; should now ship around …") would
+ * contradict the cancellation the message announces.
+ */
+function explanationAfter(explanation: string, cancelledNow: { qty: number } | undefined, qty: number): string {
+  return cancelledNow && cancelledNow.qty >= qty ? '' : explanation
 }
 
 /** The reason a notice must give when the date is unknown or far off (16 CFR 435.2(b)(1)(ii)). */

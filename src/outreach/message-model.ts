@@ -73,12 +73,17 @@ export interface MessageModel {
   required: boolean
 }
 
-const SUBJECTS: Record<Trigger, (n: string, switchedTo: string | null) => string> = {
+/**
+ * The subject of each trigger. It must agree with the body (lineSentences): "delayed" never heads
+ * "can no longer be supplied" and the reverse (test/outreach/subject-body.test.ts), and "your
+ * options" only heads a message that offers some (`options`).
+ */
+const SUBJECTS: Record<Trigger, (n: string, switchedTo: string | null, options: string) => string> = {
   cancelled: (n) => `Order ${n}: an item was cancelled and will be refunded`,
-  unavailable: (n) => `Order ${n}: an item can no longer be supplied — your options`,
+  unavailable: (n, _s, o) => `Order ${n}: an item can no longer be supplied${o}`,
   renewed_delay: (n) => `Order ${n}: a new delay — please tell us if you want to wait`,
-  backordered: (n) => `Order ${n}: an item is backordered — your options`,
-  delayed: (n) => `Order ${n} is delayed — your options`,
+  backordered: (n, _s, o) => `Order ${n}: an item is backordered${o}`,
+  delayed: (n, _s, o) => `Order ${n} is delayed${o}`,
   exception: (n) => `Order ${n}: a problem with the delivery`,
   switched: (n, to) => (to ? `Order ${n}: your item is now ${to}` : `Order ${n}: your items are switched as you chose`),
   eta_slipped: (n) => `Order ${n} will arrive later than we said`,
@@ -86,9 +91,12 @@ const SUBJECTS: Record<Trigger, (n: string, switchedTo: string | null) => string
   shipped: (n) => `Order ${n} has shipped`,
 }
 
-/** The subject for the message's first (most important) trigger; `switchedTo` names the one item switched, if one. */
-export function subjectFor(orderNumber: string, triggers: Trigger[], switchedTo: string | null = null): string {
-  return triggers.length > 0 ? SUBJECTS[triggers[0]](orderNumber, switchedTo) : `An update on order ${orderNumber}`
+/**
+ * The subject for the message's first (most important) trigger; `switchedTo` names the one item
+ * switched, if one; `hasOptions`: some line of the message offers the customer choices.
+ */
+export function subjectFor(orderNumber: string, triggers: Trigger[], switchedTo: string | null = null, hasOptions = true): string {
+  return triggers.length > 0 ? SUBJECTS[triggers[0]](orderNumber, switchedTo, hasOptions ? ' — your options' : '') : `An update on order ${orderNumber}`
 }
 
 /** The notice for a line the supplier cannot supply: alternatives or a refund, never a wait (16 CFR 435.2(c)(5)). */
@@ -152,7 +160,7 @@ const CANCEL_WHY: Record<string, string> = {
 
 /** A line in plain words: what happened, when it will arrive, and what the customer may do. */
 export function lineSentences(l: MessageLine, store: StoreDetails): string[] {
-  const out = [...switchSentences(l), l.explanation]
+  const out = [...switchSentences(l), ...(l.explanation ? [l.explanation] : [])]
   if (l.cancelled) {
     const when = l.cancelled.refundDue ? ` by ${formatDay(l.cancelled.refundDue)}` : ''
     const why = CANCEL_WHY[l.cancelled.reason] ?? ''

@@ -18,7 +18,7 @@ import { listRefunds } from '../../src/store/refunds.ts'
 import { freshDb } from '../helpers/db.ts'
 import { seedCatalog, seedOrder } from '../helpers/seed.ts'
 import { startSmtp, type TestSmtp } from '../notify/mail-helpers.ts'
-import { feed, outreach, parseAll, sweepAndSend } from '../outreach/helpers.ts'
+import { choiceTokenOf, feed, outreach, parseAll, sweepAndSend } from '../outreach/helpers.ts'
 import { AUTH_TOKEN, Call, PUBLIC_URL } from '../phone/twilio-kit.ts'
 import { snapshotCounts } from './fixture.ts'
 
@@ -68,10 +68,12 @@ test('with alternatives: offered them or cancellation (never a wait) everywhere,
   const text = mail.text ?? ''
   assert.match(text, /The supplier told us it cannot supply this item/)
   assert.match(text, /You may switch to one of the alternatives below by the end of Friday, November 6; otherwise we will cancel this item and give you a full refund\./)
-  assert.match(text, /Choose an alternative, or cancel this item for a full refund: https:\/\/shop\.example\/orders\/W6001\/choose\?token=/)
+  // One short link per answer: each alternative, and cancel; never a wait.
+  assert.match(text, /Switch to [^:\n]+: https:\/\/shop\.example\/l\/[A-Za-z0-9_-]{16}\n/)
+  assert.match(text, /Cancel this item for a full refund: https:\/\/shop\.example\/l\/[A-Za-z0-9_-]{16}\n/)
   assert.doesNotMatch(text, /\bwait/i)
   assert.doesNotMatch(mail.html as string, /\bwait/i)
-  const token = decodeURIComponent(/choose\?token=([^\s]+)/.exec(text)![1])
+  const token = choiceTokenOf(mail)!
 
   const config = loadConfig({ TWILIO_AUTH_TOKEN: AUTH_TOKEN, WISMO_PUBLIC_URL: PUBLIC_URL, WISMO_SECRET: outreach().secret, WISMO_DATA_DIR: '/tmp/wismo-unavailable-test' })
   const app = await buildApp({ db, clock: new TestClock('2026-11-04T15:00:00Z'), config })
