@@ -125,8 +125,8 @@ function switchSentences(l: MessageLine): string[] {
 
 /** An alternative in words: when it would arrive and what it costs against the item ordered. */
 export function alternativeWords(a: MessageAlternative): string {
-  const per = `$${Math.abs(a.priceDelta).toFixed(2)} per item`
-  const price = a.priceDelta > 0 ? `costs ${per} more` : a.priceDelta < 0 ? `costs ${per} less` : 'same price'
+  const per = `$${Math.abs(a.priceDelta).toFixed(2)}`
+  const price = a.priceDelta > 0 ? `costs ${per} more per item` : a.priceDelta < 0 ? `costs ${per} less per item` : 'same price'
   return `${a.name}: arrives by ${formatDay(a.eta)}, ${price}`
 }
 
