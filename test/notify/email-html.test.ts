@@ -27,7 +27,8 @@ for (const trigger of TRIGGERS) {
   test(`${trigger}: the HTML passes the mail linter with zero errors`, async () => {
     const html = await renderHtml(messageFor(trigger, { ...FIXTURE_STORE, logoUrl: LOGO }))
     const r = doIUseEmail(html, { emailClients: CLIENTS })
-    assert.deepEqual((r.errors ?? []).filter((e) => !UNAVOIDABLE.test(e)), [])
+    const errors = r.success ? [] : r.errors
+    assert.deepEqual(errors.filter((e) => !UNAVOIDABLE.test(e)), [])
   })
 }
 
