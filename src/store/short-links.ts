@@ -10,9 +10,14 @@ export interface ShortLink {
   expiresAt: Date
 }
 
-/** Stores short links (idempotent: a code already stored is left as it is). */
+/** Expired rows removed per save: the table stays about as big as the links still alive, at a bounded cost per message. */
+const PRUNE_PER_SAVE = 200
+
+/** Stores short links (idempotent: a code already stored is left as it is), and prunes some expired ones. */
 export async function saveShortLinks(tx: Queryable, links: ShortLink[], now: Date): Promise<void> {
   if (links.length === 0) return
+  await tx.query(
+    'DELETE FROM short_links WHERE code IN (SELECT code FROM short_links WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)', [now, PRUNE_PER_SAVE])
   await tx.query(
     `INSERT INTO short_links (code, url, expires_at, created_at)
      SELECT c, u, e, $4 FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(c, u, e)

@@ -90,6 +90,9 @@ test('an unknown, an expired and a malformed code get the same 404 page', async 
     }
     assert.equal(expired.body, unknown.body)
     assert.equal(malformed.body, unknown.body)
+    // The next message's links prune the expired row.
+    await saveShortLinks(db, [{ code: 'AAAAAAAAAAAAAAAA', url: 'http://localhost/orders/W100', expiresAt: new Date(expiresAt.getTime() + 86_400_000) }], clock.now())
+    assert.deepEqual((await db.query<{ code: string }>('SELECT code FROM short_links')).map((r) => r.code), ['AAAAAAAAAAAAAAAA'])
   } finally {
     await app.close()
     await db.close()
