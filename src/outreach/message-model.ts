@@ -54,22 +54,25 @@ export interface MessageModel {
   required: boolean
 }
 
-const SUBJECTS: Record<Trigger, (n: string, switchedTo: string | null) => string> = {
+const SUBJECTS: Record<Trigger, (n: string, switchedTo: string | null, sameItem: boolean) => string> = {
   cancelled: (n) => `Order ${n}: an item was cancelled and will be refunded`,
   unavailable: (n) => `Order ${n}: an item can no longer be supplied — your options`,
   renewed_delay: (n) => `Order ${n}: a new delay — please tell us if you want to wait`,
   backordered: (n) => `Order ${n}: an item is backordered — your options`,
   delayed: (n) => `Order ${n} is delayed — your options`,
   exception: (n) => `Order ${n}: a problem with the delivery`,
-  switched: (n, to) => (to ? `Order ${n}: your item is now ${to}` : `Order ${n}: your items are switched as you chose`),
+  switched: (n, to, same) => (same ? `Order ${n}: we found your item elsewhere` : to ? `Order ${n}: your item is now ${to}` : `Order ${n}: your items are switched as you chose`),
   eta_slipped: (n) => `Order ${n} will arrive later than we said`,
   restocked: (n) => `Good news: order ${n} is back in stock`,
   shipped: (n) => `Order ${n} has shipped`,
 }
 
-/** The subject for the message's first (most important) trigger; `switchedTo` names the one item switched, if one. */
-export function subjectFor(orderNumber: string, triggers: Trigger[], switchedTo: string | null = null): string {
-  return triggers.length > 0 ? SUBJECTS[triggers[0]](orderNumber, switchedTo) : `An update on order ${orderNumber}`
+/**
+ * The subject for the message's first (most important) trigger; `switchedTo` names the one item
+ * switched, if one; `sameItem` when that is the same item from stock found elsewhere (not "now X").
+ */
+export function subjectFor(orderNumber: string, triggers: Trigger[], switchedTo: string | null = null, sameItem = false): string {
+  return triggers.length > 0 ? SUBJECTS[triggers[0]](orderNumber, switchedTo, sameItem) : `An update on order ${orderNumber}`
 }
 
 /** The notice for a line the supplier cannot supply: alternatives or a refund, never a wait (16 CFR 435.2(c)(5)). */
