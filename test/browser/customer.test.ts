@@ -137,7 +137,7 @@ test('a backordered line takes the same item from another supplier in two clicks
   await assertAccessible(page, 'after the switch')
   await screenshot(page, 'customer-switched')
   // The line's story keeps what came before the choice, then the choice itself.
-  const story = (await page.locator('details.timeline ol').first().textContent()) ?? ''
+  const story = (await page.locator('#line-1 section.timeline').textContent()) ?? ''
   assert.match(story, /Backordered[\s\S]*You chose the same item from stock we found elsewhere/, story)
   const rows = await db.query<{ choice: string; decided_by: string; channel: string; token_nonce: string | null }>(
     `SELECT c.choice, c.decided_by, c.channel, c.token_nonce FROM line_choices c JOIN order_lines l USING (order_line_id) JOIN orders o USING (order_id) WHERE o.order_number = 'W3001'`)

@@ -9,6 +9,7 @@ import { hasLookupCookie, orderPath, setLookupCookie } from './lookup-cookie.ts'
 import { loadCustomerOrder } from './load-order.ts'
 import { countClientFailure, registerLookupRoute } from './lookup-route.ts'
 import { choiceRefusal, doneText } from './choice-words.ts'
+import { localDay } from '../../../domain/calendar.ts'
 
 const ChoiceForm = z.object({
   choice: z.enum(['wait', 'switch', 'cancel']),
@@ -114,7 +115,7 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
       return renderOrder(req, reply, number, { focusLine: lineNo, pick: null, token: viaToken ? f.token! : null, done: null, error: choiceRefusal(err) }, 409)
     }
     if (viaToken) setLookupCookie(reply, req, number, now)
-    return reply.redirect(`${orderPath(number)}?done=${done}&line=${lineNo}#line-${lineNo}`, 303)
+    return reply.redirect(`${orderPath(number)}?done=${done}&line=${lineNo}#confirmation`, 303)
   })
 
   async function renderOrder(
@@ -132,6 +133,7 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
     }
     return sendPage(reply, OrderPage({
       store: deps.store, timeZone: deps.timeZone, view: order.view, timelines: order.timelines, offers: order.offers,
+      chosen: order.chosen, today: localDay(deps.clock.now(), deps.timeZone),
       focusLine: o.focusLine, pick: o.pick, token: o.token, banner,
     }), status)
   }
