@@ -71,7 +71,8 @@ export function composeMessage(order: OrderFacts, plan: OrderPlan, cancelled: Ma
   return {
     store: o.store, customerName: order.customer.name, orderNumber: order.orderNumber, placedAt: order.placedAt,
     placedOn: localDay(order.placedAt, o.timeZone),
-    triggers: plan.triggers, subject: subjectFor(order.orderNumber, plan.triggers, switchedLines.length === 1 ? switchedLines[0].name : null, lines.some((l) => l.choices.length > 0)), lines,
+    triggers: plan.triggers, subject: subjectFor(order.orderNumber, plan.triggers, switchedLines.length === 1 ? switchedLines[0].name : null,
+      switchedLines.length === 1 && switchedLines[0].switched?.fromName === switchedLines[0].name, lines.some((l) => l.choices.length > 0)), lines,
     orderUrl: `${o.store.publicUrl}/orders/${encodeURIComponent(order.orderNumber)}`,
     unsubscribeUrl: `${o.store.publicUrl}/unsubscribe?token=${signUnsubscribeToken(order.customer.id, o.secret)}`,
     required,

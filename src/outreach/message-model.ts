@@ -78,14 +78,14 @@ export interface MessageModel {
  * "can no longer be supplied" and the reverse (test/outreach/subject-body.test.ts), and "your
  * options" only heads a message that offers some (`options`).
  */
-const SUBJECTS: Record<Trigger, (n: string, switchedTo: string | null, options: string) => string> = {
+const SUBJECTS: Record<Trigger, (n: string, switchedTo: string | null, sameItem: boolean, options: string) => string> = {
   cancelled: (n) => `Order ${n}: an item was cancelled and will be refunded`,
-  unavailable: (n, _s, o) => `Order ${n}: an item can no longer be supplied${o}`,
+  unavailable: (n, _s, _same, o) => `Order ${n}: an item can no longer be supplied${o}`,
   renewed_delay: (n) => `Order ${n}: a new delay — please tell us if you want to wait`,
-  backordered: (n, _s, o) => `Order ${n}: an item is backordered${o}`,
-  delayed: (n, _s, o) => `Order ${n} is delayed${o}`,
+  backordered: (n, _s, _same, o) => `Order ${n}: an item is backordered${o}`,
+  delayed: (n, _s, _same, o) => `Order ${n} is delayed${o}`,
   exception: (n) => `Order ${n}: a problem with the delivery`,
-  switched: (n, to) => (to ? `Order ${n}: your item is now ${to}` : `Order ${n}: your items are switched as you chose`),
+  switched: (n, to, same) => (same ? `Order ${n}: we found your item elsewhere` : to ? `Order ${n}: your item is now ${to}` : `Order ${n}: your items are switched as you chose`),
   eta_slipped: (n) => `Order ${n} will arrive later than we said`,
   restocked: (n) => `Good news: order ${n} is back in stock`,
   shipped: (n) => `Order ${n} has shipped`,
@@ -93,10 +93,11 @@ const SUBJECTS: Record<Trigger, (n: string, switchedTo: string | null, options: 
 
 /**
  * The subject for the message's first (most important) trigger; `switchedTo` names the one item
- * switched, if one; `hasOptions`: some line of the message offers the customer choices.
+ * switched, if one; `sameItem` when that is the same item from stock found elsewhere (not "now X");
+ * `hasOptions`: some line of the message offers the customer choices.
  */
-export function subjectFor(orderNumber: string, triggers: Trigger[], switchedTo: string | null = null, hasOptions = true): string {
-  return triggers.length > 0 ? SUBJECTS[triggers[0]](orderNumber, switchedTo, hasOptions ? ' — your options' : '') : `An update on order ${orderNumber}`
+export function subjectFor(orderNumber: string, triggers: Trigger[], switchedTo: string | null = null, sameItem = false, hasOptions = true): string {
+  return triggers.length > 0 ? SUBJECTS[triggers[0]](orderNumber, switchedTo, sameItem, hasOptions ? ' — your options' : '') : `An update on order ${orderNumber}`
 }
 
 /** The notice for a line the supplier cannot supply: alternatives or a refund, never a wait (16 CFR 435.2(c)(5)). */

@@ -46,7 +46,7 @@ const SPECS: Record<Trigger, Spec> = {
   backordered: { state: 'backordered', expectedShipDate: '2026-11-20', eta: eta('2026-11-23', '2026-11-25'), notice: notice({ revisedDate: '2026-11-20', silence: 'consent', cancelOn: null }), alternatives: TWO_ALTERNATIVES },
   delayed: { state: 'delayed', notice: notice({}) },
   exception: { state: 'exception', tracking: parcel('exception'), reason: 'address incomplete' },
-  switched: { state: 'processing', eta: eta('2026-11-09', '2026-11-11'), switched: { at: FIXTURE_NOW, fromName: 'Trailhead 2P Tent, blue', priceDelta: -5, absorbed: false, byRep: false } },
+  switched: { state: 'processing', eta: eta('2026-11-09', '2026-11-11'), switched: { at: FIXTURE_NOW, fromName: 'Trailhead 2P Tent, orange', priceDelta: -5, absorbed: false, byRep: false } },
   eta_slipped: { state: 'processing', eta: eta('2026-11-16', '2026-11-18') },
   restocked: { state: 'restocked', expectedShipDate: '2026-11-05', eta: eta('2026-11-09', '2026-11-11') },
   shipped: { state: 'in_transit', eta: eta('2026-11-05', '2026-11-06'), tracking: parcel('in_transit') },

@@ -67,7 +67,7 @@ test('a customer who switches through the link gets a confirmation with the new 
   await sweepAndSend(db, '2026-11-04T14:05:00Z', smtp.url)
   const [confirm, ...more] = await mailsSince(seen)
   assert.equal(more.length, 0, 'one message')
-  assert.match(confirm.subject ?? '', /^Order W1: your item is now Trailhead 2P Tent, green$/)
+  assert.match(confirm.subject ?? '', /^Order W1: we found your item elsewhere$/)
   const text = confirm.text ?? ''
   assert.match(text, /Your item is now Trailhead 2P Tent, green from stock we found elsewhere, as you chose\./)
   assert.ok(text.includes(formatDay(eta)), `the new date (${eta}) is in the confirmation:\n${text}`)
@@ -109,7 +109,7 @@ test('a switched line late on its own new promise gets a first notice of its own
   const seen = smtp.received.length
   for (const t of ['2026-11-04T14:05:00Z', '2026-11-05T15:00:00Z', '2026-11-06T15:00:00Z']) await sweepAndSend(db, t, smtp.url)
   const mails = await mailsSince(seen)
-  assert.deepEqual(mails.map((m) => m.subject), ['Order W1: your item is now Trailhead 2P Tent, green', 'Order W1 is delayed — your options'])
+  assert.deepEqual(mails.map((m) => m.subject), ['Order W1: we found your item elsewhere', 'Order W1 is delayed — your options'])
   assert.match(mails[0].text ?? '', /Recorded by our customer service team at your request\./)
   const ftc = (await loadFtcRecord(db, 'W1'))!.lines[0]
   assert.deepEqual(ftc.notices.map((n) => n.kind), ['first', 'first'], 'the old item\'s notice, then the new item\'s own first notice on its promised day')
@@ -151,7 +151,7 @@ test('a rep switches with `wismo choose`: the next `wismo sweep` confirms it, an
     await ok(wismo('2026-11-05T15:00:00Z', 'sweep'))
     const mails = await mailsSince(seen)
     const toDana = mails.filter((m) => m.to && !Array.isArray(m.to) && m.to.text === 'dana@example.com')
-    assert.deepEqual(toDana.map((m) => m.subject), ['Order W7: your item is now Trailhead 2P Tent green'])
+    assert.deepEqual(toDana.map((m) => m.subject), ['Order W7: we found your item elsewhere'])
     assert.doesNotMatch(toDana[0].text ?? '', DELAY_WORDS)
     const ftc = JSON.parse(await ok(wismo('2026-11-05T15:00:00Z', 'ftc', 'W7', '--json')))
     assert.deepEqual(ftc.lines[0].notices.map((n: { kind: string }) => n.kind), ['first'])

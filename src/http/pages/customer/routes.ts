@@ -22,7 +22,8 @@ const OrderQuery = z.object({
   line: z.coerce.number().int().positive().optional(),
   pick: z.string().max(64).optional(),
   token: z.string().max(2000).optional(),
-  done: z.enum(['wait', 'switch', 'cancel']).optional(),
+  // same_item: a switch to the same item from another supplier (said as such, not as a switch).
+  done: z.enum(['wait', 'switch', 'same_item', 'cancel']).optional(),
 })
 const Params = z.object({ number: z.string().min(1).max(64) })
 const LineParams = Params.extend({ lineNo: z.coerce.number().int().positive() })
@@ -104,19 +105,21 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
         error: 'Please pick one of the options below.' }, 400)
     }
     const f = form.data
+    let done: string = f.choice
     try {
-      await deps.choices.record(deps.db, {
+      const recorded = await deps.choices.record(deps.db, {
         orderNumber: number, lineNo, choice: f.choice, sku: f.choice === 'switch' ? f.sku : undefined,
         acceptPrice: f.choice === 'switch' && f.accept_price === 'yes',
         decidedBy: 'customer', channel: viaToken ? 'link' : 'page', tokenNonce: viaToken ? token!.nonce : undefined,
         tokenExpiresAt: viaToken ? token!.expiresAt : undefined, now,
       })
+      if (recorded.sameItem) done = 'same_item'
     } catch (err) {
       if (!(err instanceof DomainError)) throw err
       return renderOrder(req, reply, number, { focusLine: lineNo, pick: null, token: viaToken ? f.token! : null, done: null, error: choiceRefusal(err) }, 409)
     }
     if (viaToken) setLookupCookie(reply, req, number, now)
-    return reply.redirect(`${orderPath(number)}?done=${f.choice}&line=${lineNo}#confirmation`, 303)
+    return reply.redirect(`${orderPath(number)}?done=${done}&line=${lineNo}#confirmation`, 303)
   })
 
   async function renderOrder(
