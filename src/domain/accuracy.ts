@@ -2,7 +2,7 @@
  * How often wismo's stated dates came true (DESIGN.md "Truthful dates"). Pure: a line's stated
  * ETAs in the order they were said, in; its milestones and the report's figures, out.
  */
-import { calendarDays } from './calendar.ts'
+import { addCalendarDays, calendarDays } from './calendar.ts'
 import type { IsoDate } from './types.ts'
 
 export const MILESTONES = ['ordered', 'shipped', 'last'] as const
@@ -156,4 +156,18 @@ function postalPrefix(code: string | null): string {
 /** A lane: ship-from → ship-to, each its country and postal prefix (`US 941 → US 100`). */
 export function laneKey(from: { postalCode: string | null; country: string }, to: { postalCode: string | null; country: string }): string {
   return `${from.country} ${postalPrefix(from.postalCode)} → ${to.country} ${postalPrefix(to.postalCode)}`
+}
+
+/**
+ * The last `weeks` weeks (Monday to Sunday, the store's days) up to `today`, oldest first; the
+ * current week ends today. The dashboard's chart reports each like `wismo accuracy --from --to`.
+ */
+export function weeksBack(today: IsoDate, weeks: number): { from: IsoDate; to: IsoDate }[] {
+  // 2024-01-01 was a Monday.
+  const monday = addCalendarDays(today, -(((calendarDays('2024-01-01', today) % 7) + 7) % 7))
+  return Array.from({ length: weeks }, (_, i) => {
+    const from = addCalendarDays(monday, 7 * (i - weeks + 1))
+    const sunday = addCalendarDays(from, 6)
+    return { from, to: sunday < today ? sunday : today }
+  })
 }

@@ -5,15 +5,9 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Db } from '../../src/store/db.ts'
 import { freshDb } from '../helpers/db.ts'
-import { runSweep } from '../../src/jobs/sweep.ts'
-import { DEFAULT_CALENDAR } from '../../src/domain/calendar.ts'
-import { importCsv } from '../../src/store/import/import-csv.ts'
-import { ingestSupplierFeed } from '../../src/feeds/ingest-file.ts'
-import { ingestCarrierFile } from '../../src/carriers/ingest-carrier-file.ts'
 import { readAccuracy } from '../../src/store/accuracy.ts'
-import { ALL, BY_SUPPLIER, LANES, playScenario } from './scenario.ts'
+import { ALL, BY_SUPPLIER, inProcessDriver, LANES, playScenario } from './scenario.ts'
 
-const HEADER = 'po_number,po_line,sku,status,qty,expected_ship_date,carrier,tracking_number'
 const period = { from: '2026-11-01', to: '2026-11-30', timeZone: 'America/New_York', country: 'US' }
 let db: Db
 let dir: string
@@ -21,23 +15,7 @@ let dir: string
 before(async () => {
   db = await freshDb()
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wismo-accuracy-'))
-  let n = 0
-  await playScenario({
-    async importCsv(kind, text, at) {
-      const file = path.join(dir, `${kind}-${++n}.csv`)
-      fs.writeFileSync(file, text)
-      await importCsv(db, kind, file, { now: new Date(at) })
-    },
-    async feed(supplierId, rows, at) {
-      await ingestSupplierFeed(db, { body: Buffer.from([HEADER, ...rows].join('\n')), filename: `f-${++n}.csv`, supplierId, source: 'test', receivedAt: new Date(at) })
-    },
-    async carrier(events, at) {
-      await ingestCarrierFile(db, { body: Buffer.from(JSON.stringify(events)), filename: `c-${++n}.json`, source: 'test', receivedAt: new Date(at) })
-    },
-    async sweep(at) {
-      await runSweep(db, { now: new Date(at), calendar: DEFAULT_CALENDAR, delayGraceDays: 1 })
-    },
-  })
+  await playScenario(inProcessDriver(db, dir))
 })
 after(async () => {
   await db.close()

@@ -11,6 +11,15 @@
  *      Shipped Tue 17 → [Thu 19, Tue 24]. Delivered Fri 20.
  *   B1 (BOLT, GB SW1 → BR 013): ordered [6, 11]. Shipped Tue 3 → [Thu 5, Tue 10]. Delivered Wed 4 (early).
  */
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Db } from '../../src/store/db.ts'
+import { runSweep } from '../../src/jobs/sweep.ts'
+import { DEFAULT_CALENDAR } from '../../src/domain/calendar.ts'
+import { importCsv } from '../../src/store/import/import-csv.ts'
+import { ingestSupplierFeed } from '../../src/feeds/ingest-file.ts'
+import { ingestCarrierFile } from '../../src/carriers/ingest-carrier-file.ts'
+
 export const CARRIER = 'UPS'
 export const T1 = '1Z999AA10123456784'
 export const T2 = '1Z999AA10123456793'
@@ -76,3 +85,26 @@ export const BY_SUPPLIER = [
   { key: 'BOLT', milestones: { ordered: figures(1, 1, 0, 7, 6, null), shipped: figures(1, 1, 0, 6, 6, null), last: figures(1, 1, 0, 6, 6, null) } },
 ]
 export const LANES = ['GB SW1 → BR 013', 'US 941 → US 100']
+
+const FEED_HEADER = 'po_number,po_line,sku,status,qty,expected_ship_date,carrier,tracking_number'
+
+/** The scenario through wismo's functions, in-process (CSV files written to `dir`). */
+export function inProcessDriver(db: Db, dir: string): Driver {
+  let n = 0
+  return {
+    async importCsv(kind, text, at) {
+      const file = path.join(dir, `${kind}-${++n}.csv`)
+      fs.writeFileSync(file, text)
+      await importCsv(db, kind, file, { now: new Date(at) })
+    },
+    async feed(supplierId, rows, at) {
+      await ingestSupplierFeed(db, { body: Buffer.from([FEED_HEADER, ...rows].join('\n')), filename: `f-${++n}.csv`, supplierId, source: 'test', receivedAt: new Date(at) })
+    },
+    async carrier(events, at) {
+      await ingestCarrierFile(db, { body: Buffer.from(JSON.stringify(events)), filename: `c-${++n}.json`, source: 'test', receivedAt: new Date(at) })
+    },
+    async sweep(at) {
+      await runSweep(db, { now: new Date(at), calendar: DEFAULT_CALENDAR, delayGraceDays: 1 })
+    },
+  }
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { accuracyFigures, accuracyReport, laneKey, lineOutcome, median, nearestRank, type DeliveredLine, type StatedRow } from '../../src/domain/accuracy.ts'
+import { accuracyFigures, accuracyReport, laneKey, lineOutcome, median, nearestRank, weeksBack, type DeliveredLine, type StatedRow } from '../../src/domain/accuracy.ts'
 
 const row = (state: string, earliest: string | null, latest: string | null, source: string | null = 'promise', day = '2026-11-01'): StatedRow =>
   ({ state, earliest, latest, source, day })
@@ -108,5 +108,15 @@ describe('lanes', () => {
     assert.equal(laneKey({ postalCode: '94107', country: 'US' }, { postalCode: '10001-2345', country: 'US' }), 'US 941 → US 100')
     assert.equal(laneKey({ postalCode: 'sw1a 1aa', country: 'GB' }, { postalCode: '01310-100', country: 'BR' }), 'GB SW1 → BR 013')
     assert.equal(laneKey({ postalCode: null, country: 'US' }, { postalCode: ' ', country: 'US' }), 'US ? → US ?')
+  })
+})
+
+describe('weeks for the chart', () => {
+  it('Monday to Sunday in the store\'s days, the current week ending today', () => {
+    assert.deepEqual(weeksBack('2026-11-25', 3), [
+      { from: '2026-11-09', to: '2026-11-15' }, { from: '2026-11-16', to: '2026-11-22' }, { from: '2026-11-23', to: '2026-11-25' },
+    ])
+    assert.deepEqual(weeksBack('2026-11-23', 1), [{ from: '2026-11-23', to: '2026-11-23' }], 'a Monday')
+    assert.deepEqual(weeksBack('2026-11-29', 1), [{ from: '2026-11-23', to: '2026-11-29' }], 'a Sunday')
   })
 })
