@@ -88,5 +88,7 @@ function choiceEvent(c: ChoiceRow): { at: Date; title: string; detail: string | 
   const how = c.decidedBy === 'customer' ? null : 'Recorded by our customer service team at your request.'
   if (c.choice === 'wait') return { at: c.decidedAt, title: WAITED, detail: how }
   if (c.choice === 'cancel') return { at: c.decidedAt, title: 'You cancelled this item', detail: how ?? 'A refund is on its way.' }
+  // The same SKU from another supplier is not a switch to the customer: the item is unchanged.
+  if (c.sku === c.fromSku) return { at: c.decidedAt, title: 'You chose the same item from stock we found elsewhere', detail: how }
   return { at: c.decidedAt, title: `You switched to ${c.name ?? c.sku}`, detail: how }
 }
