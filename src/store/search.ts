@@ -38,16 +38,24 @@ const POSTAL_KEY = `upper(regexp_replace(o.postal_code, '[^A-Za-z0-9]', '', 'g')
 export const SEARCH_SQL: Record<'order' | 'digits' | 'phone' | 'email' | 'name' | 'postal', string> = {
   order: `SELECT o.order_id FROM orders o WHERE ${ORDER_KEY} ~>=~ $1 AND ${ORDER_KEY} ~<~ $2 ORDER BY ${ORDER_KEY} USING ~<~ LIMIT $3`,
   digits: `SELECT o.order_id FROM orders o WHERE regexp_replace(o.order_number, '\\D', '', 'g') = $1 ORDER BY o.order_id LIMIT $2`,
-  phone: `SELECT o.order_id FROM customers c JOIN orders o ON o.customer_id = c.customer_id
-           WHERE right(regexp_replace(c.phone, '\\D', '', 'g'), 10) = $1 AND c.phone IS NOT NULL
+  // The customers first, materialized: joined directly, the planner walks every order newest first
+  // hoping to meet the phone soon (450 ms on 100,000 orders, bench/search.ts).
+  phone: `WITH c AS MATERIALIZED (SELECT customer_id FROM customers
+             WHERE right(regexp_replace(phone, '\\D', '', 'g'), 10) = $1 AND phone IS NOT NULL)
+          SELECT o.order_id FROM c JOIN orders o ON o.customer_id = c.customer_id
            ORDER BY o.placed_at DESC, o.order_id DESC LIMIT $2`,
   email: `WITH c AS (SELECT customer_id, row_number() OVER () AS n FROM (
              SELECT customer_id FROM customers WHERE lower(email) ~>=~ $1 AND lower(email) ~<~ $2 AND email IS NOT NULL
               ORDER BY lower(email) USING ~<~ LIMIT $3) x)
           SELECT o.order_id FROM c JOIN orders o ON o.customer_id = c.customer_id ORDER BY c.n, o.placed_at DESC, o.order_id DESC LIMIT $3`,
-  name: `WITH c AS (SELECT customer_id FROM customers
-             WHERE to_tsvector('simple'::regconfig, coalesce(name, '')) @@ to_tsquery('simple'::regconfig, $1) LIMIT $2)
-         SELECT o.order_id FROM c JOIN orders o ON o.customer_id = c.customer_id ORDER BY o.placed_at DESC, o.order_id DESC LIMIT $2`,
+  // No LIMIT on the customers: with one the planner reads them in order hoping to stop early — a
+  // scan of the whole table when no name matches. Materialized, the GIN index answers.
+  name: `WITH c AS MATERIALIZED (SELECT customer_id FROM customers
+             WHERE to_tsvector('simple'::regconfig, coalesce(name, '')) @@ to_tsquery('simple'::regconfig, $1))
+         SELECT o.order_id FROM c CROSS JOIN LATERAL (
+                  -- Each customer's orders by its index (a plain join hashes the whole orders table).
+                  SELECT order_id, placed_at FROM orders WHERE customer_id = c.customer_id ORDER BY placed_at DESC LIMIT $2) o
+          ORDER BY o.placed_at DESC, o.order_id DESC LIMIT $2`,
   postal: `SELECT o.order_id FROM orders o WHERE ${POSTAL_KEY} ~>=~ $1 AND ${POSTAL_KEY} ~<~ $2 AND o.postal_code IS NOT NULL
            ORDER BY ${POSTAL_KEY} USING ~<~, o.order_id LIMIT $3`,
 }
