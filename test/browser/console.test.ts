@@ -7,6 +7,7 @@ import { buildApp } from '../../src/http/app.ts'
 import { TestClock } from '../../src/clock.ts'
 import { freshDb } from '../helpers/db.ts'
 import { loadDemo } from '../../src/demo/load-demo.ts'
+import { demoTestConfig } from '../helpers/demo-config.ts'
 import { runSweep } from '../../src/jobs/sweep.ts'
 import { calendarFrom } from '../../src/status/calendar-config.ts'
 import { hashPassword } from '../../src/auth/password.ts'
@@ -24,7 +25,7 @@ const PASSWORD = 'correct horse battery'
 
 before(async () => {
   db = await freshDb()
-  await loadDemo(db, { now: NOW })
+  await loadDemo(db, { now: NOW, config: demoTestConfig() })
   await runSweep(db, { now: NOW, calendar: await calendarFrom(db, { holidays: [] }), delayGraceDays: 1 })
   for (const [email, role] of [['rita@store.example', 'rep'], ['lee@store.example', 'rep'], ['ada@store.example', 'admin']] as const) {
     await upsertUser(db, { email, role, passwordHash: await hashPassword(PASSWORD), now: NOW })
