@@ -1,6 +1,6 @@
 /**
  * The demo's customers answering their delay notices. A notice whose silence is not consent
- * (a date far out, or none) is answered a day or three later by most customers: most wait, a
+ * (a date far out, or none) is answered a day or three later by most customers (by its last day): most wait, a
  * few cancel, a few switch to an alternative — through the real `recordChoice`, at the time
  * they answered. Seeded by the notice, so the same demo gets the same answers every time.
  */
@@ -44,11 +44,14 @@ export async function plannedAnswers(
     if (ctx.skipOrders.has(r.order_number)) continue
     const rng = new Rng(ctx.seed * 7919 + r.notice_id)
     if (rng.chance(0.1)) continue // never answers: wismo cancels it on its day
-    const day = addCalendarDays(localDay(ctx.at, zone), rng.int(1, 3))
-    const at = new Date(startOfLocalDay(day, zone).getTime() + rng.int(9 * 60, 20 * 60) * 60_000)
+    // A day or three later, but by the notice's last day (a renewed notice's can be its own day).
+    const later = addCalendarDays(localDay(ctx.at, zone), rng.int(1, 3))
+    const day = later > r.cancel_on ? r.cancel_on : later
+    let at = new Date(startOfLocalDay(day, zone).getTime() + rng.int(9 * 60, 20 * 60) * 60_000)
+    if (at <= ctx.at) at = new Date(ctx.at.getTime() + rng.int(30, 240) * 60_000)
     const roll = rng.next()
     const choice = roll < 0.08 ? 'cancel' : roll < 0.16 ? 'switch' : 'wait'
-    if (at < ctx.now && day <= r.cancel_on) out.push({ at, noticeId: r.notice_id, orderNumber: r.order_number, lineNo: r.line_no, choice })
+    if (at < ctx.now && localDay(at, zone) <= r.cancel_on) out.push({ at, noticeId: r.notice_id, orderNumber: r.order_number, lineNo: r.line_no, choice })
   }
   return out
 }

@@ -7,7 +7,6 @@ import { demoExamples, loadDemo, loadDemoIfEmpty } from '../../src/demo/load-dem
 import { demoCommand } from '../../src/cli/demo.ts'
 import type { CliContext } from '../../src/cli/context.ts'
 import { fixedClock } from '../../src/clock.ts'
-import { loadConfig } from '../../src/config.ts'
 import { getOrderStatus, type DerivedOrder } from '../../src/status/order-status.ts'
 import { calendarFrom } from '../../src/status/calendar-config.ts'
 import { detectCarrier } from '../../src/carriers/tracking-number.ts'
