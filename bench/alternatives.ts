@@ -12,7 +12,7 @@ import os from 'node:os'
 import { databases, fmt, intEnv, log, machineLine, secs, today, withBenchDb, type BenchDb } from './common.ts'
 import { DEFAULT_CALENDAR } from '../src/domain/calendar.ts'
 import { findAlternatives } from '../src/domain/alternatives.ts'
-import { candidatesFor, loadAlternativeInputs } from '../src/store/alternatives.ts'
+import { candidatesFor, lineFit, loadAlternativeInputs } from '../src/store/alternatives.ts'
 import { loadOrderSnapshot } from '../src/store/order-snapshot.ts'
 import { deriveOrder } from '../src/status/order-status.ts'
 
@@ -100,7 +100,7 @@ async function runFinder(db: BenchDb['db'], lines: number): Promise<{ ms: number
       const alts = findAlternatives({
         ...candidatesFor(inputs, r.sku),
         line: { sku: r.sku, supplierId: r.supplier_id, openQty: 1, unitPrice: inputs.unitPrice.get(r.order_line_id) ?? null,
-          family: inputs.family.get(r.sku) ?? null, state: 'backordered', eta: null },
+          family: inputs.family.get(r.sku) ?? null, ...lineFit(inputs, r.sku), state: 'backordered', eta: null },
         reserved: inputs.reserved, today: '2026-03-04', calendar: DEFAULT_CALENDAR,
       })
       found += alts.length

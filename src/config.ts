@@ -9,6 +9,8 @@ import { parseWorkingHours } from './domain/business-hours.ts'
 /** Outreach (docs/configuration.md "Customer messages"): the store's details, quiet hours, channels. */
 const OutreachConfigShape = {
   storeName: z.string().min(1),
+  /** The store's logo atop customer emails (WISMO_STORE_LOGO_URL): https only, so mail clients load it and no mixed content. */
+  storeLogoUrl: z.string().url('WISMO_STORE_LOGO_URL must be an absolute https:// URL').refine((u) => /^https:\/\//i.test(u), 'WISMO_STORE_LOGO_URL must start with https://').optional(),
   storePhone: z.string().min(3),
   supportEmail: z.string().email(),
   quietStartHour: z.coerce.number().int().min(0).max(23),
@@ -35,8 +37,14 @@ const ConfigSchema = z.object({
   /** Supplier drop folders, one per supplier id. */
   inboxDir: z.string().min(1),
   smtpUrl: z.string().optional(),
-  /** The From of every email wismo sends (`Name <address>`). */
-  mailFrom: z.string().min(3),
+  /**
+   * The From of every email wismo sends: WISMO_MAIL_FROM as written (`Name <address>`), else the
+   * store's name and support address as an address object (nodemailer quotes the name).
+   */
+  mailFrom: z.union([
+    z.string().min(3).refine((s) => /@/.test(s), 'WISMO_MAIL_FROM must hold an address, such as "Basecamp Outdoor Supply <help@basecamp.example>"'),
+    z.object({ name: z.string().min(1), address: z.string().email() }),
+  ]),
   holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'holidays are YYYY-MM-DD')),
   /** The store's IANA time zone (WISMO_TIMEZONE): business days, "today" and promised dates are its. */
   timezone: z.string().refine(isValidTimeZone, {
@@ -121,6 +129,7 @@ export type Config = z.infer<typeof ConfigSchema>
 function outreachFromEnv(env: NodeJS.ProcessEnv) {
   return {
     storeName: env.WISMO_STORE_NAME || 'Basecamp Outdoor Supply',
+    storeLogoUrl: env.WISMO_STORE_LOGO_URL?.trim() || undefined,
     storePhone: env.WISMO_STORE_PHONE || '1-800-555-0142',
     supportEmail: env.WISMO_SUPPORT_EMAIL || 'help@basecamp-outdoor.example',
     quietStartHour: env.WISMO_QUIET_START_HOUR ?? 21,
@@ -141,6 +150,7 @@ function outreachFromEnv(env: NodeJS.ProcessEnv) {
 export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: string } = {}): Config {
   const dataDir = path.resolve(flags.db ?? env.WISMO_DATA_DIR ?? './data')
   const port = flags.port ?? env.PORT ?? env.WISMO_PORT ?? 3000
+  const outreach = outreachFromEnv(env)
   const parsed = ConfigSchema.safeParse({
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir,
@@ -149,7 +159,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     outboxDir: env.WISMO_OUTBOX_DIR ?? path.join(dataDir, 'outbox'),
     inboxDir: env.WISMO_INBOX_DIR ?? path.join(dataDir, 'inbox'),
     smtpUrl: env.SMTP_URL || undefined,
-    mailFrom: env.WISMO_MAIL_FROM || 'wismo <wismo@localhost>',
     timezone: env.WISMO_TIMEZONE?.trim() || DEFAULT_TIME_ZONE,
     holidays: (env.WISMO_HOLIDAYS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     delayGraceDays: env.WISMO_DELAY_GRACE_DAYS ?? 1,
@@ -181,7 +190,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     alternativesDelayDays: env.WISMO_ALTERNATIVES_DELAY_DAYS || 5,
     purchasingDir: env.WISMO_PURCHASING_DIR || path.join(dataDir, 'purchasing'),
     ediId: env.WISMO_EDI_ID || 'WISMO',
-    ...outreachFromEnv(env),
+    ...outreach,
+    mailFrom: env.WISMO_MAIL_FROM?.trim() || { name: outreach.storeName, address: outreach.supportEmail },
   })
   if (!parsed.success) {
     throw new DomainError(

@@ -9,7 +9,7 @@ import type { Db, Queryable } from '../store/db.ts'
 import type { Config } from '../config.ts'
 import { DomainError } from '../domain/errors.ts'
 import { localDay } from '../domain/calendar.ts'
-import { openQuantity, type Alternative } from '../domain/alternatives.ts'
+import { openQuantity, type Alternative, type AlternativeKind } from '../domain/alternatives.ts'
 import type { CalendarConfig } from '../domain/types.ts'
 import { loadLineSnapshots } from '../store/order-snapshot.ts'
 import { deriveLine } from '../status/order-status.ts'
@@ -54,7 +54,8 @@ export interface ChoiceOutcome {
   /** What changed, one line each, for people. */
   summary: string[]
   refund: { refundId: number; amount: number; dueBy: string; reason: string } | null
-  switched: { sku: string; name: string; supplierId: string; poNumber: string; poLine: string; priceDelta: number; eta: string } | null
+  /** `kind` other_supplier: the same item from another supplier, said so rather than as a "switch". */
+  switched: { kind: AlternativeKind; sku: string; name: string; supplierId: string; poNumber: string; poLine: string; priceDelta: number; eta: string } | null
   documents: PurchasingDocument[]
 }
 

@@ -76,7 +76,10 @@ export async function switchLine(step: ChoiceStep, snapshot: LineSnapshot): Prom
   const from = `${step.lineState.sku}${step.lineState.supplierId ? ` (${step.lineState.supplierId})` : ''}`
   await recordHistory(tx, line.order_line_id, 'processing', input.now, `switched by ${input.decidedBy} (${input.channel}) from ${from} to ${alt.sku} (${alt.supplierId}), PO ${placed.poNumber}`)
   const summary = [
-    `line ${input.lineNo}: switched from ${step.lineState.sku} to ${alt.sku} (${alt.kind}), arriving around ${alt.eta}`,
+    // The same SKU is not a switch to the customer or the rep: only its supplier changes.
+    alt.kind === 'other_supplier'
+      ? `line ${input.lineNo}: the same item ${alt.sku}, now from ${alt.supplierId} (stock found elsewhere), arriving around ${alt.eta}`
+      : `line ${input.lineNo}: switched from ${step.lineState.sku} to ${alt.sku} (${alt.kind}), arriving around ${alt.eta}`,
     `850 to ${alt.supplierId}: PO ${placed.poNumber} line ${placed.poLine}, ${step.openQty} × ${alt.sku} (control ${placed.controlNumber})`,
   ]
   if (cancelDoc) summary.push(`860 to ${cancelDoc.supplierId}: PO ${cancelDoc.poNumber} line ${cancelDoc.poLine} deleted (control ${cancelDoc.controlNumber})`)
@@ -93,6 +96,6 @@ export async function switchLine(step: ChoiceStep, snapshot: LineSnapshot): Prom
   else if (alt.priceDelta > 0) summary.push(`the customer accepted paying ${alt.priceDelta.toFixed(2)} more per unit`)
   return outcome(step, ids, {
     summary, refund, documents: cancelDoc ? [cancelDoc, placed] : [placed],
-    switched: { sku: alt.sku, name: alt.name, supplierId: alt.supplierId, poNumber: placed.poNumber, poLine: placed.poLine, priceDelta: alt.priceDelta, eta: alt.eta },
+    switched: { kind: alt.kind, sku: alt.sku, name: alt.name, supplierId: alt.supplierId, poNumber: placed.poNumber, poLine: placed.poLine, priceDelta: alt.priceDelta, eta: alt.eta },
   })
 }

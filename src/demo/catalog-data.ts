@@ -59,6 +59,11 @@ export interface FamilyDef {
   price: number
   /** Added per size step up (bigger pans and sofas cost more). */
   sizeStep: number
+  /**
+   * Its sizes stand in for each other (a pack, a length): alternatives may offer another size.
+   * Absent: fitted sizes (boots, jackets, sofas, pans) — only the ordered size is ever offered.
+   */
+  sizeInterchangeable?: boolean
   /** A parallel manufacturer's equivalent line: same colors and sizes by position. */
   twin?: { brand: string; code: string; name: string; colors?: string[]; price: number }
 }
@@ -115,5 +120,5 @@ export const FAMILIES: FamilyDef[] = [
   { category: 'lighting', brand: 'Brightwell', code: 'CTL', name: 'Ceramic Table Lamp', colors: ['Sand', 'Slate', 'Ivory'],
     sizes: ['Small', 'Large'], price: 89, sizeStep: 40 },
   { category: 'lighting', brand: 'Brightwell', code: 'LED', name: 'LED A19 Bulb', colors: ['Soft White 2700K', 'Daylight 5000K'],
-    sizes: ['4-pack', '8-pack', '12-pack'], price: 14, sizeStep: 10 },
+    sizes: ['4-pack', '8-pack', '12-pack'], price: 14, sizeStep: 10, sizeInterchangeable: true },
 ]

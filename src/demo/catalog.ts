@@ -12,6 +12,8 @@ export interface Product {
   size: string | null
   price: number
   category: Category
+  /** The family's sizes are interchangeable (packs, lengths); products CSV `size_interchangeable`. */
+  sizeInterchangeable: boolean
 }
 
 export interface Offer {
@@ -40,7 +42,7 @@ function code(text: string, len = 3): string {
   return (words.map((w) => w[0]).join('') + words[words.length - 1].slice(1)).slice(0, len)
 }
 
-function productsOf(def: Pick<FamilyDef, 'category' | 'brand' | 'code' | 'name' | 'sizes' | 'sizeStep'>, colors: string[], price: number): Product[] {
+function productsOf(def: Pick<FamilyDef, 'category' | 'brand' | 'code' | 'name' | 'sizes' | 'sizeStep' | 'sizeInterchangeable'>, colors: string[], price: number): Product[] {
   const brand = def.brand.toUpperCase().replace(/[^A-Z]/g, '').slice(0, 3)
   const family = def.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')
   return colors.flatMap((color) =>
@@ -53,6 +55,7 @@ function productsOf(def: Pick<FamilyDef, 'category' | 'brand' | 'code' | 'name' 
       size,
       price: price + i * def.sizeStep - 0.01,
       category: def.category,
+      sizeInterchangeable: def.sizeInterchangeable ?? false,
     })),
   )
 }
@@ -140,8 +143,8 @@ export function catalogCsv(c: Catalog): { suppliers: string; products: string; o
       c.suppliers.map((s) => [s.id, s.name, s.email, s.phone, s.ediId, s.leadTimeDays]),
     ),
     products: toCsv(
-      ['sku', 'name', 'brand', 'family', 'color', 'size', 'price'],
-      c.products.map((p) => [p.sku, p.name, p.brand, p.family, p.color, p.size, p.price.toFixed(2)]),
+      ['sku', 'name', 'brand', 'family', 'color', 'size', 'price', 'size_interchangeable'],
+      c.products.map((p) => [p.sku, p.name, p.brand, p.family, p.color, p.size, p.price.toFixed(2), String(p.sizeInterchangeable)]),
     ),
     offers: toCsv(
       ['supplier_id', 'sku', 'supplier_sku', 'cost', 'available_qty', 'restock_date', 'lead_time_days'],

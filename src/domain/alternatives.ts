@@ -3,6 +3,10 @@
  * another supplier, another color or size of the same family (`variant`), or a confirmed
  * equivalent of another brand (`equivalent`). Pure: candidates and "today" come in, a ranked
  * list goes out, and the order of the input rows never changes the answer.
+ *
+ * Sizes: a family's sizes are fitted (a shoe, a shirt) unless its products say they are
+ * interchangeable (a pack, a length). In a fitted family only the ordered size is offered — a
+ * size-8 boot buyer never sees sizes 10–12 — and a confirmed equivalent must be the same size too.
  */
 import { addBusinessDays, calendarDays, transitFor } from './calendar.ts'
 import type { CalendarConfig, Eta, IsoDate, LineState } from './types.ts'
@@ -16,6 +20,8 @@ export interface CandidateProduct {
   name: string
   brand: string | null
   family: string | null
+  color: string | null
+  size: string | null
   price: number | null
 }
 
@@ -38,6 +44,10 @@ export interface FinderLine {
   /** What the customer paid per unit. */
   unitPrice: number | null
   family: string | null
+  color: string | null
+  size: string | null
+  /** The ordered product's family sells sizes that stand in for each other (packs, lengths). */
+  sizeInterchangeable: boolean
   state: LineState
   eta: Eta | null
 }
@@ -71,6 +81,8 @@ export interface Alternative {
   daysSooner: number | null
   /** Per unit: the alternative's price minus the line's unit price (0 for the same SKU). */
   priceDelta: number
+  /** Another size than the ordered one: only ever in a family whose sizes are interchangeable. */
+  otherSize: boolean
 }
 
 /** States whose lines get alternatives (a `delayed` line only past the configured days, see `needsAlternatives`). */
@@ -100,8 +112,13 @@ export function openQuantity(quantities: Partial<Record<LineState, number>>): nu
 
 export const reservationKey = (supplierId: string, sku: string) => `${supplierId}|${sku}`
 
+/** Sizes differ only when both are known: a product without a size fits any. */
+const otherSizeThan = (line: FinderLine, p: CandidateProduct) => line.size !== null && p.size !== null && p.size !== line.size
+
 function kindOf(line: FinderLine, p: CandidateProduct, offer: CandidateOffer, equivalents: Set<string>): AlternativeKind | null {
   if (p.sku === line.sku) return offer.supplierId === line.supplierId ? null : 'other_supplier'
+  // A fitted size is never swapped, whether for a variant or another brand's equivalent.
+  if (otherSizeThan(line, p) && !line.sizeInterchangeable) return null
   if (line.family !== null && p.family === line.family) return 'variant'
   return equivalents.has(p.sku) ? 'equivalent' : null
 }
@@ -112,11 +129,17 @@ function arrivalOf(offer: CandidateOffer, today: IsoDate, cal: CalendarConfig): 
   return { shipDate, eta: addBusinessDays(shipDate, transitFor(null, cal).max, cal) }
 }
 
-/** Same SKU first; then soonest, cheapest to the customer, by SKU; for one SKU the cheaper supplier, then by id. */
+/**
+ * Same SKU first; then the ordered size (its other colors, a same-size equivalent) before other
+ * sizes; then soonest, cheapest to the customer, by SKU; for one SKU the cheaper supplier, then
+ * by id. The size step sits above ETA on purpose: a pack of 20 arriving a day sooner should not
+ * push the ordered pack of 10 in another color down the list.
+ */
 export function compareAlternatives(a: Alternative, b: Alternative): number {
   const same = (x: Alternative) => (x.kind === 'other_supplier' ? 0 : 1)
   return (
     same(a) - same(b) ||
+    Number(a.otherSize) - Number(b.otherSize) ||
     (a.eta < b.eta ? -1 : a.eta > b.eta ? 1 : 0) ||
     a.priceDelta - b.priceDelta ||
     (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0) ||
@@ -139,12 +162,13 @@ function candidateFor(input: FinderInput, p: CandidateProduct, offer: CandidateO
   return {
     kind, sku: p.sku, name: p.name, supplierId: offer.supplierId, supplierName: offer.supplierName, cost: offer.cost, shipDate, eta, daysSooner,
     priceDelta: kind === 'other_supplier' ? 0 : cents((p.price as number) - (line.unitPrice as number)),
+    otherSize: otherSizeThan(line, p),
   }
 }
 
 /**
- * The line's alternatives, ranked: the same SKU from another supplier first, the rest by ETA,
- * then price difference, then SKU. One per SKU (its best supplier): the customer chooses a SKU.
+ * The line's alternatives, ranked: the same SKU from another supplier first, then those of the
+ * ordered size before other sizes, each by ETA, then price difference, then SKU. One per SKU (its best supplier): the customer chooses a SKU.
  * Only offers with free stock for the open quantity and, when the line's ETA is known, sooner.
  */
 export function findAlternatives(input: FinderInput): Alternative[] {

@@ -174,7 +174,11 @@ export function deriveLineStatus(line: Line, signals: LineSignals, ctx: DeriveCo
   const state = lastArriving(quantities)
   const expectedShipDate = expectedDate(word, split, signals.offer)
   const etaCtx: EtaContext = { today, calendar: cal, history: ctx.history }
-  const eta = SHIPPED_STATES.includes(state)
+  // A parcel with a delivery problem (damaged, lost, refused) has no arrival date anyone can stand
+  // behind until the carrier or a reship gives a new one: no "arrives by" for it.
+  const eta = state === 'exception'
+    ? null
+    : SHIPPED_STATES.includes(state)
     ? etaForShipped(shipped, state, etaCtx)
     : etaForUnshipped({
         state,

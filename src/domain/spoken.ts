@@ -19,6 +19,8 @@ export interface SpokenLine {
 }
 
 export interface SpokenAlternative {
+  /** `other_supplier`: the caller's own item from another supplier, said as such. */
+  kind?: 'other_supplier' | 'variant' | 'equivalent'
   sku: string
   name: string
   eta: IsoDate | null
@@ -77,7 +79,12 @@ export function spokenPriceDelta(delta: number): string {
 export function spokenAlternative(alt: SpokenAlternative, key: number): string {
   const when = alt.eta ? `arriving by ${spokenDay(alt.eta)}` : 'with no delivery date yet'
   const sooner = alt.daysSooner && alt.daysSooner > 0 ? `, ${alt.daysSooner} ${plural(alt.daysSooner, 'day', 'days')} sooner` : ''
-  return `Press ${key} for ${alt.name}, ${when}${sooner}, at ${spokenPriceDelta(alt.priceDelta)}.`
+  return `Press ${key} for ${spokenAlternativeName(alt)}, ${when}${sooner}, at ${spokenPriceDelta(alt.priceDelta)}.`
+}
+
+/** The alternative as said: the same item from another supplier is not a switch to its own name. */
+export function spokenAlternativeName(alt: SpokenAlternative): string {
+  return alt.kind === 'other_supplier' ? `the same item, ${alt.name}, from stock we found elsewhere` : alt.name
 }
 
 /**

@@ -10,7 +10,7 @@ import { addBusinessDays, addCalendarDays, isBusinessDay, localDay, startOfLocal
 import { businessWindowStart, supplierSilence } from '../domain/supplier-silence.ts'
 import { TASK_PRIORITY, openTask } from '../store/tasks.ts'
 import { enqueueMessage } from '../notify/outbox.ts'
-import { DEFAULT_MAIL_FROM } from '../notify/mailer.ts'
+import type { MailFrom } from '../notify/mailer.ts'
 import { OPEN_PO_LINES, isoSql, listOpenLines, requestText, STATUS_REQUEST_COLUMNS, type Listing } from './status-request.ts'
 
 export { STATUS_REQUEST_COLUMNS }
@@ -19,8 +19,8 @@ export { STATUS_REQUEST_COLUMNS }
 export interface SupplierCheckOptions {
   now: Date
   calendar: CalendarConfig
-  /** From of the status requests (default `wismo <wismo@localhost>`). */
-  mailFrom?: string
+  /** From of the status requests (config.mailFrom: the store, unless WISMO_MAIL_FROM says otherwise). */
+  mailFrom: MailFrom
   /** Business days after the order before a PO line without any supplier word gets a task. */
   unackBusinessDays?: number
 }
@@ -99,7 +99,7 @@ async function requestStatus(db: Db, s: SupplierRow, listing: Listing, opts: Sup
       subject: `Status request: ${listing.lines} open purchase order line${listing.lines === 1 ? '' : 's'} (${s.name})`,
       body: requestText(s, listing),
       payload: {
-        from: opts.mailFrom ?? DEFAULT_MAIL_FROM,
+        from: opts.mailFrom,
         attachments: [{ filename: `open-po-lines-${s.supplier_id}-${day}.csv`, contentType: 'text/csv; charset=utf-8', content: `${STATUS_REQUEST_COLUMNS}\r\n${listing.csv}\r\n` }],
         supplierId: s.supplier_id, window, openLines: listing.lines,
       },

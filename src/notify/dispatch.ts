@@ -6,7 +6,7 @@
  */
 import type { Db } from '../store/db.ts'
 import { openTask } from '../store/tasks.ts'
-import { DEFAULT_MAIL_FROM, type Mailer, type MailMessage } from './mailer.ts'
+import type { MailFrom, Mailer, MailMessage } from './mailer.ts'
 import { CLAIM_LEASE_MS, MAX_ATTEMPTS, backoffMs, messageFromRow, type ClaimedRow } from './outbox.ts'
 import { DeliveryError, isPermanent } from './delivery-error.ts'
 import type { SmsSender } from './sms.ts'
@@ -24,8 +24,8 @@ export interface DispatchOptions {
   now: Date
   /** Most messages taken in this run (default 50). */
   limit?: number
-  /** From for messages whose payload names none. */
-  from?: string
+  /** From for messages whose payload names none (config.mailFrom); such a message fails without one. */
+  from?: MailFrom
   /** Messages in flight at once (default 1). */
   concurrency?: number
   /**
@@ -142,7 +142,7 @@ async function markFailure(db: Db, row: ClaimedRow, now: Date, err: unknown): Pr
   return outcome
 }
 
-async function sendOne(row: ClaimedRow, channels: Channels, from: string): Promise<object> {
+async function sendOne(row: ClaimedRow, channels: Channels, from: MailFrom | null): Promise<object> {
   if (row.channel === 'sms') {
     const r = await channels.sms!.send({ to: row.recipient, body: row.body })
     return { transport: 'sms', id: r.id }
@@ -170,7 +170,7 @@ export async function dispatchDue(db: Db, channels: Mailer | Channels, opts: Dis
   const quiet = opts.quietHours ?? DEFAULT_QUIET_HOURS
   const rows = await claimDue(db, opts.now, opts.limit ?? 50, names, quiet)
   const summary: DispatchSummary = { claimed: rows.length, held: 0, sent: 0, retried: 0, failed: 0, dead: 0 }
-  const from = opts.from ?? DEFAULT_MAIL_FROM
+  const from = opts.from ?? null
   const markSent = sentMarker(db, opts.now)
   let next = 0
   const lane = async () => {

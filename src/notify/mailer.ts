@@ -7,8 +7,18 @@ import type { Config } from '../config.ts'
 import { systemClock, type Clock } from '../clock.ts'
 import { DomainError } from '../domain/errors.ts'
 
-/** The sender used when nothing else says who wismo is (`WISMO_MAIL_FROM` overrides it). */
-export const DEFAULT_MAIL_FROM = 'wismo <wismo@localhost>'
+/**
+ * Who an email is from: a name and an address, which nodemailer quotes and encodes itself (a store
+ * named `Smith, Jones & "Co"` stays one mailbox), or a header value as the operator wrote it
+ * (`WISMO_MAIL_FROM`). Without WISMO_MAIL_FROM it is the store's name and support address (config.ts).
+ */
+export type MailFrom = string | MailAddress
+
+/** A mailbox as nodemailer's address object. */
+export interface MailAddress {
+  name: string
+  address: string
+}
 
 /** A file carried by a message (a CSV of open PO lines, say). */
 export interface MailAttachment {
@@ -20,7 +30,7 @@ export interface MailAttachment {
 /** One email as wismo means it; the transport decides how it leaves. */
 export interface MailMessage {
   to: string
-  from: string
+  from: MailFrom
   subject: string
   text: string
   html?: string
@@ -65,8 +75,8 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'outboxDir'>, deps
 }
 
 /** The domain of the sender's address, for Message-IDs (`localhost` when it has none). */
-export function senderDomain(from: string): string {
-  const m = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from.trim())
+export function senderDomain(from: MailFrom): string {
+  const m = /@([A-Za-z0-9.-]+)>?\s*$/.exec((typeof from === 'string' ? from : from.address).trim())
   return m ? m[1].toLowerCase() : 'localhost'
 }
 

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import type { Queryable } from '../store/db.ts'
-import { senderDomain, type MailAttachment, type MailMessage } from './mailer.ts'
+import { senderDomain, type MailAttachment, type MailFrom, type MailMessage } from './mailer.ts'
 
 /** After this many failed sends a message is given up (`dead`, and a rep task) for a person to look at. */
 export const MAX_ATTEMPTS = 8
@@ -29,7 +29,8 @@ const PayloadAttachmentSchema = z.object({
 /** What the row needs besides subject and body to rebuild the exact mail (versioned, checked at dispatch). */
 export const MailPayloadSchema = z.looseObject({
   v: z.literal(1).default(1),
-  from: z.string().min(3).optional(),
+  /** The sender: a header value, or a name and address (mailer.ts MailFrom). */
+  from: z.union([z.string().min(3), z.object({ name: z.string(), address: z.string().min(3) })]).optional(),
   html: z.string().optional(),
   headers: z.record(z.string(), z.string()).optional(),
   attachments: z.array(PayloadAttachmentSchema).default([]),
@@ -129,9 +130,11 @@ export interface ClaimedRow {
 }
 
 /** Rebuilds the mail from its row; a Message-ID derived from the row keeps resends recognisable. */
-export function messageFromRow(row: Pick<ClaimedRow, 'notification_id' | 'recipient' | 'dedupe_key' | 'subject' | 'body' | 'payload' | 'created_at'>, defaultFrom: string): MailMessage {
+export function messageFromRow(row: Pick<ClaimedRow, 'notification_id' | 'recipient' | 'dedupe_key' | 'subject' | 'body' | 'payload' | 'created_at'>, defaultFrom: MailFrom | null): MailMessage {
   const p = MailPayloadSchema.parse(row.payload ?? {})
   const from = p.from ?? defaultFrom
+  // Every email wismo queues names its sender; one that does not is not sent from a made-up address.
+  if (!from) throw new Error('the message names no sender, and none was configured (WISMO_MAIL_FROM)')
   const tag = createHash('sha256').update(row.dedupe_key).digest('hex').slice(0, 12)
   return {
     to: row.recipient,

@@ -5,7 +5,8 @@ import type { OrderPlan } from '../domain/outreach-policy.ts'
 import { carrierName, trackingUrl } from '../carriers/carriers.ts'
 import { localDay } from '../domain/calendar.ts'
 import type { OrderFacts } from './outreach-facts.ts'
-import { subjectFor, type ChoiceLink, type MessageLine, type MessageModel, type StoreDetails } from './message-model.ts'
+import { subjectFor, type ChoiceLink, type MessageAlternative, type MessageLine, type MessageModel, type StoreDetails } from './message-model.ts'
+import { shortCode } from './short-link.ts'
 import { signUnsubscribeToken } from './unsubscribe-token.ts'
 
 export interface ComposeOptions {
@@ -20,16 +21,27 @@ export interface ComposeOptions {
 
 const CHOICE_STATES = ['backordered', 'delayed', 'unavailable', 'processing', 'restocked']
 
-/** The default links: the order page, where the customer chooses after looking the order up. */
-/** The line's signed, expiring, single-use choice link (DESIGN.md): it opens the order page with the line's options. */
-function orderPageLinks(order: OrderFacts, lineNo: number, o: ComposeOptions, canWait: boolean): ChoiceLink[] {
+/**
+ * The line's choice buttons (DESIGN.md "Choice links"): one signed, expiring link per answer —
+ * wait (never for a line nobody can supply), each alternative, cancel — all carrying the same
+ * single-use token, each opening the order page with that answer's panel (`pick`). The text part
+ * prints the short form of each (short-link.ts).
+ */
+function orderPageLinks(order: OrderFacts, line: { lineNo: number; canWait: boolean; alternatives: MessageAlternative[] }, o: ComposeOptions): ChoiceLink[] {
   // The nonce is made from the message's own facts, so composing the same message twice gives the same text.
-  const nonce = createHash('sha256').update(`${order.orderNumber}\u0000${lineNo}\u0000${o.now.toISOString()}`).digest('base64url').slice(0, 16)
-  const token = signChoiceToken(o.secret, { orderNumber: order.orderNumber, lineNo, expiresAt: choiceTokenExpiry(o.now), nonce })
-  const url = `${o.store.publicUrl}/orders/${encodeURIComponent(order.orderNumber)}/choose?token=${encodeURIComponent(token)}`
-  // A line nobody can supply is never offered a wait (DESIGN.md "The law on delays").
-  const label = canWait ? 'Choose: wait, switch, or cancel this item for a full refund' : 'Choose an alternative, or cancel this item for a full refund'
-  return [{ label, url }]
+  const nonce = createHash('sha256').update(`${order.orderNumber}\u0000${line.lineNo}\u0000${o.now.toISOString()}`).digest('base64url').slice(0, 16)
+  const expiresAt = choiceTokenExpiry(o.now)
+  const token = signChoiceToken(o.secret, { orderNumber: order.orderNumber, lineNo: line.lineNo, expiresAt, nonce })
+  const base = `${o.store.publicUrl}/orders/${encodeURIComponent(order.orderNumber)}/choose?token=${encodeURIComponent(token)}`
+  const link = (label: string, pick: string): ChoiceLink => {
+    const url = `${base}&pick=${encodeURIComponent(pick)}`
+    return { label, url, pick, expiresAt, shortUrl: `${o.store.publicUrl}/l/${shortCode(o.secret, url)}` }
+  }
+  return [
+    ...(line.canWait ? [link('Keep waiting', 'wait')] : []),
+    ...line.alternatives.map((a) => link(`Switch to ${a.name}`, a.sku)),
+    link('Cancel this item for a full refund', 'cancel'),
+  ]
 }
 
 /** The message of one order: its speaking lines in plain words with their links. */
@@ -40,16 +52,18 @@ export function composeMessage(order: OrderFacts, plan: OrderPlan, cancelled: Ma
     const s = f.status
     const cancel = cancelled.get(p.lineNo) ??
       (s.quantities.cancelled ? { qty: s.quantities.cancelled, refundDue: f.refundDue, reason: f.cancelReason ?? 'cancelled' } : null)
-    const offers = p.notice && !cancelled.has(p.lineNo) && CHOICE_STATES.includes(s.state)
+    const offers = Boolean(p.notice && !cancelled.has(p.lineNo) && CHOICE_STATES.includes(s.state))
+    const alternatives: MessageAlternative[] = offers ? f.alternativeOffers.map((a) => ({ sku: a.sku, name: a.name, eta: a.eta, priceDelta: a.priceDelta })) : []
     lines.push({
       lineNo: p.lineNo, sku: f.snapshot.line.sku, name: f.snapshot.name, qty: f.snapshot.line.qty, state: s.state,
-      triggers: p.triggers.map((t) => t.trigger), explanation: s.explanation, eta: s.eta,
+      triggers: p.triggers.map((t) => t.trigger), explanation: explanationAfter(s.explanation, cancelled.get(p.lineNo), f.snapshot.line.qty), eta: s.eta,
       tracking: s.tracking.filter((t) => t.qty > 0).map((t) => ({ carrier: carrierName(t.carrier), number: t.number, url: trackingUrl(t.carrier, t.number) })),
       notice: cancelled.has(p.lineNo) ? null : p.notice,
       reason: p.notice && (p.notice.revisedDate === null || p.notice.silence === 'cancel') ? delayReason(s.state) : null,
       cancelled: cancel ? { qty: cancel.qty, refundDue: cancel.refundDue, reason: cancel.reason } : null,
       switched: f.switched && { fromName: f.switched.fromName, priceDelta: f.switched.priceDelta, absorbed: f.switched.absorbed, byRep: f.switched.byRep },
-      choices: offers ? (o.choiceLinks?.(order, p.lineNo) ?? orderPageLinks(order, p.lineNo, o, s.state !== 'unavailable')) : [],
+      alternatives,
+      choices: offers ? (o.choiceLinks?.(order, p.lineNo) ?? orderPageLinks(order, { lineNo: p.lineNo, canWait: s.state !== 'unavailable', alternatives }, o)) : [],
     })
   }
   const required = plan.required
@@ -57,11 +71,21 @@ export function composeMessage(order: OrderFacts, plan: OrderPlan, cancelled: Ma
   return {
     store: o.store, customerName: order.customer.name, orderNumber: order.orderNumber, placedAt: order.placedAt,
     placedOn: localDay(order.placedAt, o.timeZone),
-    triggers: plan.triggers, subject: subjectFor(order.orderNumber, plan.triggers, switchedLines.length === 1 ? switchedLines[0].name : null), lines,
+    triggers: plan.triggers, subject: subjectFor(order.orderNumber, plan.triggers, switchedLines.length === 1 ? switchedLines[0].name : null,
+      switchedLines.length === 1 && switchedLines[0].switched?.fromName === switchedLines[0].name, lines.some((l) => l.choices.length > 0)), lines,
     orderUrl: `${o.store.publicUrl}/orders/${encodeURIComponent(order.orderNumber)}`,
     unsubscribeUrl: `${o.store.publicUrl}/unsubscribe?token=${signUnsubscribeToken(order.customer.id, o.secret)}`,
     required,
   }
+}
+
+/**
+ * The line's explanation, unless this very message cancels all of it: the status was derived
+ * before the cancellation, and its words ("running late; should now ship around …") would
+ * contradict the cancellation the message announces.
+ */
+function explanationAfter(explanation: string, cancelledNow: { qty: number } | undefined, qty: number): string {
+  return cancelledNow && cancelledNow.qty >= qty ? '' : explanation
 }
 
 /** The reason a notice must give when the date is unknown or far off (16 CFR 435.2(b)(1)(ii)). */

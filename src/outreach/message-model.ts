@@ -12,11 +12,28 @@ export interface StoreDetails {
   phone: string
   supportEmail: string
   publicUrl: string
+  /** The store's logo (WISMO_STORE_LOGO_URL, https), shown atop emails; its alt text is the store's name. */
+  logoUrl?: string
 }
 
+/** One answer a line takes, as one button: the line's signed link with that answer's panel pre-opened. */
 export interface ChoiceLink {
   label: string
   url: string
+  /** What the link opens on the order page: `wait`, `cancel`, or an alternative's SKU. */
+  pick?: string
+  /** The same link, short, for the text part (`/l/{code}`); stored until `expiresAt`. */
+  shortUrl?: string
+  /** When the token inside `url` expires. */
+  expiresAt?: Date
+}
+
+/** An alternative the line is offered: when it would arrive and what it costs per item more (+) or less (−). */
+export interface MessageAlternative {
+  sku: string
+  name: string
+  eta: IsoDate
+  priceDelta: number
 }
 
 export interface MessageLine {
@@ -36,6 +53,8 @@ export interface MessageLine {
   cancelled: { qty: number; refundDue: IsoDate | null; reason: string } | null
   /** The switch this message confirms (trigger `switched`): what the line was before. */
   switched: { fromName: string; priceDelta: number; absorbed: boolean; byRep: boolean } | null
+  /** The alternatives of a line that takes choices (empty otherwise). */
+  alternatives: MessageAlternative[]
   choices: ChoiceLink[]
 }
 
@@ -54,22 +73,31 @@ export interface MessageModel {
   required: boolean
 }
 
-const SUBJECTS: Record<Trigger, (n: string, switchedTo: string | null) => string> = {
+/**
+ * The subject of each trigger. It must agree with the body (lineSentences): "delayed" never heads
+ * "can no longer be supplied" and the reverse (test/outreach/subject-body.test.ts), and "your
+ * options" only heads a message that offers some (`options`).
+ */
+const SUBJECTS: Record<Trigger, (n: string, switchedTo: string | null, sameItem: boolean, options: string) => string> = {
   cancelled: (n) => `Order ${n}: an item was cancelled and will be refunded`,
-  unavailable: (n) => `Order ${n}: an item can no longer be supplied — your options`,
+  unavailable: (n, _s, _same, o) => `Order ${n}: an item can no longer be supplied${o}`,
   renewed_delay: (n) => `Order ${n}: a new delay — please tell us if you want to wait`,
-  backordered: (n) => `Order ${n}: an item is backordered — your options`,
-  delayed: (n) => `Order ${n} is delayed — your options`,
+  backordered: (n, _s, _same, o) => `Order ${n}: an item is backordered${o}`,
+  delayed: (n, _s, _same, o) => `Order ${n} is delayed${o}`,
   exception: (n) => `Order ${n}: a problem with the delivery`,
-  switched: (n, to) => (to ? `Order ${n}: your item is now ${to}` : `Order ${n}: your items are switched as you chose`),
+  switched: (n, to, same) => (same ? `Order ${n}: we found your item elsewhere` : to ? `Order ${n}: your item is now ${to}` : `Order ${n}: your items are switched as you chose`),
   eta_slipped: (n) => `Order ${n} will arrive later than we said`,
   restocked: (n) => `Good news: order ${n} is back in stock`,
   shipped: (n) => `Order ${n} has shipped`,
 }
 
-/** The subject for the message's first (most important) trigger; `switchedTo` names the one item switched, if one. */
-export function subjectFor(orderNumber: string, triggers: Trigger[], switchedTo: string | null = null): string {
-  return triggers.length > 0 ? SUBJECTS[triggers[0]](orderNumber, switchedTo) : `An update on order ${orderNumber}`
+/**
+ * The subject for the message's first (most important) trigger; `switchedTo` names the one item
+ * switched, if one; `sameItem` when that is the same item from stock found elsewhere (not "now X");
+ * `hasOptions`: some line of the message offers the customer choices.
+ */
+export function subjectFor(orderNumber: string, triggers: Trigger[], switchedTo: string | null = null, sameItem = false, hasOptions = true): string {
+  return triggers.length > 0 ? SUBJECTS[triggers[0]](orderNumber, switchedTo, sameItem, hasOptions ? ' — your options' : '') : `An update on order ${orderNumber}`
 }
 
 /** The notice for a line the supplier cannot supply: alternatives or a refund, never a wait (16 CFR 435.2(c)(5)). */
@@ -94,6 +122,13 @@ function switchSentences(l: MessageLine): string[] {
   if (s.priceDelta < 0) out.push(`It costs ${per} less: we are refunding you the difference.`)
   else if (s.priceDelta > 0) out.push(s.absorbed ? 'It costs a little more, but you pay the price you paid before.' : `As you agreed, it costs ${per} more.`)
   return out
+}
+
+/** An alternative in words: when it would arrive and what it costs against the item ordered. */
+export function alternativeWords(a: MessageAlternative): string {
+  const per = `$${Math.abs(a.priceDelta).toFixed(2)}`
+  const price = a.priceDelta > 0 ? `costs ${per} more per item` : a.priceDelta < 0 ? `costs ${per} less per item` : 'same price'
+  return `${a.name}: arrives by ${formatDay(a.eta)}, ${price}`
 }
 
 /** The sentences the law asks a delay option notice to say about one line. */
@@ -126,7 +161,7 @@ const CANCEL_WHY: Record<string, string> = {
 
 /** A line in plain words: what happened, when it will arrive, and what the customer may do. */
 export function lineSentences(l: MessageLine, store: StoreDetails): string[] {
-  const out = [...switchSentences(l), l.explanation]
+  const out = [...switchSentences(l), ...(l.explanation ? [l.explanation] : [])]
   if (l.cancelled) {
     const when = l.cancelled.refundDue ? ` by ${formatDay(l.cancelled.refundDue)}` : ''
     const why = CANCEL_WHY[l.cancelled.reason] ?? ''

@@ -10,13 +10,14 @@ import type { OutreachOptions } from './run-outreach.ts'
 /** The configuration with its signing secret resolved (WISMO_SECRET or the kept one: src/store/secret.ts). */
 export type SignedConfig = Config & { secret: string }
 
-type OutreachConfig = Pick<Config, 'storeName' | 'storePhone' | 'supportEmail' | 'publicUrl' | 'timezone' | 'quietStartHour' | 'quietEndHour' |
+type OutreachConfig = Pick<Config, 'storeName' | 'storeLogoUrl' | 'storePhone' | 'supportEmail' | 'publicUrl' | 'timezone' | 'quietStartHour' | 'quietEndHour' |
   'mailFrom' | 'etaSlipBusinessDays' | 'retailerWebhookUrl' | 'twilioAccountSid' | 'twilioAuthToken' | 'twilioFrom'> & { secret: string }
 
 /** The sweep's outreach options. */
 export function outreachOptionsFrom(config: OutreachConfig): Omit<OutreachOptions, 'now' | 'calendar'> {
   return {
-    store: { name: config.storeName, phone: config.storePhone, supportEmail: config.supportEmail, publicUrl: config.publicUrl },
+    store: { name: config.storeName, phone: config.storePhone, supportEmail: config.supportEmail, publicUrl: config.publicUrl,
+      ...(config.storeLogoUrl ? { logoUrl: config.storeLogoUrl } : {}) },
     storeZone: config.timezone,
     quietHours: { startHour: config.quietStartHour, endHour: config.quietEndHour },
     mailFrom: config.mailFrom,

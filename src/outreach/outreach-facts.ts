@@ -12,6 +12,7 @@ import type { CalendarConfig } from '../domain/types.ts'
 import { localDay } from '../domain/calendar.ts'
 import { loadNoticeMessages, reachedAt, type NoticeMessage } from '../store/notice-messages.ts'
 import { alternativesForLines } from '../status/line-alternatives.ts'
+import type { Alternative } from '../domain/alternatives.ts'
 
 export interface OrderFacts {
   orderId: number
@@ -39,6 +40,8 @@ export interface LineFacts {
   switched: SwitchFact | null
   /** How many alternatives an unavailable line has now (0 for other lines: never read for them). */
   alternatives: number
+  /** The alternatives the line is offered now (the customer's status view's), for the message's buttons. */
+  alternativeOffers: Alternative[]
 }
 
 /** A switch as the customer's confirmation tells it. */
@@ -101,12 +104,13 @@ function toldSince(rows: { trigger: string; eta_key: string; told_at: Date }[], 
   return rows.filter(current).map((t) => ({ trigger: t.trigger, etaKey: t.eta_key }))
 }
 
-/** The alternatives count of each unavailable line (an unavailable line is offered them, or cancelled). */
-async function unavailableAlternatives(tx: Queryable, lines: { snapshot: LineSnapshot; status: LineStatus }[], ctx: { now: Date; calendar: CalendarConfig }) {
-  const unavailable = lines.filter((l) => l.status.state === 'unavailable')
-  if (unavailable.length === 0) return new Map<number, number>()
-  const alts = await alternativesForLines(tx, unavailable, ctx)
-  return new Map(unavailable.map((l, i) => [l.snapshot.orderLineId, alts[i].length]))
+/**
+ * Each line's alternatives now (none for a line that needs none: alternativesForLines reads nothing
+ * then), by order line id. The plan only counts an unavailable line's (offered them, or cancelled).
+ */
+async function lineAlternatives(tx: Queryable, lines: { snapshot: LineSnapshot; status: LineStatus }[], ctx: { now: Date; calendar: CalendarConfig }) {
+  const alts = await alternativesForLines(tx, lines, ctx)
+  return new Map(lines.map((l, i) => [l.snapshot.orderLineId, alts[i]]))
 }
 
 async function loadLineExtras(tx: Queryable, lineIds: number[]) {
@@ -142,7 +146,7 @@ export async function loadOutreachFacts(tx: Queryable, orderIds: number[], ctx: 
   const cache: HistoryCache = new Map()
   const derived: { snapshot: LineSnapshot; status: LineStatus }[] = []
   for (const s of snapshots) derived.push({ snapshot: s, status: await deriveLine(tx, s, ctx, cache) })
-  const alternatives = await unavailableAlternatives(tx, derived, ctx)
+  const alternatives = await lineAlternatives(tx, derived, ctx)
   const byOrder = new Map<number, LineFacts[]>()
   for (const { snapshot: s, status } of derived) {
     const id = s.orderLineId
@@ -162,7 +166,8 @@ export async function loadOutreachFacts(tx: Queryable, orderIds: number[], ctx: 
       refundDue: cancel?.refund_due ?? null,
       cancelReason: cancel?.cancel_reason ?? null,
       switched: switches.get(id) ?? null,
-      alternatives: alternatives.get(id) ?? 0,
+      alternatives: status.state === 'unavailable' ? (alternatives.get(id)?.length ?? 0) : 0,
+      alternativeOffers: alternatives.get(id) ?? [],
     }
     byOrder.set(s.orderId, [...(byOrder.get(s.orderId) ?? []), facts])
   }

@@ -1,6 +1,6 @@
 /** The plain-text email and the SMS of a customer message. */
 import { formatDay } from '../domain/text.ts'
-import { lineSentences, type MessageLine, type MessageModel } from './message-model.ts'
+import { alternativeWords, lineSentences, type MessageLine, type MessageModel } from './message-model.ts'
 
 /** The text part of the email: every line in plain words, its tracking and choice links, and how to reach the store. */
 export function renderText(m: MessageModel): string {
@@ -9,7 +9,9 @@ export function renderText(m: MessageModel): string {
     out.push(`* ${l.name} (x${l.qty})`)
     for (const s of lineSentences(l, m.store)) out.push(`  ${s}`)
     for (const t of l.tracking) out.push(`  Track ${t.carrier ?? 'the parcel'} ${t.number}${t.url ? `: ${t.url}` : ''}`)
-    for (const c of l.choices) out.push(`  ${c.label}: ${c.url}`)
+    if (l.alternatives.length > 0) out.push('  Alternatives:', ...l.alternatives.map((a) => `  - ${alternativeWords(a)}`))
+    // Short links: a long signed URL wraps and breaks in plain-text mail (short-link.ts).
+    for (const c of l.choices) out.push(`  ${c.label}: ${c.shortUrl ?? c.url}`)
     out.push('')
   }
   out.push(`See your order: ${m.orderUrl}`)

@@ -11,11 +11,13 @@ import { planOrderOutreach, type OrderPlan } from '../domain/outreach-policy.ts'
 import { chooseChannels } from '../domain/outreach-channels.ts'
 import { customerZone, endOfDay, releaseAt, type QuietHours } from '../domain/quiet-hours.ts'
 import { queueMessage } from '../notify/outbox.ts'
+import type { MailFrom } from '../notify/mailer.ts'
 import { openTask } from '../store/tasks.ts'
 import { renderHtml } from '../notify/templates/order-update.tsx'
 import { loadOutreachFacts, type OrderFacts } from './outreach-facts.ts'
 import { autoCancelLine, whyNoNotice } from './auto-cancel.ts'
 import { recordNoticeMessages } from '../store/notice-messages.ts'
+import { saveShortLinks } from '../store/short-links.ts'
 import { composeMessage, planKey, webhookBody, type ComposeOptions } from './compose-message.ts'
 import type { MessageModel, StoreDetails } from './message-model.ts'
 import { renderSms, renderText } from './render-text.ts'
@@ -26,7 +28,7 @@ export interface OutreachOptions {
   store: StoreDetails
   storeZone: string
   quietHours: QuietHours
-  mailFrom: string
+  mailFrom: MailFrom
   secret: string
   smsAvailable: boolean
   webhook: boolean
@@ -111,6 +113,9 @@ async function applyPlan(tx: Queryable, order: OrderFacts, plan: OrderPlan, opts
   const model = composeMessage(order, plan, cancelled, {
     store: opts.store, secret: opts.secret, now: opts.now, timeZone: opts.calendar.timeZone ?? opts.storeZone, choiceLinks: opts.choiceLinks,
   })
+  // The text part's short links resolve from the moment the message exists (same transaction).
+  await saveShortLinks(tx, model.lines.flatMap((l) => l.choices.flatMap((c) =>
+    c.shortUrl && c.expiresAt ? [{ code: c.shortUrl.slice(c.shortUrl.lastIndexOf('/') + 1), url: c.url, expiresAt: c.expiresAt }] : [])), opts.now)
   const sent = await writeMessages(tx, order, plan, model, opts, summary)
   const first = sent[0]?.notificationId ?? null
   await recordTold(tx, order, plan, first, opts.now)

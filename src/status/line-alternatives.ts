@@ -4,7 +4,7 @@ import type { LineStatus } from '../domain/line-state.ts'
 import type { CalendarConfig } from '../domain/types.ts'
 import { localDay } from '../domain/calendar.ts'
 import { findAlternatives, needsAlternatives, openQuantity, type Alternative } from '../domain/alternatives.ts'
-import { candidatesFor, loadAlternativeInputs } from '../store/alternatives.ts'
+import { candidatesFor, lineFit, loadAlternativeInputs } from '../store/alternatives.ts'
 
 /** Business days past its promise before a delayed line is offered alternatives (WISMO_ALTERNATIVES_DELAY_DAYS). */
 export const DEFAULT_ALTERNATIVES_DELAY_DAYS = 5
@@ -43,6 +43,7 @@ export async function alternativesForLines(
       line: {
         sku, supplierId: l.snapshot.line.supplierId, openQty: openQuantity(l.status.quantities),
         unitPrice: inputs.unitPrice.get(l.snapshot.orderLineId) ?? null, family: inputs.family.get(sku) ?? null,
+        ...lineFit(inputs, sku),
         state: l.status.state, eta: l.status.eta,
       },
       reserved: inputs.reserved,

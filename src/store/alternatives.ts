@@ -12,6 +12,8 @@ export interface AlternativeInputs {
   unitPrice: Map<number, number | null>
   /** Family of each line SKU. */
   family: Map<string, string | null>
+  /** Each line SKU's product as the finder's line needs it: color, size, and whether its family's sizes are interchangeable. */
+  fit: Map<string, { color: string | null; size: string | null; sizeInterchangeable: boolean }>
   products: Map<string, CandidateProduct>
   /** In-stock offers by candidate SKU. */
   offersBySku: Map<string, CandidateOffer[]>
@@ -27,7 +29,8 @@ export interface AlternativeInputs {
 // the (prepared, possibly generic) statement gets: a hash join over all offers would read them all.
 const CANDIDATES_SQL = `
 WITH base AS MATERIALIZED (
-  SELECT p.sku, p.family FROM unnest($1::text[]) s(sku) CROSS JOIN LATERAL (SELECT sku, family FROM products WHERE sku = s.sku) p),
+  SELECT p.* FROM unnest($1::text[]) s(sku)
+   CROSS JOIN LATERAL (SELECT sku, family, color, size, size_interchangeable FROM products WHERE sku = s.sku) p),
 eq AS MATERIALIZED (
   SELECT e.sku AS base_sku, e.equivalent_sku AS sku FROM unnest($1::text[]) s(sku)
    CROSS JOIN LATERAL (SELECT sku, equivalent_sku FROM equivalents WHERE sku = s.sku) e),
@@ -35,7 +38,7 @@ fam AS MATERIALIZED (
   SELECT p.sku FROM (SELECT DISTINCT family FROM base WHERE family IS NOT NULL) f
    CROSS JOIN LATERAL (SELECT sku FROM products WHERE family = f.family) p),
 cand AS MATERIALIZED (SELECT sku FROM base UNION SELECT sku FROM eq UNION SELECT sku FROM fam),
-prods AS (SELECT p.* FROM cand c CROSS JOIN LATERAL (SELECT sku, name, brand, family, price FROM products WHERE sku = c.sku) p),
+prods AS (SELECT p.* FROM cand c CROSS JOIN LATERAL (SELECT sku, name, brand, family, color, size, price FROM products WHERE sku = c.sku) p),
 offs AS (
   SELECT f.*, s.name AS supplier_name, s.lead_time_days AS supplier_lead,
          (SELECT coalesce(sum(po.qty), 0) FROM po_lines po
@@ -45,9 +48,11 @@ offs AS (
    CROSS JOIN LATERAL (SELECT supplier_id, sku, available_qty, lead_time_days, cost, updated_at FROM offers WHERE sku = c.sku AND available_qty > 0) f
     JOIN suppliers s ON s.supplier_id = f.supplier_id)
 SELECT json_build_object(
-  'base', (SELECT coalesce(json_agg(json_build_object('sku', sku, 'family', family)), '[]') FROM base),
+  'base', (SELECT coalesce(json_agg(json_build_object('sku', sku, 'family', family, 'color', color, 'size', size,
+                 'sizeInterchangeable', size_interchangeable)), '[]') FROM base),
   'eq', (SELECT coalesce(json_agg(json_build_object('base', base_sku, 'sku', sku)), '[]') FROM eq),
-  'products', (SELECT coalesce(json_agg(json_build_object('sku', sku, 'name', name, 'brand', brand, 'family', family, 'price', price)), '[]') FROM prods),
+  'products', (SELECT coalesce(json_agg(json_build_object('sku', sku, 'name', name, 'brand', brand, 'family', family,
+                 'color', color, 'size', size, 'price', price)), '[]') FROM prods),
   'offers', (SELECT coalesce(json_agg(json_build_object('supplierId', supplier_id, 'supplierName', supplier_name, 'sku', sku,
                  'availableQty', available_qty, 'leadTimeDays', coalesce(lead_time_days, supplier_lead), 'cost', cost, 'reserved', reserved)), '[]')
                FROM offs),
@@ -59,7 +64,7 @@ SELECT json_build_object(
 export const CANDIDATES_SQL_FOR_EXPLAIN = CANDIDATES_SQL
 
 interface CandidateJson {
-  base: { sku: string; family: string | null }[]
+  base: { sku: string; family: string | null; color: string | null; size: string | null; sizeInterchangeable: boolean }[]
   eq: { base: string; sku: string }[]
   products: CandidateProduct[]
   offers: (CandidateOffer & { reserved: number })[]
@@ -79,6 +84,7 @@ export async function loadAlternativeInputs(db: Queryable, lines: { orderLineId:
   const out: AlternativeInputs = {
     unitPrice: new Map(data.prices.map((p) => [p.id, p.price === null ? null : Number(p.price)])),
     family: new Map(data.base.map((b) => [b.sku, b.family])),
+    fit: new Map(data.base.map((b) => [b.sku, { color: b.color, size: b.size, sizeInterchangeable: b.sizeInterchangeable }])),
     products: new Map(data.products.map((p) => [p.sku, { ...p, price: p.price === null ? null : Number(p.price) }])),
     offersBySku: new Map(),
     familySkus: new Map(),
@@ -93,6 +99,11 @@ export async function loadAlternativeInputs(db: Queryable, lines: { orderLineId:
     if (Number(reserved) > 0) out.reserved.set(reservationKey(o.supplierId, o.sku), Number(reserved))
   }
   return out
+}
+
+/** The ordered product's color, size and size rule (a SKU not in the catalog: fitted, no size). */
+export function lineFit(inputs: AlternativeInputs, sku: string): { color: string | null; size: string | null; sizeInterchangeable: boolean } {
+  return inputs.fit.get(sku) ?? { color: null, size: null, sizeInterchangeable: false }
 }
 
 /** The products and offers one line's finder looks at (its SKU, its family, its equivalents). */

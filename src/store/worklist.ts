@@ -35,8 +35,10 @@ const FILTER = `
    AND ($2::text IS NULL OR coalesce(t.supplier_id, l.supplier_id) = $2)
    AND ($3::timestamptz IS NULL OR t.created_at <= $3)
    AND ($4::text IS NULL OR ($4 = 'mine' AND t.assigned_user_id = $5::bigint) OR ($4 = 'unassigned' AND t.assigned_user_id IS NULL))
-   -- Backorder tasks count as the dashboard counts open backorders (one definition, open-backorders.ts).
-   AND ($1::text IS DISTINCT FROM 'backordered' OR $6::timestamptz IS NULL OR t.order_line_id IN (${openBackorderIds('$6::timestamptz')}))`
+   -- Backorder tasks count as the dashboard counts open backorders (one definition, open-backorders.ts),
+   -- in the list, its total and the per-kind counts alike.
+   AND (t.kind <> 'backordered' OR $6::timestamptz IS NULL OR t.order_line_id IS NULL
+        OR t.order_line_id IN (${openBackorderIds('$6::timestamptz')}))`
 
 const FILTERED = `FROM tasks t LEFT JOIN order_lines l ON l.order_line_id = t.order_line_id ${FILTER}`
 

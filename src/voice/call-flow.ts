@@ -8,7 +8,7 @@
  * a cost: everything comes from the customer's view.
  */
 import type { Queryable } from '../store/db.ts'
-import { spellOut, spokenAlternative, spokenChoiceMenu, spokenDay, spokenOrder, spokenPriceDelta } from '../domain/spoken.ts'
+import { spellOut, spokenAlternative, spokenAlternativeName, spokenChoiceMenu, spokenDay, spokenOrder, spokenPriceDelta } from '../domain/spoken.ts'
 import type { OrderStatusView } from '../status/order-status.ts'
 import type { LineOffer } from '../choices/choice-rules.ts'
 import { hasOffer } from '../choices/line-offers.ts'
@@ -205,8 +205,8 @@ async function pickAlternative(s: VoiceServices, call: CallState, lineNo: number
   const alt = view?.lines.find((l) => l.lineNo === lineNo)?.alternatives.slice(0, 5)[Number(key) - 1]
   if (!alt || !/^[1-5]$/.test(key)) return failed(s, call, 'line', 'Sorry, that key is not one of the options.', lineNo)
   const a = new Answer().ask(s.stepUrl('confirm', lineNo), [
-    `You chose ${alt.name}${alt.eta ? `, arriving by ${spokenDay(alt.eta)}` : ''}, at ${spokenPriceDelta(alt.priceDelta)}.`,
-    'Press 1 to confirm the switch. Press 2 to go back.',
+    `You chose ${spokenAlternativeName(alt)}${alt.eta ? `, arriving by ${spokenDay(alt.eta)}` : ''}, at ${spokenPriceDelta(alt.priceDelta)}.`,
+    alt.kind === 'other_supplier' ? 'Press 1 to confirm. Press 2 to go back.' : 'Press 1 to confirm the switch. Press 2 to go back.',
   ], { numDigits: 1 })
   return { answer: a, update: { pickedSku: alt.sku, pickedLine: lineNo } }
 }

@@ -70,6 +70,7 @@ function saidFor(o: ChoiceOutcome, lineName: string): string {
     return `Done: ${lineName} is cancelled.${refund}`
   }
   const sw = o.switched
+  if (sw?.kind === 'other_supplier') return `Done: we're getting ${sw.name} from stock we found elsewhere. It should arrive by ${formatDay(sw.eta)}.`
   return sw ? `Done: we've switched to ${sw.name}. It should arrive by ${formatDay(sw.eta)}.` : 'Done: the switch is made.'
 }
 

@@ -108,7 +108,7 @@ test('a wrong email and an unknown order get the same answer, with the store pho
   await ctx.close()
 })
 
-test('a backordered line switches to a sooner alternative in two clicks, and the page confirms it', async () => {
+test('a backordered line takes the same item from another supplier in two clicks, said as the same item, never as a switch', async () => {
   const ctx = await browser.context({ phone: true })
   const page = await ctx.newPage()
   await page.goto(`${base}/`)
@@ -118,24 +118,27 @@ test('a backordered line switches to a sooner alternative in two clicks, and the
   const options = page.locator('#options-1')
   await options.waitFor()
   const text = await options.innerText()
-  assert.match(text, /The same item, in stock now/)
+  assert.match(text, /The same item, ships sooner/)
   assert.match(text, /\d+ days sooner/)
   assert.match(text, /Same price/)
   assert.ok(!(await page.content()).includes('Bolt'), 'the other supplier stays unnamed')
+  assert.ok(!(await page.content()).includes('Switch to Trailhead 2P Tent, green?'), 'no switch to the name already ordered')
   await screenshot(page, 'customer-options')
-  // Click 1: pick. Click 2: confirm.
-  await options.getByRole('link', { name: /Switch to this/ }).first().click()
+  // Click 1: pick (the same item comes first). Click 2: confirm.
+  await options.getByRole('link', { name: /Choose this/ }).first().click()
   const confirm = options.locator('.confirm:not([hidden])')
   assert.ok(await confirm.isVisible())
+  assert.equal(await confirm.getByRole('heading').innerText(), 'Get this item from stock we found elsewhere?')
   await assertAccessible(page, 'confirm panel')
-  await confirm.getByRole('button', { name: 'Confirm switch' }).click()
+  await confirm.getByRole('button', { name: 'Confirm', exact: true }).click()
   const status = page.getByRole('status')
-  await status.filter({ hasText: 'your item is switched' }).waitFor()
+  await status.filter({ hasText: 'from stock we found elsewhere' }).waitFor()
+  assert.ok(!(await status.innerText()).includes('switched'), await status.innerText())
   await assertAccessible(page, 'after the switch')
   await screenshot(page, 'customer-switched')
-  // The line's story keeps what came before the switch, then the switch itself.
-  const story = (await page.locator('details.timeline ol').first().textContent()) ?? ''
-  assert.match(story, /Backordered[\s\S]*You switched to/, story)
+  // The line's story keeps what came before the choice, then the choice itself.
+  const story = (await page.locator('#line-1 section.timeline').textContent()) ?? ''
+  assert.match(story, /Backordered[\s\S]*You chose the same item from stock we found elsewhere/, story)
   const rows = await db.query<{ choice: string; decided_by: string; channel: string; token_nonce: string | null }>(
     `SELECT c.choice, c.decided_by, c.channel, c.token_nonce FROM line_choices c JOIN order_lines l USING (order_line_id) JOIN orders o USING (order_id) WHERE o.order_number = 'W3001'`)
   assert.deepEqual(rows, [{ choice: 'switch', decided_by: 'customer', channel: 'page', token_nonce: null }])

@@ -47,3 +47,26 @@ test('no alternative without stock for the quantity, and none arriving later tha
     await db.close()
   }
 })
+
+test('sizes from the catalog: a fitted family never offers another size; an interchangeable one does, after the ordered size', async () => {
+  const db = await freshDb()
+  try {
+    await seedAlternatives(db)
+    // A 3-person size of the same tent, sooner than anything else, and a 3P equivalent of another brand.
+    await db.query(`INSERT INTO products (sku, name, brand, family, color, size, price) VALUES
+      ('TENT-3P-GRN', 'Trailhead 3P Tent, green', 'Trailhead', 'TENT-2P', 'green', '3P', 299.00),
+      ('RIDGE-3P-GRN', 'Ridgeline 3P Tent, green', 'Ridgeline', 'RIDGE-2P', 'green', '3P', 279.00)`)
+    await db.query(`INSERT INTO offers (supplier_id, sku, supplier_sku, cost, available_qty, lead_time_days, updated_at) VALUES
+      ('CORE', 'TENT-3P-GRN', 'C-T3G', 180, 10, 0, '2026-03-01T00:00:00Z'), ('CORE', 'RIDGE-3P-GRN', 'C-R3G', 170, 10, 0, '2026-03-01T00:00:00Z')`)
+    await db.query(`INSERT INTO equivalents (sku, equivalent_sku) VALUES ('TENT-2P-GRN', 'RIDGE-3P-GRN'), ('RIDGE-3P-GRN', 'TENT-2P-GRN')`)
+    await backorder(db)
+    const skus = async () => presentCustomerView((await getOrderStatus(db, 'W100', { now: NOW, calendar: DEFAULT_CALENDAR }))!).lines[0].alternatives.map((a) => a.sku)
+    assert.deepEqual(await skus(), ['TENT-2P-GRN', 'RIDGE-2P-GRN', 'TENT-2P-BLU'], 'fitted by default: no 3P for a 2P order')
+    await db.query(`UPDATE products SET size_interchangeable = true WHERE family = 'TENT-2P'`)
+    await db.query(`UPDATE orders SET version = version + 1`)
+    assert.deepEqual(await skus(), ['TENT-2P-GRN', 'RIDGE-2P-GRN', 'TENT-2P-BLU', 'RIDGE-3P-GRN', 'TENT-3P-GRN'],
+      'interchangeable: the other sizes too, after the ordered size though they arrive sooner')
+  } finally {
+    await db.close()
+  }
+})

@@ -17,7 +17,7 @@ import { loadFtcRecord } from '../../src/store/ftc-record.ts'
 import { freshDb } from '../helpers/db.ts'
 import { seedCatalog, seedOrder } from '../helpers/seed.ts'
 import { startSmtp, type TestSmtp } from '../notify/mail-helpers.ts'
-import { feed, outreach, parseAll, sweepAndSend } from '../outreach/helpers.ts'
+import { choiceTokenOf, feed, outreach, parseAll, sweepAndSend } from '../outreach/helpers.ts'
 import { AUTH_TOKEN, Call, PUBLIC_URL } from '../phone/twilio-kit.ts'
 
 let smtp: TestSmtp
@@ -97,7 +97,7 @@ test('the page, the link and the phone offer wait and cancel on a restocked line
   await feed(db, ['W5001,1,,backordered,1,,,', 'W5001,2,,shipped,1,,UPS,1Z999AA10123456784'], '2026-11-03T14:00:00Z')
   await sweepAndSend(db, '2026-11-03T15:00:00Z', smtp.url)
   const [notice] = await parseAll(smtp.received)
-  const token = decodeURIComponent(/choose\?token=([^\s]+)/.exec(notice.text ?? '')![1])
+  const token = choiceTokenOf(notice)!
   await feed(db, ['W5001,1,,accepted,1,2026-12-20,,'], '2026-11-10T14:00:00Z')
   await sweepAndSend(db, '2026-11-10T15:00:00Z', smtp.url)
   const config = loadConfig({

@@ -55,6 +55,9 @@ test('wismo status lists alternatives; wismo choose switches, cancels, and refus
   const sw = await wismo('choose', 'W1', '1', 'switch', 'TENT-GRN', '--rep', 'sam@store.example')
   assert.equal(sw.code, 0, sw.stderr)
   assert.match(sw.stdout, /switch recorded \(by rep:sam@store.example\)/)
+  // The same SKU from another supplier is said as the same item, not as a switch to its own name.
+  assert.match(sw.stdout, /line 1: the same item TENT-GRN, now from BOLT \(stock found elsewhere\)/)
+  assert.ok(!sw.stdout.includes('switched from TENT-GRN to TENT-GRN'), sw.stdout)
   assert.match(sw.stdout, /850 to BOLT: PO W1-R1 line 1/)
   assert.match(sw.stdout, /860 to ACME: PO W1 line 1 deleted/)
   const files = fs.readdirSync(path.join(dir, 'purchasing', 'BOLT'))

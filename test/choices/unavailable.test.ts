@@ -18,7 +18,7 @@ import { listRefunds } from '../../src/store/refunds.ts'
 import { freshDb } from '../helpers/db.ts'
 import { seedCatalog, seedOrder } from '../helpers/seed.ts'
 import { startSmtp, type TestSmtp } from '../notify/mail-helpers.ts'
-import { feed, outreach, parseAll, sweepAndSend } from '../outreach/helpers.ts'
+import { choiceTokenOf, feed, outreach, parseAll, sweepAndSend } from '../outreach/helpers.ts'
 import { AUTH_TOKEN, Call, PUBLIC_URL } from '../phone/twilio-kit.ts'
 import { snapshotCounts } from './fixture.ts'
 
@@ -68,10 +68,12 @@ test('with alternatives: offered them or cancellation (never a wait) everywhere,
   const text = mail.text ?? ''
   assert.match(text, /The supplier told us it cannot supply this item/)
   assert.match(text, /You may switch to one of the alternatives below by the end of Friday, November 6; otherwise we will cancel this item and give you a full refund\./)
-  assert.match(text, /Choose an alternative, or cancel this item for a full refund: https:\/\/shop\.example\/orders\/W6001\/choose\?token=/)
+  // One short link per answer: each alternative, and cancel; never a wait.
+  assert.match(text, /Switch to [^:\n]+: https:\/\/shop\.example\/l\/[A-Za-z0-9_-]{16}\n/)
+  assert.match(text, /Cancel this item for a full refund: https:\/\/shop\.example\/l\/[A-Za-z0-9_-]{16}\n/)
   assert.doesNotMatch(text, /\bwait/i)
   assert.doesNotMatch(mail.html as string, /\bwait/i)
-  const token = decodeURIComponent(/choose\?token=([^\s]+)/.exec(text)![1])
+  const token = choiceTokenOf(mail)!
 
   const config = loadConfig({ TWILIO_AUTH_TOKEN: AUTH_TOKEN, WISMO_PUBLIC_URL: PUBLIC_URL, WISMO_SECRET: outreach().secret, WISMO_DATA_DIR: '/tmp/wismo-unavailable-test' })
   const app = await buildApp({ db, clock: new TestClock('2026-11-04T15:00:00Z'), config })
@@ -79,7 +81,7 @@ test('with alternatives: offered them or cancellation (never a wait) everywhere,
     const page = await app.inject({ url: `/orders/W6001/choose?token=${encodeURIComponent(token)}` })
     assert.equal(page.statusCode, 200)
     assert.doesNotMatch(page.body, /Keep waiting/)
-    assert.match(page.body, /Switch to this/)
+    assert.match(page.body, /The same item, from stock we found elsewhere[\s\S]*Choose this/)
     assert.match(page.body, /Cancel this item/)
 
     const before = await snapshotCounts(db)
@@ -127,5 +129,5 @@ test('a customer told the item cannot be supplied can still switch within the da
   const seen = smtp.received.length
   for (const day of ['2026-11-05', '2026-11-07']) await sweepAndSend(db, `${day}T15:30:00Z`, smtp.url)
   assert.equal((await line('W6001')).cancel_reason, null, 'the switched line is the new item\'s, not cancelled')
-  assert.deepEqual(to(await parseAll(smtp.received.slice(seen)), 'dana@example.com').map((m) => m.subject), ['Order W6001: your item is now Trailhead 2P Tent, green'])
+  assert.deepEqual(to(await parseAll(smtp.received.slice(seen)), 'dana@example.com').map((m) => m.subject), ['Order W6001: we found your item elsewhere'])
 })

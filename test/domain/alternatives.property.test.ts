@@ -13,6 +13,8 @@ const productArb = (sku: string) =>
     name: fc.constant(`Product ${sku}`),
     brand: fc.constantFrom('X', 'Y'),
     family: fc.constantFrom('F1', 'F2', null),
+    color: fc.constantFrom('red', 'blue', null),
+    size: fc.constantFrom('8', '10', null),
     price: fc.option(fc.integer({ min: 100, max: 50_000 }).map((c) => c / 100), { nil: null }),
   })
 
@@ -34,10 +36,12 @@ const inputArb: fc.Arbitrary<FinderInput> = fc
     unitPrice: fc.option(fc.integer({ min: 100, max: 50_000 }).map((c) => c / 100), { nil: null }),
     etaLatest: fc.option(fc.integer({ min: 0, max: 90 }), { nil: null }),
     reserved: fc.array(fc.tuple(fc.constantFrom(...SUPPLIERS), fc.constantFrom(...SKUS), fc.integer({ min: 1, max: 5 })), { maxLength: 4 }),
+    sizeInterchangeable: fc.boolean(),
   })
   .map((r) => ({
     line: {
-      sku: 'A', supplierId: 'S1', openQty: r.qty, unitPrice: r.unitPrice, family: r.products[0].family, state: 'backordered' as const,
+      sku: 'A', supplierId: 'S1', openQty: r.qty, unitPrice: r.unitPrice, family: r.products[0].family,
+      color: r.products[0].color, size: r.products[0].size, sizeInterchangeable: r.sizeInterchangeable, state: 'backordered' as const,
       eta: r.etaLatest === null ? null : { earliest: '2026-03-10', latest: addDays('2026-03-04', r.etaLatest), source: 'supplier' as const },
     },
     products: r.products as CandidateProduct[],
@@ -105,5 +109,19 @@ test('the same answer for any order of the input rows', () => {
     const shuffle = <T,>(xs: T[]) => xs.map((x, i) => ({ x, k: Math.sin(seed + i * 7919) })).sort((a, b) => a.k - b.k).map((e) => e.x)
     const again = { ...input, offers: shuffle(input.offers), products: shuffle(input.products), equivalents: shuffle(input.equivalents) }
     assert.deepEqual(findAlternatives(again), findAlternatives(input))
+  }))
+})
+
+test('never another size of a fitted-size family: only where sizes are interchangeable, and then after the ordered size', () => {
+  fc.assert(fc.property(inputArb, (input) => {
+    const alts = findAlternatives(input)
+    for (const a of alts) {
+      const p = input.products.find((x) => x.sku === a.sku)!
+      const differs = input.line.size !== null && p.size !== null && p.size !== input.line.size
+      assert.equal(a.otherSize, differs)
+      if (differs) assert.ok(input.line.sizeInterchangeable, `${a.sku} size ${p.size} offered for size ${input.line.size}`)
+    }
+    const firstOther = alts.findIndex((a) => a.otherSize)
+    if (firstOther >= 0) assert.ok(alts.slice(firstOther).every((a) => a.otherSize))
   }))
 })

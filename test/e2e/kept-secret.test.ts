@@ -65,9 +65,10 @@ test('sweep signs, serve verifies, with the one kept secret; the old constant fo
     assert.equal(sweep.code, 0, sweep.stderr)
     const [eml] = fs.readdirSync(path.join(dir, 'outbox')).filter((f) => f.endsWith('.eml'))
     const mail = await simpleParser(fs.readFileSync(path.join(dir, 'outbox', eml)))
-    const choose = /\/orders\/W1\/choose\?token=([A-Za-z0-9%._-]+)/.exec(mail.text ?? '')
+    // The text part's choice links are short (/l/CODE); serve resolves them below.
+    const short = /\/l\/([A-Za-z0-9_-]{16})\b/.exec(mail.text ?? '')
     const unsub = /\/unsubscribe\?token=([A-Za-z0-9%._-]+)/.exec(mail.text ?? '')
-    assert.ok(choose && unsub, mail.text)
+    assert.ok(short && unsub, mail.text)
     if (!env.DATABASE_URL) {
       const file = path.join(dataDir, 'wismo.secret')
       assert.equal(fs.statSync(file).mode & 0o777, 0o600)
@@ -81,7 +82,11 @@ test('sweep signs, serve verifies, with the one kept secret; the old constant fo
     assert.ok(secretLine, output)
     assert.match(secretLine!, where)
 
-    // What sweep signed, serve accepts.
+    // What sweep signed, serve accepts: the short link sweep stored leads to it.
+    const hop = await fetch(`${base}/l/${short![1]}`, { redirect: 'manual' })
+    assert.equal(hop.status, 302)
+    const choose = /\/orders\/W1\/choose\?token=([A-Za-z0-9%._-]+)/.exec(hop.headers.get('location') ?? '')
+    assert.ok(choose, hop.headers.get('location') ?? '')
     const landing = await fetch(`${base}/orders/W1/choose?token=${choose![1]}`)
     assert.equal(landing.status, 200)
     assert.match(await landing.text(), /<h1>Order W1/)

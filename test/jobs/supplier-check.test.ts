@@ -227,7 +227,7 @@ test('the check is a few statements whatever the number of lines', async () => {
     query: (text, values) => (statements++, db.query(text, values)),
     transaction: (fn) => db.transaction((tx) => fn({ query: (text, values) => (statements++, tx.query(text, values)) })),
   }
-  const summary = await runSupplierCheck(counting, { now: clock.now(), calendar: DEFAULT_CALENDAR })
+  const summary = await runSupplierCheck(counting, { now: clock.now(), calendar: DEFAULT_CALENDAR, mailFrom: 'Trail Shop <buying@trail.example>' })
   assert.equal(summary.suppliersChecked, 22)
   assert.equal(summary.statusRequests, 22)
   assert.equal(summary.tasksOpened, 22 + 402)

@@ -8,6 +8,7 @@ import { freshDb } from '../helpers/db.ts'
 import { createMailer } from '../../src/notify/mailer.ts'
 import { CLAIM_LEASE_MS, MAX_ATTEMPTS, backoffMs, dispatchDue, enqueueMessage, toPayloadAttachment, type EnqueueInput } from '../../src/notify/outbox.ts'
 import { attachment, parseMime, startSmtp, type TestSmtp } from './mail-helpers.ts'
+import { simpleParser } from 'mailparser'
 
 const t0 = new Date('2026-11-20T14:00:00Z')
 const at = (ms: number) => new Date(t0.getTime() + ms)
@@ -173,4 +174,18 @@ test('a message whose payload cannot be read is failed at once, not retried', as
   const r = await row('bad')
   assert.equal(r.status, 'failed')
   assert.match(r.last_error ?? '', /unreadable payload/)
+})
+
+test('the sender: a name and address object is quoted by nodemailer; no sender at all is never made up', async () => {
+  await enqueue({ payload: { from: { name: 'Smith, Jones & "Co"', address: 'help@smithjones.example' } } })
+  await enqueue({ dedupeKey: 'nobody', payload: {} })
+  const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' })
+  assert.deepEqual(await dispatchDue(db, mailer, { now: t0 }), { claimed: 2, held: 0, sent: 1, retried: 0, failed: 1, dead: 0 })
+  assert.equal(smtp.received.length, 1)
+  const mail = await simpleParser(smtp.received[0].raw)
+  assert.deepEqual(mail.from?.value, [{ name: 'Smith, Jones & "Co"', address: 'help@smithjones.example' }])
+  assert.match(mail.messageId ?? '', /@smithjones\.example>$/)
+  const nobody = await row('nobody')
+  assert.equal(nobody.status, 'failed')
+  assert.match(nobody.last_error ?? '', /names no sender/)
 })

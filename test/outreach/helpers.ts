@@ -30,4 +30,13 @@ const HEADER = 'po_number,po_line,sku,status,qty,expected_ship_date,carrier,trac
 export const feed = (db: Db, rows: string[], at: string, supplierId = 'ACME') =>
   ingestSupplierFeed(db, { body: Buffer.from([HEADER, ...rows].join('\n')), filename: `f-${at}.csv`, supplierId, source: 'test', receivedAt: new Date(at) })
 
+/**
+ * The signed choice token of a message's first line with choices: its buttons in the HTML part
+ * carry the long signed URLs (the text part carries short /l/ links to them).
+ */
+export function choiceTokenOf(mail: ParsedMail): string | null {
+  const m = /\/choose\?token=([^&"\s]+)/.exec(typeof mail.html === 'string' ? mail.html : '')
+  return m ? decodeURIComponent(m[1]) : null
+}
+
 export const parseAll = (raws: { raw: string }[]): Promise<ParsedMail[]> => Promise.all(raws.map((r) => simpleParser(r.raw)))

@@ -42,6 +42,10 @@ test('price differences are spoken per item, in dollars', () => {
     spokenAlternative({ sku: 'X', name: 'Trailhead 2P Tent, blue', eta: '2026-12-07', daysSooner: 8, priceDelta: 0 }, 1),
     'Press 1 for Trailhead 2P Tent, blue, arriving by Monday, December 7, 8 days sooner, at the same price.',
   )
+  assert.equal(
+    spokenAlternative({ kind: 'other_supplier', sku: 'X', name: 'Trailhead 2P Tent, green', eta: '2026-12-07', daysSooner: 8, priceDelta: 0 }, 1),
+    'Press 1 for the same item, Trailhead 2P Tent, green, from stock we found elsewhere, arriving by Monday, December 7, 8 days sooner, at the same price.',
+  )
 })
 
 test('a text status fits in 320 characters and always ends with the whole link', () => {

@@ -7,7 +7,7 @@ import { feed } from '../outreach/helpers.ts'
 import { runSweep } from '../../src/jobs/sweep.ts'
 import { DEFAULT_CALENDAR } from '../../src/domain/calendar.ts'
 import { recordContact } from '../../src/store/contacts.ts'
-import { listWorklist } from '../../src/store/worklist.ts'
+import { listWorklist, worklistFacets } from '../../src/store/worklist.ts'
 import { loadDashboard } from '../../src/http/pages/console/dashboard.ts'
 import { listMetricLines } from '../../src/store/metric-lines.ts'
 import { customerQuestions } from '../../src/store/customer-questions.ts'
@@ -56,6 +56,9 @@ describe('"open backorders" has one definition, and every number of it agrees', 
     assert.deepEqual(listed.rows.map((r) => r.orderNumber).sort(), ['D1', 'D2'])
     const tasks = (await listWorklist(db, { kind: 'backordered', now: NOW }, { userId: 0 })).rows
     assert.deepEqual(tasks.map((t) => t.orderNumber).sort(), ['D1', 'D2'])
+    // The worklist's own count of the kind, shown beside its filter, is the same number.
+    const facets = await worklistFacets(db, { now: NOW }, 0)
+    assert.equal(facets.kinds.find((k) => k.kind === 'backordered')?.count ?? 0, 2)
   })
 
   test('a line cancelled by the customer leaves the count at once, before the next sweep', async () => {

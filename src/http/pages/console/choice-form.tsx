@@ -17,7 +17,7 @@ export function RecordChoiceForm({ action, session, line, offer }: { action: str
           {offer.wait && <option value="wait">Wait</option>}
           {offer.switch && line.alternatives.map((a) => (
             <option key={a.sku} value={`switch:${a.sku}`}>
-              Switch to {a.sku} — {a.name}, from {a.supplierName ?? a.supplierId} ({a.daysSooner ?? '?'} d sooner, {a.priceDelta === 0 ? 'same price' : `${a.priceDelta > 0 ? '+' : '−'}${formatMoney(Math.abs(a.priceDelta))}`})
+              {a.kind === 'other_supplier' ? `The same item (${a.sku}) from` : `Switch to ${a.sku} — ${a.name}, from`} {a.supplierName ?? a.supplierId} ({a.daysSooner ?? '?'} d sooner, {a.priceDelta === 0 ? 'same price' : `${a.priceDelta > 0 ? '+' : '−'}${formatMoney(Math.abs(a.priceDelta))}`})
             </option>
           ))}
           <option value="cancel">Cancel the line</option>

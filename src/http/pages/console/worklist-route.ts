@@ -15,7 +15,7 @@ export async function showWorklist(deps: PagesDeps, req: FastifyRequest, reply: 
   const calendar = await calendarFrom(deps.db, { holidays: deps.config.holidays, timezone: deps.timeZone })
   const wh = deps.config.workingHours ?? DEFAULT_WORKING_HOURS
   const filter: WorklistFilter = {
-    kind: query.kind, supplierId: query.supplier, assignee: query.assigned,
+    kind: query.kind, supplierId: query.supplier, assignee: query.assigned, now,
     // "3 business days or more": opened at least three working days' hours ago.
     openedBy: query.age ? businessHoursBefore(now, query.age * (wh.end - wh.start), calendar, wh) : undefined,
   }

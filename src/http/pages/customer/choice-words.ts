@@ -5,6 +5,7 @@ import { formatWindow } from '../../../domain/text.ts'
 /** What the customer reads after a choice was recorded. */
 export function doneText(choice: string, line: OrderStatusView['lines'][number]): string {
   const when = line.eta ? ` It should arrive ${formatWindow(line.eta)}.` : ''
+  if (choice === 'same_item') return `Done — we're getting ${line.name} from stock we found elsewhere.${when}`
   if (choice === 'switch') return `Done — your item is switched to ${line.name}.${when}`
   if (choice === 'cancel') return `Done — ${line.name} is cancelled. Your refund for it is on its way.`
   return `Thanks — we'll keep ${line.name} on order for you and tell you as soon as it ships. You can still cancel any time before then.`

@@ -37,8 +37,11 @@ export interface ChoicePort {
   verifyToken(token: string, now: Date): ChoiceTokenClaims | null
   /** True when the link already decided, or its line was decided since it was made. */
   isUsed(db: Db, claims: ChoiceTokenClaims): Promise<boolean>
-  /** Records the choice; throws DomainError with the refusal's code. */
-  record(db: Db, input: RecordInput): Promise<void>
+  /**
+   * Records the choice; throws DomainError with the refusal's code. `sameItem`: a switch to the
+   * same item from another supplier, which the page words as such, not as a switch.
+   */
+  record(db: Db, input: RecordInput): Promise<{ sameItem: boolean }>
 }
 
 export type ChoiceConfig = Partial<Pick<Config, 'holidays' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'ediId'>>
@@ -57,7 +60,8 @@ export function defaultChoicePort(secret: string, config: ChoiceConfig = {}): Ch
     },
     isUsed: (db, claims) => isChoiceTokenUsed(db, claims),
     async record(db, input) {
-      await recordChoice(db, { ...input, config })
+      const outcome = await recordChoice(db, { ...input, config })
+      return { sameItem: outcome.switched?.kind === 'other_supplier' }
     },
   }
 }

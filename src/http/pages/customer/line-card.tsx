@@ -9,8 +9,21 @@ import { hasOffer } from '../../../choices/line-offers.ts'
 
 type Line = OrderStatusView['lines'][number]
 
+/** A recorded answer, in the customer's words, and when. */
+export interface ChosenNote {
+  text: string
+  at: Date
+}
+
+/** Timelines longer than this show their latest events and fold the earlier ones behind a visible control. */
+const TIMELINE_SHOWN = 4
+
 export interface LineCardProps {
   line: Line
+  /** The store's today: a date before it is never said as an arrival. */
+  today: string
+  /** The customer's last answer for this line, said where the line is. */
+  chosen: ChosenNote | null
   orderNumber: string
   timeZone: string
   events: TimelineEvent[]
@@ -32,16 +45,10 @@ export function LineCard(p: LineCardProps) {
       </h2>
       <p><span className={`badge ${STATE_TONE[line.state]}`}>{STATE_WORDS[line.state]}</span></p>
       <p>{line.explanation}</p>
-      {line.eta && (
-        <p className="eta">
-          <strong>{line.state === 'delivered' ? `Delivered ${formatDay(line.eta.latest)}` : `Arrives ${formatWindow(line.eta)}`}</strong>
-          <br />
-          <span className="small">Based on {ETA_SOURCE_WORDS[line.eta.source]}.</span>
-        </p>
+      {p.chosen && (
+        <p className="chosen"><strong>{p.chosen.text}</strong> <span className="small">({formatWhen(p.chosen.at, p.timeZone)})</span></p>
       )}
-      {!line.eta && line.state !== 'cancelled' && line.state !== 'delivered' && (
-        <p className="eta small">We don't have a reliable arrival date yet; we'll tell you as soon as we do.</p>
-      )}
+      <ArrivalNote line={line} today={p.today} />
       {line.tracking.length > 0 && (
         <ul className="tracking" aria-label="Tracking">
           {line.tracking.map((t) => (
@@ -54,18 +61,66 @@ export function LineCard(p: LineCardProps) {
       {p.offer && hasOffer(p.offer) && (
         <LineOptions line={line} orderNumber={p.orderNumber} focused={p.focused} pick={p.pick} token={p.token} offer={p.offer} />
       )}
-      <details className="timeline" open={p.events.length <= 4}>
-        <summary>What happened so far</summary>
-        <ol>
-          {p.events.map((e, i) => (
-            <li key={i} className={`ev ${e.kind}`}>
-              <time dateTime={e.at.toISOString()}>{formatWhen(e.at, p.timeZone)}</time>
-              <span className="ev-title">{e.title}</span>
-              {e.detail && <span className="ev-detail">{e.detail}</span>}
-            </li>
-          ))}
-        </ol>
-      </details>
+      <LineTimeline id={id} events={p.events} timeZone={p.timeZone} />
     </article>
+  )
+}
+
+/**
+ * The line's date, said once: the explanation usually names the window already, so the card adds
+ * only where the date comes from. Nothing that will not happen is promised: no arrival for an
+ * unavailable, cancelled or problem parcel, a delivered item says the day it came (not an
+ * estimate), and a window already past is never shown as "arrives".
+ */
+function ArrivalNote({ line, today }: { line: Line; today: string }) {
+  const eta = line.eta
+  if (line.state === 'delivered') return null
+  if (!eta || line.state === 'unavailable' || line.state === 'cancelled' || line.state === 'exception') {
+    if (line.state === 'cancelled' || line.state === 'unavailable' || line.state === 'exception') return null
+    if (/not known/.test(line.explanation)) return null
+    return <p className="eta small">We don't have a reliable arrival date yet; we'll tell you as soon as we do.</p>
+  }
+  if (eta.latest < today) return <p className="eta small">It was due by {formatDay(eta.latest)}; we're checking on it and will tell you the new date.</p>
+  const window = formatWindow(eta)
+  const said = line.explanation.includes(window)
+  return (
+    <p className="eta">
+      {!said && <><strong>Arrives {window}</strong><br /></>}
+      <span className="small">{said ? 'This date is based on ' : 'Based on '}{ETA_SOURCE_WORDS[eta.source]}.</span>
+    </p>
+  )
+}
+
+/** The line's story, never hidden behind a bare heading: the latest events shown, earlier ones one click away. */
+function LineTimeline({ id, events, timeZone }: { id: string; events: TimelineEvent[]; timeZone: string }) {
+  if (events.length === 0) return null
+  const split = Math.max(0, events.length - TIMELINE_SHOWN)
+  const earlier = events.slice(0, split)
+  const recent = events.slice(split)
+  return (
+    <section className="timeline" aria-labelledby={`${id}-story`}>
+      <h3 id={`${id}-story`}>What happened so far</h3>
+      {earlier.length > 0 && (
+        <details className="earlier">
+          <summary>Show {earlier.length} earlier {earlier.length === 1 ? 'update' : 'updates'}</summary>
+          <TimelineList events={earlier} timeZone={timeZone} />
+        </details>
+      )}
+      <TimelineList events={recent} timeZone={timeZone} />
+    </section>
+  )
+}
+
+function TimelineList({ events, timeZone }: { events: TimelineEvent[]; timeZone: string }) {
+  return (
+    <ol>
+      {events.map((e, i) => (
+        <li key={i} className={`ev ${e.kind}`}>
+          <time dateTime={e.at.toISOString()}>{formatWhen(e.at, timeZone)}</time>
+          <span className="ev-title">{e.title}</span>
+          {e.detail && <span className="ev-detail">{e.detail}</span>}
+        </li>
+      ))}
+    </ol>
   )
 }

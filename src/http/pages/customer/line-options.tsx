@@ -24,8 +24,9 @@ function Hidden({ token }: { token: string | null }) {
 }
 
 /**
- * Wait, switch or cancel. A switch is two clicks: "Switch to this" opens its confirm panel (in
- * place with JavaScript, as a page without), "Confirm switch" records it.
+ * Wait, switch or cancel. A switch is two clicks: "Switch to this" ("Choose this" for the same
+ * item) opens its confirm panel (in place with JavaScript, as a page without), "Confirm switch"
+ * ("Confirm") records it.
  */
 export function LineOptions(p: OptionsProps) {
   const n = p.line.lineNo
@@ -50,17 +51,17 @@ export function LineOptions(p: OptionsProps) {
           <li className="choice alt" key={a.sku}>
             <AlternativeSummary a={a} />
             <a className="button" href={`${base}&pick=${enc(a.sku)}#confirm-${n}-${i}`} data-pick={`confirm-${n}-${i}`}>
-              Switch to this<span className="sr-only">: {a.name}</span>
+              {words(a).pick}<span className="sr-only">: {a.name}</span>
             </a>
             <div className="confirm" id={`confirm-${n}-${i}`} hidden={p.pick !== a.sku} tabIndex={-1} aria-labelledby={`confirm-${n}-${i}-h`}>
-              <h4 id={`confirm-${n}-${i}-h`}>Switch to {a.name}?</h4>
+              <h4 id={`confirm-${n}-${i}-h`}>{words(a).question}</h4>
               <p>{a.eta ? `It should arrive by ${formatDay(a.eta)}. ` : ''}{priceWords(a.priceDelta)}{a.priceDelta > 0 ? ': we will charge the difference.' : a.priceDelta < 0 ? ': we will refund the difference.' : '.'}</p>
               <form method="post" action={action}>
                 <input type="hidden" name="choice" value="switch" />
                 <input type="hidden" name="sku" value={a.sku} />
                 {a.priceDelta > 0 && <input type="hidden" name="accept_price" value="yes" />}
                 <Hidden token={p.token} />
-                <button type="submit" className="primary">Confirm switch</button>
+                <button type="submit" className="primary">{words(a).confirm}</button>
               </form>
               <a href={`${base}#options-${n}`} data-unpick>Keep my item as it is</a>
             </div>
@@ -86,9 +87,24 @@ export function LineOptions(p: OptionsProps) {
   )
 }
 
+/**
+ * The same SKU from another supplier is the customer's own item: it is never announced as a
+ * switch to a product of the same name, only as getting it from stock we found elsewhere.
+ */
+function words(a: Alternative): { kind: string; pick: string; question: string; confirm: string } {
+  if (a.kind === 'other_supplier') {
+    return {
+      kind: a.daysSooner !== null ? 'The same item, ships sooner' : 'The same item, from stock we found elsewhere',
+      pick: 'Choose this', question: 'Get this item from stock we found elsewhere?', confirm: 'Confirm',
+    }
+  }
+  const kind = a.kind === 'variant' ? 'Another color or size' : 'An equivalent from another brand'
+  return { kind, pick: 'Switch to this', question: `Switch to ${a.name}?`, confirm: 'Confirm switch' }
+}
+
 function AlternativeSummary({ a }: { a: Alternative }) {
   const sooner = soonerWords(a.daysSooner)
-  const kind = a.kind === 'other_supplier' ? 'The same item, in stock now' : a.kind === 'variant' ? 'Another color or size' : 'An equivalent from another brand'
+  const kind = words(a).kind
   return (
     <div className="alt-summary">
       <strong>{a.name}</strong>

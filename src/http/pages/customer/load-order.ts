@@ -13,6 +13,8 @@ export interface CustomerOrder {
   orderId: number
   view: OrderStatusView
   timelines: Map<number, TimelineEvent[]>
+  /** Each line's last recorded answer, in the customer's words. */
+  chosen: Map<number, { text: string; at: Date; wait: boolean }>
   /** The answers each line takes now, by line number. */
   offers: Map<number, LineOffer>
 }
@@ -30,8 +32,11 @@ export async function loadCustomerOrder(
   const choices = await listOrderChoices(db, snapshot.orderId)
   const earlier = await earlierSignals(db, snapshot.lines.map((l) => l.orderLineId))
   const timelines = new Map<number, TimelineEvent[]>()
+  const chosen = new Map<number, { text: string; at: Date; wait: boolean }>()
   for (const ls of snapshot.lines) {
     const mine = choices.filter((c) => c.lineNo === ls.line.lineNo).map(choiceEvent)
+    const last = mine.reduce<(typeof mine)[number] | null>((a, c) => (a === null || c.at >= a.at ? c : a), null)
+    if (last) chosen.set(ls.line.lineNo, { text: last.title, at: last.at, wait: last.title === WAITED })
     // A switched line keeps its story: what the first supplier said comes before the switch.
     const before = earlier.get(ls.orderLineId) ?? []
     const signals = before.length === 0 ? ls.signals : { ...ls.signals, supplierSignals: [...before, ...ls.signals.supplierSignals] }
@@ -40,7 +45,15 @@ export async function loadCustomerOrder(
   const offers = await loadLineOffers(db, derived.lines.map((l) => ({
     orderLineId: l.snapshot.orderLineId, lineNo: l.snapshot.line.lineNo, state: l.status.state, quantities: l.status.quantities, alternatives: l.alternatives.length,
   })))
-  return { orderId: snapshot.orderId, view: presentCustomerView(derived), timelines, offers }
+  // A wait that still stands (no notice since) is not offered again: the line already says it.
+  const noticed = await lastNoticeAt(db, snapshot.lines.map((l) => l.orderLineId))
+  for (const ls of snapshot.lines) {
+    const c = chosen.get(ls.line.lineNo)
+    const offer = offers.get(ls.line.lineNo)
+    const since = noticed.get(ls.orderLineId)
+    if (c?.wait && offer && !(since && since > c.at)) offers.set(ls.line.lineNo, { ...offer, wait: false })
+  }
+  return { orderId: snapshot.orderId, view: presentCustomerView(derived), timelines, chosen, offers }
 }
 
 /** Supplier signals on PO lines a switch replaced (the status ignores them; the story does not). */
@@ -61,10 +74,21 @@ async function earlierSignals(db: Queryable, lineIds: number[]): Promise<Map<num
   return out
 }
 
+/** When each line's latest delay notice was made. */
+async function lastNoticeAt(db: Queryable, lineIds: number[]): Promise<Map<number, Date>> {
+  const rows = await db.query<{ order_line_id: number; at: Date }>(
+    'SELECT order_line_id, max(created_at) AS at FROM delay_notices WHERE order_line_id = ANY($1::bigint[]) GROUP BY order_line_id', [lineIds])
+  return new Map(rows.map((r) => [Number(r.order_line_id), new Date(r.at)]))
+}
+
+const WAITED = 'You chose to wait'
+
 /** A recorded choice in the customer's words (a rep acting for them says so). */
 function choiceEvent(c: ChoiceRow): { at: Date; title: string; detail: string | null } {
   const how = c.decidedBy === 'customer' ? null : 'Recorded by our customer service team at your request.'
-  if (c.choice === 'wait') return { at: c.decidedAt, title: 'You chose to wait', detail: how }
+  if (c.choice === 'wait') return { at: c.decidedAt, title: WAITED, detail: how }
   if (c.choice === 'cancel') return { at: c.decidedAt, title: 'You cancelled this item', detail: how ?? 'A refund is on its way.' }
+  // The same SKU from another supplier is not a switch to the customer: the item is unchanged.
+  if (c.sku === c.fromSku) return { at: c.decidedAt, title: 'You chose the same item from stock we found elsewhere', detail: how }
   return { at: c.decidedAt, title: `You switched to ${c.name ?? c.sku}`, detail: how }
 }

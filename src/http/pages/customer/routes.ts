@@ -9,6 +9,8 @@ import { hasLookupCookie, orderPath, setLookupCookie } from './lookup-cookie.ts'
 import { loadCustomerOrder } from './load-order.ts'
 import { countClientFailure, registerLookupRoute } from './lookup-route.ts'
 import { choiceRefusal, doneText } from './choice-words.ts'
+import { registerShortLinkRoute } from './short-link-route.ts'
+import { localDay } from '../../../domain/calendar.ts'
 
 const ChoiceForm = z.object({
   choice: z.enum(['wait', 'switch', 'cancel']),
@@ -20,7 +22,8 @@ const OrderQuery = z.object({
   line: z.coerce.number().int().positive().optional(),
   pick: z.string().max(64).optional(),
   token: z.string().max(2000).optional(),
-  done: z.enum(['wait', 'switch', 'cancel']).optional(),
+  // same_item: a switch to the same item from another supplier (said as such, not as a switch).
+  done: z.enum(['wait', 'switch', 'same_item', 'cancel']).optional(),
 })
 const Params = z.object({ number: z.string().min(1).max(64) })
 const LineParams = Params.extend({ lineNo: z.coerce.number().int().positive() })
@@ -45,6 +48,7 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
     return sendPage(reply, LookupPage({ store: deps.store, byPostal: q.by === 'postal', orderNumber: typeof q.order === 'string' ? q.order.slice(0, 64) : undefined }))
   })
   registerLookupRoute(app, deps)
+  registerShortLinkRoute(app, deps)
 
   app.get('/orders/:number', { schema: { hide: true } }, async (req, reply) => {
     const { number } = pathParams(Params, req.params)
@@ -65,7 +69,7 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
 
   app.get('/orders/:number/choose', { schema: { hide: true } }, async (req, reply) => {
     const { number } = pathParams(Params, req.params)
-    const raw = (req.query as { token?: unknown }).token
+    const { token: raw, pick } = req.query as { token?: unknown; pick?: unknown }
     const link = typeof raw === 'string' ? await linkFor(raw, number) : null
     if (!link || link.used) {
       // Nothing is set: a used, expired or forged link is no pass to the order (docs/api.md).
@@ -79,7 +83,9 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
     // Rendered here rather than redirected: a redirect from a mail client's click is cross-site,
     // and the strict cookie just set would not come along.
     setLookupCookie(reply, req, number, deps.clock.now())
-    return renderOrder(req, reply, number, { focusLine: token.lineNo, pick: null, token: raw as string, done: null })
+    // `pick` (an email's button: wait, cancel or an alternative's SKU) opens that choice's confirm panel.
+    const what = typeof pick === 'string' && pick.length <= 64 ? pick : null
+    return renderOrder(req, reply, number, { focusLine: token.lineNo, pick: what ? { lineNo: token.lineNo, what } : null, token: raw as string, done: null })
   })
 
   app.post('/orders/:number/lines/:lineNo/choice', { schema: { hide: true }, config: lookupLimit }, async (req, reply) => {
@@ -99,19 +105,21 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
         error: 'Please pick one of the options below.' }, 400)
     }
     const f = form.data
+    let done: string = f.choice
     try {
-      await deps.choices.record(deps.db, {
+      const recorded = await deps.choices.record(deps.db, {
         orderNumber: number, lineNo, choice: f.choice, sku: f.choice === 'switch' ? f.sku : undefined,
         acceptPrice: f.choice === 'switch' && f.accept_price === 'yes',
         decidedBy: 'customer', channel: viaToken ? 'link' : 'page', tokenNonce: viaToken ? token!.nonce : undefined,
         tokenExpiresAt: viaToken ? token!.expiresAt : undefined, now,
       })
+      if (recorded.sameItem) done = 'same_item'
     } catch (err) {
       if (!(err instanceof DomainError)) throw err
       return renderOrder(req, reply, number, { focusLine: lineNo, pick: null, token: viaToken ? f.token! : null, done: null, error: choiceRefusal(err) }, 409)
     }
     if (viaToken) setLookupCookie(reply, req, number, now)
-    return reply.redirect(`${orderPath(number)}?done=${f.choice}&line=${lineNo}#line-${lineNo}`, 303)
+    return reply.redirect(`${orderPath(number)}?done=${done}&line=${lineNo}#confirmation`, 303)
   })
 
   async function renderOrder(
@@ -129,6 +137,7 @@ export function registerCustomerPages(app: FastifyInstance, deps: PagesDeps): vo
     }
     return sendPage(reply, OrderPage({
       store: deps.store, timeZone: deps.timeZone, view: order.view, timelines: order.timelines, offers: order.offers,
+      chosen: order.chosen, today: localDay(deps.clock.now(), deps.timeZone),
       focusLine: o.focusLine, pick: o.pick, token: o.token, banner,
     }), status)
   }
