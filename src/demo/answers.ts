@@ -30,7 +30,7 @@ interface NoticeRow {
 /** The customers who will answer the notices this sweep (at `at`) sent, and when; some never do. */
 export async function plannedAnswers(
   db: Db,
-  ctx: { at: Date; now: Date; seed: number; calendar: CalendarConfig; skipOrders: Set<string> },
+  ctx: { at: Date; now: Date; seed: number; calendar: CalendarConfig; waitOrders: Set<string> },
 ): Promise<PendingAnswer[]> {
   const rows = await db.query<NoticeRow>(
     `SELECT n.notice_id, o.order_number, l.line_no, n.cancel_on::text AS cancel_on
@@ -41,16 +41,16 @@ export async function plannedAnswers(
   const zone = ctx.calendar.timeZone ?? 'UTC'
   const out: PendingAnswer[] = []
   for (const r of rows) {
-    if (ctx.skipOrders.has(r.order_number)) continue
     const rng = new Rng(ctx.seed * 7919 + r.notice_id)
-    if (rng.chance(0.1)) continue // never answers: wismo cancels it on its day
+    const patient = ctx.waitOrders.has(r.order_number)
+    if (rng.chance(0.1) && !patient) continue // never answers: wismo cancels it on its day
     // A day or three later, but by the notice's last day (a renewed notice's can be its own day).
     const later = addCalendarDays(localDay(ctx.at, zone), rng.int(1, 3))
     const day = later > r.cancel_on ? r.cancel_on : later
     let at = new Date(startOfLocalDay(day, zone).getTime() + rng.int(9 * 60, 20 * 60) * 60_000)
     if (at <= ctx.at) at = new Date(ctx.at.getTime() + rng.int(30, 240) * 60_000)
     const roll = rng.next()
-    const choice = roll < 0.08 ? 'cancel' : roll < 0.16 ? 'switch' : 'wait'
+    const choice = patient || roll >= 0.16 ? 'wait' : roll < 0.08 ? 'cancel' : 'switch'
     if (at < ctx.now && localDay(at, zone) <= r.cancel_on) out.push({ at, noticeId: r.notice_id, orderNumber: r.order_number, lineNo: r.line_no, choice })
   }
   return out

@@ -85,7 +85,7 @@ async function playDemo(db: Db, data: DemoData, opts: LoadDemoOptions, log: (s: 
     // Fresh statistics for the tables the import just filled: every step's lookups plan on them.
     await db.query('ANALYZE')
     const env: ReplayEnv = {
-      db, config, calendar, header, dir, log, seed: data.seed, now: data.now, quietOrders: new Set(data.examples.map((e) => e.orderNumber)),
+      db, config, calendar, header, dir, log, seed: data.seed, now: data.now, patientOrders: new Set(data.examples.map((e) => e.orderNumber)),
     }
     return replay(env, steps)
   })

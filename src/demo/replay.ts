@@ -33,8 +33,8 @@ export interface ReplayEnv {
   dir: string
   seed: number
   now: Date
-  /** Orders whose customers never answer (the demo's examples stay as described). */
-  quietOrders: Set<string>
+  /** Orders whose customers always wait (the demo's examples stay open, as described). */
+  patientOrders: Set<string>
   log: (s: string) => void
 }
 
@@ -107,7 +107,7 @@ export async function replay(env: ReplayEnv, steps: ReplayStep[]): Promise<Repla
     else if (s.kind === 'feed') await ingestFeed(env, s.feed)
     else {
       await sweepAt(env, s.at, s.supplierCheck, counts)
-      const ctx = { at: s.at, now: env.now, seed: env.seed, calendar: env.calendar, skipOrders: env.quietOrders }
+      const ctx = { at: s.at, now: env.now, seed: env.seed, calendar: env.calendar, waitOrders: env.patientOrders }
       pending = [...pending, ...(await plannedAnswers(env.db, ctx))].sort((a, b) => a.at.getTime() - b.at.getTime() || a.noticeId - b.noticeId)
     }
   }
