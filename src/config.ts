@@ -5,6 +5,7 @@ import { TrustProxySchema } from './http/trust-proxy.ts'
 import { FEED_MAX_DEFAULT_MEGABYTES, IDLE_TIMEOUT_DEFAULT_SECONDS, KEEP_ALIVE_DEFAULT_SECONDS, REQUEST_TIMEOUT_DEFAULT_SECONDS } from './http/request-limits.ts'
 import { DEFAULT_TIME_ZONE, isValidTimeZone } from './domain/calendar.ts'
 import { parseWorkingHours } from './domain/business-hours.ts'
+import { COUNTRY_EXPECTED, normalizeCountry } from './domain/country.ts'
 
 /** Outreach (docs/configuration.md "Customer messages"): the store's details, quiet hours, channels. */
 const OutreachConfigShape = {
@@ -49,6 +50,13 @@ const ConfigSchema = z.object({
   /** The store's IANA time zone (WISMO_TIMEZONE): business days, "today" and promised dates are its. */
   timezone: z.string().refine(isValidTimeZone, {
     error: (iss) => `WISMO_TIMEZONE "${String(iss.input)}" is not an IANA time zone name (like America/New_York, Europe/Berlin, UTC)`,
+  }),
+  /** The store's country (WISMO_COUNTRY): an order or supplier without one is here (lanes, DESIGN.md "Truthful dates"). */
+  country: z.string().transform((text, ctx) => {
+    const code = normalizeCountry(text)
+    if (code) return code
+    ctx.addIssue({ code: 'custom', message: `WISMO_COUNTRY "${text}" is not ${COUNTRY_EXPECTED}` })
+    return z.NEVER
   }),
   /** Business days after the promised ship date before a silent delay is told and tasked. */
   delayGraceDays: z.coerce.number().int().min(0),
@@ -160,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     inboxDir: env.WISMO_INBOX_DIR ?? path.join(dataDir, 'inbox'),
     smtpUrl: env.SMTP_URL || undefined,
     timezone: env.WISMO_TIMEZONE?.trim() || DEFAULT_TIME_ZONE,
+    country: env.WISMO_COUNTRY?.trim() || 'US',
     holidays: (env.WISMO_HOLIDAYS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     delayGraceDays: env.WISMO_DELAY_GRACE_DAYS ?? 1,
     stallBusinessDays: env.WISMO_STALL_BUSINESS_DAYS ?? 3,

@@ -21,6 +21,9 @@ const OPTIONS = {
   rep: { type: 'string' },
   scope: { type: 'string' },
   role: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  by: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 

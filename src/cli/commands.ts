@@ -26,6 +26,7 @@ export const commands: Record<string, Command> = {
   equivalents: lazy(() => import('./equivalents.ts').then((m) => m.equivalentsCommand)),
   ftc: lazy(() => import('./ftc.ts').then((m) => m.ftcCommand)),
   user: lazy(() => import('./user.ts').then((m) => m.userCommand)),
+  accuracy: lazy(() => import('./accuracy.ts').then((m) => m.accuracyCommand)),
 }
 
 export const USAGE = `usage: wismo <command> [options]
@@ -45,6 +46,8 @@ commands:
   tasks [--json]                      the rep worklist, most urgent first
   notifications [--order N] [--json]  messages queued and sent
   ftc ORDER [--json]                  the order's delay-notice record (FTC rule), line by line
+  accuracy [--from DATE] [--to DATE] [--by supplier|carrier|lane|source] [--json]
+                                      how often the dates stated came true (default: 30 days to today)
   supplier-key SUPPLIER               issue a supplier's API key for POST /api/suppliers/ID/feeds
   choose ORDER LINE wait|cancel|switch [SKU] [--accept-price] [--rep EMAIL] [--json]
                                       record a customer's choice for a backordered line

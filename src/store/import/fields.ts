@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { COUNTRY_EXPECTED, normalizeCountry } from '../../domain/country.ts'
 
 /**
  * zod builders for CSV cells. A cell arrives as a string (or undefined when its column is
@@ -118,3 +119,10 @@ export function whenValid(...fields: string[]) {
 
 /** Like requiredInstant, blank allowed ("not given"). */
 export const optionalInstant = () => z.preprocess(blankToUndefined, cell(instant).optional())
+
+/** An ISO 3166-1 alpha-2 country code, in any case; stored in capitals. */
+export const optionalCountry = () =>
+  z.preprocess(blankToUndefined, cell((text) => {
+    const code = normalizeCountry(text)
+    return code ? { ok: true, value: code } : { ok: false, problem: `expected ${COUNTRY_EXPECTED} (got ${shown(text)})` }
+  }).optional())

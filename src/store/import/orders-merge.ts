@@ -48,6 +48,7 @@ async function buildOrderHeaders(tx: Queryable): Promise<void> {
             (array_agg(paid_at ORDER BY line) FILTER (WHERE paid_at IS NOT NULL))[1] AS paid_at,
             coalesce((array_agg(seller_credit ORDER BY line) FILTER (WHERE seller_credit IS NOT NULL))[1], false) AS seller_credit,
             (array_agg(order_shipping ORDER BY line) FILTER (WHERE order_shipping IS NOT NULL))[1] AS order_shipping,
+            (array_agg(country ORDER BY line) FILTER (WHERE country IS NOT NULL))[1] AS country,
             NULL::bigint AS customer_id,
             false AS new_customer
      FROM import_stage GROUP BY order_number`,
@@ -90,12 +91,12 @@ async function upsertOrders({ tx, now, columns }: ImportContext) {
   const set = [
     'placed_at = EXCLUDED.placed_at',
     'customer_id = EXCLUDED.customer_id',
-    ...assignPresent(['postal_code', 'promised_ship_date', 'paid_at', 'seller_credit', 'order_shipping'], columns),
+    ...assignPresent(['postal_code', 'promised_ship_date', 'paid_at', 'seller_credit', 'order_shipping', 'country'], columns),
   ]
   return countUpsert(
     tx,
-    `INSERT INTO orders AS t (order_number, placed_at, customer_id, postal_code, promised_ship_date, paid_at, seller_credit, order_shipping, created_at)
-     SELECT order_number, placed_at, customer_id, postal_code, CASE WHEN same_promise THEN promised_ship_date END, paid_at, seller_credit, order_shipping, $1
+    `INSERT INTO orders AS t (order_number, placed_at, customer_id, postal_code, promised_ship_date, paid_at, seller_credit, order_shipping, country, created_at)
+     SELECT order_number, placed_at, customer_id, postal_code, CASE WHEN same_promise THEN promised_ship_date END, paid_at, seller_credit, order_shipping, country, $1
      FROM import_orders
      ON CONFLICT (order_number) DO UPDATE SET ${set.join(', ')}
      RETURNING (xmax = 0) AS inserted`,

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Queryable } from '../db.ts'
 import type { ImportContext, KindSpec } from './pipeline.ts'
-import { optionalBoolean, optionalDate, optionalEmail, optionalInstant, optionalMoney, optionalText, requiredInstant, requiredInt, requiredText, whenValid } from './fields.ts'
+import { optionalBoolean, optionalCountry, optionalDate, optionalEmail, optionalInstant, optionalMoney, optionalText, requiredInstant, requiredInt, requiredText, whenValid } from './fields.ts'
 import { checkDuplicates, checkExists, goodCell } from './staging.ts'
 import { mergeOrders } from './orders-merge.ts'
 
@@ -29,6 +29,8 @@ export const OrderRowSchema = z
     // The rule's applicable time with no promised date: 30 days after payment (blank: placed_at), 50 on the store's credit.
     paid_at: optionalInstant(),
     seller_credit: optionalBoolean(),
+    // Ship-to country (lanes); blank is the store's (WISMO_COUNTRY), read when a lane is formed.
+    country: optionalCountry(),
   })
   // The customer's lookup needs the order number plus one of these (DESIGN: status lookup).
   .refine((row) => row.customer_email !== undefined || row.postal_code !== undefined, {
@@ -111,7 +113,7 @@ async function checkPoLines(tx: Queryable): Promise<void> {
  * several; repeated, they must agree (with the first row that gives them).
  */
 async function checkOrderTerms(tx: Queryable): Promise<void> {
-  for (const field of ['paid_at', 'seller_credit', 'order_shipping']) {
+  for (const field of ['paid_at', 'seller_credit', 'order_shipping', 'country']) {
     await tx.query(
       `WITH first AS (
          SELECT DISTINCT ON (order_number) order_number, line, ${field} AS v
@@ -142,7 +144,7 @@ export const ordersSpec: KindSpec<OrderRow> = {
   kind: 'orders',
   required: ['order_number', 'placed_at', 'line_no', 'sku', 'qty'],
   optional: ['customer_name', 'customer_email', 'customer_phone', 'postal_code', 'supplier_id', 'po_number', 'po_line', 'promised_ship_date', 'unit_price',
-    'line_tax', 'order_shipping', 'paid_at', 'seller_credit'],
+    'line_tax', 'order_shipping', 'paid_at', 'seller_credit', 'country'],
   anyOf: ['customer_email', 'postal_code'],
   schema: OrderRowSchema,
   stage: [
@@ -164,13 +166,14 @@ export const ordersSpec: KindSpec<OrderRow> = {
     { name: 'order_shipping', type: 'numeric' },
     { name: 'paid_at', type: 'timestamptz' },
     { name: 'seller_credit', type: 'boolean' },
+    { name: 'country', type: 'text' },
     // Filled by resolveSuppliers: the supplier the line goes to.
     { name: 'supplier', type: 'text' },
   ],
   toStage: (r) => [
     r.order_number, r.placed_at, r.customer_name, r.customer_email, r.customer_phone, r.postal_code,
     r.line_no, r.sku, r.qty, r.supplier_id, r.po_number ?? r.order_number, r.po_line ?? r.line_no?.toString(),
-    r.promised_ship_date, r.unit_price, r.line_tax, r.order_shipping, r.paid_at, r.seller_credit, null,
+    r.promised_ship_date, r.unit_price, r.line_tax, r.order_shipping, r.paid_at, r.seller_credit, r.country, null,
   ],
   check: checkOrders,
   merge: mergeOrders,

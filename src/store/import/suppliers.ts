@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { assignPresent, countUpsert, type ImportContext, type KindSpec } from './pipeline.ts'
-import { optionalEmail, optionalInt, optionalText, requiredText } from './fields.ts'
+import { optionalCountry, optionalEmail, optionalInt, optionalText, requiredText } from './fields.ts'
 import { checkDuplicates } from './staging.ts'
 import { changedKeys } from './changed-keys.ts'
 import { markViewsStaleForSuppliers } from '../../status/view-stale.ts'
@@ -12,6 +12,9 @@ export const SupplierRowSchema = z.object({
   phone: optionalText(),
   edi_id: optionalText(),
   lead_time_days: optionalInt(0),
+  // Ship-from, for lanes (DESIGN.md "Truthful dates"): blank country is the store's.
+  postal_code: optionalText(),
+  country: optionalCountry(),
 })
 export type SupplierRow = z.infer<typeof SupplierRowSchema>
 
@@ -36,22 +39,22 @@ async function markSuppliersStale({ tx, columns }: ImportContext) {
 }
 
 async function mergeSuppliers({ tx, now, columns }: ImportContext) {
-  const set = ['name = EXCLUDED.name', ...assignPresent(['email', 'phone', 'edi_id', 'lead_time_days'], columns)]
+  const set = ['name = EXCLUDED.name', ...assignPresent(['email', 'phone', 'edi_id', 'lead_time_days', 'postal_code', 'country'], columns)]
   return countUpsert(
     tx,
-    `INSERT INTO suppliers AS t (supplier_id, name, email, phone, edi_id, lead_time_days, created_at, updated_at)
-     SELECT supplier_id, name, email, phone, edi_id, coalesce(lead_time_days, $2), $1, $1 FROM import_stage
+    `INSERT INTO suppliers AS t (supplier_id, name, email, phone, edi_id, lead_time_days, postal_code, country, created_at, updated_at)
+     SELECT supplier_id, name, email, phone, edi_id, coalesce(lead_time_days, $2), postal_code, country, $1, $1 FROM import_stage
      ON CONFLICT (supplier_id) DO UPDATE SET ${set.join(', ')}, updated_at = EXCLUDED.updated_at
      RETURNING (xmax = 0) AS inserted`,
     [now, DEFAULT_LEAD_TIME_DAYS],
   )
 }
 
-/** suppliers.csv: `supplier_id,name,email,phone,edi_id,lead_time_days`, upserted by supplier_id. */
+/** suppliers.csv: `supplier_id,name,email,phone,edi_id,lead_time_days,postal_code,country`, upserted by supplier_id. */
 export const suppliersSpec: KindSpec<SupplierRow> = {
   kind: 'suppliers',
   required: ['supplier_id', 'name'],
-  optional: ['email', 'phone', 'edi_id', 'lead_time_days'],
+  optional: ['email', 'phone', 'edi_id', 'lead_time_days', 'postal_code', 'country'],
   schema: SupplierRowSchema,
   stage: [
     { name: 'supplier_id', type: 'text' },
@@ -60,8 +63,10 @@ export const suppliersSpec: KindSpec<SupplierRow> = {
     { name: 'phone', type: 'text' },
     { name: 'edi_id', type: 'text' },
     { name: 'lead_time_days', type: 'integer' },
+    { name: 'postal_code', type: 'text' },
+    { name: 'country', type: 'text' },
   ],
-  toStage: (r) => [r.supplier_id, r.name, r.email, r.phone, r.edi_id, r.lead_time_days],
+  toStage: (r) => [r.supplier_id, r.name, r.email, r.phone, r.edi_id, r.lead_time_days, r.postal_code, r.country],
   check: checkSuppliers,
   merge: mergeSuppliers,
   markStale: markSuppliersStale,

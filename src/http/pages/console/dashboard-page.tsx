@@ -47,7 +47,7 @@ function Chart({ c }: { c: ChartSpec }) {
             </thead>
             <tbody>
               {c.table.labels.map((label, i) => (
-                <tr key={label}><th scope="row">{label}</th>{c.table.series.map((s) => <td key={s.name} data-v={String(s.values[i])}>{s.values[i]}</td>)}</tr>
+                <tr key={label}><th scope="row">{label}</th>{c.table.series.map((s) => <td key={s.name} data-v={String(s.values[i])}>{Number.isFinite(s.values[i]) ? s.values[i] : '—'}</td>)}</tr>
               ))}
             </tbody>
           </table>

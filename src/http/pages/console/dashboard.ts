@@ -3,6 +3,7 @@ import { backorderAging, backordersBySupplier, delayNoticesOnTime, signalToMessa
 import { customerQuestions, QUESTIONS_DEFINITION } from '../../../store/customer-questions.ts'
 import { countOpenBackorders, OPEN_BACKORDERS_DEFINITION } from '../../../store/open-backorders.ts'
 import { METRICS } from '../../../store/metric-lines.ts'
+import { ACCURACY_CHART_DEFINITION, accuracyByWeek, LINES_SERIES } from '../../../store/accuracy-chart.ts'
 import type { ChartSpec } from './dashboard-page.tsx'
 
 /** One headline figure: what it is in a line, and the list of what it counts. */
@@ -20,11 +21,12 @@ const sum = (t: ChartTable, pick: (name: string) => boolean) =>
 const share = (part: number, whole: number) => (whole > 0 ? `${Math.round((part / whole) * 100)}% of ${whole}` : '—')
 
 /** The dashboard's charts and headline figures, each figure with its definition and its list. */
-export async function loadDashboard(db: Queryable, now: Date, timeZone: string): Promise<{ charts: ChartSpec[]; summary: SummaryItem[] }> {
-  const [backorders, aging, told, questions, notices, openBackorders, [open]] = await Promise.all([
+export async function loadDashboard(db: Queryable, now: Date, timeZone: string, country = 'US'): Promise<{ charts: ChartSpec[]; summary: SummaryItem[] }> {
+  const [backorders, aging, told, questions, notices, openBackorders, [open], accuracy] = await Promise.all([
     backordersBySupplier(db, now, timeZone), backorderAging(db, now, timeZone), signalToMessage(db, now, timeZone),
     customerQuestions(db, now, timeZone), delayNoticesOnTime(db, now, timeZone), countOpenBackorders(db, now),
     db.query<{ n: number }>('SELECT count(*)::int AS n FROM order_lines WHERE NOT closed'),
+    accuracyByWeek(db, now, timeZone, country),
   ])
   const onTime = sum(notices, (n) => n === 'on time')
   const lines = (metric: string) => `/console/lines?metric=${metric}`
@@ -65,6 +67,10 @@ export async function loadDashboard(db: Queryable, now: Date, timeZone: string):
         id: 'notices', title: 'Delay notices on time vs late', type: 'stacked-bar', labelHeader: 'Week of', table: notices,
         description: 'First delay notices per week (FTC record): sent by the line\'s applicable date, or after it.',
         list: { href: lines('delay_notices'), text: 'List the lines with notices' },
+      },
+      {
+        id: 'accuracy', title: 'Stated dates kept: on time by milestone', type: 'line', labelHeader: 'Week of', table: accuracy,
+        tableOnly: [LINES_SERIES], description: `${ACCURACY_CHART_DEFINITION} Percent; — where no line of the week had a date at that milestone.`,
       },
     ],
   }

@@ -98,7 +98,7 @@ export function registerConsolePages(app: FastifyInstance, deps: PagesDeps): voi
   app.get('/console/dashboard', { schema: { hide: true } }, async (req, reply) => {
     const session = await requireSession(deps, req, reply)
     if (!session) return reply
-    const { charts, summary } = await loadDashboard(deps.db, deps.clock.now(), deps.timeZone)
+    const { charts, summary } = await loadDashboard(deps.db, deps.clock.now(), deps.timeZone, deps.config.country)
     return sendPage(reply, DashboardPage({ store: deps.store, session, charts, summary }))
   })
 
