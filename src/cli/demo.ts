@@ -36,7 +36,7 @@ export const demoCommand: Command = async (ctx, { positionals, flags }) => {
   const now = ctx.clock.now()
   let r
   try {
-    r = await loadDemo(db, { now, seed, log: ctx.err })
+    r = await loadDemo(db, { now, seed, config: ctx.config, log: ctx.err })
   } catch (err) {
     // Another loader got there first (two `wismo demo` against one server).
     if (err instanceof DomainError && err.code === 'DEMO_NOT_EMPTY') return refused()

@@ -12,7 +12,7 @@ import { choiceTokenExpiry, signChoiceToken } from '../choices/choice-token.ts'
 export const serveCommand: Command = async (ctx, { flags }) => {
   const db = await ctx.db()
   if (flags['demo-if-empty']) {
-    const loaded = await loadDemoIfEmpty(db, { now: ctx.clock.now(), log: ctx.err })
+    const loaded = await loadDemoIfEmpty(db, { now: ctx.clock.now(), config: ctx.config, log: ctx.err })
     if (loaded) ctx.err('demo data loaded')
   }
   const examples = flags['demo-if-empty'] ? await demoExamples(db, ctx.clock.now()) : []

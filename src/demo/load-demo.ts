@@ -1,23 +1,28 @@
 /**
- * Loads the demo through wismo's real doors: the CSVs through `importCsv`, the supplier feeds
- * through `ingestSupplierFeed` and the carrier events through `ingestMessage`, each with its
- * own past receivedAt, oldest first — so what the demo shows is what wismo made of its inputs.
+ * Loads the demo through wismo's real doors, day by day: the catalog first, then each order
+ * through `importCsv` when it was placed, each feed and carrier file when it was received, and
+ * the real sweep, outreach and dispatch at their own times (src/demo/replay.ts) — so what the
+ * demo shows, notices and their timing included, is what wismo made of its inputs.
  */
 import fs from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import type { Db, Queryable } from '../store/db.ts'
+import type { Config } from '../config.ts'
 import { importCsv } from '../store/import/import-csv.ts'
-import { ingestSupplierFeed } from '../feeds/ingest-file.ts'
-import { ingestMessage, type IngestOutcome } from '../store/inbound.ts'
-import { applyCarrierEvents, parseCarrierEvents } from '../carriers/carrier-events.ts'
+import { calendarFrom } from '../status/calendar-config.ts'
+import { signingSecret } from '../store/secret.ts'
 import { DomainError } from '../domain/errors.ts'
 import { generateDemo, type DemoData, type DemoExample } from './generate.ts'
-import type { DemoFeed } from './feeds.ts'
+import { ordersOf, planReplay } from './replay-plan.ts'
+import { replay, withScratchDir, type ReplayCounts, type ReplayEnv } from './replay.ts'
 
 export interface LoadDemoOptions {
   now: Date
+  /** The store's configuration: its zone, outreach settings and where messages go (outbox or SMTP). */
+  config: Config
   seed?: number
+  /** Number of orders (default 2,000; tests load fewer). */
+  orders?: number
   log?: (s: string) => void
 }
 
@@ -28,9 +33,11 @@ export interface LoadDemoResult {
   feeds: number
   /** Carrier events ingested. */
   events: number
+  /** What the replayed sweeps did. */
+  replay: ReplayCounts
 }
 
-const KINDS = ['suppliers', 'products', 'offers', 'equivalents', 'orders'] as const
+const CATALOG = ['suppliers', 'products', 'offers', 'equivalents'] as const
 const LABELS = ['easy', 'intermediate', 'ugly']
 
 async function hasOrders(db: Queryable): Promise<boolean> {
@@ -55,44 +62,33 @@ async function claim(db: Db, examples: DemoExample[]): Promise<void> {
   })
 }
 
-async function importAll(db: Db, data: DemoData, log: (s: string) => void): Promise<void> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wismo-demo-'))
-  try {
-    for (const kind of KINDS) {
-      const file = path.join(dir, `${kind}.csv`)
-      await fs.writeFile(file, data.csv[kind])
-      const r = await importCsv(db, kind, file, { now: data.now })
-      log(`imported ${kind}: ${r.rows} rows`)
-    }
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true })
+/** The catalog as it stood before the first order (suppliers, products, offers, equivalents). */
+async function importCatalog(db: Db, data: DemoData, at: Date, dir: string, log: (s: string) => void): Promise<void> {
+  for (const kind of CATALOG) {
+    const file = path.join(dir, `${kind}.csv`)
+    await fs.writeFile(file, data.csv[kind])
+    const r = await importCsv(db, kind, file, { now: at })
+    log(`imported ${kind}: ${r.rows} rows`)
   }
 }
 
-function ingestOne(db: Db, f: DemoFeed): Promise<IngestOutcome> {
-  const body = Buffer.from(f.body, 'utf8')
-  if (f.kind === 'supplier') {
-    return ingestSupplierFeed(db, { body, filename: f.filename, supplierId: f.supplierId, source: 'demo', receivedAt: f.receivedAt })
-  }
-  return ingestMessage(
-    db,
-    { kind: 'carrier_events', source: 'demo', filename: f.filename, body, receivedAt: f.receivedAt },
-    (tx, messageId) => applyCarrierEvents(tx, messageId, parseCarrierEvents(f.body)),
-  )
-}
-
-/** Feeds and carrier files in the order they arrived; every one must apply (the demo is ours). */
-async function ingestAll(db: Db, data: DemoData, log: (s: string) => void): Promise<void> {
-  let done = 0
-  for (const f of data.feeds) {
-    const outcome = await ingestOne(db, f)
-    if (outcome.outcome !== 'applied') {
-      const why = outcome.outcome === 'quarantined' ? outcome.reason : `duplicate of message ${outcome.duplicateOf}`
-      throw new Error(`demo: ${f.filename} was not applied: ${why}`)
+/** The catalog first, then the 45 days played in order (src/demo/replay.ts). */
+async function playDemo(db: Db, data: DemoData, opts: LoadDemoOptions, log: (s: string) => void): Promise<ReplayCounts> {
+  const calendar = await calendarFrom(db, opts.config)
+  const config = { ...opts.config, secret: await signingSecret(db, opts.config.secret) }
+  const zone = calendar.timeZone ?? opts.config.timezone
+  const steps = planReplay(data.feeds, data.csv.orders, data.now, zone)
+  const { header } = ordersOf(data.csv.orders)
+  return withScratchDir(async (dir) => {
+    // An hour before the first order: the store was set up before it sold anything.
+    await importCatalog(db, data, new Date(steps[0].at.getTime() - 3_600_000), dir, log)
+    // Fresh statistics for the tables the import just filled: every step's lookups plan on them.
+    await db.query('ANALYZE')
+    const env: ReplayEnv = {
+      db, config, calendar, header, dir, log, seed: data.seed, now: data.now, patientOrders: new Set(data.examples.map((e) => e.orderNumber)),
     }
-    done++
-    if (done % 50 === 0 || done === data.feeds.length) log(`ingested ${done}/${data.feeds.length} feeds and carrier files`)
-  }
+    return replay(env, steps)
+  })
 }
 
 /**
@@ -101,20 +97,18 @@ async function ingestAll(db: Db, data: DemoData, log: (s: string) => void): Prom
  */
 export async function loadDemo(db: Db, opts: LoadDemoOptions): Promise<LoadDemoResult> {
   const log = opts.log ?? (() => {})
-  const data = generateDemo({ now: opts.now, seed: opts.seed })
+  const data = generateDemo({ now: opts.now, seed: opts.seed, orders: opts.orders })
   log(`generated the demo (seed ${data.seed}): ${data.counts.orders} orders, ${data.counts.lines} lines`)
   await claim(db, data.examples)
+  let played: ReplayCounts
   try {
-    await importAll(db, data, log)
-    // Fresh statistics for the tables the import just filled: every feed's lookups plan on them.
-    await db.query('ANALYZE')
-    await ingestAll(db, data, log)
+    played = await playDemo(db, data, opts, log)
   } catch (err) {
     // Let a retry start over if nothing landed; a half-loaded demo keeps its orders (and refuses a reload).
     await db.query('DELETE FROM demo_examples').catch(() => {})
     throw err
   }
-  return { orders: data.counts.orders, lines: data.counts.lines, feeds: data.counts.supplierFeeds, events: data.counts.events }
+  return { orders: data.counts.orders, lines: data.counts.lines, feeds: data.counts.supplierFeeds, events: data.counts.events, replay: played }
 }
 
 /** Loads the demo only when the database has no orders; true when it did. */

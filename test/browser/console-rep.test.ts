@@ -12,6 +12,7 @@ import { buildApp } from '../../src/http/app.ts'
 import { TestClock } from '../../src/clock.ts'
 import { freshDb } from '../helpers/db.ts'
 import { loadDemo } from '../../src/demo/load-demo.ts'
+import { demoTestConfig } from '../helpers/demo-config.ts'
 import { runSweep } from '../../src/jobs/sweep.ts'
 import { calendarFrom } from '../../src/status/calendar-config.ts'
 import { hashPassword } from '../../src/auth/password.ts'
@@ -27,7 +28,7 @@ const PASSWORD = 'correct horse battery'
 
 before(async () => {
   db = await freshDb()
-  await loadDemo(db, { now: NOW })
+  await loadDemo(db, { now: NOW, config: demoTestConfig() })
   await runSweep(db, { now: NOW, calendar: await calendarFrom(db, { holidays: [] }), delayGraceDays: 1 })
   for (const email of ['rita@store.example', 'lee@store.example']) {
     await upsertUser(db, { email, role: 'rep', passwordHash: await hashPassword(PASSWORD), now: NOW })

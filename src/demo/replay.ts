@@ -1,0 +1,126 @@
+/**
+ * Plays the demo's days through wismo's real doors, each step with its own time: orders through
+ * `importCsv` when they were placed, feeds through `ingestSupplierFeed` and carrier files through
+ * `ingestMessage` when they were received, and the sweep (with its outreach), the supplier check
+ * and the dispatcher as `wismo sweep` runs them — so notices, cancellations and messages carry
+ * the times a running wismo would have given them.
+ */
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import type { Db } from '../store/db.ts'
+import type { CalendarConfig } from '../domain/types.ts'
+import { fixedClock } from '../clock.ts'
+import { localDay } from '../domain/calendar.ts'
+import { importCsv } from '../store/import/import-csv.ts'
+import { ingestSupplierFeed } from '../feeds/ingest-file.ts'
+import { ingestMessage, type IngestOutcome } from '../store/inbound.ts'
+import { applyCarrierEvents, parseCarrierEvents } from '../carriers/carrier-events.ts'
+import { runSweep } from '../jobs/sweep.ts'
+import { runSupplierCheck } from '../jobs/supplier-check.ts'
+import { dispatchAllDue } from '../notify/dispatch.ts'
+import { channelsFrom, outreachOptionsFrom, type SignedConfig } from '../outreach/outreach-config.ts'
+import type { DemoFeed } from './feeds.ts'
+import type { ReplayStep } from './replay-plan.ts'
+import { plannedAnswers, recordAnswer, type PendingAnswer } from './answers.ts'
+
+export interface ReplayEnv {
+  db: Db
+  config: SignedConfig
+  calendar: CalendarConfig
+  /** The orders CSV's header line. */
+  header: string
+  dir: string
+  seed: number
+  now: Date
+  /** Orders whose customers always wait (the demo's examples stay open, as described). */
+  patientOrders: Set<string>
+  log: (s: string) => void
+}
+
+export interface ReplayCounts {
+  sweeps: number
+  notices: number
+  cancelled: number
+  sent: number
+  answers: number
+}
+
+function ingestOne(db: Db, f: DemoFeed): Promise<IngestOutcome> {
+  const body = Buffer.from(f.body, 'utf8')
+  if (f.kind === 'supplier') {
+    return ingestSupplierFeed(db, { body, filename: f.filename, supplierId: f.supplierId, source: 'demo', receivedAt: f.receivedAt })
+  }
+  return ingestMessage(
+    db,
+    { kind: 'carrier_events', source: 'demo', filename: f.filename, body, receivedAt: f.receivedAt },
+    (tx, messageId) => applyCarrierEvents(tx, messageId, parseCarrierEvents(f.body)),
+  )
+}
+
+/** Every feed must apply (the demo is ours): one that does not is a bug in the generator. */
+async function ingestFeed(env: ReplayEnv, f: DemoFeed): Promise<void> {
+  const outcome = await ingestOne(env.db, f)
+  if (outcome.outcome !== 'applied') {
+    const why = outcome.outcome === 'quarantined' ? outcome.reason : `duplicate of message ${outcome.duplicateOf}`
+    throw new Error(`demo: ${f.filename} was not applied: ${why}`)
+  }
+}
+
+async function importOrders(env: ReplayEnv, at: Date, rows: string[]): Promise<void> {
+  const file = path.join(env.dir, 'orders.csv')
+  await fs.writeFile(file, `${env.header}\n${rows.join('\n')}\n`)
+  await importCsv(env.db, 'orders', file, { now: at })
+}
+
+/** One pass as `wismo sweep` makes it, at `at`: sweep and outreach, supplier check, then send what is due. */
+async function sweepAt(env: ReplayEnv, at: Date, supplierCheck: boolean, counts: ReplayCounts): Promise<void> {
+  const { db, config, calendar } = env
+  const sweep = await runSweep(db, {
+    now: at, calendar, delayGraceDays: config.delayGraceDays, stallBusinessDays: config.stallBusinessDays, outreach: outreachOptionsFrom(config),
+  })
+  if (supplierCheck) await runSupplierCheck(db, { now: at, calendar, mailFrom: config.mailFrom })
+  // One at a time: the outbox files and send times then follow the queue's order, every run alike.
+  const mail = await dispatchAllDue(db, channelsFrom(config, fixedClock(at)), {
+    now: at, from: config.mailFrom, concurrency: 1, quietHours: { startHour: config.quietStartHour, endHour: config.quietEndHour },
+  })
+  counts.sweeps++
+  counts.notices += sweep.outreach?.notices ?? 0
+  counts.cancelled += sweep.outreach?.cancelled ?? 0
+  counts.sent += mail.sent
+}
+
+/** Runs the steps in order; the database then holds the demo as wismo lived it. */
+export async function replay(env: ReplayEnv, steps: ReplayStep[]): Promise<ReplayCounts> {
+  const counts: ReplayCounts = { sweeps: 0, notices: 0, cancelled: 0, sent: 0, answers: 0 }
+  let pending: PendingAnswer[] = []
+  let day = ''
+  for (const s of steps) {
+    // The customers who answered before this step, in the order they did.
+    const due = pending.filter((a) => a.at <= s.at)
+    pending = pending.filter((a) => a.at > s.at)
+    for (const a of due) if (await recordAnswer(env.db, a, env.calendar)) counts.answers++
+    const today = localDay(s.at, env.calendar)
+    if (today !== day && counts.sweeps > 0) env.log(`replayed up to ${today}: ${counts.sweeps} sweeps, ${counts.notices} notices, ${counts.sent} messages sent`)
+    day = today
+    if (s.kind === 'orders') await importOrders(env, s.at, s.rows)
+    else if (s.kind === 'feed') await ingestFeed(env, s.feed)
+    else {
+      await sweepAt(env, s.at, s.supplierCheck, counts)
+      const ctx = { at: s.at, now: env.now, seed: env.seed, calendar: env.calendar, waitOrders: env.patientOrders }
+      pending = [...pending, ...(await plannedAnswers(env.db, ctx))].sort((a, b) => a.at.getTime() - b.at.getTime() || a.noticeId - b.noticeId)
+    }
+  }
+  return counts
+}
+
+
+/** A scratch folder for the CSVs the replay imports, removed afterwards. */
+export async function withScratchDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wismo-demo-'))
+  try {
+    return await run(dir)
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true })
+  }
+}
