@@ -191,6 +191,8 @@ async function syncLineTasks(db: Queryable, kind: string, cur: string, title: st
          FROM cur
         -- Skipping the already-open ones first is much cheaper than 1M conflicting inserts.
         WHERE NOT EXISTS (SELECT 1 FROM tasks o WHERE o.dedupe_key = '${kind}:' || cur.order_line_id AND o.status = 'open')
+        -- In line order: the same history gives the same task ids (a hash join's order is not stable).
+        ORDER BY order_line_id
        ON CONFLICT (dedupe_key) WHERE status = 'open' DO NOTHING RETURNING 1),
      done AS (
        UPDATE tasks t SET status = 'done', closed_at = $1
