@@ -58,6 +58,16 @@ const ConfigSchema = z.object({
     ctx.addIssue({ code: 'custom', message: `WISMO_COUNTRY "${text}" is not ${COUNTRY_EXPECTED}` })
     return z.NEVER
   }),
+  /** The store's web origin (WISMO_STORE_ORIGIN): its product pages may call GET /api/promise from the browser (CORS). */
+  storeOrigin: z.string().nullable().transform((text, ctx) => {
+    if (text === null) return null
+    try {
+      const u = new URL(text)
+      if ((u.protocol === 'https:' || u.protocol === 'http:') && u.origin === text.replace(/\/$/, '')) return u.origin
+    } catch { /* reported below */ }
+    ctx.addIssue({ code: 'custom', message: `WISMO_STORE_ORIGIN "${text}" is not an origin like https://shop.example (scheme and host, no path)` })
+    return z.NEVER
+  }),
   /** Business days after the promised ship date before a silent delay is told and tasked. */
   delayGraceDays: z.coerce.number().int().min(0),
   /** Business days without a carrier scan before a parcel in transit becomes a rep task. */
@@ -169,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     smtpUrl: env.SMTP_URL || undefined,
     timezone: env.WISMO_TIMEZONE?.trim() || DEFAULT_TIME_ZONE,
     country: env.WISMO_COUNTRY?.trim() || 'US',
+    storeOrigin: env.WISMO_STORE_ORIGIN?.trim() || null,
     holidays: (env.WISMO_HOLIDAYS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     delayGraceDays: env.WISMO_DELAY_GRACE_DAYS ?? 1,
     stallBusinessDays: env.WISMO_STALL_BUSINESS_DAYS ?? 3,

@@ -7,6 +7,7 @@ import type { Clock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import type { Db } from '../store/db.ts'
 import { registerOrderRoutes } from './api/orders.ts'
+import { registerPromiseRoutes } from './api/promise.ts'
 import { registerHealthRoutes } from './api/health.ts'
 import { registerSupplierFeedRoutes } from './api/supplier-feeds.ts'
 import { registerCarrierWebhookRoutes } from './api/carrier-webhooks.ts'
@@ -33,7 +34,7 @@ export interface AppDeps {
     'holidays' | 'lookupRateLimit' | 'easypostWebhookSecret' | 'aftershipWebhookSecret' | 'shippoWebhookSecret' | 'shippoWebhookToken'
   > &
     // Optional so that a test or benchmark can pass only what it uses; loadConfig always fills them.
-    Partial<Pick<Config, 'trustProxy' | 'publicUrl' | 'lookupFailuresPerOrder' | 'lookupFailuresPerClient' | 'lookupFailureWindowMinutes' | 'timezone' | 'secret' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'purchasingDir' | 'ediId' | 'storeName' | 'storePhone' | 'supportEmail' | 'storeHours' | 'repPhone' | 'twilioAuthToken' | 'country'>> &
+    Partial<Pick<Config, 'trustProxy' | 'publicUrl' | 'lookupFailuresPerOrder' | 'lookupFailuresPerClient' | 'lookupFailureWindowMinutes' | 'timezone' | 'secret' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'purchasingDir' | 'ediId' | 'storeName' | 'storePhone' | 'supportEmail' | 'storeHours' | 'repPhone' | 'twilioAuthToken' | 'country' | 'storeOrigin'>> &
     Partial<Pick<Config, 'requestTimeoutSeconds' | 'idleTimeoutSeconds' | 'keepAliveTimeoutSeconds' | 'feedMaxMegabytes'>>
   /** false (default) for none; true or pino options (tests pass a `stream` to read the log). */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } }
@@ -81,6 +82,7 @@ export async function buildApp(given: AppDeps): Promise<FastifyInstance> {
   })
   registerHealthRoutes(app, deps)
   registerOrderRoutes(app, deps)
+  registerPromiseRoutes(app, deps)
   await registerSupplierFeedRoutes(app, deps)
   registerChoiceRoutes(app, deps)
   registerRetailerRoutes(app, deps)

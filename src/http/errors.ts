@@ -24,6 +24,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   WEBHOOK_NOT_CONFIGURED: 401,
   NOT_FOUND: 404,
   ORDER_NOT_FOUND: 404,
+  PRODUCT_NOT_FOUND: 404,
   SUPPLIER_UNKNOWN: 404,
   DEMO_NOT_EMPTY: 409,
   // a delivered file that cannot be used as it is
