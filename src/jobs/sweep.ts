@@ -81,7 +81,7 @@ async function claimBatch(tx: Queryable, now: Date, size: number): Promise<numbe
   if (ids.length < size) {
     const due = await tx.query<{ order_line_id: number }>(
       `SELECT order_line_id FROM order_lines WHERE NOT closed AND next_check_at <= $1 AND NOT dirty
-        ORDER BY next_check_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        ORDER BY next_check_at, order_line_id LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [now, size - ids.length],
     )
     ids.push(...due.map((r) => r.order_line_id))

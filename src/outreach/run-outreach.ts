@@ -77,7 +77,9 @@ async function outreachBatch(tx: Queryable, opts: OutreachOptions, summary: Outr
     [opts.batchSize ?? 200, opts.now],
   )
   if (claimed.length === 0) return 0
-  const facts = await loadOutreachFacts(tx, claimed.map((r) => r.order_id), { now: opts.now, calendar: opts.calendar })
+  // In order id order: DELETE … RETURNING gives rows in heap order, which differs between databases and runs.
+  const ids = claimed.map((r) => Number(r.order_id)).sort((a, b) => a - b)
+  const facts = (await loadOutreachFacts(tx, ids, { now: opts.now, calendar: opts.calendar })).sort((a, b) => Number(a.orderId) - Number(b.orderId))
   // The store's day (DESIGN.md: every day of the rule is one in the store's zone, a deadline its end).
   const today = localDay(opts.now, opts.calendar)
   for (const order of facts) {
