@@ -10,16 +10,13 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Db } from '../store/db.ts'
 import type { CalendarConfig } from '../domain/types.ts'
-import { fixedClock } from '../clock.ts'
 import { localDay } from '../domain/calendar.ts'
 import { importCsv } from '../store/import/import-csv.ts'
 import { ingestSupplierFeed } from '../feeds/ingest-file.ts'
-import { ingestMessage, type IngestOutcome } from '../store/inbound.ts'
-import { applyCarrierEvents, parseCarrierEvents } from '../carriers/carrier-events.ts'
-import { runSweep } from '../jobs/sweep.ts'
-import { runSupplierCheck } from '../jobs/supplier-check.ts'
-import { dispatchAllDue } from '../notify/dispatch.ts'
-import { channelsFrom, outreachOptionsFrom, type SignedConfig } from '../outreach/outreach-config.ts'
+import type { IngestOutcome } from '../store/inbound.ts'
+import { ingestCarrierFile } from '../carriers/ingest-carrier-file.ts'
+import { sweepPassAt } from '../jobs/replay-steps.ts'
+import type { SignedConfig } from '../outreach/outreach-config.ts'
 import type { DemoFeed } from './feeds.ts'
 import type { ReplayStep } from './replay-plan.ts'
 import { plannedAnswers, recordAnswer, type PendingAnswer } from './answers.ts'
@@ -51,11 +48,7 @@ function ingestOne(db: Db, f: DemoFeed): Promise<IngestOutcome> {
   if (f.kind === 'supplier') {
     return ingestSupplierFeed(db, { body, filename: f.filename, supplierId: f.supplierId, source: 'demo', receivedAt: f.receivedAt })
   }
-  return ingestMessage(
-    db,
-    { kind: 'carrier_events', source: 'demo', filename: f.filename, body, receivedAt: f.receivedAt },
-    (tx, messageId) => applyCarrierEvents(tx, messageId, parseCarrierEvents(f.body)),
-  )
+  return ingestCarrierFile(db, { body, filename: f.filename, source: 'demo', receivedAt: f.receivedAt })
 }
 
 /** Every feed must apply (the demo is ours): one that does not is a bug in the generator. */
@@ -73,21 +66,13 @@ async function importOrders(env: ReplayEnv, at: Date, rows: string[]): Promise<v
   await importCsv(env.db, 'orders', file, { now: at })
 }
 
-/** One pass as `wismo sweep` makes it, at `at`: sweep and outreach, supplier check, then send what is due. */
+/** One pass as `wismo sweep` makes it, at `at` (src/jobs/replay-steps.ts). */
 async function sweepAt(env: ReplayEnv, at: Date, supplierCheck: boolean, counts: ReplayCounts): Promise<void> {
-  const { db, config, calendar } = env
-  const sweep = await runSweep(db, {
-    now: at, calendar, delayGraceDays: config.delayGraceDays, stallBusinessDays: config.stallBusinessDays, outreach: outreachOptionsFrom(config),
-  })
-  if (supplierCheck) await runSupplierCheck(db, { now: at, calendar, mailFrom: config.mailFrom })
-  // One at a time: the outbox files and send times then follow the queue's order, every run alike.
-  const mail = await dispatchAllDue(db, channelsFrom(config, fixedClock(at)), {
-    now: at, from: config.mailFrom, concurrency: 1, quietHours: { startHour: config.quietStartHour, endHour: config.quietEndHour },
-  })
+  const pass = await sweepPassAt(env, at, supplierCheck)
   counts.sweeps++
-  counts.notices += sweep.outreach?.notices ?? 0
-  counts.cancelled += sweep.outreach?.cancelled ?? 0
-  counts.sent += mail.sent
+  counts.notices += pass.notices
+  counts.cancelled += pass.cancelled
+  counts.sent += pass.sent
 }
 
 /** Runs the steps in order; the database then holds the demo as wismo lived it. */
