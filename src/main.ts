@@ -24,6 +24,7 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   by: { type: 'string' },
+  'sweep-every': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 

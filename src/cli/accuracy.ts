@@ -40,7 +40,8 @@ function table(m: MilestoneFigures, indent: string): string[] {
   return rows.map((r) => indent + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '))
 }
 
-function render(r: AccuracyReport, by: AccuracyBy | null): string[] {
+/** The text report, line by line (also printed by `wismo replay`). */
+export function renderAccuracy(r: AccuracyReport, by: AccuracyBy | null): string[] {
   const out = [`Stated dates against deliveries, lines delivered ${r.from} to ${r.to} (the store's days)`, ...table(r.milestones, '')]
   for (const g of r.by) out.push('', `${by} ${g.key}`, ...table(g.milestones, '  '))
   out.push('', 'on time: delivered by the latest date stated; in window: within [earliest, latest]; padding: latest − delivered;',
@@ -59,6 +60,6 @@ export const accuracyCommand: Command = async (ctx: CliContext, { positionals, f
   }
   const db = await ctx.db()
   const report = await readAccuracy(db, { from: parsed.from, to: parsed.to, timeZone: ctx.config.timezone, country: ctx.config.country }, parsed.by)
-  ctx.out(flags.json ? JSON.stringify(report, null, 2) : render(report, parsed.by).join('\n'))
+  ctx.out(flags.json ? JSON.stringify(report, null, 2) : renderAccuracy(report, parsed.by).join('\n'))
   return 0
 }

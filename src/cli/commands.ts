@@ -27,6 +27,7 @@ export const commands: Record<string, Command> = {
   ftc: lazy(() => import('./ftc.ts').then((m) => m.ftcCommand)),
   user: lazy(() => import('./user.ts').then((m) => m.userCommand)),
   accuracy: lazy(() => import('./accuracy.ts').then((m) => m.accuracyCommand)),
+  replay: lazy(() => import('./replay.ts').then((m) => m.replayCommand)),
 }
 
 export const USAGE = `usage: wismo <command> [options]
@@ -48,6 +49,9 @@ commands:
   ftc ORDER [--json]                  the order's delay-notice record (FTC rule), line by line
   accuracy [--from DATE] [--to DATE] [--by supplier|carrier|lane|source] [--json]
                                       how often the dates stated came true (default: 30 days to today)
+  replay DIR [--sweep-every 6h] [--json]
+                                      replay a recorded history (DIR/manifest.csv) at its own times,
+                                      messages to the outbox folder; then the accuracy report
   supplier-key SUPPLIER               issue a supplier's API key for POST /api/suppliers/ID/feeds
   choose ORDER LINE wait|cancel|switch [SKU] [--accept-price] [--rep EMAIL] [--json]
                                       record a customer's choice for a backordered line
