@@ -8,6 +8,7 @@
  * (kept in `settings`), since a pass at an earlier time over later facts would rewrite history.
  */
 import fs from 'node:fs/promises'
+import path from 'node:path'
 import type { Db } from '../store/db.ts'
 import type { IngestOutcome } from '../store/inbound.ts'
 import { importFile } from '../store/import/import-file.ts'
@@ -40,7 +41,7 @@ async function applyArrival(db: Db, a: Arrival): Promise<IngestOutcome<unknown>>
   const source = 'replay'
   if (a.kind === 'feed' || a.kind === 'carrier') {
     const body = await fs.readFile(a.path)
-    if (a.kind === 'carrier') return ingestCarrierFile(db, { body, filename: a.file, source, receivedAt: a.at })
+    if (a.kind === 'carrier') return ingestCarrierFile(db, { body, filename: path.basename(a.file), source, receivedAt: a.at })
     return ingestSupplierFeed(db, { body, filename: a.file, supplierId: a.supplier, source, receivedAt: a.at })
   }
   return importFile(db, a.kind, a.path, { now: a.at })
