@@ -49,7 +49,7 @@ commands:
   ftc ORDER [--json]                  the order's delay-notice record (FTC rule), line by line
   accuracy [--from DATE] [--to DATE] [--by supplier|carrier|lane|source] [--json]
                                       how often the dates stated came true (default: 30 days to today)
-  replay DIR [--sweep-every 6h] [--json]
+  replay DIR [--sweep-every 6h] [--by supplier|carrier|lane|source] [--json]
                                       replay a recorded history (DIR/manifest.csv) at its own times,
                                       messages to the outbox folder; then the accuracy report
   supplier-key SUPPLIER               issue a supplier's API key for POST /api/suppliers/ID/feeds
