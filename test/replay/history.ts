@@ -4,8 +4,10 @@
  * ACME part of test/accuracy/scenario.ts, worked out by hand there (New York days, Nov 2026):
  *   A1: promised ship Wed 4 → ordered [Fri 6, Wed 11] (promise); shipped Wed 4 → [6, 11]; carrier
  *       estimate Mon 9 → [9, 9]; delivered Mon 9 (01:30Z on the 10th): on time at every milestone.
- *   A2: ordered [6, 11]; backordered to Mon 16; shipped Tue 17 → [Thu 19, Tue 24]; delivered Fri 20:
- *       9 days late against the date stated when ordered, in the window once shipped.
+ *   A2: ordered [6, 11]; backordered to Wed 18 (the scenario's Mon 16 would lapse unshipped here: a
+ *       sweep at midnight sends the renewed notice and, without consent, cancels the line — the FTC
+ *       rule at work); shipped Tue 17 → [Thu 19, Tue 24]; delivered Fri 20: 9 days late against
+ *       the date stated when ordered, in the window once shipped.
  * Sweeps fall between those arrivals at other hours than the scenario's, and none of the dates
  * above depends on them: `ordered` is the first date stated, `shipped` the first once in transit.
  */
@@ -23,7 +25,7 @@ export const FILES: Record<string, string> = {
   'catalog/suppliers.csv': SUPPLIERS,
   'catalog/products.csv': PRODUCTS,
   'orders.csv': ORDERS.split('\n').filter((l) => !l.startsWith('B1,')).join('\n'),
-  'feeds/acme-1.csv': `${FEED_HEADER}\nA2,1,STOVE-1,backordered,1,2026-11-16,,\n`,
+  'feeds/acme-1.csv': `${FEED_HEADER}\nA2,1,STOVE-1,backordered,1,2026-11-18,,\n`,
   'feeds/acme-2.csv': `${FEED_HEADER}\nA1,1,STOVE-1,shipped,1,,${CARRIER},${T1}\n`,
   'feeds/acme-3.csv': `${FEED_HEADER}\nA2,1,STOVE-1,shipped,1,,${CARRIER},${T2}\n`,
   'feeds/garbled.csv': 'this is not,a status feed\n1,2\n',
@@ -63,7 +65,8 @@ const figures = (lines: number, onTime: number | null, inWindow: number | null, 
  * By hand (padding = latest − delivered, width = latest − earliest + 1):
  *   ordered: A1 9 in [6,11] pad 2 w 6; A2 20 vs [6,11]: late 9, pad −9 w 6.
  *   shipped: A1 9 in [6,11] pad 2; A2 20 in [19,24] pad 4; widths 6.
- *   last:    A1 9 in [9,9] pad 0 w 1; A2 20 in [19,24] pad 4 w 6.
+ *   last:    A1 9 in [9,9] pad 0 w 1; A2 20 in [20,24] pad 4 w 5 — the sweep at midnight of the
+ *            20th moved the window's start off the past day (19), before the delivery scan.
  * The period is the replayed span: Sun 1 (the first arrival) to Fri 20 (the last sweep).
  */
 export const EXPECTED_REPORT = {
@@ -72,7 +75,7 @@ export const EXPECTED_REPORT = {
   milestones: {
     ordered: figures(2, 0.5, 0.5, -3.5, 6, 9),
     shipped: figures(2, 1, 1, 3, 6, null),
-    last: figures(2, 1, 1, 2, 3.5, null),
+    last: figures(2, 1, 1, 2, 3, null),
   },
   by: [],
 }
