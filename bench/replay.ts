@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks'
 import { generateDemo } from '../src/demo/generate.ts'
 import { ordersOf } from '../src/demo/replay-plan.ts'
 import { main } from '../src/main.ts'
+import { today } from './common.ts'
 
 const HOUR = 3_600_000
 
@@ -43,22 +44,49 @@ export function writeDemoHistory(dir: string, orders: number, now: Date): { rows
   return { rows: manifest.length - 1 }
 }
 
-async function run(): Promise<void> {
-  const orders = Number(process.argv[2] ?? 300)
-  const every = process.argv.includes('--sweep-every') ? process.argv[process.argv.indexOf('--sweep-every') + 1] : '6h'
+export const REPLAY_HEADING = '## Replay (issue 17)'
+
+export interface ReplayBench { orders: number; files: number; every: string; code: number; secs: number; messages: number }
+
+/** Writes the demo's history for `orders` orders and replays it into a fresh embedded database through `main`. */
+export async function benchReplay(orders = Number(process.env.BENCH_REPLAY_ORDERS ?? 300), every = '6h'): Promise<ReplayBench> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'wismo-bench-replay-'))
+  const outbox = process.env.WISMO_OUTBOX_DIR
   try {
     const { rows } = writeDemoHistory(path.join(root, 'history'), orders, new Date('2026-11-30T17:00:00Z'))
     process.env.WISMO_OUTBOX_DIR = path.join(root, 'outbox')
     const t0 = performance.now()
-    const code = await main(['replay', path.join(root, 'history'), '--db', path.join(root, 'data'), '--sweep-every', every, '--json'], { out: () => {}, err: (s) => console.error(s) })
+    const code = await main(['replay', path.join(root, 'history'), '--db', path.join(root, 'data'), '--sweep-every', every, '--json'], { out: () => {}, err: () => {} })
     const secs = (performance.now() - t0) / 1000
-    const mail = fs.existsSync(process.env.WISMO_OUTBOX_DIR) ? fs.readdirSync(process.env.WISMO_OUTBOX_DIR).length : 0
-    console.log(`replay of ${orders} orders (${rows} files, 45 days, a sweep every ${every}): exit ${code}, ${secs.toFixed(1)} s, ` +
-      `${(orders / secs).toFixed(1)} orders/s, ${(rows / secs).toFixed(1)} files/s, ${mail} messages in the outbox`)
+    const messages = fs.existsSync(process.env.WISMO_OUTBOX_DIR) ? fs.readdirSync(process.env.WISMO_OUTBOX_DIR).length : 0
+    return { orders, files: rows, every, code, secs, messages }
   } finally {
+    if (outbox === undefined) delete process.env.WISMO_OUTBOX_DIR
+    else process.env.WISMO_OUTBOX_DIR = outbox
     fs.rmSync(root, { recursive: true, force: true })
   }
+}
+
+/** The section of docs/benchmarks.md. */
+export function replaySection(r: ReplayBench, machine: string): string {
+  return `${REPLAY_HEADING}
+
+Measured ${today()} with \`BENCH_SUITES=replay npm run bench\` (bench/replay.ts): the demo generator's 45 days for
+${r.orders} orders written as a replay folder (${r.files} files), then \`wismo replay DIR --sweep-every ${r.every} --json\` into a fresh
+embedded database through the command line's entry point, database creation included.
+
+${machine}
+
+| orders | files | sweep every | exit | seconds | orders/s | files/s | messages |
+|---|---|---|---|---|---|---|---|
+| ${r.orders} | ${r.files} | ${r.every} | ${r.code} | ${r.secs.toFixed(1)} | ${(r.orders / r.secs).toFixed(1)} | ${(r.files / r.secs).toFixed(1)} | ${r.messages} |
+`
+}
+
+async function run(): Promise<void> {
+  const r = await benchReplay(Number(process.argv[2] ?? 300), process.argv.includes('--sweep-every') ? process.argv[process.argv.indexOf('--sweep-every') + 1] : '6h')
+  console.log(`replay of ${r.orders} orders (${r.files} files, 45 days, a sweep every ${r.every}): exit ${r.code}, ${r.secs.toFixed(1)} s, ` +
+    `${(r.orders / r.secs).toFixed(1)} orders/s, ${(r.files / r.secs).toFixed(1)} files/s, ${r.messages} messages in the outbox`)
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run()

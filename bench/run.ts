@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark suite, each rewriting its own section of docs/benchmarks.md
  * as soon as it is done (so an interrupted run keeps what it measured).
  *
- *   BENCH_SUITES=status,x12,sweep,fuzz,webhooks,outreach,alternatives,pages,search   which suites, in this order (default all)
+ *   BENCH_SUITES=status,x12,sweep,fuzz,webhooks,outreach,alternatives,pages,search,replay   which suites, in this order (default all)
  *   BENCH_DB=both                        pglite | postgres | both (status, x12, fuzz; sweep and webhooks are PostgreSQL only)
  *   BENCH_DATABASE_URL                   the server (default postgres://127.0.0.1:5432/test); each suite in its own schema, dropped afterwards
  *
@@ -22,6 +22,8 @@ import { benchAlternatives, alternativesSection, ALTERNATIVES_HEADING } from './
 import { benchOutreach, outreachSection, outreachSummary, OUTREACH_HEADING } from './outreach.ts'
 import { benchPages, pagesSection, PAGES_HEADING } from './pages.ts'
 import { benchSearch, searchSection, SEARCH_HEADING } from './search.ts'
+import { benchReplay, replaySection, REPLAY_HEADING } from './replay.ts'
+import { machineLine } from './common.ts'
 
 const SUITES: Record<string, () => Promise<void>> = {
   async status() {
@@ -81,6 +83,12 @@ const SUITES: Record<string, () => Promise<void>> = {
     const runs = await benchSearch()
     if (runs.length === 0) throw new Error('search: no database was benchmarked')
     writeSection(SEARCH_HEADING, searchSection(runs, load))
+  },
+  async replay() {
+    const load = os.loadavg()[0]
+    const r = await benchReplay()
+    if (r.code !== 0) throw new Error(`replay: wismo replay exited ${r.code}`)
+    writeSection(REPLAY_HEADING, replaySection(r, machineLine(load, [])))
   },
 }
 
