@@ -6,6 +6,7 @@ import { FEED_MAX_DEFAULT_MEGABYTES, IDLE_TIMEOUT_DEFAULT_SECONDS, KEEP_ALIVE_DE
 import { DEFAULT_TIME_ZONE, isValidTimeZone } from './domain/calendar.ts'
 import { parseWorkingHours } from './domain/business-hours.ts'
 import { COUNTRY_EXPECTED, normalizeCountry } from './domain/country.ts'
+import { countryHolidaysProblem, type CountryHolidaySource } from './util/country-holidays.ts'
 
 /** Outreach (docs/configuration.md "Customer messages"): the store's details, quiet hours, channels. */
 const OutreachConfigShape = {
@@ -46,7 +47,18 @@ const ConfigSchema = z.object({
     z.string().min(3).refine((s) => /@/.test(s), 'WISMO_MAIL_FROM must hold an address, such as "Basecamp Outdoor Supply <help@basecamp.example>"'),
     z.object({ name: z.string().min(1), address: z.string().email() }),
   ]),
+  /** The store's own holidays (WISMO_HOLIDAYS), on top of its country's. */
   holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'holidays are YYYY-MM-DD')),
+  /** WISMO_COUNTRY_HOLIDAYS: whether the country's public holidays count (on unless off); the schema's output is the source, or null. */
+  countryHolidays: z.string().transform((text, ctx) => {
+    const v = text.trim().toLowerCase()
+    if (['', 'on', 'true', 'yes', '1'].includes(v)) return true
+    if (['off', 'false', 'no', '0'].includes(v)) return false
+    ctx.addIssue({ code: 'custom', message: `WISMO_COUNTRY_HOLIDAYS "${text}": expected on or off` })
+    return z.NEVER
+  }),
+  /** WISMO_HOLIDAY_REGION: a region of the country as the holidays library names it (US state CA, German Land BY, England ENG). */
+  holidayRegion: z.string().nullable(),
   /** The store's IANA time zone (WISMO_TIMEZONE): business days, "today" and promised dates are its. */
   timezone: z.string().refine(isValidTimeZone, {
     error: (iss) => `WISMO_TIMEZONE "${String(iss.input)}" is not an IANA time zone name (like America/New_York, Europe/Berlin, UTC)`,
@@ -141,6 +153,19 @@ const ConfigSchema = z.object({
   /** wismo's interchange id in the 850/860 it sends (ISA06, GS02). */
   ediId: z.string().regex(/^[A-Za-z0-9 ._-]{1,15}$/, 'up to 15 letters, digits, spaces, ".", "_" or "-"'),
   ...OutreachConfigShape,
+}).transform(({ holidayRegion, countryHolidays, ...c }, ctx) => {
+  // The country's public holidays (src/util/country-holidays.ts) unless switched off: checked
+  // here, once, so a country or region the library does not know stops wismo with a reason.
+  let source: CountryHolidaySource | null = null
+  if (countryHolidays) {
+    source = { country: c.country, region: holidayRegion ? holidayRegion.toUpperCase() : null }
+    const problem = countryHolidaysProblem(source)
+    if (problem) {
+      ctx.addIssue({ code: 'custom', path: [holidayRegion && !problem.startsWith('WISMO_COUNTRY ') ? 'holidayRegion' : 'country'], message: problem })
+      return z.NEVER
+    }
+  }
+  return { ...c, countryHolidays: source }
 })
 export type Config = z.infer<typeof ConfigSchema>
 
@@ -181,6 +206,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     country: env.WISMO_COUNTRY?.trim() || 'US',
     storeOrigin: env.WISMO_STORE_ORIGIN?.trim() || null,
     holidays: (env.WISMO_HOLIDAYS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    countryHolidays: env.WISMO_COUNTRY_HOLIDAYS ?? '',
+    holidayRegion: env.WISMO_HOLIDAY_REGION?.trim() || null,
     delayGraceDays: env.WISMO_DELAY_GRACE_DAYS ?? 1,
     stallBusinessDays: env.WISMO_STALL_BUSINESS_DAYS ?? 3,
     workingHours: env.WISMO_BUSINESS_HOURS || '9-18',

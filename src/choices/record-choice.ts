@@ -39,7 +39,7 @@ export interface RecordChoiceInput {
   tokenExpiresAt?: Date | null
   now: Date
   /** Holidays, absorb percent, alternatives delay, EDI id; defaults when absent. */
-  config?: Partial<Pick<Config, 'holidays' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'ediId' | 'timezone'>>
+  config?: Partial<Pick<Config, 'holidays' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'ediId' | 'timezone' | 'countryHolidays'>>
 }
 
 export interface ChoiceOutcome {
@@ -105,7 +105,7 @@ export async function recordChoice(db: Db, input: RecordChoiceInput): Promise<Ch
   if (!/^(customer|rep:.{1,200})$/.test(input.decidedBy)) {
     throw new DomainError('CHOICE_DECIDED_BY_INVALID', `decidedBy "${input.decidedBy}": expected customer or rep:<email|cli>`)
   }
-  const calendar = await calendarFrom(db, { holidays: input.config?.holidays ?? [], timezone: input.config?.timezone })
+  const calendar = await calendarFrom(db, { holidays: input.config?.holidays ?? [], timezone: input.config?.timezone, countryHolidays: input.config?.countryHolidays }, input.now)
   return db.transaction(async (tx) => {
     const line = await lockLine(tx, input.orderNumber, input.lineNo)
     await assertTokenUnused(tx, input)

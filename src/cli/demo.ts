@@ -48,7 +48,7 @@ export const demoCommand: Command = async (ctx, { positionals, flags }) => {
   const examples = await demoExamples(db, now)
   for (const e of examples) ctx.out(`  ${e.label.padEnd(13)} ${e.orderNumber}  ${e.email.padEnd(36)} ${WHAT[e.label] ?? ''}`)
   if (examples[0]) ctx.out(`Try: wismo status ${examples[0].orderNumber}`)
-  const alt = await demoAlternativeToTry(db, examples, { now, calendar: await calendarFrom(db, ctx.config), secret: await signingSecret(db, ctx.config.secret) })
+  const alt = await demoAlternativeToTry(db, examples, { now, calendar: await calendarFrom(db, ctx.config, now), secret: await signingSecret(db, ctx.config.secret) })
   if (alt) ctx.out(`Alternative: ${describeAlternativeToTry(alt)} — try: ${alt.command}`)
   return 0
 }

@@ -39,7 +39,7 @@ export const ftcCommand: Command = async (ctx, { positionals, flags }) => {
   const [orderNumber, ...rest] = positionals
   if (!orderNumber || rest.length > 0) throw new UsageError('usage: wismo ftc ORDER [--json]')
   const db = await ctx.db()
-  const record = await loadFtcRecord(db, orderNumber, await calendarFrom(db, ctx.config))
+  const record = await loadFtcRecord(db, orderNumber, await calendarFrom(db, ctx.config, ctx.clock.now()))
   if (!record) {
     ctx.err(`order ${orderNumber} not found`)
     return 1

@@ -54,13 +54,16 @@ function parseOptions({ positionals, flags }: CommandArgs): Options | { problem:
   return { dir, every, everyMs, by: by as AccuracyBy | null }
 }
 
-/** Plays the steps into the database (messages to the outbox only), a bar on a terminal. */
+/**
+ * Plays the steps into the database (messages to the outbox only), a bar on a terminal. The
+ * calendar's country holidays cover the replayed span, however far from today it lies.
+ */
 async function play(ctx: CliContext, steps: ReplayStep[]): Promise<{ summary: ReplaySummary; outbox: string }> {
   const db = await ctx.db()
   const config = outboxOnly({ ...ctx.config, secret: await signingSecret(db, ctx.config.secret) })
   const bar = progressBar(ctx, steps.length)
   try {
-    return { summary: await runReplay({ db, config, calendar: await calendarFrom(db, ctx.config) }, steps, bar?.update), outbox: config.outboxDir }
+    return { summary: await runReplay({ db, config, calendar: await calendarFrom(db, ctx.config, [steps[0].at, steps.at(-1)!.at]) }, steps, bar?.update), outbox: config.outboxDir }
   } finally {
     bar?.stop()
   }

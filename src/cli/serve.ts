@@ -40,7 +40,7 @@ export const serveCommand: Command = async (ctx, { flags }) => {
     const token = signChoiceToken(secret.value, { orderNumber: ex.orderNumber, lineNo: 1, expiresAt: choiceTokenExpiry(ctx.clock.now()) })
     ctx.out(`  ${`${ex.label} page`.padEnd(17)} ${base}/orders/${encodeURIComponent(ex.orderNumber)}/choose?token=${encodeURIComponent(token)}`)
   }
-  const alt = await demoAlternativeToTry(db, examples, { now: ctx.clock.now(), calendar: await calendarFrom(db, ctx.config), secret: secret.value })
+  const alt = await demoAlternativeToTry(db, examples, { now: ctx.clock.now(), calendar: await calendarFrom(db, ctx.config, ctx.clock.now()), secret: secret.value })
   if (alt) {
     ctx.out(`  alternative   ${describeAlternativeToTry(alt)}:`)
     ctx.out(`                ${base}${alt.linkPath}   (or: ${alt.command})`)

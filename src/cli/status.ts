@@ -57,7 +57,7 @@ export const statusCommand: Command = async (ctx, { positionals, flags }) => {
   if (!orderNumber || rest.length > 0) throw new UsageError('usage: wismo status ORDER [--json]')
   const db = await ctx.db()
   const derived = await getOrderStatus(db, orderNumber, {
-    now: ctx.clock.now(), calendar: await calendarFrom(db, ctx.config), alternativesDelayDays: ctx.config.alternativesDelayDays,
+    now: ctx.clock.now(), calendar: await calendarFrom(db, ctx.config, ctx.clock.now()), alternativesDelayDays: ctx.config.alternativesDelayDays,
   })
   if (!derived) {
     ctx.err(`order ${orderNumber} not found`)

@@ -17,7 +17,7 @@ export const sweepCommand: Command = async (ctx, { flags }) => {
   const now = ctx.clock.now()
   const inbox = await scanInbox(db, { inboxDir: ctx.config.inboxDir, clock: ctx.clock })
   const unfinished = await finishUnfinished(db, { now, log: ctx.err })
-  const calendar = await calendarFrom(db, ctx.config)
+  const calendar = await calendarFrom(db, ctx.config, now)
   // Links in the messages are signed as `wismo serve` will check them: WISMO_SECRET or the kept secret.
   const config = { ...ctx.config, secret: await signingSecret(db, ctx.config.secret) }
   const sweep = await runSweep(db, {

@@ -19,6 +19,11 @@ export interface DemoOptions {
   seed?: number
   /** Number of orders (default 2,000). */
   orders?: number
+  /**
+   * The store's holidays (its country's and configured ones), so the made-up suppliers and
+   * carriers rest on the days wismo will count as holidays. None by default.
+   */
+  holidays?: readonly string[]
 }
 
 export interface DemoExample {
@@ -57,7 +62,7 @@ export function generateDemo(opts: DemoOptions): DemoData {
   const now = new Date(opts.now.getTime())
   const seed = opts.seed ?? DEFAULT_SEED
   const root = new Rng(seed)
-  const cal = DEFAULT_CALENDAR
+  const cal = opts.holidays?.length ? { ...DEFAULT_CALENDAR, holidays: [...opts.holidays] } : DEFAULT_CALENDAR
   const catalog = buildCatalog(root.fork(1), now)
   const feedCal = new FeedCalendar(root.fork(2), now, catalog.suppliers, cal)
   const w: World = { rng: root.fork(3), now, cal, catalog, feeds: feedCal, pools: stockPools(catalog), usedTracking: new Set() }

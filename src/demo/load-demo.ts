@@ -8,6 +8,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { Db, Queryable } from '../store/db.ts'
 import type { Config } from '../config.ts'
+import type { CalendarConfig } from '../domain/types.ts'
 import { importCsv } from '../store/import/import-csv.ts'
 import { calendarFrom } from '../status/calendar-config.ts'
 import { signingSecret } from '../store/secret.ts'
@@ -73,8 +74,7 @@ async function importCatalog(db: Db, data: DemoData, at: Date, dir: string, log:
 }
 
 /** The catalog first, then the 45 days played in order (src/demo/replay.ts). */
-async function playDemo(db: Db, data: DemoData, opts: LoadDemoOptions, log: (s: string) => void): Promise<ReplayCounts> {
-  const calendar = await calendarFrom(db, opts.config)
+async function playDemo(db: Db, data: DemoData, calendar: CalendarConfig, opts: LoadDemoOptions, log: (s: string) => void): Promise<ReplayCounts> {
   const config = { ...opts.config, secret: await signingSecret(db, opts.config.secret) }
   const zone = calendar.timeZone ?? opts.config.timezone
   const steps = planReplay(data.feeds, data.csv.orders, data.now, zone)
@@ -97,12 +97,14 @@ async function playDemo(db: Db, data: DemoData, opts: LoadDemoOptions, log: (s: 
  */
 export async function loadDemo(db: Db, opts: LoadDemoOptions): Promise<LoadDemoResult> {
   const log = opts.log ?? (() => {})
-  const data = generateDemo({ now: opts.now, seed: opts.seed, orders: opts.orders })
+  // The demo's 45 days lie within the years around `now` the calendar's country holidays cover.
+  const calendar = await calendarFrom(db, opts.config, opts.now)
+  const data = generateDemo({ now: opts.now, seed: opts.seed, orders: opts.orders, holidays: calendar.holidays })
   log(`generated the demo (seed ${data.seed}): ${data.counts.orders} orders, ${data.counts.lines} lines`)
   await claim(db, data.examples)
   let played: ReplayCounts
   try {
-    played = await playDemo(db, data, opts, log)
+    played = await playDemo(db, data, calendar, opts, log)
   } catch (err) {
     // Let a retry start over if nothing landed; a half-loaded demo keeps its orders (and refuses a reload).
     await db.query('DELETE FROM demo_examples').catch(() => {})

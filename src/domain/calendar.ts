@@ -15,7 +15,7 @@ const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/
 /** The store's zone when none is configured (DESIGN.md "The store's own details"). */
 export const DEFAULT_TIME_ZONE = 'America/New_York'
 
-/** No holidays; the default zone; transit days per service level (lower-case keys), `default` when unknown. */
+/** No holidays (the country's are added from config, src/status/calendar-config.ts); the default zone; transit days per service level (lower-case keys), `default` when unknown. */
 export const DEFAULT_CALENDAR: CalendarConfig = {
   holidays: [],
   timeZone: DEFAULT_TIME_ZONE,
@@ -119,11 +119,21 @@ export function calendarDays(a: IsoDate, b: IsoDate): number {
   return Math.round((toUtcMs(b) - toUtcMs(a)) / DAY_MS)
 }
 
-/** True unless the day is a Saturday, a Sunday or a configured holiday. */
+// A calendar carries ~80 holidays (the country's for seven years, and configured ones) and the
+// sweep asks about days in its inner loops: each holidays array is turned into a Set once.
+// Keyed by the array itself, so a calendar built with other holidays gets its own.
+const holidaySets = new WeakMap<readonly IsoDate[], ReadonlySet<IsoDate>>()
+function holidaySet(holidays: readonly IsoDate[]): ReadonlySet<IsoDate> {
+  let set = holidaySets.get(holidays)
+  if (!set) holidaySets.set(holidays, (set = new Set(holidays)))
+  return set
+}
+
+/** True unless the day is a Saturday, a Sunday or one of the calendar's holidays. */
 export function isBusinessDay(day: IsoDate, cal: CalendarConfig): boolean {
   // 1970-01-01 was a Thursday (4).
   const weekday = (((Math.floor(toUtcMs(day) / DAY_MS) + 4) % 7) + 7) % 7
-  return weekday !== 0 && weekday !== 6 && !cal.holidays.includes(day)
+  return weekday !== 0 && weekday !== 6 && !holidaySet(cal.holidays).has(day)
 }
 
 /** The first business day strictly after `day`. */

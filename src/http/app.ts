@@ -34,7 +34,7 @@ export interface AppDeps {
     'holidays' | 'lookupRateLimit' | 'easypostWebhookSecret' | 'aftershipWebhookSecret' | 'shippoWebhookSecret' | 'shippoWebhookToken'
   > &
     // Optional so that a test or benchmark can pass only what it uses; loadConfig always fills them.
-    Partial<Pick<Config, 'trustProxy' | 'publicUrl' | 'lookupFailuresPerOrder' | 'lookupFailuresPerClient' | 'lookupFailureWindowMinutes' | 'timezone' | 'secret' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'purchasingDir' | 'ediId' | 'storeName' | 'storePhone' | 'supportEmail' | 'storeHours' | 'repPhone' | 'twilioAuthToken' | 'country' | 'storeOrigin'>> &
+    Partial<Pick<Config, 'trustProxy' | 'publicUrl' | 'lookupFailuresPerOrder' | 'lookupFailuresPerClient' | 'lookupFailureWindowMinutes' | 'timezone' | 'secret' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'purchasingDir' | 'ediId' | 'storeName' | 'storePhone' | 'supportEmail' | 'storeHours' | 'repPhone' | 'twilioAuthToken' | 'country' | 'storeOrigin' | 'countryHolidays'>> &
     Partial<Pick<Config, 'requestTimeoutSeconds' | 'idleTimeoutSeconds' | 'keepAliveTimeoutSeconds' | 'feedMaxMegabytes'>>
   /** false (default) for none; true or pino options (tests pass a `stream` to read the log). */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } }

@@ -153,8 +153,9 @@ export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?
       run: async () => {
         // Messages a stopped process left half-done are finished first, so this sweep sees their lines.
         const unfinished = await finishUnfinished(db, { now: clock.now(), log: deps.log })
+        const now = clock.now()
         const sweep = await runSweep(db, {
-          now: clock.now(), calendar: await calendarFrom(db, config), delayGraceDays: config.delayGraceDays, stallBusinessDays: config.stallBusinessDays,
+          now, calendar: await calendarFrom(db, config, now), delayGraceDays: config.delayGraceDays, stallBusinessDays: config.stallBusinessDays,
           outreach: outreachOptionsFrom(await signed()),
         })
         return { ...sweep, unfinished }
@@ -164,7 +165,10 @@ export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?
       // Hourly: each supplier's own window (daily by default) decides whether it is silent.
       name: 'supplier-check.run',
       everySeconds: config.supplierCheckIntervalSeconds,
-      run: async () => runSupplierCheck(db, { now: clock.now(), calendar: await calendarFrom(db, config), mailFrom: config.mailFrom }),
+      run: async () => {
+        const now = clock.now()
+        return runSupplierCheck(db, { now, calendar: await calendarFrom(db, config, now), mailFrom: config.mailFrom })
+      },
     },
     {
       name: 'outreach.dispatch',

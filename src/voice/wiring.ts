@@ -76,7 +76,8 @@ function saidFor(o: ChoiceOutcome, lineName: string): string {
 
 async function choose(deps: Deps, channel: 'voice' | 'sms', orderNumber: string, lineNo: number, choice: 'wait' | 'cancel' | 'switch', sku?: string): Promise<KeypadChoice> {
   try {
-    const before = await customerOrder(deps.db, orderNumber, { now: deps.clock.now(), calendar: await calendarFrom(deps.db, deps.config) })
+    const now = deps.clock.now()
+    const before = await customerOrder(deps.db, orderNumber, { now, calendar: await calendarFrom(deps.db, deps.config, now) })
     const name = before?.view.lines.find((l) => l.lineNo === lineNo)?.name ?? 'the item'
     // On the phone the caller heard the price difference and pressed 1 to confirm it.
     const o = await recordChoice(deps.db, {
@@ -102,7 +103,7 @@ async function lineOffers(deps: Deps, orderNumber: string, ctx: { now: Date; cal
 /** The services a call's steps use, for this request. */
 export async function voiceServices(deps: Deps, from: string | null): Promise<VoiceServices> {
   const now = deps.clock.now()
-  const calendar = await calendarFrom(deps.db, deps.config)
+  const calendar = await calendarFrom(deps.db, deps.config, now)
   const settings = phoneSettings(deps.config)
   const base = `${settings.publicUrl}/api/voice/incoming`
   return {
@@ -146,7 +147,7 @@ export async function voiceServices(deps: Deps, from: string | null): Promise<Vo
 /** The services a text uses, for this request. */
 export async function smsServices(deps: Deps, from: string): Promise<SmsServices> {
   const now = deps.clock.now()
-  const calendar = await calendarFrom(deps.db, deps.config)
+  const calendar = await calendarFrom(deps.db, deps.config, now)
   const settings = phoneSettings(deps.config)
   const base = settings.publicUrl
   return {

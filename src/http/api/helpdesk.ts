@@ -48,7 +48,7 @@ export function registerHelpdeskRoutes(app: FastifyInstance, deps: AppDeps): voi
       const key = await verifyApiKey(deps.db, apiKeyOf(req), 'helpdesk')
       if (!key) return reply.code(401).send(UNAUTHORIZED)
       const now = deps.clock.now()
-      const calendar = await calendarFrom(deps.db, deps.config)
+      const calendar = await calendarFrom(deps.db, deps.config, now)
       const base = phoneSettings(deps.config).publicUrl
       const answer = await helpdeskOrders(deps.db, { email: req.query.email, phone: req.query.phone }, {
         now, calendar, consoleUrl: (n) => `${base}/console/orders/${encodeURIComponent(n)}`,

@@ -85,7 +85,7 @@ export function registerOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
       const head = found.value
       // Every answered lookup is a "where is my order" question answered without a person.
       noteContact(deps.db, { channel: 'api', orderId: head.order_id, outcome: 'deflected', now })
-      const calendar = await calendarFrom(deps.db, deps.config)
+      const calendar = await calendarFrom(deps.db, deps.config, now)
       // A stored answer that is still valid is served as stored (already validated when derived).
       const stored = validView(head, calendar, now)
       if (stored) return sendJson(reply, stored)

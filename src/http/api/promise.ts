@@ -87,7 +87,7 @@ export function registerPromiseRoutes(app: FastifyInstance, deps: AppDeps): void
     const now = deps.clock.now()
     const offers = await offersOf(deps.db, q.sku, now)
     if (!offers) return reply.code(404).send({ error: { code: 'PRODUCT_NOT_FOUND', message: `There is no product with SKU "${q.sku}".` } })
-    const calendar = await calendarFrom(deps.db, { holidays: deps.config.holidays, timezone: deps.config.timezone })
+    const calendar = await calendarFrom(deps.db, deps.config, now)
     const answer = promiseFor({ qty: q.qty, offers, today: localDay(now, calendar), calendar })
     return { sku: q.sku, ...answer }
   })

@@ -18,7 +18,7 @@ import { registerConsolePages } from './console/routes.ts'
 export interface PagesDeps {
   db: Db
   clock: Clock
-  config: Pick<Config, 'holidays' | 'lookupRateLimit'> & Partial<Pick<Config, 'alternativesDelayDays' | 'lookupFailuresPerOrder' | 'lookupFailuresPerClient' | 'lookupFailureWindowMinutes' | 'publicUrl' | 'workingHours' | 'country'>>
+  config: Pick<Config, 'holidays' | 'lookupRateLimit'> & Partial<Pick<Config, 'alternativesDelayDays' | 'lookupFailuresPerOrder' | 'lookupFailuresPerClient' | 'lookupFailureWindowMinutes' | 'publicUrl' | 'workingHours' | 'country' | 'countryHolidays' | 'timezone'>>
   store: StoreInfo
   /** Signs the customer's lookup cookie. */
   secret: string

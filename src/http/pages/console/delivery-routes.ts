@@ -44,7 +44,7 @@ export function registerDeliveryActions(app: FastifyInstance, deps: PagesDeps): 
       await actOnParcel(deps.db, kind, {
         orderNumber: number, lineNo, trackingNumber: f.tracking, reason: f.reason, supplierId: f.supplier ?? null, amount: f.amount ?? null,
         carrier: f.carrier ?? null, note: f.note ?? null, decidedBy: actor, now,
-        calendar: await calendarFrom(deps.db, { holidays: deps.config.holidays, timezone: deps.timeZone }),
+        calendar: await calendarFrom(deps.db, { ...deps.config, timezone: deps.timeZone }, now),
       }, (tx, done) => recordAudit(tx, {
         actor, action: `delivery.${kind}`, orderId: order.order_id, now,
         detail: {

@@ -51,9 +51,9 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 /** The order's whole story; null when there is no such order. */
 export async function loadOrderStory(
-  db: Queryable, orderNumber: string, opts: { now: Date; config: Pick<Config, 'holidays'> & Partial<Pick<Config, 'alternativesDelayDays'>> },
+  db: Queryable, orderNumber: string, opts: { now: Date; config: Pick<Config, 'holidays'> & Partial<Pick<Config, 'alternativesDelayDays' | 'countryHolidays' | 'timezone'>> },
 ): Promise<OrderStory | null> {
-  const calendar = await calendarFrom(db, opts.config)
+  const calendar = await calendarFrom(db, opts.config, opts.now)
   const derived = await getOrderStatus(db, orderNumber, { now: opts.now, calendar, alternativesDelayDays: opts.config.alternativesDelayDays })
   if (!derived) return null
   const orderId = derived.snapshot.orderId

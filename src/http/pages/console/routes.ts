@@ -90,8 +90,9 @@ export function registerConsolePages(app: FastifyInstance, deps: PagesDeps): voi
   app.get('/console/suppliers', { schema: { hide: true } }, async (req, reply) => {
     const session = await requireSession(deps, req, reply)
     if (!session) return reply
-    const calendar = await calendarFrom(deps.db, { holidays: deps.config.holidays, timezone: deps.timeZone })
-    const rows = await loadSupplierBoard(deps.db, deps.clock.now(), calendar)
+    const now = deps.clock.now()
+    const calendar = await calendarFrom(deps.db, { ...deps.config, timezone: deps.timeZone }, now)
+    const rows = await loadSupplierBoard(deps.db, now, calendar)
     return sendPage(reply, SuppliersPage({ store: deps.store, session, timeZone: deps.timeZone, rows }))
   })
 

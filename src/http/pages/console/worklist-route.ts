@@ -12,7 +12,7 @@ import { WorklistQuerySchema } from './worklist-query.ts'
 export async function showWorklist(deps: PagesDeps, req: FastifyRequest, reply: FastifyReply, session: Session, flash: WorklistProps['flash']) {
   const now = deps.clock.now()
   const query = WorklistQuerySchema.parse(req.query ?? {})
-  const calendar = await calendarFrom(deps.db, { holidays: deps.config.holidays, timezone: deps.timeZone })
+  const calendar = await calendarFrom(deps.db, { ...deps.config, timezone: deps.timeZone }, now)
   const wh = deps.config.workingHours ?? DEFAULT_WORKING_HOURS
   const filter: WorklistFilter = {
     kind: query.kind, supplierId: query.supplier, assignee: query.assigned, now,

@@ -44,7 +44,7 @@ export interface ChoicePort {
   record(db: Db, input: RecordInput): Promise<{ sameItem: boolean }>
 }
 
-export type ChoiceConfig = Partial<Pick<Config, 'holidays' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'ediId'>>
+export type ChoiceConfig = Partial<Pick<Config, 'holidays' | 'switchAbsorbPercent' | 'alternativesDelayDays' | 'ediId' | 'timezone' | 'countryHolidays'>>
 
 /** The real port: tokens signed with WISMO_SECRET, choices through recordChoice. */
 export function defaultChoicePort(secret: string, config: ChoiceConfig = {}): ChoicePort {

@@ -23,11 +23,11 @@ export interface CustomerOrder {
 export async function loadCustomerOrder(
   db: Queryable,
   orderNumber: string,
-  opts: { now: Date; config: Pick<Config, 'holidays'> & Partial<Pick<Config, 'alternativesDelayDays'>> },
+  opts: { now: Date; config: Pick<Config, 'holidays'> & Partial<Pick<Config, 'alternativesDelayDays' | 'countryHolidays' | 'timezone'>> },
 ): Promise<CustomerOrder | null> {
   const snapshot = await loadOrderSnapshot(db, orderNumber)
   if (!snapshot) return null
-  const calendar = await calendarFrom(db, opts.config)
+  const calendar = await calendarFrom(db, opts.config, opts.now)
   const derived = await deriveOrder(db, snapshot, { now: opts.now, calendar, alternativesDelayDays: opts.config.alternativesDelayDays })
   const choices = await listOrderChoices(db, snapshot.orderId)
   const earlier = await earlierSignals(db, snapshot.lines.map((l) => l.orderLineId))
