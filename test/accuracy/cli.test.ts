@@ -53,7 +53,7 @@ test('--by supplier and --by lane: one entry per key, in key order', async () =>
 test('the text report names each milestone and its figures', async () => {
   const r = await ok('accuracy', '--by', 'supplier', '--now', NOW)
   assert.match(r.stdout, /lines delivered 2026-11-01 to 2026-11-30/)
-  assert.match(r.stdout, /ordered\s+3\s+66\.7%\s+33\.3%\s+2 d\s+6 d\s+9 d/)
+  assert.match(r.stdout, /ordered\s+3\s+66\.7%\s+33\.3%\s+3 d\s+7 d\s+8 d/)
   assert.match(r.stdout, /supplier BOLT/)
 })
 

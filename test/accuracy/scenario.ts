@@ -4,12 +4,14 @@
  * functions in-process, or the `wismo` command line. Days are New York's (the default zone).
  *
  * Nov 2026: Mon 2 … Fri 6, Mon 9 … Fri 13, Mon 16 … Fri 20, Mon 23 …; transit 2–5 business days.
- *   A1 (ACME, 941 → 100): promised ship Wed 4 → ordered [Fri 6, Wed 11] (promise). Shipped Wed 4 →
- *      [6, 11] (carrier). Carrier estimate Mon 9 → [9, 9]: a new ETA, same state. Delivered
+ * The store is in the US (WISMO_COUNTRY's default): Veterans Day, Wed 11, is a public holiday and
+ * not a business day (nor is Thanksgiving, Thu 26), so a window reaching past the 10th ends a day later.
+ *   A1 (ACME, 941 → 100): promised ship Wed 4 → ordered [Fri 6, Thu 12] (promise). Shipped Wed 4 →
+ *      [6, 12] (carrier). Carrier estimate Mon 9 → [9, 9]: a new ETA, same state. Delivered
  *      01:30Z on the 10th = Mon 9 20:30 in New York: actual Mon 9.
- *   A2 (ACME, 941 → 100): ordered [6, 11]. Backordered, ship Mon 16 → [Wed 18, Mon 23] (supplier).
+ *   A2 (ACME, 941 → 100): ordered [6, 12]. Backordered, ship Mon 16 → [Wed 18, Mon 23] (supplier).
  *      Shipped Tue 17 → [Thu 19, Tue 24]. Delivered Fri 20.
- *   B1 (BOLT, GB SW1 → BR 013): ordered [6, 11]. Shipped Tue 3 → [Thu 5, Tue 10]. Delivered Wed 4 (early).
+ *   B1 (BOLT, GB SW1 → BR 013): ordered [6, 12] (the store's calendar, whatever the lane). Shipped Tue 3 → [Thu 5, Tue 10]. Delivered Wed 4 (early).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -19,6 +21,10 @@ import { DEFAULT_CALENDAR } from '../../src/domain/calendar.ts'
 import { importCsv } from '../../src/store/import/import-csv.ts'
 import { ingestSupplierFeed } from '../../src/feeds/ingest-file.ts'
 import { ingestCarrierFile } from '../../src/carriers/ingest-carrier-file.ts'
+
+/** The US public holidays of November 2026 the command line's calendar has (src/util/country-holidays.ts). */
+export const US_NOVEMBER_2026 = ['2026-11-11', '2026-11-26']
+const CALENDAR = { ...DEFAULT_CALENDAR, holidays: US_NOVEMBER_2026 }
 
 export const CARRIER = 'UPS'
 export const T1 = '1Z999AA10123456784'
@@ -71,18 +77,18 @@ const figures = (lines: number, onTime: number | null, inWindow: number | null, 
 
 /**
  * By hand, actual against [earliest, latest] (padding = latest − actual, width = latest − earliest + 1):
- *   ordered: A1 9 in [6,11] pad 2 w 6; A2 20 vs [6,11] late 9, pad −9; B1 4 vs [6,11] early, pad 7.
- *   shipped: A1 9 in [6,11] pad 2; A2 20 in [19,24] pad 4; B1 4 vs [5,10] early, pad 6. All width 6.
+ *   ordered: A1 9 in [6,12] pad 3 w 7; A2 20 vs [6,12] late 8, pad −8; B1 4 vs [6,12] early, pad 8.
+ *   shipped: A1 9 in [6,12] pad 3 w 7; A2 20 in [19,24] pad 4 w 6; B1 4 vs [5,10] early, pad 6 w 6.
  *   last:    A1 9 in [9,9] pad 0 w 1; A2 20 in [19,24] pad 4 w 6; B1 4 vs [5,10] early, pad 6 w 6.
  */
 export const ALL = {
-  ordered: figures(3, 2 / 3, 1 / 3, 2, 6, 9),
+  ordered: figures(3, 2 / 3, 1 / 3, 3, 7, 8),
   shipped: figures(3, 1, 2 / 3, 4, 6, null),
   last: figures(3, 1, 2 / 3, 4, 6, null),
 }
 export const BY_SUPPLIER = [
-  { key: 'ACME', milestones: { ordered: figures(2, 0.5, 0.5, -3.5, 6, 9), shipped: figures(2, 1, 1, 3, 6, null), last: figures(2, 1, 1, 2, 3.5, null) } },
-  { key: 'BOLT', milestones: { ordered: figures(1, 1, 0, 7, 6, null), shipped: figures(1, 1, 0, 6, 6, null), last: figures(1, 1, 0, 6, 6, null) } },
+  { key: 'ACME', milestones: { ordered: figures(2, 0.5, 0.5, -2.5, 7, 8), shipped: figures(2, 1, 1, 3.5, 6.5, null), last: figures(2, 1, 1, 2, 3.5, null) } },
+  { key: 'BOLT', milestones: { ordered: figures(1, 1, 0, 8, 7, null), shipped: figures(1, 1, 0, 6, 6, null), last: figures(1, 1, 0, 6, 6, null) } },
 ]
 export const LANES = ['GB SW1 → BR 013', 'US 941 → US 100']
 
@@ -104,7 +110,7 @@ export function inProcessDriver(db: Db, dir: string): Driver {
       await ingestCarrierFile(db, { body: Buffer.from(JSON.stringify(events)), filename: `c-${++n}.json`, source: 'test', receivedAt: new Date(at) })
     },
     async sweep(at) {
-      await runSweep(db, { now: new Date(at), calendar: DEFAULT_CALENDAR, delayGraceDays: 1 })
+      await runSweep(db, { now: new Date(at), calendar: CALENDAR, delayGraceDays: 1 })
     },
   }
 }

@@ -185,3 +185,21 @@ describe('deriveLineStatus: unshipped', () => {
     assert.throws(() => deriveLineStatus(buildLine({ qty: 0 }), signals(), ctx()), DomainError)
   })
 })
+
+describe('deriveLineStatus: the store country\'s holidays', () => {
+  // The list calendarFrom adds for a US store (src/util/country-holidays.ts): Thanksgiving 2026.
+  const US = { ...DEFAULT_CALENDAR, holidays: ['2026-11-26', '2026-12-25'] }
+  const line = buildLine({ placedAt: at('2026-11-23', '15:00:00'), leadTimeDays: 3 })
+  const monday = ctx({ now: at('2026-11-23', '16:00:00') })
+
+  it('a promise and an ETA spanning Thanksgiving move by a day', () => {
+    // Mon 23 + 3 business days: Tue 24, Wed 25, then Thanksgiving is skipped: Fri 27 (not Thu 26).
+    assert.equal(promisedShipDate(line, DEFAULT_CALENDAR), '2026-11-26')
+    assert.equal(promisedShipDate(line, US), '2026-11-27')
+    const plain = deriveLineStatus(line, signals(), monday)
+    const us = deriveLineStatus(line, signals(), { ...monday, calendar: US })
+    assert.equal(us.state, 'processing')
+    assert.deepEqual(plain.eta, { earliest: '2026-11-30', latest: '2026-12-03', source: 'promise' })
+    assert.deepEqual(us.eta, { earliest: '2026-12-01', latest: '2026-12-04', source: 'promise' }, 'transit 2–5 business days from Fri 27')
+  })
+})

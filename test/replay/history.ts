@@ -1,12 +1,13 @@
 /**
  * A small recorded history for `wismo replay`, written as a folder: the catalog, two orders,
  * ACME's status feeds, carrier event files and a feed that cannot be read. The figures are the
- * ACME part of test/accuracy/scenario.ts, worked out by hand there (New York days, Nov 2026):
- *   A1: promised ship Wed 4 → ordered [Fri 6, Wed 11] (promise); shipped Wed 4 → [6, 11]; carrier
+ * ACME part of test/accuracy/scenario.ts, worked out by hand there (New York days, Nov 2026; the
+ * store is in the US, so Veterans Day, Wed 11, is not a business day and a window ends Thu 12):
+ *   A1: promised ship Wed 4 → ordered [Fri 6, Thu 12] (promise); shipped Wed 4 → [6, 12]; carrier
  *       estimate Mon 9 → [9, 9]; delivered Mon 9 (01:30Z on the 10th): on time at every milestone.
- *   A2: ordered [6, 11]; backordered to Wed 18 (the scenario's Mon 16 would lapse unshipped here: a
+ *   A2: ordered [6, 12]; backordered to Wed 18 (the scenario's Mon 16 would lapse unshipped here: a
  *       sweep at midnight sends the renewed notice and, without consent, cancels the line — the FTC
- *       rule at work); shipped Tue 17 → [Thu 19, Tue 24]; delivered Fri 20: 9 days late against
+ *       rule at work); shipped Tue 17 → [Thu 19, Tue 24]; delivered Fri 20: 8 days late against
  *       the date stated when ordered, in the window once shipped.
  * Sweeps fall between those arrivals at other hours than the scenario's, and none of the dates
  * above depends on them: `ordered` is the first date stated, `shipped` the first once in transit.
@@ -63,8 +64,8 @@ const figures = (lines: number, onTime: number | null, inWindow: number | null, 
 
 /**
  * By hand (padding = latest − delivered, width = latest − earliest + 1):
- *   ordered: A1 9 in [6,11] pad 2 w 6; A2 20 vs [6,11]: late 9, pad −9 w 6.
- *   shipped: A1 9 in [6,11] pad 2; A2 20 in [19,24] pad 4; widths 6.
+ *   ordered: A1 9 in [6,12] pad 3 w 7; A2 20 vs [6,12]: late 8, pad −8 w 7.
+ *   shipped: A1 9 in [6,12] pad 3 w 7; A2 20 in [19,24] pad 4 w 6.
  *   last:    A1 9 in [9,9] pad 0 w 1; A2 20 in [20,24] pad 4 w 5 — the sweep at midnight of the
  *            20th moved the window's start off the past day (19), before the delivery scan.
  * The period is the replayed span: Sun 1 (the first arrival) to Fri 20 (the last sweep).
@@ -73,8 +74,8 @@ export const EXPECTED_REPORT = {
   from: '2026-11-01',
   to: '2026-11-20',
   milestones: {
-    ordered: figures(2, 0.5, 0.5, -3.5, 6, 9),
-    shipped: figures(2, 1, 1, 3, 6, null),
+    ordered: figures(2, 0.5, 0.5, -2.5, 7, 8),
+    shipped: figures(2, 1, 1, 3.5, 6.5, null),
     last: figures(2, 1, 1, 2, 3, null),
   },
   by: [],

@@ -81,7 +81,7 @@ test('the same folder replayed into another database gives the same report and t
   assert.deepEqual(runs[0].messages, runs[1].messages)
   assert.ok(runs[0].messages.length >= 2)
   assert.match(runs[1].r.stdout, /lines delivered 2026-11-01 to 2026-11-20/)
-  assert.match(runs[1].r.stdout, /ordered\s+2\s+50\.0%\s+50\.0%\s+-3\.5 d\s+6 d\s+9 d/)
+  assert.match(runs[1].r.stdout, /ordered\s+2\s+50\.0%\s+50\.0%\s+-2\.5 d\s+7 d\s+8 d/)
   assert.match(runs[1].r.stdout, /1 quarantined/)
 })
 
