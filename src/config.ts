@@ -161,7 +161,7 @@ const ConfigSchema = z.object({
     source = { country: c.country, region: holidayRegion ? holidayRegion.toUpperCase() : null }
     const problem = countryHolidaysProblem(source)
     if (problem) {
-      ctx.addIssue({ code: 'custom', path: [holidayRegion && !problem.startsWith('WISMO_COUNTRY ') ? 'holidayRegion' : 'country'], message: problem })
+      ctx.addIssue({ code: 'custom', path: [problem.setting === 'region' ? 'holidayRegion' : 'country'], message: problem.message })
       return z.NEVER
     }
   }

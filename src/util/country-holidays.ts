@@ -48,19 +48,25 @@ function holidaysOf(s: CountryHolidaySource): Holidays {
  * or null when it can. Config calls it once at start, so a typo stops wismo instead of silently
  * leaving the holidays out.
  */
-export function countryHolidaysProblem(s: CountryHolidaySource): string | null {
+export function countryHolidaysProblem(s: CountryHolidaySource): { setting: 'country' | 'region'; message: string } | null {
   const probe = new Holidays()
   const countries = probe.getCountries() ?? {}
   if (!Object.hasOwn(countries, s.country)) {
-    return `WISMO_COUNTRY "${s.country}": the holidays library (date-holidays) has no holidays for this country; ` +
-      'set WISMO_COUNTRY_HOLIDAYS=off and list the store\'s holidays in WISMO_HOLIDAYS'
+    return {
+      setting: 'country',
+      message: `WISMO_COUNTRY "${s.country}": the holidays library (date-holidays) has no holidays for this country; ` +
+        'set WISMO_COUNTRY_HOLIDAYS=off and list the store\'s holidays in WISMO_HOLIDAYS',
+    }
   }
   if (s.region) {
     const regions = probe.getStates(s.country) ?? {}
     if (!Object.hasOwn(regions, s.region)) {
       const known = Object.keys(regions)
-      return `WISMO_HOLIDAY_REGION "${s.region}" is not a region of ${s.country} the holidays library knows` +
-        (known.length > 0 ? ` (one of ${known.join(', ')})` : ' (it has none for this country: unset it)')
+      return {
+        setting: 'region',
+        message: `WISMO_HOLIDAY_REGION "${s.region}" is not a region of ${s.country} the holidays library knows` +
+          (known.length > 0 ? ` (one of ${known.join(', ')})` : ' (it has none for this country: unset it)'),
+      }
     }
   }
   return null
