@@ -95,7 +95,8 @@ function truthRow(l: SimLine, w: SimWorld, story: Story): (string | number)[] {
 /** Every file of the folder, the manifest and the truth included. */
 export function buildFolder(w: SimWorld): SimFolder {
   const files = new Map<string, string>(catalogFiles(w))
-  const arrivals: Arrival[] = [...files.keys()].map((file) => ({ at: atHour(w.options.start, 5, w.cal.zone), kind: file.slice(8, -4), file, supplier: '' }))
+  // Suppliers, then products, then offers (which name both): a minute apart at 05:00 on the first day.
+  const arrivals: Arrival[] = [...files.keys()].map((file, i) => ({ at: atHour(w.options.start, 5 + i / 60, w.cal.zone), kind: file.slice(8, -4), file, supplier: '' }))
   const orders = new Map<string, string[][]>()
   const feeds = new Map<string, string[][]>()
   const events = new Map<string, SimEvent[]>()

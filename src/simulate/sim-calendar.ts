@@ -69,10 +69,21 @@ export function addDeliveryDays(day: IsoDate, n: number, cal: SimCalendar, satur
   return d
 }
 
+// Zone arithmetic is most of a year's cost: each (zone, day, hour) is asked of luxon once.
+const hourStarts = new Map<string, number>()
+
 /** The instant `day` at wall-clock `hours` (fractional; 24 is the next midnight) in `zone`, in whole seconds. */
 export function atHour(day: IsoDate, hours: number, zone: string): Date {
   const secs = Math.round(hours * 3600)
-  const local = DateTime.fromISO(day, { zone }).plus({ days: Math.floor(secs / 86_400) })
+  const d = secs >= 86_400 ? addCalendarDays(day, Math.floor(secs / 86_400)) : day
   const s = secs % 86_400
-  return local.set({ hour: Math.floor(s / 3600), minute: Math.floor((s % 3600) / 60), second: s % 60 }).toJSDate()
+  const hour = Math.floor(s / 3600)
+  const key = `${zone}|${d}|${hour}`
+  let start = hourStarts.get(key)
+  if (start === undefined) {
+    start = DateTime.fromISO(d, { zone }).set({ hour }).toMillis()
+    if (hourStarts.size > 100_000) hourStarts.clear()
+    hourStarts.set(key, start)
+  }
+  return new Date(start + (s % 3600) * 1000)
 }
