@@ -50,6 +50,7 @@ test('the truth holds together: placed ≤ shipped ≤ delivered, never delivere
     assert.notEqual(weekday(t.delivered_day), 0, `${t.order_number} delivered on Sunday ${t.delivered_day}`)
     assert.ok(!holidays.has(t.delivered_day), `${t.order_number} delivered on the holiday ${t.delivered_day}`)
     assert.ok(['UPS', 'FedEx', 'USPS'].includes(t.carrier) && t.service.startsWith(t.carrier), t.service)
+    if (weekday(t.delivered_day) === 6) assert.ok(/Home Delivery|USPS/.test(t.service), `${t.order_number}: ${t.service} delivered on Saturday ${t.delivered_day}`)
   }
   assert.ok(delivered > 0.9 * truth.length, `${delivered} of ${truth.length} delivered`)
 })
