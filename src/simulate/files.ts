@@ -59,7 +59,7 @@ function carrierBatch(e: SimEvent, late: boolean, w: SimWorld): string | null {
   return day <= w.end ? `${day}|${batch.name}` : null
 }
 
-/** A tenth of a per-mille of luck from the tracking number: which delivered scans arrive late (5 %). */
+/** Which delivered scans arrive a file late (5 %): chosen by the number itself, so no generator draws change. */
 const arrivesLate = (tn: string) => [...tn].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1000, 7) < 50
 
 interface Story { ship: boolean; delivered: IsoDate | null }
