@@ -155,7 +155,7 @@ export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?
         const unfinished = await finishUnfinished(db, { now: clock.now(), log: deps.log })
         const sweep = await runSweep(db, {
           now: clock.now(), calendar: await calendarFrom(db, config), delayGraceDays: config.delayGraceDays, stallBusinessDays: config.stallBusinessDays,
-          outreach: outreachOptionsFrom(await signed()),
+          outreach: outreachOptionsFrom(await signed()), learn: { target: config.etaTarget, country: config.country },
         })
         return { ...sweep, unfinished }
       },
