@@ -82,6 +82,9 @@ const ConfigSchema = z.object({
   }),
   /** Business days after the promised ship date before a silent delay is told and tasked. */
   delayGraceDays: z.coerce.number().int().min(0),
+  /** WISMO_ETA_TARGET: the share of deliveries learned windows should hold (DESIGN.md "Truthful dates"). */
+  etaTarget: z.coerce.number({ message: 'WISMO_ETA_TARGET must be a number such as 0.9' })
+    .min(0.5, 'WISMO_ETA_TARGET must be between 0.5 and 0.99').max(0.99, 'WISMO_ETA_TARGET must be between 0.5 and 0.99'),
   /** Business days without a carrier scan before a parcel in transit becomes a rep task. */
   stallBusinessDays: z.coerce.number().int().min(1),
   /** The working hours of a business day in the store's zone (WISMO_BUSINESS_HOURS): the console's task ages count them. */
@@ -209,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     countryHolidays: env.WISMO_COUNTRY_HOLIDAYS ?? '',
     holidayRegion: env.WISMO_HOLIDAY_REGION?.trim() || null,
     delayGraceDays: env.WISMO_DELAY_GRACE_DAYS ?? 1,
+    etaTarget: env.WISMO_ETA_TARGET?.trim() || 0.9,
     stallBusinessDays: env.WISMO_STALL_BUSINESS_DAYS ?? 3,
     workingHours: env.WISMO_BUSINESS_HOURS || '9-18',
     lookupRateLimit: env.WISMO_LOOKUP_RATE_LIMIT ?? 30,

@@ -25,6 +25,10 @@ const OPTIONS = {
   to: { type: 'string' },
   by: { type: 'string' },
   'sweep-every': { type: 'string' },
+  days: { type: 'string' },
+  out: { type: 'string' },
+  start: { type: 'string' },
+  'orders-per-day': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 

@@ -28,6 +28,7 @@ export const commands: Record<string, Command> = {
   user: lazy(() => import('./user.ts').then((m) => m.userCommand)),
   accuracy: lazy(() => import('./accuracy.ts').then((m) => m.accuracyCommand)),
   replay: lazy(() => import('./replay.ts').then((m) => m.replayCommand)),
+  simulate: lazy(() => import('./simulate.ts').then((m) => m.simulateCommand)),
 }
 
 export const USAGE = `usage: wismo <command> [options]
@@ -52,6 +53,8 @@ commands:
   replay DIR [--sweep-every 6h] [--by supplier|carrier|lane|source] [--json]
                                       replay a recorded history (DIR/manifest.csv) at its own times,
                                       messages to the outbox folder; then the accuracy report
+  simulate --days N --out DIR [--seed 1] [--start DAY] [--orders-per-day 10]
+                                      write such a folder for a made-up retailer, the truth beside it
   supplier-key SUPPLIER               issue a supplier's API key for POST /api/suppliers/ID/feeds
   choose ORDER LINE wait|cancel|switch [SKU] [--accept-price] [--rep EMAIL] [--json]
                                       record a customer's choice for a backordered line

@@ -16,6 +16,8 @@ export interface StatedRow {
   earliest: IsoDate | null
   latest: IsoDate | null
   source: string | null
+  /** What a learned ETA was learned from; null for the rules' dates. */
+  basis?: string | null
   day: IsoDate
 }
 
@@ -23,6 +25,7 @@ export interface Stated {
   earliest: IsoDate
   latest: IsoDate
   source: string | null
+  basis?: string | null
 }
 
 export interface LineOutcome {
@@ -58,7 +61,7 @@ export interface AccuracyReport {
 const CARRIER_STATES = new Set(['in_transit', 'out_for_delivery', 'exception'])
 
 const asStated = (r: StatedRow | undefined): Stated | null =>
-  r && r.latest !== null ? { earliest: r.earliest ?? r.latest, latest: r.latest, source: r.source } : null
+  r && r.latest !== null ? { earliest: r.earliest ?? r.latest, latest: r.latest, source: r.source, ...(r.basis ? { basis: r.basis } : {}) } : null
 
 /**
  * A delivered line's milestones from its history (oldest first): `ordered` is the first

@@ -4,12 +4,28 @@
  */
 import { addBusinessDays, addCalendarDays, localDay, nextBusinessDay, transitFor } from './calendar.ts'
 import type { ShippedPart } from './line-parts.ts'
+import { learnedEta, type Leg, type Situation } from './estimate/forecast.ts'
+import type { EtaModel } from './estimate/learn.ts'
+import { serviceLevel } from './service-level.ts'
 import type { CalendarConfig, Eta, EtaSource, IsoDate, LineState, SupplierHistory } from './types.ts'
 
 export interface EtaContext {
   today: IsoDate
   calendar: CalendarConfig
   history: SupplierHistory | null
+  /** The learned model (src/domain/estimate); absent or null: the rules alone. */
+  model?: EtaModel | null
+  /** The line's supplier and lane, for the model. */
+  supplierId?: string | null
+  shipFrom?: Situation['from']
+  shipTo?: Situation['to']
+}
+
+/** The model's window for a leg of this line, or null (no model, too little history). */
+function learned(leg: Leg, ctx: EtaContext): Eta | null {
+  if (!ctx.model) return null
+  const eta = learnedEta(ctx.model, leg, { today: ctx.today, calendar: ctx.calendar, supplier: ctx.supplierId ?? null, from: ctx.shipFrom ?? null, to: ctx.shipTo ?? null })
+  return eta ? { earliest: eta.earliest, latest: eta.latest, source: eta.source, basis: eta.basis } : null
 }
 
 /** What an unshipped part's ETA is computed from. */
@@ -21,6 +37,8 @@ export interface UnshippedEtaInput {
   backorderStartDay: IsoDate | null
   /** The day of the supplier's latest message, if any. */
   latestSignalDay: IsoDate | null
+  /** The day the order was placed (paid), in the store's zone: where a learned hand-off starts. */
+  orderDay?: IsoDate
   leadTimeDays: number
 }
 
@@ -61,6 +79,9 @@ function etaForParcel(part: ShippedPart, ctx: EtaContext): Eta {
   }
   // Out for delivery with no estimate: the carrier is delivering it today.
   if (t.status === 'out_for_delivery') return { earliest: ctx.today, latest: ctx.today, source: 'carrier' }
+  const shipDay = localDay(t.shippedAt, ctx.calendar)
+  const fromModel = learned({ kind: 'shipped', ship: shipDay, level: serviceLevel(part.carrierCode, part.service) }, ctx)
+  if (fromModel) return fromModel
   return clampToToday(afterTransit(localDay(t.shippedAt, ctx.calendar), part.service, 'carrier', ctx.calendar, part.carrierCode), ctx.today)
 }
 
@@ -98,14 +119,21 @@ export function historyWindow(history: SupplierHistory | null, startDay: IsoDate
 /** Backordered or restocked: the supplier's date, else history, else (restocked only) lead time. */
 function etaForBackorder(input: UnshippedEtaInput, ctx: EtaContext): Eta | null {
   const cal = ctx.calendar
-  if (input.expectedShipDate) return afterTransit(input.expectedShipDate, null, 'supplier', cal)
-  const learned = input.backorderStartDay ? historyWindow(ctx.history, input.backorderStartDay, cal) : null
-  if (learned) return learned
+  if (input.expectedShipDate) return learned({ kind: 'stated', stated: input.expectedShipDate }, ctx) ?? afterTransit(input.expectedShipDate, null, 'supplier', cal)
+  const fromModel = input.backorderStartDay && input.state === 'backordered' ? learned({ kind: 'backorder', start: input.backorderStartDay }, ctx) : null
+  if (fromModel) return fromModel
+  const fromHistory = input.backorderStartDay ? historyWindow(ctx.history, input.backorderStartDay, cal) : null
+  if (fromHistory) return fromHistory
   if (input.state === 'restocked' && input.latestSignalDay) {
     // Back in stock: it ships within the supplier's usual lead time from when it said so.
     return afterTransit(addBusinessDays(input.latestSignalDay, input.leadTimeDays, cal), null, 'supplier', cal)
   }
   return null
+}
+
+/** The supplier's learned hand-off from the order day (DESIGN.md "ETA": processing / delayed). */
+function handedOff(input: UnshippedEtaInput, ctx: EtaContext): Eta | null {
+  return input.orderDay ? learned({ kind: 'handoff', start: input.orderDay }, ctx) : null
 }
 
 /** ETA of the unshipped part in `input.state`; null for unavailable/cancelled or when unknown. */
@@ -117,14 +145,14 @@ export function etaForUnshipped(input: UnshippedEtaInput, ctx: EtaContext): Eta 
     // A supplier that already named a later ship date beats the promise: no ETA we know is wrong.
     const later = input.expectedShipDate !== null && input.expectedShipDate > input.promisedShipDate
     eta = later
-      ? afterTransit(input.expectedShipDate as IsoDate, null, 'supplier', cal)
-      : afterTransit(input.promisedShipDate, null, 'promise', cal)
+      ? learned({ kind: 'stated', stated: input.expectedShipDate as IsoDate }, ctx) ?? afterTransit(input.expectedShipDate as IsoDate, null, 'supplier', cal)
+      : handedOff(input, ctx) ?? afterTransit(input.promisedShipDate, null, 'promise', cal)
   }
   else if (input.state === 'delayed') {
     // Past its promise with no supplier date, the soonest it can ship is the next business day.
     eta = input.expectedShipDate
-      ? afterTransit(input.expectedShipDate, null, 'supplier', cal)
-      : afterTransit(nextBusinessDay(ctx.today, cal), null, 'promise', cal)
+      ? learned({ kind: 'stated', stated: input.expectedShipDate }, ctx) ?? afterTransit(input.expectedShipDate, null, 'supplier', cal)
+      : handedOff(input, ctx) ?? afterTransit(nextBusinessDay(ctx.today, cal), null, 'promise', cal)
   }
   return eta ? clampToToday(eta, ctx.today) : null
 }

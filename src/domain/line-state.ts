@@ -7,6 +7,7 @@ import { applicableTime } from './applicable-time.ts'
 import { DomainError } from './errors.ts'
 import { explainLine } from './explain.ts'
 import { etaForShipped, etaForUnshipped, shippedState, type EtaContext } from './line-eta.ts'
+import type { EtaModel } from './estimate/learn.ts'
 import {
   collectShippedParts,
   latestExpectedShipDate,
@@ -64,6 +65,8 @@ export interface DeriveContext {
   now: Date
   calendar: CalendarConfig
   history: SupplierHistory | null
+  /** The learned ETA model (src/domain/estimate); absent or null: the rules alone. */
+  model?: EtaModel | null
 }
 
 /** Latest-arriving first: a line's state is that of its part that arrives last. */
@@ -173,7 +176,10 @@ export function deriveLineStatus(line: Line, signals: LineSignals, ctx: DeriveCo
   const quantities = countQuantities(shipped, split, lineCancelled, today > promised)
   const state = lastArriving(quantities)
   const expectedShipDate = expectedDate(word, split, signals.offer)
-  const etaCtx: EtaContext = { today, calendar: cal, history: ctx.history }
+  const etaCtx: EtaContext = {
+    today, calendar: cal, history: ctx.history, model: ctx.model ?? null,
+    supplierId: line.supplierId, shipFrom: line.shipFrom ?? null, shipTo: line.shipTo ?? null,
+  }
   // A parcel with a delivery problem (damaged, lost, refused) has no arrival date anyone can stand
   // behind until the carrier or a reship gives a new one: no "arrives by" for it.
   const eta = state === 'exception'
@@ -187,6 +193,7 @@ export function deriveLineStatus(line: Line, signals: LineSignals, ctx: DeriveCo
         backorderStartDay: word.firstBackorderDay ?? (split.backorderedFromStock ? localDay(line.placedAt, cal) : null),
         latestSignalDay: word.latest ? localDay(word.latest.receivedAt, cal) : null,
         leadTimeDays: line.leadTimeDays,
+        orderDay: localDay(line.paidAt ?? line.placedAt, cal),
       }, etaCtx)
   const reason = reasonFor(state, shipped, word)
   const explanation = explainLine({

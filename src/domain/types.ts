@@ -73,6 +73,9 @@ export interface Line {
   cancelledAt: Date | null
   /** Quantity cancelled; null with cancelledAt set means the whole line. */
   cancelledQty: number | null
+  /** Where its supplier ships from and where it goes: the lane its transit is learned on. */
+  shipFrom?: { postalCode: string | null; country: string } | null
+  shipTo?: { postalCode: string | null; country: string } | null
 }
 
 /**
@@ -155,6 +158,8 @@ export interface Eta {
   earliest: IsoDate
   latest: IsoDate
   source: EtaSource
+  /** What a learned ETA was learned from, in words ("supplier SUP-A hand-off, 214 orders; lane …"). */
+  basis?: string
 }
 
 export interface CalendarConfig {

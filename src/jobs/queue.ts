@@ -156,7 +156,7 @@ export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?
         const now = clock.now()
         const sweep = await runSweep(db, {
           now, calendar: await calendarFrom(db, config, now), delayGraceDays: config.delayGraceDays, stallBusinessDays: config.stallBusinessDays,
-          outreach: outreachOptionsFrom(await signed()),
+          outreach: outreachOptionsFrom(await signed()), learn: { target: config.etaTarget, country: config.country },
         })
         return { ...sweep, unfinished }
       },

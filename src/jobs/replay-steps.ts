@@ -32,6 +32,7 @@ export async function sweepPassAt(env: PassEnv, at: Date, supplierCheck: boolean
   const { db, config, calendar } = env
   const sweep = await runSweep(db, {
     now: at, calendar, delayGraceDays: config.delayGraceDays, stallBusinessDays: config.stallBusinessDays, outreach: outreachOptionsFrom(config),
+    learn: { target: config.etaTarget, country: config.country },
   })
   const check = supplierCheck ? await runSupplierCheck(db, { now: at, calendar, mailFrom: config.mailFrom }) : null
   // One at a time: the outbox files and send times then follow the queue's order, every run alike.

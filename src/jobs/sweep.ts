@@ -9,12 +9,17 @@ import { actedParcels, ANSWER_KINDS, answeredLines, sweepCloseNote } from '../st
 import { readViewHeads, writeOrderViews } from './sweep-views.ts'
 import { noteViewsStored } from '../status/view-cache.ts'
 import { addOutreachSummary, runOutreach, type OutreachOptions, type OutreachSummary } from '../outreach/run-outreach.ts'
+import { learnEtas, type LearnSettings } from './learn-etas.ts'
+import { currentModel } from '../store/eta-models.ts'
+import type { EtaModel } from '../domain/estimate/learn.ts'
 
 export interface SweepOptions extends PolicyContext {
   /** Lines claimed per transaction (several workers sweep side by side with SKIP LOCKED). */
   batchSize?: number
   /** Tell customers what changed (src/outreach); without it the sweep only queues the orders. */
   outreach?: Omit<OutreachOptions, 'now' | 'calendar'>
+  /** Learn the day's ETA model first when the day has none yet (src/jobs/learn-etas.ts). */
+  learn?: LearnSettings
 }
 
 export interface SweepResult {
@@ -28,6 +33,8 @@ export interface SweepResult {
   changes: Record<string, number>
   /** What the outreach pass did (when asked for). */
   outreach?: OutreachSummary
+  /** The day's ETA model was learned by this sweep (its store day). */
+  learned?: string
 }
 
 interface StoredState {
@@ -51,13 +58,18 @@ interface StoredState {
 export async function runSweep(db: Db, opts: SweepOptions): Promise<SweepResult> {
   const result: SweepResult = { examined: 0, changed: 0, tasksOpened: 0, tasksClosed: 0, viewsWritten: 0, changes: {} }
   const cache: HistoryCache = new Map()
+  if (opts.learn) {
+    const learned = await learnEtas(db, opts.now, opts.calendar, opts.learn)
+    if (learned.computed) result.learned = learned.asOf
+  }
+  const model = await currentModel(db, opts.now)
   const tell = async () => {
     if (!opts.outreach) return
     const told = await runOutreach(db, { ...opts.outreach, now: opts.now, calendar: opts.calendar })
     result.outreach = result.outreach ? addOutreachSummary(result.outreach, told) : told
   }
   for (;;) {
-    const n = await db.transaction((tx) => sweepBatch(tx, opts, cache, result))
+    const n = await db.transaction((tx) => sweepBatch(tx, { ...opts, model }, cache, result))
     if (n === 0) break
     // Orders whose lines are all swept are told now: the first messages leave while the sweep goes on.
     await tell()
@@ -89,7 +101,7 @@ async function claimBatch(tx: Queryable, now: Date, size: number): Promise<numbe
   return ids
 }
 
-async function sweepBatch(tx: Queryable, opts: SweepOptions, cache: HistoryCache, result: SweepResult): Promise<number> {
+async function sweepBatch(tx: Queryable, opts: SweepOptions & { model: EtaModel | null }, cache: HistoryCache, result: SweepResult): Promise<number> {
   const ids = await claimBatch(tx, opts.now, opts.batchSize ?? 500)
   if (ids.length === 0) return 0
   const stored = await tx.query<StoredState>(
@@ -107,7 +119,7 @@ async function sweepBatch(tx: Queryable, opts: SweepOptions, cache: HistoryCache
   const updates: LineUpdate[] = []
   const derived: { ls: LineSnapshot; status: LineStatus }[] = []
   for (const ls of snapshots) {
-    const status = await deriveLine(tx, ls, { now: opts.now, calendar: opts.calendar }, cache)
+    const status = await deriveLine(tx, ls, { now: opts.now, calendar: opts.calendar, model: opts.model }, cache)
     derived.push({ ls, status })
     const prior = byId.get(ls.orderLineId)
     if (!prior) continue
@@ -154,12 +166,12 @@ async function writeStates(tx: Queryable, updates: LineUpdate[], opts: SweepOpti
   const changed = updates.filter((u) => u.changed)
   if (changed.length > 0) {
     await tx.query(
-      `INSERT INTO line_state_history (order_line_id, state, eta_earliest, eta_latest, eta_source, changed_at, cause)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::date[], $4::date[], $5::text[], $6::timestamptz[], $7::text[])`,
+      `INSERT INTO line_state_history (order_line_id, state, eta_earliest, eta_latest, eta_source, changed_at, cause, eta_basis)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::date[], $4::date[], $5::text[], $6::timestamptz[], $7::text[], $8::text[])`,
       [
         changed.map((u) => u.ls.orderLineId), changed.map((u) => u.status.state), changed.map((u) => u.status.eta?.earliest ?? null),
         changed.map((u) => u.status.eta?.latest ?? null), changed.map((u) => u.status.eta?.source ?? null),
-        changed.map(() => opts.now), changed.map((u) => u.cause),
+        changed.map(() => opts.now), changed.map((u) => u.cause), changed.map((u) => u.status.eta?.basis ?? null),
       ],
     )
   }

@@ -16,7 +16,7 @@ export interface AccuracyPeriod {
   country: string
 }
 
-interface HistoryRow { order_line_id: number; state: string; earliest: string | null; latest: string | null; source: string | null; day: string }
+interface HistoryRow { order_line_id: number; state: string; earliest: string | null; latest: string | null; source: string | null; basis: string | null; day: string }
 interface KeyRow { order_line_id: number; supplier: string; carrier: string; sp: string | null; sc: string; op: string | null; oc: string }
 
 /** Lines with a delivered entry dated in the period and delivered now (a superset: the domain keeps the final delivery's day). */
@@ -36,7 +36,7 @@ async function candidateLines(db: Queryable, p: AccuracyPeriod): Promise<number[
 
 async function historyOf(db: Queryable, ids: number[], timeZone: string): Promise<Map<number, StatedRow[]>> {
   const rows = await db.query<HistoryRow>(
-    `SELECT order_line_id, state, eta_earliest::text AS earliest, eta_latest::text AS latest, eta_source AS source,
+    `SELECT order_line_id, state, eta_earliest::text AS earliest, eta_latest::text AS latest, eta_source AS source, eta_basis AS basis,
             (changed_at AT TIME ZONE $2)::date::text AS day
        FROM line_state_history WHERE order_line_id = ANY($1::bigint[]) ORDER BY order_line_id, changed_at, history_id`,
     [ids, timeZone],
@@ -45,7 +45,7 @@ async function historyOf(db: Queryable, ids: number[], timeZone: string): Promis
   for (const r of rows) {
     const id = Number(r.order_line_id)
     const list = out.get(id) ?? out.set(id, []).get(id)!
-    list.push({ state: r.state, earliest: r.earliest, latest: r.latest, source: r.source, day: r.day })
+    list.push({ state: r.state, earliest: r.earliest, latest: r.latest, source: r.source, basis: r.basis, day: r.day })
   }
   return out
 }

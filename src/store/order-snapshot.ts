@@ -48,13 +48,14 @@ export async function findOrderRow(db: Queryable, orderNumber: string): Promise<
 // One round trip for the whole order: lines with their POs, signals, shipments and carrier events
 // as JSON. The customer lookup is the hottest path; six sequential queries cost more than the work.
 const ORDER_SNAPSHOT_SQL = `
-SELECT o.order_id, o.order_number, o.placed_at, c.email, c.name, o.postal_code, o.paid_at, o.seller_credit,
+SELECT o.order_id, o.order_number, o.placed_at, c.email, c.name, o.postal_code, o.country, o.paid_at, o.seller_credit,
   (SELECT coalesce(json_agg(json_build_object(
       'id', l.order_line_id, 'lineNo', l.line_no, 'sku', l.sku, 'qty', l.qty, 'supplierId', l.supplier_id,
       'promised', coalesce(l.promised_ship_date, o.promised_ship_date)::text,
       'cancelledAt', l.cancelled_at, 'cancelledQty', l.cancelled_qty,
       'name', p.name, 'supplierName', s.name, 'leadTimeDays', coalesce(f.lead_time_days, s.lead_time_days),
       'availableQty', f.available_qty, 'restockDate', f.restock_date::text,
+      'fromPostal', s.postal_code, 'fromCountry', s.country,
       'pos', (SELECT json_agg(json_build_object('poNumber', po.po_number, 'poLine', po.po_line, 'supplierId', po.supplier_id, 'active', po.active)
                               ORDER BY po.created_at, po.po_line_id)
                 FROM po_lines po WHERE po.order_line_id = l.order_line_id),
@@ -85,6 +86,7 @@ interface JsonLine {
   id: number; lineNo: number; sku: string; qty: number; supplierId: string | null; promised: string | null
   cancelledAt: string | null; cancelledQty: number | null; name: string | null; supplierName: string | null
   leadTimeDays: number | null; availableQty: number | null; restockDate: string | null
+  fromPostal: string | null; fromCountry: string | null
   pos: LineSnapshot['pos'] | null
   signals: { messageId: number; status: string; qty: number | null; expectedShipDate: string | null; receivedAt: string; source: string }[] | null
   shipments: {
@@ -98,6 +100,8 @@ interface JsonLine {
 interface Terms {
   paidAt: Date | null
   sellerCredit: boolean
+  /** Where the order goes (a blank country is the store's: the model fills it in). */
+  shipTo: { postalCode: string | null; country: string }
 }
 
 function lineFromJson(l: JsonLine, orderId: number, placedAt: Date, terms: Terms): LineSnapshot {
@@ -110,6 +114,7 @@ function lineFromJson(l: JsonLine, orderId: number, placedAt: Date, terms: Terms
     line: {
       lineNo: l.lineNo, sku: l.sku, qty: l.qty, supplierId: l.supplierId, placedAt, promisedShipDate: l.promised, ...terms,
       leadTimeDays: l.leadTimeDays ?? 3, cancelledAt: l.cancelledAt ? new Date(l.cancelledAt) : null, cancelledQty: l.cancelledQty,
+      shipFrom: { postalCode: l.fromPostal, country: l.fromCountry ?? '' },
     },
     pos: l.pos ?? [],
     services: new Map(shipments.flatMap((s) => (s.trackingNumber === null ? [] : [[s.trackingNumber, s.service]]))),
@@ -138,7 +143,7 @@ function lineFromJson(l: JsonLine, orderId: number, placedAt: Date, terms: Terms
 
 /** Loads an order with its lines and their signals in one statement; null when the order does not exist. */
 export async function loadOrderSnapshot(db: Queryable, orderNumber: string): Promise<OrderSnapshot | null> {
-  const [o] = await db.query<OrderRow & { paid_at: Date | null; seller_credit: boolean; lines: JsonLine[] }>(ORDER_SNAPSHOT_SQL, [orderNumberKey(orderNumber)])
+  const [o] = await db.query<OrderRow & { country: string | null; paid_at: Date | null; seller_credit: boolean; lines: JsonLine[] }>(ORDER_SNAPSHOT_SQL, [orderNumberKey(orderNumber)])
   if (!o) return null
   return {
     orderId: o.order_id,
@@ -147,7 +152,9 @@ export async function loadOrderSnapshot(db: Queryable, orderNumber: string): Pro
     customerEmail: o.email,
     customerName: o.name,
     postalCode: o.postal_code,
-    lines: o.lines.map((l) => lineFromJson(l, o.order_id, o.placed_at, { paidAt: o.paid_at, sellerCredit: o.seller_credit })),
+    lines: o.lines.map((l) => lineFromJson(l, o.order_id, o.placed_at, {
+      paidAt: o.paid_at, sellerCredit: o.seller_credit, shipTo: { postalCode: o.postal_code, country: o.country ?? '' },
+    })),
   }
 }
 
@@ -161,11 +168,13 @@ export async function loadLineSnapshots(
     promised: string | null; placed_at: Date; paid_at: Date | null; seller_credit: boolean; cancelled_at: Date | null; cancelled_qty: number | null
     name: string | null; supplier_name: string | null; lead_time_days: number | null
     available_qty: number | null; restock_date: string | null
+    from_postal: string | null; from_country: string | null; to_postal: string | null; to_country: string | null
   }>(
     `SELECT l.order_line_id, l.order_id, l.line_no, l.sku, l.qty, l.supplier_id,
             coalesce(l.promised_ship_date, o.promised_ship_date)::text AS promised, o.placed_at, o.paid_at, o.seller_credit,
             l.cancelled_at, l.cancelled_qty, p.name, s.name AS supplier_name,
-            coalesce(f.lead_time_days, s.lead_time_days) AS lead_time_days, f.available_qty, f.restock_date::text AS restock_date
+            coalesce(f.lead_time_days, s.lead_time_days) AS lead_time_days, f.available_qty, f.restock_date::text AS restock_date,
+            s.postal_code AS from_postal, s.country AS from_country, o.postal_code AS to_postal, o.country AS to_country
        FROM order_lines l
        JOIN orders o ON o.order_id = l.order_id
        LEFT JOIN products p ON p.sku = l.sku
@@ -233,6 +242,8 @@ export async function loadLineSnapshots(
         leadTimeDays: r.lead_time_days ?? 3,
         cancelledAt: r.cancelled_at,
         cancelledQty: r.cancelled_qty,
+        shipFrom: { postalCode: r.from_postal, country: r.from_country ?? '' },
+        shipTo: { postalCode: r.to_postal, country: r.to_country ?? '' },
       },
       pos: pos
         .filter((p) => p.order_line_id === r.order_line_id)

@@ -14,10 +14,15 @@ test('a status feed becomes one signal per row', async () => {
     { ...signals[0] },
     {
       poNumber: 'PO-1', poLine: '1', sku: 'TENT', status: 'backordered', qty: 2, expectedShipDate: '2026-12-10',
-      carrier: null, trackingNumber: null, rawCode: 'csv backordered', location: 'line 2',
+      carrier: null, trackingNumber: null, service: null, rawCode: 'csv backordered', location: 'line 2',
     },
   )
   assert.equal(signals[1].trackingNumber, '1Z999AA10123456784')
+})
+
+test('an optional service column names the carrier service of a shipped row', async () => {
+  const [s] = await parseStatusFeed(`${HEADER},service\nPO-1,2,STOVE,shipped,1,,UPS,1Z999AA10123456784, UPS Ground \n`)
+  assert.deepEqual([s.carrier, s.service], ['UPS', 'UPS Ground'])
 })
 
 test('statuses are case-insensitive and unknown columns are ignored', async () => {

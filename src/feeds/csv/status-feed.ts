@@ -21,6 +21,8 @@ export const StatusRowSchema = z
       z.string().trim().regex(isoDate, 'must be a date YYYY-MM-DD').refine(isRealIsoDate, 'must be a real date'),
     ),
     carrier: optional(z.string().trim()),
+    // Optional: the carrier's service (`UPS Ground`, `2day`), read as an 856's TD505 is.
+    service: optional(z.string().trim()),
     tracking_number: optional(z.string().trim()),
   })
   .superRefine((row, ctx) => {
@@ -94,6 +96,7 @@ export async function parseStatusFeed(body: string | Buffer): Promise<Normalized
       expectedShipDate: row.expected_ship_date as string | null,
       carrier: row.carrier as string | null,
       trackingNumber: row.tracking_number as string | null,
+      service: row.service as string | null,
       rawCode: `csv ${row.status}`,
       location: `line ${line}`,
     })
