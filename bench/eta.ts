@@ -5,7 +5,7 @@
  * `wismo accuracy --json` reports the second half. Each replay is its own `wismo` process (the
  * target is an environment variable), two at a time on this machine's two cores.
  *
- *   BENCH_ETA_DAYS=365  BENCH_ETA_SEED=1  BENCH_ETA_ORDERS_PER_DAY=10
+ *   BENCH_ETA_DAYS=365  BENCH_ETA_SEED=1  BENCH_ETA_ORDERS_PER_DAY=6
  *   BENCH_ETA_TARGETS=0.8,0.9,0.95       plus a run with WISMO_ETA_LEARNING=off
  */
 import { spawn } from 'node:child_process'
@@ -68,7 +68,7 @@ async function pool<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> 
 export async function benchEta(): Promise<EtaBench> {
   const days = Number(process.env.BENCH_ETA_DAYS ?? 365)
   const seed = Number(process.env.BENCH_ETA_SEED ?? 1)
-  const perDay = Number(process.env.BENCH_ETA_ORDERS_PER_DAY ?? 10)
+  const perDay = Number(process.env.BENCH_ETA_ORDERS_PER_DAY ?? 6)
   const targets = (process.env.BENCH_ETA_TARGETS ?? '0.8,0.9,0.95').split(',').map(Number)
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'wismo-bench-eta-'))
   try {

@@ -254,3 +254,23 @@ function driftingStream(seed: number, target: number): number {
   }
   return inWindow / resolved
 }
+
+describe('the promise before the purchase uses the same model', () => {
+  it('in stock: the supplier\'s learned hand-off and the lane to the shopper, named', async () => {
+    const { promiseFor } = await import('../../src/domain/promise.ts')
+    const handoff = Array.from({ length: 30 }, (_, i) => {
+      const start = addBusinessDays('2026-05-01', i, cal)
+      return { supplier: 'SUP-A', start, ship: addBusinessDays(start, 2, cal), known: addBusinessDays(start, 2, cal) }
+    })
+    const parcels = Array.from({ length: 40 }, (_, i) => transit(addBusinessDays('2026-05-01', i, cal), 3))
+    const m = model({ handoff, transit: parcels })
+    const offer = { supplierId: 'SUP-A', availableQty: 5, restockDate: null, leadTimeDays: 1, backorderDays: [], shipFrom: SF }
+    const answer = promiseFor({ qty: 1, offers: [offer], today: '2026-06-29', calendar: cal, model: m, to: NY })
+    assert.equal(answer.inStock, true)
+    assert.equal(answer.arrive?.source, 'history')
+    assert.equal(answer.arrive?.earliest, '2026-07-06') // ships Wednesday, three business days: Monday
+    assert.match(answer.arrive?.basis ?? '', /^supplier SUP-A hand-off, 30 orders; lane US 941 → US 100 all services, 40 parcels$/)
+    // Without a model: the rules, as before.
+    assert.equal(promiseFor({ qty: 1, offers: [offer], today: '2026-06-29', calendar: cal }).arrive?.source, 'promise')
+  })
+})
