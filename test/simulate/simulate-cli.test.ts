@@ -35,7 +35,7 @@ test('wismo simulate: the same arguments write the same bytes; another seed anot
   assert.deepEqual([sim.days, sim.seed, sim.start, sim.end], [30, 7, '2026-11-07', '2026-12-06'])
 })
 
-test('wismo simulate refuses bad input with a one-line reason: exit 1 for a bad value or a non-empty folder, 2 for a missing option', { timeout: 60_000 }, async () => {
+test('wismo simulate refuses bad input with a one-line reason: exit 1 for a bad value or a non-empty folder, 2 for a missing option', { timeout: 180_000 }, async () => {
   const zero = await runWismo(['simulate', '--days', '0', '--out', path.join(root, 'zero')], NOW)
   assert.equal(zero.code, 1)
   assert.equal(zero.stderr.trim(), '--days: expected a whole number from 1 to 3660 (got "0")')
@@ -115,7 +115,7 @@ test('a simulated 35 days replays with nothing quarantined; every line the truth
   // Learned dates (issue 17): a model per replayed day once there was history, windows that name their basis.
   assert.ok(learned.models >= 25, `${learned.models} models learned`)
   for (const level of Object.values(learned.levels)) assert.ok(level >= 0.5 && level <= 0.995, `level ${level}`)
-  assert.ok(learned.bases.some((b) => /^supplier SUP-\w+ hand-off, \d+ orders; lane US \w+ → US \w+ all services, \d+ parcels/.test(b)), learned.bases.slice(0, 5).join('\n'))
+  assert.ok(learned.bases.some((b) => /hand-off, \d+ orders(, with [^;]+)?; lane US \w* ?→ US \w* ?all services, \d+ parcels/.test(b)), learned.bases.slice(0, 5).join('\n'))
   assert.ok(learned.bases.some((b) => /^lane US \w+ → US \w+ (ground|2day|3day|next_day|priority|default)\b/.test(b)), learned.bases.slice(0, 5).join('\n'))
   const end = JSON.parse(fs.readFileSync(path.join(dir, 'simulation.json'), 'utf8')).end as string
   const status = await runWismo(['status', open[0].order_number, '--json'], { ...env, WISMO_NOW: `${end}T23:00:00Z` })
