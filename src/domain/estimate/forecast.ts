@@ -111,8 +111,10 @@ function shipDays(model: EtaModel, leg: Exclude<Leg, { kind: 'shipped' }>, sit: 
 function transitChain(level: string | null, sit: Situation, country: string): string[] {
   const place = (p: Place): Place => (p.country ? p : { ...p, country })
   const keys = sit.from && sit.to ? transitKeys(level ?? '*', place(sit.from), place(sit.to)) : [`${level ?? '*'}|*`, '*|*']
-  // Before it ships, the service is not known: every level's parcels describe it.
-  return level ? keys : keys.filter((k) => k.startsWith('*|'))
+  // Before it ships, the service is not known: every level's parcels describe it. Once shipped, its
+  // service's groups borrow from the service's own wider ones; all parcels only when the service
+  // has too few (a 2-day parcel is not described by the lane's ground parcels).
+  return level ? keys.filter((k) => !k.startsWith('*|') || k === '*|*') : keys.filter((k) => k.startsWith('*|'))
 }
 
 /**
