@@ -2,11 +2,11 @@
  * `npm run bench`: every benchmark suite, each rewriting its own section of docs/benchmarks.md
  * as soon as it is done (so an interrupted run keeps what it measured).
  *
- *   BENCH_SUITES=status,x12,sweep,fuzz,webhooks,outreach,alternatives,pages,search,replay   which suites, in this order (default all)
+ *   BENCH_SUITES=status,x12,sweep,fuzz,webhooks,outreach,alternatives,pages,search,replay,eta   which suites, in this order (default all)
  *   BENCH_DB=both                        pglite | postgres | both (status, x12, fuzz; sweep and webhooks are PostgreSQL only)
  *   BENCH_DATABASE_URL                   the server (default postgres://127.0.0.1:5432/test); each suite in its own schema, dropped afterwards
  *
- * Knobs per suite are in the header of bench/status/run.ts, x12.ts, sweep.ts, fuzz.ts webhooks/run.ts, alternatives.ts, outreach.ts, pages.ts and search.ts.
+ * Knobs per suite are in the header of bench/status/run.ts, x12.ts, sweep.ts, fuzz.ts webhooks/run.ts, alternatives.ts, outreach.ts, pages.ts and search.ts; eta.ts (a simulated year per WISMO_ETA_TARGET).
  */
 import os from 'node:os'
 import { log, secs, writeSection, writeSummary, type SummaryRow } from './common.ts'
@@ -23,6 +23,7 @@ import { benchOutreach, outreachSection, outreachSummary, OUTREACH_HEADING } fro
 import { benchPages, pagesSection, PAGES_HEADING } from './pages.ts'
 import { benchSearch, searchSection, SEARCH_HEADING } from './search.ts'
 import { benchReplay, replaySection, REPLAY_HEADING } from './replay.ts'
+import { benchEta, etaSection, ETA_HEADING } from './eta.ts'
 import { machineLine } from './common.ts'
 
 const SUITES: Record<string, () => Promise<void>> = {
@@ -89,6 +90,11 @@ const SUITES: Record<string, () => Promise<void>> = {
     const r = await benchReplay()
     if (r.code !== 0) throw new Error(`replay: wismo replay exited ${r.code}`)
     writeSection(REPLAY_HEADING, replaySection(r, machineLine(load, [])))
+  },
+  async eta() {
+    const load = os.loadavg()[0]
+    const r = await benchEta()
+    writeSection(ETA_HEADING, etaSection(r, machineLine(load, [])))
   },
 }
 

@@ -82,6 +82,8 @@ const ConfigSchema = z.object({
   }),
   /** Business days after the promised ship date before a silent delay is told and tasked. */
   delayGraceDays: z.coerce.number().int().min(0),
+  /** WISMO_ETA_LEARNING: `off` keeps today's rules alone (no nightly model); default on. */
+  etaLearning: z.enum(['on', 'off'], { message: 'WISMO_ETA_LEARNING must be on or off' }).transform((v) => v === 'on'),
   /** WISMO_ETA_TARGET: the share of deliveries learned windows should hold (DESIGN.md "Truthful dates"). */
   etaTarget: z.coerce.number({ message: 'WISMO_ETA_TARGET must be a number such as 0.9' })
     .min(0.5, 'WISMO_ETA_TARGET must be between 0.5 and 0.99').max(0.99, 'WISMO_ETA_TARGET must be between 0.5 and 0.99'),
@@ -213,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     holidayRegion: env.WISMO_HOLIDAY_REGION?.trim() || null,
     delayGraceDays: env.WISMO_DELAY_GRACE_DAYS ?? 1,
     etaTarget: env.WISMO_ETA_TARGET?.trim() || 0.9,
+    etaLearning: env.WISMO_ETA_LEARNING?.trim().toLowerCase() || 'on',
     stallBusinessDays: env.WISMO_STALL_BUSINESS_DAYS ?? 3,
     workingHours: env.WISMO_BUSINESS_HOURS || '9-18',
     lookupRateLimit: env.WISMO_LOOKUP_RATE_LIMIT ?? 30,

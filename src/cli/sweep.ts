@@ -1,4 +1,5 @@
 import type { Command } from './context.ts'
+import { learnSettings } from '../jobs/learn-etas.ts'
 import { runSweep } from '../jobs/sweep.ts'
 import { runSupplierCheck } from '../jobs/supplier-check.ts'
 import { calendarFrom } from '../status/calendar-config.ts'
@@ -22,7 +23,7 @@ export const sweepCommand: Command = async (ctx, { flags }) => {
   const config = { ...ctx.config, secret: await signingSecret(db, ctx.config.secret) }
   const sweep = await runSweep(db, {
     now, calendar, delayGraceDays: ctx.config.delayGraceDays, stallBusinessDays: ctx.config.stallBusinessDays, outreach: outreachOptionsFrom(config),
-    learn: { target: ctx.config.etaTarget, country: ctx.config.country },
+    learn: learnSettings(ctx.config),
   })
   const suppliers = await runSupplierCheck(db, { now, calendar, mailFrom: ctx.config.mailFrom })
   // Run alone (cron, no worker), the sweep also delivers everything it queued that is due now.

@@ -5,6 +5,9 @@
  * Never a made-up date: with no stock, no restock date and too little history, no window.
  */
 import { addBusinessDays, addCalendarDays, transitFor } from './calendar.ts'
+import { learnedEta, type Leg } from './estimate/forecast.ts'
+import type { EtaModel } from './estimate/learn.ts'
+import type { Place } from './estimate/lane.ts'
 import type { CalendarConfig, EtaSource, IsoDate } from './types.ts'
 
 /** One supplier's offer of the product, as the promise needs it. */
@@ -18,6 +21,8 @@ export interface PromiseOffer {
   leadTimeDays: number
   /** Calendar days the supplier's past backorders took to ship (line-eta's history), oldest irrelevant. */
   backorderDays: number[]
+  /** Where the supplier ships from (the lane's start). */
+  shipFrom?: Place | null
 }
 
 export interface PromiseInput {
@@ -25,6 +30,10 @@ export interface PromiseInput {
   offers: PromiseOffer[]
   today: IsoDate
   calendar: CalendarConfig
+  /** The learned model (src/domain/estimate): the same windows an order's lines get. Absent: the rules. */
+  model?: EtaModel | null
+  /** Where it would go. */
+  to?: Place | null
 }
 
 export interface Window {
@@ -53,6 +62,12 @@ function arrival(ship: Window, source: EtaSource, why: string, cal: CalendarConf
   }
 }
 
+/** The model's arrival window for an order placed today with this supplier, on `leg`; null to keep the rules. */
+function learnedArrival(input: PromiseInput, o: PromiseOffer, leg: Leg): PromiseAnswer['arrive'] {
+  const eta = learnedEta(input.model ?? null, leg, { today: input.today, calendar: input.calendar, supplier: o.supplierId, from: o.shipFrom ?? null, to: input.to ?? null })
+  return eta ? { earliest: eta.earliest, latest: eta.latest, source: eta.source, basis: eta.basis } : null
+}
+
 /** The soonest of several candidate windows (by latest day, then earliest); null when none. */
 function soonest<T extends { ship: Window }>(xs: T[]): T | null {
   return xs.reduce<T | null>((best, x) => (best === null || x.ship.latest < best.ship.latest ||
@@ -74,14 +89,23 @@ export function promiseFor(input: PromiseInput): PromiseAnswer {
       return { o, ship: { earliest: day, latest: day } }
     }))!
     const why = `in stock; ships within ${plural(pick.o.leadTimeDays, 'business day')} (the supplier's lead time)`
-    return { inStock: true, ship: pick.ship, arrive: arrival(pick.ship, 'promise', why, cal) }
+    const learned = learnedArrival(input, pick.o, { kind: 'handoff', start: input.today })
+    return { inStock: true, ship: pick.ship, arrive: learned ?? arrival(pick.ship, 'promise', why, cal) }
   }
   const restocks = offers.filter((o) => o.restockDate !== null).map((o) => {
     const day = (o.restockDate! < input.today ? input.today : o.restockDate!) as IsoDate
-    return { ship: { earliest: day, latest: day } }
+    return { o, ship: { earliest: day, latest: day } }
   })
   const restock = soonest(restocks)
-  if (restock) return { inStock: false, ship: restock.ship, arrive: arrival(restock.ship, 'supplier', "out of stock; the supplier's restock date", cal) }
+  if (restock) {
+    const learned = learnedArrival(input, restock.o, { kind: 'stated', stated: restock.ship.latest })
+    return { inStock: false, ship: restock.ship, arrive: learned ?? arrival(restock.ship, 'supplier', "out of stock; the supplier's restock date", cal) }
+  }
+  const fromModel = soonest(offers.flatMap((o) => {
+    const a = learnedArrival(input, o, { kind: 'backorder', start: input.today })
+    return a ? [{ ship: { earliest: a.earliest, latest: a.latest }, a }] : []
+  }))
+  if (fromModel) return { inStock: false, ship: null, arrive: fromModel.a }
   const learned = soonest(offers.flatMap((o) => {
     const samples = sortedSamples(o.backorderDays)
     if (samples.length < 3) return []

@@ -1,4 +1,5 @@
 import PgBoss from 'pg-boss'
+import { learnSettings } from './learn-etas.ts'
 import type { Db } from '../store/db.ts'
 import type { Clock } from '../clock.ts'
 import type { Config } from '../config.ts'
@@ -156,7 +157,7 @@ export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?
         const now = clock.now()
         const sweep = await runSweep(db, {
           now, calendar: await calendarFrom(db, config, now), delayGraceDays: config.delayGraceDays, stallBusinessDays: config.stallBusinessDays,
-          outreach: outreachOptionsFrom(await signed()), learn: { target: config.etaTarget, country: config.country },
+          outreach: outreachOptionsFrom(await signed()), learn: learnSettings(config),
         })
         return { ...sweep, unfinished }
       },

@@ -4,6 +4,7 @@
  * demo's loader (src/demo/replay.ts) and `wismo replay` (src/replay/run-replay.ts) both play a
  * history through it, so their notices and messages carry the times a running wismo would give.
  */
+import { learnSettings } from './learn-etas.ts'
 import type { Db } from '../store/db.ts'
 import type { CalendarConfig } from '../domain/types.ts'
 import { fixedClock } from '../clock.ts'
@@ -32,7 +33,7 @@ export async function sweepPassAt(env: PassEnv, at: Date, supplierCheck: boolean
   const { db, config, calendar } = env
   const sweep = await runSweep(db, {
     now: at, calendar, delayGraceDays: config.delayGraceDays, stallBusinessDays: config.stallBusinessDays, outreach: outreachOptionsFrom(config),
-    learn: { target: config.etaTarget, country: config.country },
+    learn: learnSettings(config),
   })
   const check = supplierCheck ? await runSupplierCheck(db, { now: at, calendar, mailFrom: config.mailFrom }) : null
   // One at a time: the outbox files and send times then follow the queue's order, every run alike.

@@ -15,7 +15,7 @@ import { importFile } from '../store/import/import-file.ts'
 import { ingestSupplierFeed } from '../feeds/ingest-file.ts'
 import { ingestCarrierFile } from '../carriers/ingest-carrier-file.ts'
 import { sweepPassAt, type PassEnv } from '../jobs/replay-steps.ts'
-import { learnEtas } from '../jobs/learn-etas.ts'
+import { learnEtas, learnSettings } from '../jobs/learn-etas.ts'
 import type { Arrival } from './manifest.ts'
 import type { ReplayStep } from './plan.ts'
 
@@ -88,9 +88,8 @@ export async function runReplay(env: PassEnv, steps: ReplayStep[], onStep: (done
   // The model is learned again from everything replayed (DESIGN.md: "and at the end of a replay"),
   // so the backtested wismo starts with what this history teaches.
   const last = steps.length > 0 ? stepAt(steps[steps.length - 1]) : null
-  if (last && last.getTime() > before) {
-    sum.learned = (await learnEtas(env.db, last, env.calendar, { target: env.config.etaTarget, country: env.config.country }, true)).asOf
-  }
+  const settings = learnSettings(env.config)
+  if (last && last.getTime() > before && settings) sum.learned = (await learnEtas(env.db, last, env.calendar, settings, true)).asOf
   return sum
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Queryable } from './db.ts'
 import { serviceLevel } from '../domain/service-level.ts'
-import type { HandoffObs, BackorderObs, Observations, OutcomeObs, SlipObs, TransitObs } from '../domain/estimate/learn.ts'
+import type { HandoffObs, BackorderObs, Observations, OpenObs, OutcomeObs, SlipObs, TransitObs } from '../domain/estimate/learn.ts'
 import { loadDeliveredLines } from './accuracy.ts'
 import type { IsoDate } from '../domain/types.ts'
 
@@ -84,6 +84,27 @@ async function transits(db: Queryable, s: HistoryScope): Promise<TransitObs[]> {
     }))
 }
 
+/**
+ * Lines not shipped by `now` (and not cancelled or refused: those never ship): hand-offs and
+ * backorders still under way, which the model must count or it learns only the short ones.
+ */
+async function stillOpen(db: Queryable, s: HistoryScope): Promise<{ handoff: OpenObs[]; backorder: OpenObs[] }> {
+  const rows = await db.query<{ supplier: string; start: string; bo_start: string | null }>(
+    `SELECT l.supplier_id AS supplier, (coalesce(o.paid_at, o.placed_at) AT TIME ZONE $3)::date::text AS start,
+            (SELECT (min(sg.received_at) AT TIME ZONE $3)::date::text FROM supplier_signals sg JOIN po_lines p ON p.po_line_id = sg.po_line_id
+              WHERE p.order_line_id = l.order_line_id AND sg.status = 'backordered' AND sg.received_at <= $1) AS bo_start
+       FROM order_lines l JOIN orders o ON o.order_id = l.order_id
+      WHERE l.supplier_id IS NOT NULL AND o.placed_at <= $1 AND o.placed_at >= $2::date AND l.cancelled_at IS NULL
+        AND l.state NOT IN ('cancelled', 'unavailable')
+        AND NOT EXISTS (SELECT 1 FROM shipments sh WHERE sh.order_line_id = l.order_line_id AND sh.shipped_at <= $1)`,
+    [s.now, s.oldest, s.timeZone],
+  )
+  return {
+    handoff: rows.map((r) => ({ supplier: r.supplier, start: r.start, known: s.asOf })),
+    backorder: rows.filter((r) => r.bo_start !== null).map((r) => ({ supplier: r.supplier, start: r.bo_start as string, known: s.asOf })),
+  }
+}
+
 /** The learned windows wismo stated at the calibrated milestones, for lines delivered in the scope. */
 async function outcomes(db: Queryable, s: HistoryScope): Promise<OutcomeObs[]> {
   const lines = await loadDeliveredLines(db, { from: s.oldest, to: s.asOf, timeZone: s.timeZone, country: s.country })
@@ -99,6 +120,6 @@ async function outcomes(db: Queryable, s: HistoryScope): Promise<OutcomeObs[]> {
 
 /** Everything the model learns from, as known at `scope.now`. */
 export async function loadObservations(db: Queryable, scope: HistoryScope): Promise<Observations> {
-  const [handoff, bo, transit, outs] = await Promise.all([handoffs(db, scope), backorders(db, scope), transits(db, scope), outcomes(db, scope)])
-  return { handoff, backorder: bo.backorder, slip: bo.slip, transit, outcomes: outs }
+  const [handoff, bo, transit, outs, open] = await Promise.all([handoffs(db, scope), backorders(db, scope), transits(db, scope), outcomes(db, scope), stillOpen(db, scope)])
+  return { handoff, openHandoff: open.handoff, backorder: bo.backorder, openBackorder: open.backorder, slip: bo.slip, transit, outcomes: outs }
 }

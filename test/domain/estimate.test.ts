@@ -8,7 +8,7 @@ import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { addBusinessDays, addCalendarDays, calendarDays, DEFAULT_CALENDAR, isBusinessDay } from '../../src/domain/calendar.ts'
 import { encodeOffset, placeOffset } from '../../src/domain/estimate/day-offset.ts'
-import { histOf, placeHist, shortestWindow, shrinkToward } from '../../src/domain/estimate/hist.ts'
+import { histOf, placeHist, shortestWindow, shrinkToward, survivalHist } from '../../src/domain/estimate/hist.ts'
 import { laneKeys } from '../../src/domain/estimate/lane.ts'
 import { calibrateLevels, learnModel, type EtaModel, type Observations, type OutcomeObs, type TransitObs } from '../../src/domain/estimate/learn.ts'
 import { learnedEta, MIN_BASE, type Leg, type Situation } from '../../src/domain/estimate/forecast.ts'
@@ -52,6 +52,23 @@ describe('histograms and windows, hand-computed', () => {
     assert.deepEqual(mixed.values, [1, 2, 5])
     assert.deepEqual(mixed.weights, [4, 4, 2])
     assert.equal(mixed.n, 1)
+  })
+
+  it('durations still under way count (Kaplan–Meier): an open one moves its weight to longer ones', () => {
+    const w = (value: number) => ({ value, weight: 1 })
+    assert.deepEqual(survivalHist([w(1), w(2), w(3)], [w(2)]), { values: [1, 2, 3], weights: [1, 1, 2], n: 4 })
+    // Open longer than any that ended: it has lasted at least that long.
+    assert.deepEqual(survivalHist([w(1)], [w(5)]), { values: [1, 5], weights: [1, 1], n: 2 })
+    assert.deepEqual(survivalHist([w(1), w(4)], []), histOf([w(1), w(4)]))
+  })
+
+  it('a supplier whose backorders are still open learns windows that reach them', () => {
+    const ended = Array.from({ length: 12 }, (_, i) => ({ supplier: 'SUP-A', start: addCalendarDays('2026-05-01', i), ship: addCalendarDays('2026-05-03', i), known: addCalendarDays('2026-05-03', i) }))
+    const open = Array.from({ length: 12 }, (_, i) => ({ supplier: 'SUP-A', start: addCalendarDays('2026-05-01', i), known: '2026-06-30' }))
+    const without = model({ backorder: ended })
+    const withOpen = model({ backorder: ended, openBackorder: open })
+    assert.deepEqual(without.backorder['SUP-A'].values, [2])
+    assert.ok(Math.max(...withOpen.backorder['SUP-A'].values) >= 49, `open for seven weeks: ${withOpen.backorder['SUP-A'].values}`)
   })
 
   it('an offset counts business days, then the days after the last one (a Saturday delivery is not Friday)', () => {
@@ -254,3 +271,23 @@ function driftingStream(seed: number, target: number): number {
   }
   return inWindow / resolved
 }
+
+describe('the promise before the purchase uses the same model', () => {
+  it('in stock: the supplier\'s learned hand-off and the lane to the shopper, named', async () => {
+    const { promiseFor } = await import('../../src/domain/promise.ts')
+    const handoff = Array.from({ length: 30 }, (_, i) => {
+      const start = addBusinessDays('2026-05-01', i, cal)
+      return { supplier: 'SUP-A', start, ship: addBusinessDays(start, 2, cal), known: addBusinessDays(start, 2, cal) }
+    })
+    const parcels = Array.from({ length: 40 }, (_, i) => transit(addBusinessDays('2026-05-01', i, cal), 3))
+    const m = model({ handoff, transit: parcels })
+    const offer = { supplierId: 'SUP-A', availableQty: 5, restockDate: null, leadTimeDays: 1, backorderDays: [], shipFrom: SF }
+    const answer = promiseFor({ qty: 1, offers: [offer], today: '2026-06-29', calendar: cal, model: m, to: NY })
+    assert.equal(answer.inStock, true)
+    assert.equal(answer.arrive?.source, 'history')
+    assert.equal(answer.arrive?.earliest, '2026-07-06') // ships Wednesday, three business days: Monday
+    assert.match(answer.arrive?.basis ?? '', /^supplier SUP-A hand-off, 30 orders; lane US 941 → US 100 all services, 40 parcels$/)
+    // Without a model: the rules, as before.
+    assert.equal(promiseFor({ qty: 1, offers: [offer], today: '2026-06-29', calendar: cal }).arrive?.source, 'promise')
+  })
+})

@@ -35,7 +35,7 @@ test('wismo simulate: the same arguments write the same bytes; another seed anot
   assert.deepEqual([sim.days, sim.seed, sim.start, sim.end], [30, 7, '2026-11-07', '2026-12-06'])
 })
 
-test('wismo simulate refuses bad input with a one-line reason: exit 1 for a bad value or a non-empty folder, 2 for a missing option', { timeout: 60_000 }, async () => {
+test('wismo simulate refuses bad input with a one-line reason: exit 1 for a bad value or a non-empty folder, 2 for a missing option', { timeout: 180_000 }, async () => {
   const zero = await runWismo(['simulate', '--days', '0', '--out', path.join(root, 'zero')], NOW)
   assert.equal(zero.code, 1)
   assert.equal(zero.stderr.trim(), '--days: expected a whole number from 1 to 3660 (got "0")')
@@ -73,7 +73,16 @@ test('a simulated 35 days replays with nothing quarantined; every line the truth
 
   const db = await openDb({ url: env.DATABASE_URL, dataDir: env.WISMO_DATA_DIR })
   let lines: DbLine[]
+  let learned: { models: number; based: number; bases: string[]; levels: { ordered: number; shipped: number } }
+  let open: { order_number: string }[]
   try {
+    // The model was learned each replayed day (the first sweep of the day), and once more at the end.
+    const [m] = await db.query<{ models: number; levels: { ordered: number; shipped: number } }>(
+      `SELECT count(*)::int AS models, (array_agg(model->'levels' ORDER BY as_of DESC))[1] AS levels FROM eta_models`)
+    const bases = await db.query<{ eta_basis: string }>('SELECT DISTINCT eta_basis FROM line_state_history WHERE eta_basis IS NOT NULL ORDER BY 1')
+    learned = { models: m.models, based: bases.length, bases: bases.map((b) => b.eta_basis), levels: m.levels }
+    open = await db.query<{ order_number: string }>(
+      `SELECT DISTINCT o.order_number FROM order_lines l JOIN orders o USING (order_id) WHERE l.state = 'processing' ORDER BY 1 LIMIT 5`)
     lines = await db.query<DbLine>(
       `SELECT o.order_number, l.line_no, l.state, l.cancel_reason, s.carrier, s.service,
               (SELECT to_char(max(e.occurred_at) AT TIME ZONE 'America/New_York', 'YYYY-MM-DD') FROM carrier_events e
@@ -102,4 +111,15 @@ test('a simulated 35 days replays with nothing quarantined; every line the truth
     assert.deepEqual([line.state, line.delivered_day, line.carrier, line.service], ['delivered', t[col('delivered_day')], t[col('carrier')], t[col('service')]], key)
   }
   assert.ok(cancelled.length < 0.1 * delivered.length, `${cancelled.length} of ${delivered.length} cancelled for want of consent`)
+
+  // Learned dates (issue 17): a model per replayed day once there was history, windows that name their basis.
+  assert.ok(learned.models >= 25, `${learned.models} models learned`)
+  for (const level of Object.values(learned.levels)) assert.ok(level >= 0.5 && level <= 0.995, `level ${level}`)
+  assert.ok(learned.bases.some((b) => /hand-off, \d+ orders(, with [^;]+)?; lane US \w* ?→ US \w* ?all services, \d+ parcels/.test(b)), learned.bases.slice(0, 5).join('\n'))
+  assert.ok(learned.bases.some((b) => /^lane US \w+ → US \w+ (ground|2day|3day|next_day|priority|default)\b/.test(b)), learned.bases.slice(0, 5).join('\n'))
+  const end = JSON.parse(fs.readFileSync(path.join(dir, 'simulation.json'), 'utf8')).end as string
+  const status = await runWismo(['status', open[0].order_number, '--json'], { ...env, WISMO_NOW: `${end}T23:00:00Z` })
+  assert.equal(status.code, 0, status.stderr)
+  const etas = (JSON.parse(status.stdout).lines as { eta: { basis?: string } | null }[]).map((l) => l.eta).filter((e) => e !== null)
+  assert.ok(etas.some((e) => typeof e!.basis === 'string' && e!.basis.length > 0), JSON.stringify(etas))
 })

@@ -24,9 +24,22 @@ export function encodeOffset(from: IsoDate, to: IsoDate, cal: CalendarConfig): n
   return PER_DAY * k + after
 }
 
+// A window spreads every ship day by every transit offset, for every line a sweep derives: the few
+// thousand (day, offset) pairs in play are worked out once per calendar.
+const MEMO_LIMIT = 50_000
+const placed = new WeakMap<CalendarConfig, Map<string, IsoDate>>()
+
 /** The day an offset from `from` falls on (the inverse of encodeOffset on the days it produces). */
 export function placeOffset(from: IsoDate, offset: number, cal: CalendarConfig): IsoDate {
   const v = Math.max(0, Math.round(offset))
+  let memo = placed.get(cal)
+  if (!memo) placed.set(cal, (memo = new Map()))
+  const key = `${from}+${v}`
+  const known = memo.get(key)
+  if (known !== undefined) return known
   const k = Math.floor(v / PER_DAY)
-  return addCalendarDays(addBusinessDays(from, k, cal), v % PER_DAY)
+  const day = addCalendarDays(addBusinessDays(from, k, cal), v % PER_DAY)
+  if (memo.size >= MEMO_LIMIT) memo.clear()
+  memo.set(key, day)
+  return day
 }

@@ -111,8 +111,20 @@ function shipDays(model: EtaModel, leg: Exclude<Leg, { kind: 'shipped' }>, sit: 
 function transitChain(level: string | null, sit: Situation, country: string): string[] {
   const place = (p: Place): Place => (p.country ? p : { ...p, country })
   const keys = sit.from && sit.to ? transitKeys(level ?? '*', place(sit.from), place(sit.to)) : [`${level ?? '*'}|*`, '*|*']
-  // Before it ships, the service is not known: every level's parcels describe it.
-  return level ? keys : keys.filter((k) => k.startsWith('*|'))
+  // Before it ships, the service is not known: every level's parcels describe it. Once shipped, its
+  // service's groups borrow from the service's own wider ones; all parcels only when the service
+  // has too few (a 2-day parcel is not described by the lane's ground parcels).
+  return level ? keys.filter((k) => !k.startsWith('*|') || k === '*|*') : keys.filter((k) => k.startsWith('*|'))
+}
+
+/**
+ * The distribution as it stands today. While its window still holds today, it is kept as it was
+ * stated (a window that moved every morning would be re-stated, and re-told, every day); once the
+ * window has passed with nothing happening, only what can still happen describes it.
+ */
+function stillOpen(dist: DayDist, today: IsoDate, level: number): { dist: DayDist; kept: number } {
+  const w = shortestWindow(dist, level, calendarDays)
+  return w && w.latest >= today ? { dist, kept: 1 } : fromDay(dist, today)
 }
 
 /** The window (at the milestone's calibrated level) of a line on `leg`, or null to keep the rules. */
@@ -128,8 +140,9 @@ export function learnedEta(model: EtaModel | null, leg: Leg, sit: Situation): Le
   let basis: string
   let uses: string[]
   let source: EtaSource
+  const level = model.levels[milestone]
   if (leg.kind === 'shipped') {
-    const placed = fromDay(placeHist(transit.hist, (v) => placeOffset(leg.ship, v, cal)), sit.today)
+    const placed = stillOpen(placeHist(transit.hist, (v) => placeOffset(leg.ship, v, cal)), sit.today, level)
     if (placed.kept < MIN_KEPT) return null
     ;({ dist: arrival } = placed)
     basis = transitBasis
@@ -138,14 +151,14 @@ export function learnedEta(model: EtaModel | null, leg: Leg, sit: Situation): Le
   } else {
     const ship = shipDays(model, leg, sit)
     if (!ship) return null
-    const pending = fromDay(ship.dist, sit.today)
+    const pending = stillOpen(ship.dist, sit.today, level)
     if (pending.kept < MIN_KEPT) return null
     arrival = spread(pending.dist, transit.hist, (d, v) => placeOffset(d, v, cal))
     basis = `${ship.basis}; ${transitBasis}`
     uses = [...ship.uses, ...transitUses]
     source = ship.source
   }
-  const w = shortestWindow(arrival, model.levels[milestone], calendarDays)
+  const w = shortestWindow(arrival, level, calendarDays)
   if (!w) return null
   return { earliest: w.earliest, latest: w.latest, source, basis, uses }
 }

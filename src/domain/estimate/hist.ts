@@ -28,6 +28,37 @@ export function histOf(samples: readonly { value: number; weight: number }[]): H
   return { values, weights: values.map((v) => by.get(v) as number), n }
 }
 
+/**
+ * The histogram of durations when some have not ended yet (Kaplan–Meier, weighted): `ended` are
+ * finished durations, `open` are at least as long as their value so far. Leaving the open ones
+ * out would learn only the short ones: a month-long backorder still under way would be missing
+ * from every window. What is still open beyond the last ended duration stays at the longest open
+ * value (a lower bound: it has lasted at least that long).
+ */
+export function survivalHist(ended: readonly { value: number; weight: number }[], open: readonly { value: number; weight: number }[]): Hist {
+  const ok = (s: { value: number; weight: number }) => Number.isFinite(s.value) && s.weight > 0
+  const e = ended.filter(ok).map((s) => ({ value: Math.round(s.value), weight: s.weight }))
+  const o = open.filter(ok).map((s) => ({ value: Math.round(s.value), weight: s.weight }))
+  if (o.length === 0) return histOf(e)
+  const total = [...e, ...o].reduce((a, s) => a + s.weight, 0)
+  const times = [...new Set(e.map((s) => s.value))].sort((a, b) => a - b)
+  const by = new Map<number, number>()
+  let surviving = 1
+  for (const t of times) {
+    // At risk at t: every duration that reached t (ended at or after it, or open at or after it).
+    const atRisk = e.filter((s) => s.value >= t).reduce((a, s) => a + s.weight, 0) + o.filter((s) => s.value >= t).reduce((a, s) => a + s.weight, 0)
+    const ending = e.filter((s) => s.value === t).reduce((a, s) => a + s.weight, 0)
+    const share = atRisk > 0 ? ending / atRisk : 0
+    by.set(t, surviving * share * total)
+    surviving *= 1 - share
+  }
+  const lastEnded = times.length > 0 ? times[times.length - 1] : -Infinity
+  const at = Math.max(lastEnded, ...o.map((s) => s.value))
+  if (surviving > 1e-12) by.set(at, (by.get(at) ?? 0) + surviving * total)
+  const values = [...by.keys()].filter((v) => (by.get(v) as number) > 0).sort((a, b) => a - b)
+  return { values, weights: values.map((v) => by.get(v) as number), n: e.length + o.length }
+}
+
 export const totalWeight = (h: Hist): number => h.weights.reduce((a, b) => a + b, 0)
 
 /**

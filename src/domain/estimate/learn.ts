@@ -6,11 +6,13 @@
 import { addCalendarDays, calendarDays } from '../calendar.ts'
 import type { CalendarConfig, IsoDate } from '../types.ts'
 import { encodeOffset } from './day-offset.ts'
-import { histOf, type Hist } from './hist.ts'
+import { histOf, survivalHist, type Hist } from './hist.ts'
 import { laneKeys, type Place } from './lane.ts'
 
 /** An order line's hand-off: from its order (paid) day to its first shipment. */
 export interface HandoffObs { supplier: string; start: IsoDate; ship: IsoDate; known: IsoDate }
+/** A line not shipped when it was read (`known`): its hand-off (or backorder) has lasted since `start`. */
+export interface OpenObs { supplier: string; start: IsoDate; known: IsoDate }
 /** A backorder: from the first backorder word to the first shipment. */
 export interface BackorderObs { supplier: string; start: IsoDate; ship: IsoDate; known: IsoDate }
 /** The supplier's stated ship date against the day it really shipped. */
@@ -24,7 +26,11 @@ export type CalibratedMilestone = 'ordered' | 'shipped'
 
 export interface Observations {
   handoff: HandoffObs[]
+  /** Lines ordered and not shipped yet: hand-offs still under way (optional: none). */
+  openHandoff?: OpenObs[]
   backorder: BackorderObs[]
+  /** Backorders not shipped yet. */
+  openBackorder?: OpenObs[]
   slip: SlipObs[]
   transit: TransitObs[]
   outcomes: OutcomeObs[]
@@ -88,6 +94,30 @@ function groupBy<T>(items: readonly T[], keysOf: (t: T) => string[], sample: (t:
   return out
 }
 
+/**
+ * Durations by supplier (and `*`), the ones still under way included (survivalHist): a duration
+ * counts from its start day, weighted by how recent that start is; one still open at `asOf` is
+ * at least `asOf − start` long. An open one read after `asOf` was open at `asOf` too (it had not
+ * shipped by a later day), so it says nothing `asOf` did not know.
+ */
+function durations(ended: readonly { supplier: string; start: IsoDate; known: IsoDate; value: number }[], open: readonly OpenObs[],
+  opts: { asOf: IsoDate; oldest: IsoDate; weight: (day: IsoDate) => number; openValue: (start: IsoDate) => number }): Record<string, Hist> {
+  const groups = new Map<string, { ended: Weighted[]; open: Weighted[] }>()
+  const put = (supplier: string, kind: 'ended' | 'open', w: Weighted) => {
+    for (const k of [supplier, '*']) (groups.get(k) ?? groups.set(k, { ended: [], open: [] }).get(k)!)[kind].push(w)
+  }
+  for (const o of ended) if (o.known <= opts.asOf && o.start >= opts.oldest) put(o.supplier, 'ended', { value: o.value, weight: opts.weight(o.start) })
+  for (const o of open) if (o.start <= opts.asOf && o.known >= opts.asOf && o.start >= opts.oldest) put(o.supplier, 'open', { value: opts.openValue(o.start), weight: opts.weight(o.start) })
+  const out: Record<string, Hist> = {}
+  for (const k of [...groups.keys()].sort()) {
+    const g = groups.get(k)!
+    if (g.ended.length === 0) continue
+    const h = survivalHist(g.ended, g.open)
+    if (h.n >= KEEP_NARROW || k === '*') out[k] = h
+  }
+  return out
+}
+
 /** Transit groups a parcel counts in: its service level and all levels, each lane precision and none. */
 export function transitKeys(level: string, from: Place, to: Place): string[] {
   const lanes = laneKeys(from, to)
@@ -124,8 +154,10 @@ export function learnModel(obs: Observations, opts: LearnOptions): EtaModel {
     country: opts.country,
     target: opts.target,
     levels: calibrateLevels(usable(obs.outcomes), opts.target, opts.step),
-    handoff: groupBy(usable(obs.handoff), bySupplier, (o) => ({ value: encodeOffset(o.start, o.ship, cal), weight: weight(o.known) }), KEEP_NARROW),
-    backorder: groupBy(usable(obs.backorder), bySupplier, (o) => ({ value: Math.max(0, calendarDays(o.start, o.ship)), weight: weight(o.known) }), KEEP_NARROW),
+    handoff: durations(obs.handoff.map((o) => ({ ...o, value: encodeOffset(o.start, o.ship, cal) })), obs.openHandoff ?? [],
+      { asOf: opts.asOf, oldest, weight, openValue: (start) => encodeOffset(start, opts.asOf, cal) }),
+    backorder: durations(obs.backorder.map((o) => ({ ...o, value: Math.max(0, calendarDays(o.start, o.ship)) })), obs.openBackorder ?? [],
+      { asOf: opts.asOf, oldest, weight, openValue: (start) => Math.max(0, calendarDays(start, opts.asOf)) }),
     slip: groupBy(usable(obs.slip), bySupplier, (o) => ({ value: calendarDays(o.stated, o.ship), weight: weight(o.known) }), KEEP_NARROW),
     transit: groupBy(
       usable(obs.transit).filter((o) => o.delivered >= o.ship),

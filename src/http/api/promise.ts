@@ -13,6 +13,7 @@ import { localDay } from '../../domain/calendar.ts'
 import { normalizeCountry, COUNTRY_EXPECTED } from '../../domain/country.ts'
 import { promiseFor, type PromiseOffer } from '../../domain/promise.ts'
 import { loadBackorderHistory } from '../../store/order-snapshot.ts'
+import { currentModel } from '../../store/eta-models.ts'
 import type { Queryable } from '../../store/db.ts'
 
 const QuerySchema = z.object({
@@ -34,8 +35,9 @@ export const PromiseSchema = z.object({
 })
 
 async function offersOf(db: Queryable, sku: string, now: Date): Promise<PromiseOffer[] | null> {
-  const rows = await db.query<{ supplier_id: string | null; available_qty: number | null; restock_date: string | null; lead: number | null }>(
-    `SELECT o.supplier_id, o.available_qty, o.restock_date::text AS restock_date, coalesce(o.lead_time_days, s.lead_time_days) AS lead
+  const rows = await db.query<{ supplier_id: string | null; available_qty: number | null; restock_date: string | null; lead: number | null; postal: string | null; country: string | null }>(
+    `SELECT o.supplier_id, o.available_qty, o.restock_date::text AS restock_date, coalesce(o.lead_time_days, s.lead_time_days) AS lead,
+            s.postal_code AS postal, s.country
        FROM products p LEFT JOIN offers o ON o.sku = p.sku LEFT JOIN suppliers s ON s.supplier_id = o.supplier_id
       WHERE p.sku = $1`,
     [sku],
@@ -45,7 +47,8 @@ async function offersOf(db: Queryable, sku: string, now: Date): Promise<PromiseO
   for (const r of rows) {
     if (r.supplier_id === null) continue
     // Past backorders are read only when they could matter: nobody has it and no one named a date.
-    out.push({ supplierId: r.supplier_id, availableQty: r.available_qty, restockDate: r.restock_date, leadTimeDays: Number(r.lead ?? 0), backorderDays: [] })
+    out.push({ supplierId: r.supplier_id, availableQty: r.available_qty, restockDate: r.restock_date, leadTimeDays: Number(r.lead ?? 0), backorderDays: [],
+      shipFrom: { postalCode: r.postal, country: r.country ?? '' } })
   }
   const needHistory = out.every((o) => (o.availableQty ?? 0) <= 0 && o.restockDate === null)
   if (needHistory) for (const o of out) o.backorderDays = await loadBackorderHistory(db, o.supplierId, now)
@@ -88,7 +91,9 @@ export function registerPromiseRoutes(app: FastifyInstance, deps: AppDeps): void
     const offers = await offersOf(deps.db, q.sku, now)
     if (!offers) return reply.code(404).send({ error: { code: 'PRODUCT_NOT_FOUND', message: `There is no product with SKU "${q.sku}".` } })
     const calendar = await calendarFrom(deps.db, deps.config, now)
-    const answer = promiseFor({ qty: q.qty, offers, today: localDay(now, calendar), calendar })
+    const model = await currentModel(deps.db, now)
+    const to = { postalCode: q.postal_code, country: q.country ? normalizeCountry(q.country) ?? '' : '' }
+    const answer = promiseFor({ qty: q.qty, offers, today: localDay(now, calendar), calendar, model, to })
     return { sku: q.sku, ...answer }
   })
 }
