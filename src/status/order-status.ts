@@ -3,6 +3,7 @@ import type { Queryable } from '../store/db.ts'
 import { loadBackorderHistory, loadOrderSnapshot, type LineSnapshot, type OrderSnapshot } from '../store/order-snapshot.ts'
 import { deriveLineStatus, type LineStatus } from '../domain/line-state.ts'
 import { deriveOrderStatus } from '../domain/order-status.ts'
+import { localDay } from '../domain/calendar.ts'
 import type { CalendarConfig, Eta } from '../domain/types.ts'
 import { LINE_STATES } from '../domain/types.ts'
 import { carrierName, trackingUrl } from '../carriers/carriers.ts'
@@ -101,11 +102,11 @@ export interface DerivedOrder {
 export type HistoryCache = Map<string, number[]>
 
 // A supplier's past backorders change slowly; re-reading them (a scan of its signals) for every
-// lookup would dominate the status route. One read per supplier per database per day is plenty.
+// lookup would dominate the status route. One read per supplier per database per store day is plenty.
 const dailyHistory = new WeakMap<Queryable, Map<string, { day: string; days: Promise<number[]> }>>()
 
-async function backorderHistory(db: Queryable, supplierId: string, now: Date): Promise<number[]> {
-  const day = now.toISOString().slice(0, 10)
+async function backorderHistory(db: Queryable, supplierId: string, now: Date, calendar: CalendarConfig): Promise<number[]> {
+  const day = localDay(now, calendar)
   let perDb = dailyHistory.get(db)
   if (!perDb) dailyHistory.set(db, (perDb = new Map()))
   const hit = perDb.get(supplierId)
@@ -125,7 +126,7 @@ export async function deriveLine(db: Queryable, ls: LineSnapshot, ctx: StatusCon
   const status = deriveLineStatus(ls.line, ls.signals, { now: ctx.now, calendar: ctx.calendar, history: null, model })
   const supplierId = ls.line.supplierId
   if ((status.state !== 'backordered' && status.state !== 'restocked') || status.eta !== null || !supplierId) return status
-  if (!cache.has(supplierId)) cache.set(supplierId, await backorderHistory(db, supplierId, ctx.now))
+  if (!cache.has(supplierId)) cache.set(supplierId, await backorderHistory(db, supplierId, ctx.now, ctx.calendar))
   const backorderDays = cache.get(supplierId) ?? []
   if (backorderDays.length === 0) return status
   return deriveLineStatus(ls.line, ls.signals, { now: ctx.now, calendar: ctx.calendar, history: { backorderDays }, model })
