@@ -8,6 +8,7 @@ import { serviceLevel } from '../domain/service-level.ts'
 import type { HandoffObs, BackorderObs, Observations, OpenObs, OutcomeObs, SlipObs, TransitObs } from '../domain/estimate/learn.ts'
 import { loadDeliveredLines } from './accuracy.ts'
 import type { IsoDate } from '../domain/types.ts'
+import { addCalendarDays } from '../domain/calendar.ts'
 
 export interface HistoryScope {
   /** The moment the history is read at: nothing that arrived after it counts. */
@@ -112,10 +113,37 @@ async function outcomes(db: Queryable, s: HistoryScope): Promise<OutcomeObs[]> {
   for (const l of lines) {
     for (const m of ['ordered', 'shipped'] as const) {
       const st = l.stated[m]
-      if (st && st.basis) out.push({ milestone: m, earliest: st.earliest, latest: st.latest, delivered: l.delivered, known: l.delivered })
+      // A late delivery was a miss the day after its window closed, not only when it came.
+      if (st && st.basis) out.push({ milestone: m, earliest: st.earliest, latest: st.latest, delivered: l.delivered, known: l.delivered > st.latest ? addCalendarDays(st.latest, 1) : l.delivered })
     }
   }
-  return out
+  return [...out, ...(await overdue(db, s))]
+}
+
+/**
+ * Learned windows of lines not delivered whose window has already closed: certain misses, known
+ * the day after the window's last day. Waiting for their delivery would tell calibration of a
+ * slowdown weeks late — in a peak, when it matters.
+ */
+async function overdue(db: Queryable, s: HistoryScope): Promise<OutcomeObs[]> {
+  const rows = await db.query<{ milestone: 'ordered' | 'shipped'; earliest: string; latest: string }>(
+    `SELECT m.milestone, m.earliest, m.latest FROM (
+       SELECT DISTINCT ON (h.order_line_id) 'ordered' AS milestone, h.eta_earliest::text AS earliest, h.eta_latest::text AS latest, h.eta_basis
+         FROM line_state_history h JOIN order_lines l ON l.order_line_id = h.order_line_id
+        WHERE l.state <> 'delivered' AND h.changed_at <= $1 AND h.changed_at >= $2::date
+        ORDER BY h.order_line_id, h.changed_at, h.history_id) m
+      WHERE m.eta_basis IS NOT NULL AND m.latest < $3::date::text
+     UNION ALL
+     SELECT m.milestone, m.earliest, m.latest FROM (
+       SELECT DISTINCT ON (h.order_line_id) 'shipped' AS milestone, h.eta_earliest::text AS earliest, h.eta_latest::text AS latest, h.eta_basis
+         FROM line_state_history h JOIN order_lines l ON l.order_line_id = h.order_line_id
+        WHERE l.state <> 'delivered' AND h.state IN ('in_transit', 'out_for_delivery', 'exception') AND h.changed_at <= $1 AND h.changed_at >= $2::date
+        ORDER BY h.order_line_id, h.changed_at, h.history_id) m
+      WHERE m.eta_basis IS NOT NULL AND m.latest < $3::date::text`,
+    [s.now, s.oldest, s.asOf],
+  )
+  // No delivery day yet: "after the window" is all calibration needs to know.
+  return rows.map((r) => ({ milestone: r.milestone, earliest: r.earliest ?? r.latest, latest: r.latest, delivered: addCalendarDays(r.latest, 1), known: addCalendarDays(r.latest, 1) }))
 }
 
 /** Everything the model learns from, as known at `scope.now`. */

@@ -19,7 +19,7 @@ export interface BackorderObs { supplier: string; start: IsoDate; ship: IsoDate;
 export interface SlipObs { supplier: string; stated: IsoDate; ship: IsoDate; known: IsoDate }
 /** A parcel's transit: handed to the carrier, delivered. `level` is its service level (`ground`). */
 export interface TransitObs { level: string; from: Place; to: Place; ship: IsoDate; delivered: IsoDate; known: IsoDate }
-/** A learned window wismo stated at a milestone, and the day the line was delivered. */
+/** A learned window wismo stated at a milestone, the day the line was delivered (not delivered and its window closed: the day after the window), and when that was known (a late one: the day after the window). */
 export interface OutcomeObs { milestone: CalibratedMilestone; earliest: IsoDate; latest: IsoDate; delivered: IsoDate; known: IsoDate }
 
 export type CalibratedMilestone = 'ordered' | 'shipped'
