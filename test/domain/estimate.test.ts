@@ -12,23 +12,12 @@ import { histOf, placeHist, shortestWindow, shrinkToward, survivalHist } from '.
 import { laneKeys } from '../../src/domain/estimate/lane.ts'
 import { calibrateLevels, learnModel, type EtaModel, type Observations, type OutcomeObs, type TransitObs } from '../../src/domain/estimate/learn.ts'
 import { learnedEta, MIN_BASE, type Leg, type Situation } from '../../src/domain/estimate/forecast.ts'
+import { createRng as rng } from '../x12/mutate.ts'
 
 const cal = DEFAULT_CALENDAR
 const NONE: Observations = { handoff: [], backorder: [], slip: [], transit: [], outcomes: [] }
 const NY = { postalCode: '10001', country: 'US' }
 const SF = { postalCode: '94107', country: 'US' }
-
-/** A small deterministic generator (mulberry32) for streams in tests. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function transit(ship: string, days: number, from = SF, to = NY, level = 'ground'): TransitObs {
   const delivered = addBusinessDays(ship, days, cal)
