@@ -7,6 +7,7 @@
 import type { Db } from '../store/db.ts'
 import { ingestMessage } from '../store/inbound.ts'
 import { DomainError } from '../domain/errors.ts'
+import { crashPoint } from '../util/crash-point.ts'
 import { applyPlatformOrder } from './apply-order.ts'
 import { markRevoked, noteError, type Connection } from './connections.ts'
 import { PlatformCallError, type PlatformClient } from './platform.ts'
@@ -72,11 +73,14 @@ export async function syncOrders(db: Db, conn: Connection, client: PlatformClien
         await db.query('UPDATE platform_connections SET sync_cursor = $2 WHERE connection_id = $1', [conn.connectionId, page.cursor])
       }
       opts.onPage?.(result)
+      crashPoint(`connect.sync.page.${result.pages}`)
     }
   } catch (err) {
     const at = opts.now()
     if (err instanceof PlatformCallError && err.revoked) await markRevoked(db, conn.connectionId, 'revoked', err.message, at)
     else await noteError(db, conn.connectionId, `sync: ${(err as Error).message}`, at)
+    // Said as what it is, with where to pick up: `wismo sync` resumes after the last page applied.
+    if (err instanceof PlatformCallError) throw new DomainError(err.revoked ? 'PLATFORM_REVOKED' : 'PLATFORM_CALL_FAILED', `${err.message}${err.revoked ? '' : `; ${result.pages} pages were applied, wismo sync ${conn.platform} resumes after them`}`, { cause: err })
     throw err
   }
   await db.query(
