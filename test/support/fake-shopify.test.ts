@@ -196,6 +196,14 @@ test('partial hold splits the fulfillment order; refunds, cancellation and metaf
   assert.equal(f.order(o.id)!.lines[1].currentQuantity, 0)
   assert.equal(f.order(o.id)!.updatedAt, '2026-04-01T00:00:05Z')
 
+  // A merchant's order edit: one unit of the first line removed.
+  clock.advance(5000)
+  f.updateOrder(o.id, { lineQuantities: { [o.lineItemIds[0]]: 2 } })
+  const hook: Json = f.webhookPayload(o.id)
+  assert.deepEqual(hook.line_items.map((l: Json) => [l.quantity, l.current_quantity]), [[3, 2], [1, 0]])
+  assert.equal(hook.updated_at, '2026-04-01T00:00:10Z')
+  assert.equal(hook.refunds[0].refund_line_items[0].quantity, 1)
+
   const link = 'https://wismo.example/o/abc'
   const mf = await gql(f, `mutation M($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { metafields { id key namespace value } userErrors { field message code } } }`,
     { m: [{ ownerId: o.id, namespace: 'wismo', key: 'status_url', type: 'url', value: link }] })
@@ -271,6 +279,11 @@ test('401 for a wrong token and for every call after revoke(); injected HTTP fau
   assert.equal((await gql(f, q)).status, 429)
   await assert.rejects(gql(f, q))
   assert.equal((await gql(f, q)).status, 200)
+  // drop-after: the call ran, its answer was lost (what a connector's idempotency key is for).
+  const o = f.addOrder()
+  f.failNext(1, 'drop-after')
+  await assert.rejects(gql(f, `mutation { metafieldsSet(metafields: [{ ownerId: "${o.id}", namespace: "wismo", key: "k", type: "single_line_text_field", value: "v" }]) { userErrors { message } } }`))
+  assert.equal(f.order(o.id)!.metafields[0].value, 'v')
 
   f.revoke()
   const revoked = await gql(f, q)
@@ -278,7 +291,7 @@ test('401 for a wrong token and for every call after revoke(); injected HTTP fau
   assert.deepEqual(revoked.body.errors, '[API] Invalid API key or access token (unrecognized login or wrong password)')
   assert.deepEqual(f.calls.map((c) => [c.outcome, c.apiVersion, c.rootFields.join()]), [
     ['ok', '2025-04', 'shop'], ['unauthorized', '2025-04', 'shop'], ['fault:503', '2025-04', 'shop'], ['fault:429', '2025-04', 'shop'],
-    ['fault:drop', '2025-04', 'shop'], ['ok', '2025-04', 'shop'], ['unauthorized', '2025-04', 'shop'],
+    ['fault:drop', '2025-04', 'shop'], ['ok', '2025-04', 'shop'], ['fault:drop-after', '2025-04', 'metafieldsSet'], ['unauthorized', '2025-04', 'shop'],
   ])
 })
 
@@ -305,4 +318,56 @@ test('seed(10 000) pages quickly; a client that waits out THROTTLED gets every o
   assert.equal(count, 10_000)
   assert.ok(throttled > 0)
   assert.ok(performance.now() - t0 < 5000, `took ${performance.now() - t0} ms`)
+})
+
+/** Every field the connector is expected to read from an order, in one document. */
+const FULL_ORDER = `#graphql
+  fragment Money on MoneyBag { shopMoney { amount currencyCode } }
+  query OrderPage($first: Int!, $after: String, $query: String) {
+    orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+      edges { cursor node {
+        id legacyResourceId name email phone createdAt updatedAt processedAt cancelledAt cancelReason closed
+        displayFinancialStatus note tags
+        customer { id firstName lastName displayName email phone }
+        shippingAddress { name zip countryCodeV2 phone city }
+        totalShippingPriceSet { ...Money }
+        lineItems(first: 20) { nodes {
+          id sku name title vendor quantity currentQuantity variant { id sku }
+          originalUnitPriceSet { ...Money } discountedUnitPriceSet { ...Money }
+          taxLines { priceSet { shopMoney { amount } } rate title }
+        } pageInfo { hasNextPage endCursor } }
+        fulfillmentOrders(first: 5) { nodes {
+          id status requestStatus
+          lineItems(first: 20) { nodes { id totalQuantity remainingQuantity lineItem { id } } }
+          fulfillmentHolds { id handle reason reasonNotes }
+        } }
+        fulfillments { id status createdAt trackingInfo { company number url } fulfillmentLineItems(first: 20) { nodes { id quantity lineItem { id } } } }
+        refunds { id note createdAt totalRefundedSet { shopMoney { amount } } refundLineItems(first: 20) { nodes { quantity lineItem { id } } } }
+        metafield(namespace: "wismo", key: "status_url") { id namespace key value type }
+      } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`
+
+test('@shopify/admin-api-client reads a full order page from the fake through fake.fetch', async () => {
+  const { createAdminApiClient } = await import('@shopify/admin-api-client')
+  const f = await start()
+  const o = f.addOrder({ lines: [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 1, taxRate: 0 }], phone: '+15035550100' })
+  await gql(f, FULFILL, { fulfillment: { lineItemsByFulfillmentOrder: [{ fulfillmentOrderId: o.fulfillmentOrderId, fulfillmentOrderLineItems: [{ id: o.fulfillmentOrderLineItemIds[1], quantity: 1 }] }], trackingInfo: { number: '9400100000000000000000' }, notifyCustomer: false } })
+  assert.deepEqual(validateShopifyDocument(FULL_ORDER), [])
+  const client = createAdminApiClient({ storeDomain: f.shop, apiVersion: '2025-04', accessToken: f.token, customFetchApi: f.fetch, logger: () => {} })
+  const res = await client.request(FULL_ORDER, { variables: { first: 1, query: "updated_at:>='2000-01-01T00:00:00Z'" } })
+  assert.equal(res.errors, undefined)
+  const order = (res.data as Json).orders.edges[0].node
+  assert.equal(order.id, o.id)
+  assert.equal(order.legacyResourceId, String(o.legacyResourceId))
+  assert.equal(order.shippingAddress.countryCodeV2, 'US')
+  assert.deepEqual(order.lineItems.nodes.map((l: Json) => [l.sku, l.quantity, l.currentQuantity, l.taxLines.length]), [['A', 2, 2, 1], ['B', 1, 1, 0]])
+  assert.equal(order.fulfillmentOrders.nodes[0].status, 'IN_PROGRESS')
+  assert.equal(order.fulfillments[0].trackingInfo[0].number, '9400100000000000000000')
+  assert.equal(order.metafield, null)
+  assert.equal(f.calls.at(-1)!.operationName, 'OrderPage')
+  assert.equal(f.calls.at(-1)!.apiVersion, '2025-04')
+  // What this document costs per page size: the connector must pick a size under 1000.
+  assert.equal(f.calls.at(-1)!.requestedQueryCost, 2 + 1 * 499)
 })

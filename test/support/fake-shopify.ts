@@ -103,6 +103,11 @@ export interface FakeShopify {
   order(id: string | number): FakeOrder | undefined
   /** The REST-shaped JSON Shopify posts for orders/create and orders/updated. */
   webhookPayload(orderId: string | number): Record<string, unknown>
+  /**
+   * A fetch that sends `https://<any shop>/admin/…` here instead. @shopify/admin-api-client
+   * always builds an https URL from storeDomain, so give it `customFetchApi: fake.fetch`.
+   */
+  fetch: typeof fetch
 }
 
 /** Starts a fake Shopify on 127.0.0.1 at a free port. Build the schema happens once per process. */
@@ -263,6 +268,11 @@ export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<F
       return o
     },
     webhookPayload: (orderId) => orderWebhookPayload(mustFind(orderId)),
+    fetch: (input, init) => {
+      const target = new URL(input instanceof Request ? input.url : String(input))
+      const local = new URL(target.pathname + target.search, url)
+      return input instanceof Request ? fetch(new Request(local, input), init) : fetch(local, init)
+    },
   }
 }
 

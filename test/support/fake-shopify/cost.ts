@@ -5,6 +5,8 @@
  * what its payload selects. Plain lists of objects (Order.fulfillments(first)) count `first`
  * items, or one when unbounded. An approximation: Shopify's own numbers differ in detail, but a
  * client that reads `extensions.cost` and waits for the bucket behaves the same against both.
+ * Shopify refuses a single query over the bucket size (MAX_COST_EXCEEDED). Bucket defaults
+ * (1000, 50/s) are the long-documented standard plan; newer docs give Standard 100 points/s.
  */
 import {
   Kind, getNamedType, isCompositeType, isListType, isNonNullType, isObjectType, isInterfaceType, valueFromASTUntyped,

@@ -240,7 +240,9 @@ export function takeFromLine(order: FakeOrder, lineId: number, quantity: number,
   const line = order.lines.find((l) => l.id === lineId)!
   line.currentQuantity -= quantity
   let left = quantity
-  for (const f of order.fulfillmentOrders) {
+  // Units not held go first: an edit or refund leaves a hold on what is still wanted.
+  const held = (f: FakeFulfillmentOrder) => (f.status === 'ON_HOLD' ? 1 : 0)
+  for (const f of [...order.fulfillmentOrders].sort((a, b) => held(a) - held(b))) {
     for (const l of f.lines) {
       if (l.lineId !== lineId || left === 0) continue
       const take = Math.min(left, l.remainingQuantity)
