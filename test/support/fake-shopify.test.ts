@@ -53,6 +53,9 @@ test('a document the 2025-04 schema refuses is answered GRAPHQL_VALIDATION_FAILE
   assert.deepEqual(validateShopifyDocument(ORDERS), [])
   assert.equal(validateShopifyDocument(bad).length, 1)
   assert.match(validateShopifyDocument('{ orders(first: ')[0], /Syntax Error/)
+  // Valid for Shopify but not served by the fake: an error, never a silent null.
+  const unserved = await gql(f, '{ products(first: 1) { nodes { id } } }')
+  assert.equal(unserved.body.errors[0].extensions.code, 'NOT_IMPLEMENTED')
 })
 
 test('paging by updated_at returns every matching order once, in updated_at order', async () => {

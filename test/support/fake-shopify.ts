@@ -124,7 +124,7 @@ export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<F
   const faults: FaultKind[] = []
   let revoked = false
 
-  const queryRoot = {
+  const queryRoot = notImplementedElsewhere({
     orders: (args: OrdersArgs) => ordersConnection(state, args, (o) => views.order(o)),
     order: (args: { id: string }) => views.findOrderView(args.id),
     shop: () => views.shop(),
@@ -134,8 +134,8 @@ export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<F
       return found ? views.fulfillmentOrder(found.order, found.fo) : null
     },
     job: (args: { id: string }) => ({ __typename: 'Job', id: args.id, done: true }),
-  }
-  const mutationRoot = mutations(state, views)
+  })
+  const mutationRoot = notImplementedElsewhere(mutations(state, views))
 
   function answer(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
     const version = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec((req.url ?? '').split('?')[0])?.[1] ?? null
@@ -274,6 +274,21 @@ export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<F
       return input instanceof Request ? fetch(new Request(local, input), init) : fetch(local, init)
     },
   }
+}
+
+/**
+ * Root fields the schema has but the fake does not serve answer an error instead of a silent
+ * null, so a connector calling one (fulfillmentCreateV2, node, …) fails loudly in tests.
+ */
+function notImplementedElsewhere<T extends object>(root: T): T {
+  return new Proxy(root, {
+    get(target, prop, receiver) {
+      if (typeof prop !== 'string' || prop in target) return Reflect.get(target, prop, receiver)
+      return () => {
+        throw new GraphQLError(`fake-shopify does not implement the root field ${prop}`, { extensions: { code: 'NOT_IMPLEMENTED' } })
+      }
+    },
+  })
 }
 
 function send(res: http.ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
