@@ -8,7 +8,7 @@ import http from 'node:http'
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { TestClock } from '../../src/clock.ts'
-import { sendShopifyWebhook, startFakeShopify, validateShopifyDocument, type FakeShopify } from './fake-shopify.ts'
+import { sendShopifyWebhook, shopifyQueryCost, startFakeShopify, validateShopifyDocument, type FakeShopify } from './fake-shopify.ts'
 
 type Json = any // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -373,4 +373,33 @@ test('@shopify/admin-api-client reads a full order page from the fake through fa
   assert.equal(f.calls.at(-1)!.apiVersion, '2025-04')
   // What this document costs per page size: the connector must pick a size under 1000.
   assert.equal(f.calls.at(-1)!.requestedQueryCost, 2 + 1 * 499)
+})
+
+test('suggestedRefund points at the sale; refundCreate records the refund transaction and refuses more than was paid', async () => {
+  const f = await start()
+  const o = f.addOrder({ lines: [{ quantity: 2, price: '10.00', taxRate: 0.1 }], shippingPrice: 5 }) // paid 2 × 10 + 2 tax + 5 = 27
+  const suggest = await gql(f, `query S($id: ID!, $lines: [RefundLineItemInput!]) { order(id: $id) {
+    transactions(first: 5) { id kind status gateway amountSet { shopMoney { amount } } }
+    suggestedRefund(refundLineItems: $lines) { amountSet { shopMoney { amount } } suggestedTransactions { gateway kind amountSet { shopMoney { amount } } parentTransaction { id } } }
+  } }`, { id: o.id, lines: [{ lineItemId: o.lineItemIds[0], quantity: 1 }] })
+  const order = suggest.body.data.order
+  assert.deepEqual(order.transactions.map((t: Json) => [t.kind, t.status, t.amountSet.shopMoney.amount]), [['SALE', 'SUCCESS', '27.00']])
+  const t = order.suggestedRefund.suggestedTransactions[0]
+  assert.deepEqual([order.suggestedRefund.amountSet.shopMoney.amount, t.kind, t.amountSet.shopMoney.amount, t.parentTransaction.id], ['11.00', 'SUGGESTED_REFUND', '11.00', order.transactions[0].id])
+
+  const refund = (amount: string) => gql(f, `mutation R($input: RefundInput!) { refundCreate(input: $input) { refund { id } userErrors { field message } } }`, {
+    input: { orderId: o.id, refundLineItems: [{ lineItemId: o.lineItemIds[0], quantity: 1, restockType: 'CANCEL' }], transactions: [{ orderId: o.id, gateway: t.gateway, kind: 'REFUND', amount, parentId: t.parentTransaction.id }] },
+  })
+  const tooMuch = (await refund('30.00')).body.data.refundCreate
+  assert.deepEqual(tooMuch.userErrors[0].field, ['transactions', '0', 'amount'])
+  assert.equal(f.order(o.id)!.lines[0].currentQuantity, 2)
+  assert.deepEqual((await refund('11.00')).body.data.refundCreate.userErrors, [])
+  assert.deepEqual(f.order(o.id)!.transactions.map((x) => [x.kind, x.amount]), [['SALE', '27.00'], ['REFUND', '11.00']])
+  assert.equal(f.order(o.id)!.financialStatus, 'PARTIALLY_REFUNDED')
+})
+
+test('shopifyQueryCost: what a document would be charged, so a connector can keep each under 1000', () => {
+  assert.equal(shopifyQueryCost('{ shop { name } }'), 1)
+  assert.equal(shopifyQueryCost('query($n: Int!) { orders(first: $n) { nodes { id lineItems(first: 10) { nodes { id } } } } }', { n: 5 }), 2 + 5 * (1 + 2 + 10))
+  assert.equal(shopifyQueryCost('mutation { metafieldsSet(metafields: []) { userErrors { message } } }'), 10 + 1)
 })

@@ -12,8 +12,8 @@
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { execute, getOperationAST, GraphQLError, Kind, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql'
-import { checkDocument, shopifySchema } from './fake-shopify/schema.ts'
+import { execute, getOperationAST, GraphQLError, Kind, type OperationDefinitionNode } from 'graphql'
+import { checkDocument, fragmentsOf, shopifySchema } from './fake-shopify/schema.ts'
 import { CostBucket, queryCost, type ThrottleStatus } from './fake-shopify/cost.ts'
 import { ShopState, iso, parseGid, type AddOrderInput, type AddedOrder, type FakeAddress, type FakeCustomer, type FakeOrder } from './fake-shopify/state.ts'
 import { Views } from './fake-shopify/views.ts'
@@ -21,7 +21,7 @@ import { ordersConnection, type OrdersArgs } from './fake-shopify/orders-query.t
 import { mutations, takeFromLine } from './fake-shopify/mutations.ts'
 import { orderWebhookPayload } from './fake-shopify/webhooks.ts'
 
-export { validateShopifyDocument } from './fake-shopify/schema.ts'
+export { shopifyQueryCost, validateShopifyDocument } from './fake-shopify/schema.ts'
 export { sendShopifyWebhook, type SendWebhookInput } from './fake-shopify/webhooks.ts'
 export type { AddOrderInput, AddedOrder, FakeOrder, LineInput } from './fake-shopify/state.ts'
 
@@ -179,8 +179,7 @@ export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<F
       return reply(200, { errors: errors.map((e) => ({ message: e.message, locations: e.locations, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) }, 'invalid')
     }
 
-    const fragments = Object.fromEntries(checked!.document.definitions
-      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]))
+    const fragments = fragmentsOf(checked!.document)
     const requested = queryCost(schema, op, fragments, variables)
     call.requestedQueryCost = requested
     const cost = (actual: number | null) => ({ requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: bucket.status() })

@@ -3,7 +3,7 @@
  * nothing) and the state changes Shopify makes: holds put a fulfillment order ON_HOLD,
  * fulfillments use up remaining quantities, refunds and cancellations take lines away.
  */
-import { gid, money, parseGid, type FakeFulfillmentOrder, type FakeOrder, type ShopState } from './state.ts'
+import { gid, money, parseGid, paymentOf, refundableOn, type FakeFulfillmentOrder, type FakeOrder, type FakeTransaction, type ShopState } from './state.ts'
 import type { Views } from './views.ts'
 
 type Err = { field: string[] | null; message: string; code?: string | null; elementIndex?: number | null }
@@ -136,11 +136,13 @@ export function mutations(state: ShopState, views: Views) {
       const at = now()
       if (args.refund) {
         const lines = order.lines.filter((l) => l.currentQuantity > 0)
-        const amount = lines.reduce((s, l) => s + Number(l.discountedPrice) * l.currentQuantity + l.taxLines.reduce((t, x) => t + Number(x.price) * l.currentQuantity / l.quantity, 0), 0)
+        const payment = paymentOf(order)
+        const amount = payment ? refundableOn(order, payment) : 0
+        if (payment && amount > 0) order.transactions.push({ id: state.nextId(), kind: 'REFUND', status: 'SUCCESS', gateway: payment.gateway, amount: money(amount), parentId: payment.id, createdAt: at })
         order.refunds.push({
           id: state.nextId(), note: args.staffNote ?? null, createdAt: at, notify: args.notifyCustomer ?? null, amount: money(amount),
           lines: lines.map((l) => ({ id: state.nextId(), lineId: l.id, quantity: l.currentQuantity, restockType: args.restock ? 'CANCEL' : 'NO_RESTOCK' })),
-          transactions: [{ gateway: 'manual', kind: 'REFUND', amount: money(amount), parentId: null }],
+          transactions: payment && amount > 0 ? [{ gateway: payment.gateway, kind: 'REFUND', amount: money(amount), parentId: gid('OrderTransaction', payment.id) }] : [],
         })
         order.financialStatus = 'REFUNDED'
       }
@@ -172,9 +174,16 @@ export function mutations(state: ShopState, views: Views) {
         const asked = items.filter((x) => x.lineItemId === r.lineItemId).reduce((s, x) => s + x.quantity, 0)
         if (r.quantity <= 0 || asked > line.currentQuantity) return fail([...field, 'quantity'], `Quantity cannot refund more items than were purchased.`)
       }
+      const parents: FakeTransaction[] = []
       for (const [i, t] of (input.transactions ?? []).entries()) {
-        if (t.orderId !== input.orderId) return fail(['transactions', String(i), 'orderId'], 'Transaction must belong to the refunded order.')
-        if (t.kind !== 'REFUND') return fail(['transactions', String(i), 'kind'], 'Kind must be refund.')
+        const field = ['transactions', String(i)]
+        if (t.orderId !== input.orderId) return fail([...field, 'orderId'], 'Transaction must belong to the refunded order.')
+        if (t.kind !== 'REFUND') return fail([...field, 'kind'], 'Kind must be refund.')
+        const parent = t.parentId ? order.transactions.find((x) => x.id === parseGid(t.parentId, 'OrderTransaction')) : paymentOf(order)
+        if (!parent || (parent.kind !== 'SALE' && parent.kind !== 'CAPTURE')) return fail([...field, 'parentId'], 'Parent transaction does not exist or cannot be refunded.')
+        const before = parents.reduce((sum, p, j) => sum + (p === parent ? Number(input.transactions![j].amount) : 0), 0)
+        if (Number(t.amount) <= 0 || Number(t.amount) + before > refundableOn(order, parent) + 1e-9) return fail([...field, 'amount'], `Amount cannot exceed the refundable amount of ${money(refundableOn(order, parent))}.`)
+        parents.push(parent)
       }
       const at = now()
       const amount = (input.transactions ?? []).reduce((s, t) => s + Number(t.amount), 0)
@@ -185,6 +194,9 @@ export function mutations(state: ShopState, views: Views) {
       }
       for (const r of refund.lines) takeFromLine(order, r.lineId, r.quantity, at)
       order.refunds.push(refund)
+      for (const [i, t] of refund.transactions.entries()) {
+        order.transactions.push({ id: state.nextId(), kind: 'REFUND', status: 'SUCCESS', gateway: t.gateway, amount: t.amount, parentId: parents[i].id, createdAt: at })
+      }
       const refunded = order.refunds.reduce((s, r) => s + Number(r.amount), 0)
       if (refunded > 0) order.financialStatus = order.lines.every((l) => l.currentQuantity === 0) ? 'REFUNDED' : 'PARTIALLY_REFUNDED'
       state.touch(order, at)

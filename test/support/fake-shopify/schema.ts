@@ -5,7 +5,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { buildSchema, parse, validate, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql'
+import {
+  buildSchema, getOperationAST, parse, validate, GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema,
+} from 'graphql'
+import { queryCost } from './cost.ts'
 
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/shopify/admin-2025-04.graphql')
 
@@ -39,4 +42,21 @@ export function checkDocument(text: string): Checked {
 export function validateShopifyDocument(doc: string): string[] {
   const checked = checkDocument(doc)
   return checked.ok ? [] : checked.errors.map((e) => e.message)
+}
+
+/**
+ * The requestedQueryCost the fake would charge for a valid document (Shopify refuses over 1000
+ * with MAX_COST_EXCEEDED): lets a test assert each of the connector's documents fits.
+ */
+export function shopifyQueryCost(doc: string, variables: Record<string, unknown> = {}, operationName?: string): number {
+  const checked = checkDocument(doc)
+  if (!checked.ok) throw new Error(`invalid document: ${checked.errors.map((e) => e.message).join('; ')}`)
+  const op = getOperationAST(checked.document, operationName)
+  if (!op) throw new Error('no operation (several in the document and no operationName?)')
+  return queryCost(shopifySchema(), op, fragmentsOf(checked.document), variables)
+}
+
+export function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
+  return Object.fromEntries(document.definitions
+    .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]))
 }

@@ -62,6 +62,15 @@ export interface FakeRefund {
   lines: { id: number; lineId: number; quantity: number; restockType: string }[]
   transactions: { gateway: string; kind: string; amount: Money; parentId: string | null }[]
 }
+export interface FakeTransaction {
+  id: number
+  kind: 'SALE' | 'AUTHORIZATION' | 'CAPTURE' | 'REFUND' | 'VOID'
+  status: 'SUCCESS' | 'PENDING' | 'FAILURE'
+  gateway: string
+  amount: Money
+  parentId: number | null
+  createdAt: string
+}
 export interface FakeMetafield { id: number; namespace: string; key: string; type: string; value: string; createdAt: string; updatedAt: string }
 export interface FakeCustomer { id: number; firstName: string | null; lastName: string | null; email: string | null; phone: string | null }
 export interface FakeAddress {
@@ -85,7 +94,10 @@ export interface FakeOrder {
   tags: string[]
   customer: FakeCustomer | null
   shippingAddress: FakeAddress | null
+  billingAddress: FakeAddress | null
   shippingPrice: Money
+  /** The payment: a SALE for a PAID order (an AUTHORIZATION for AUTHORIZED), REFUNDs after it. */
+  transactions: FakeTransaction[]
   lines: FakeLine[]
   fulfillmentOrders: FakeFulfillmentOrder[]
   fulfillments: FakeFulfillment[]
@@ -113,6 +125,8 @@ export interface AddOrderInput {
   phone?: string | null
   customer?: Partial<Omit<FakeCustomer, 'id'>> | null
   shippingAddress?: Partial<FakeAddress> | null
+  /** Default: the shipping address. */
+  billingAddress?: Partial<FakeAddress> | null
   createdAt?: Date | string
   updatedAt?: Date | string
   processedAt?: Date | string
@@ -233,6 +247,15 @@ export class ShopState {
       id: this.nextId(), firstName: 'Ada', lastName: `Buyer${number}`, email: input.email === undefined ? `buyer${number}@example.com` : input.email,
       phone: input.phone ?? null, ...input.customer,
     }
+    const shippingAddress: FakeAddress | null = input.shippingAddress === null ? null : {
+      firstName: customer?.firstName ?? 'Ada', lastName: customer?.lastName ?? `Buyer${number}`, address1: '1 Main St', city: 'Springfield',
+      province: 'Oregon', provinceCode: 'OR', zip: '97477', country: 'United States', countryCode: 'US', phone: input.phone ?? null,
+      ...input.shippingAddress,
+    }
+    const shippingPrice = money(Number(input.shippingPrice ?? 5))
+    const financialStatus = input.financialStatus ?? 'PAID'
+    const total = lines.reduce((s, l) => s + Number(l.price) * l.quantity + l.taxLines.reduce((t, x) => t + Number(x.price), 0), 0) + Number(shippingPrice)
+    const payment = financialStatus === 'PAID' ? 'SALE' : financialStatus === 'AUTHORIZED' ? 'AUTHORIZATION' : null
     return {
       id, number,
       email: input.email === undefined ? `buyer${number}@example.com` : input.email,
@@ -241,17 +264,15 @@ export class ShopState {
       updatedAt: input.updatedAt ? iso(new Date(input.updatedAt).getTime()) : created,
       processedAt: input.processedAt ? iso(new Date(input.processedAt).getTime()) : created,
       cancelledAt: null, cancelReason: null, closedAt: null,
-      financialStatus: input.financialStatus ?? 'PAID',
+      financialStatus,
       currency: input.currency ?? 'USD',
       note: input.note ?? null,
       tags: input.tags ?? [],
       customer,
-      shippingAddress: input.shippingAddress === null ? null : {
-        firstName: customer?.firstName ?? 'Ada', lastName: customer?.lastName ?? `Buyer${number}`, address1: '1 Main St', city: 'Springfield',
-        province: 'Oregon', provinceCode: 'OR', zip: '97477', country: 'United States', countryCode: 'US', phone: input.phone ?? null,
-        ...input.shippingAddress,
-      },
-      shippingPrice: money(Number(input.shippingPrice ?? 5)),
+      shippingAddress,
+      billingAddress: input.billingAddress === null ? null : shippingAddress && { ...shippingAddress, ...input.billingAddress },
+      shippingPrice,
+      transactions: payment ? [{ id: this.nextId(), kind: payment, status: 'SUCCESS', gateway: 'shopify_payments', amount: money(total), parentId: null, createdAt: created }] : [],
       lines,
       fulfillmentOrders: [{
         id: this.nextId(), status: 'OPEN', requestStatus: 'UNSUBMITTED', holds: [], createdAt: created, updatedAt: created,
@@ -291,3 +312,20 @@ function describe(order: FakeOrder): AddedOrder {
   }
 }
 
+
+/** The captured payment refunds go back to (SALE or CAPTURE), if any. */
+export function paymentOf(o: FakeOrder): FakeTransaction | undefined {
+  return o.transactions.find((t) => (t.kind === 'SALE' || t.kind === 'CAPTURE') && t.status === 'SUCCESS')
+}
+
+/** What is left to refund on a payment. */
+export function refundableOn(o: FakeOrder, tx: FakeTransaction): number {
+  const back = o.transactions.filter((t) => t.kind === 'REFUND' && t.parentId === tx.id && t.status === 'SUCCESS').reduce((s, t) => s + Number(t.amount), 0)
+  return Math.round((Number(tx.amount) - back) * 100) / 100
+}
+
+/** What refunding `quantity` units of a line gives back: its price and its share of the line's tax. */
+export function lineRefundAmount(line: FakeLine, quantity: number): number {
+  const tax = line.taxLines.reduce((t, x) => t + Number(x.price), 0) * (quantity / line.quantity)
+  return Math.round((Number(line.discountedPrice) * quantity + tax) * 100) / 100
+}

@@ -4,7 +4,7 @@
  */
 import { GraphQLError } from 'graphql'
 import {
-  gid, money, parseGid, type FakeFulfillment, type FakeFulfillmentOrder, type FakeHold, type FakeLine, type FakeMetafield,
+  gid, lineRefundAmount, money, parseGid, paymentOf, refundableOn, type FakeAddress, type FakeTransaction, type FakeFulfillment, type FakeFulfillmentOrder, type FakeHold, type FakeLine, type FakeMetafield,
   type FakeOrder, type FakeRefund, type Money, type ShopState,
 } from './state.ts'
 
@@ -83,10 +83,10 @@ export class Views {
         firstName: o.customer.firstName, lastName: o.customer.lastName, email: o.customer.email, phone: o.customer.phone,
         displayName: [o.customer.firstName, o.customer.lastName].filter(Boolean).join(' ') || (o.customer.email ?? ''),
       },
-      shippingAddress: address && {
-        __typename: 'MailingAddress', id: gid('MailingAddress', o.id), ...address, countryCodeV2: address.countryCode,
-        name: [address.firstName, address.lastName].filter(Boolean).join(' ') || null,
-      },
+      shippingAddress: address && mailingAddress(o.id, address),
+      billingAddress: o.billingAddress && mailingAddress(o.id + 1, o.billingAddress),
+      transactions: (args: { first?: number }) => o.transactions.slice(0, args.first ?? undefined).map((t) => v.transaction(o, t)),
+      suggestedRefund: (args: { refundLineItems?: { lineItemId: string; quantity: number }[] | null; refundShipping?: boolean | null; suggestFullRefund?: boolean | null }) => v.suggestedRefund(o, args),
       totalShippingPriceSet: moneyBag(o.shippingPrice, o.currency),
       subtotalPriceSet: moneyBag(lineTotal, o.currency),
       totalPriceSet: moneyBag(o.lines.reduce((s, l) => s + Number(l.discountedPrice) * l.quantity, 0) + tax + Number(o.shippingPrice), o.currency),
@@ -103,6 +103,49 @@ export class Views {
       },
       metafields: (args: Page & { namespace?: string | null }) =>
         connection(o.metafields.filter((m) => !args.namespace || m.namespace === args.namespace), args, (m) => v.metafield(o, m)),
+    }
+  }
+
+  transaction(o: FakeOrder, t: FakeTransaction): Record<string, unknown> {
+    const parent = t.parentId === null ? undefined : o.transactions.find((x) => x.id === t.parentId)
+    return {
+      __typename: 'OrderTransaction', id: gid('OrderTransaction', t.id), kind: t.kind, status: t.status, gateway: t.gateway,
+      amount: t.amount, amountSet: moneyBag(t.amount, o.currency), createdAt: t.createdAt, processedAt: t.createdAt,
+      parentTransaction: parent ? () => this.transaction(o, parent) : null,
+    }
+  }
+
+  /** Shopify's suggestion for refunding some lines: their price and tax, back to the payment. */
+  suggestedRefund(o: FakeOrder, args: { refundLineItems?: { lineItemId: string; quantity: number }[] | null; refundShipping?: boolean | null; suggestFullRefund?: boolean | null }) {
+    const asked = args.suggestFullRefund
+      ? o.lines.map((l) => ({ line: l, quantity: l.currentQuantity }))
+      : (args.refundLineItems ?? []).flatMap((r) => {
+        const line = o.lines.find((l) => l.id === parseGid(r.lineItemId, 'LineItem'))
+        return line ? [{ line, quantity: Math.min(r.quantity, line.currentQuantity) }] : []
+      })
+    const subtotal = asked.reduce((s, a) => s + Number(a.line.discountedPrice) * a.quantity, 0)
+    const shipping = args.refundShipping || args.suggestFullRefund ? Number(o.shippingPrice) : 0
+    const amount = asked.reduce((s, a) => s + lineRefundAmount(a.line, a.quantity), 0) + shipping
+    const payment = paymentOf(o)
+    const refundable = payment ? refundableOn(o, payment) : 0
+    const give = Math.min(amount, refundable)
+    return {
+      __typename: 'SuggestedRefund',
+      amount: money(give), amountSet: moneyBag(give, o.currency), subtotalSet: moneyBag(subtotal, o.currency),
+      totalTaxSet: moneyBag(amount - subtotal - shipping, o.currency), maximumRefundableSet: moneyBag(refundable, o.currency),
+      discountedSubtotalSet: moneyBag(subtotal, o.currency), totalCartDiscountAmountSet: moneyBag(0, o.currency),
+      shipping: { amountSet: moneyBag(shipping, o.currency), maximumRefundableSet: moneyBag(o.shippingPrice, o.currency), taxSet: moneyBag(0, o.currency) },
+      refundDuties: [],
+      refundLineItems: asked.map((a) => ({
+        __typename: 'RefundLineItem', id: null, quantity: a.quantity, restockType: 'NO_RESTOCK', lineItem: this.line(o, a.line),
+        price: a.line.discountedPrice, priceSet: moneyBag(a.line.discountedPrice, o.currency),
+        subtotalSet: moneyBag(Number(a.line.discountedPrice) * a.quantity, o.currency),
+      })),
+      suggestedTransactions: payment && give > 0 ? [{
+        __typename: 'SuggestedOrderTransaction', kind: 'SUGGESTED_REFUND', gateway: payment.gateway, amount: money(give),
+        amountSet: moneyBag(give, o.currency), maximumRefundableSet: moneyBag(refundable, o.currency),
+        parentTransaction: this.transaction(o, payment),
+      }] : [],
     }
   }
 
@@ -210,6 +253,10 @@ export class Views {
     const o = this.state.order(id)
     return o && parseGid(id, 'Order') !== null ? this.order(o) : null
   }
+}
+
+function mailingAddress(id: number, a: FakeAddress) {
+  return { __typename: 'MailingAddress', id: gid('MailingAddress', id), ...a, countryCodeV2: a.countryCode, name: [a.firstName, a.lastName].filter(Boolean).join(' ') || null }
 }
 
 function fulfillmentStatus(o: FakeOrder): string {
