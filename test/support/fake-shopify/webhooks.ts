@@ -6,8 +6,7 @@
 import { createHmac, randomUUID } from 'node:crypto'
 import { gid, money, type FakeOrder } from './state.ts'
 
-const addressOf = (o: FakeOrder) => {
-  const a = o.shippingAddress
+const addressOf = (a: FakeOrder['shippingAddress']) => {
   if (!a) return null
   return {
     first_name: a.firstName, last_name: a.lastName, name: [a.firstName, a.lastName].filter(Boolean).join(' ') || null,
@@ -51,7 +50,8 @@ export function orderWebhookPayload(o: FakeOrder): Record<string, unknown> {
       id: o.customer.id, admin_graphql_api_id: gid('Customer', o.customer.id), email: o.customer.email,
       first_name: o.customer.firstName, last_name: o.customer.lastName, phone: o.customer.phone,
     },
-    shipping_address: addressOf(o),
+    shipping_address: addressOf(o.shippingAddress),
+    billing_address: addressOf(o.billingAddress),
     line_items: o.lines.map((l) => lineItem(l.id)),
     fulfillments: o.fulfillments.map((f) => ({
       id: f.id, admin_graphql_api_id: gid('Fulfillment', f.id), order_id: o.id, created_at: f.createdAt, updated_at: f.createdAt,
