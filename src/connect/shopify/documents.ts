@@ -7,6 +7,19 @@
 /** The Admin API version wismo is written and validated against (docs/shopify.md). */
 export const SHOPIFY_API_VERSION = '2025-04'
 
+const LINE_FIELDS = `
+fragment WismoLine on LineItem {
+  id
+  sku
+  name
+  vendor
+  quantity
+  currentQuantity
+  variant { id }
+  originalUnitPriceSet { shopMoney { amount } }
+  taxLines { priceSet { shopMoney { amount } } }
+}`
+
 const ORDER_FIELDS = `
 fragment WismoOrder on Order {
   id
@@ -22,20 +35,12 @@ fragment WismoOrder on Order {
   shippingAddress { name zip countryCodeV2 phone }
   billingAddress { zip countryCodeV2 }
   totalShippingPriceSet { shopMoney { amount } }
-  lineItems(first: 100) {
-    nodes {
-      id
-      sku
-      name
-      vendor
-      quantity
-      currentQuantity
-      variant { id }
-      originalUnitPriceSet { shopMoney { amount } }
-      taxLines { priceSet { shopMoney { amount } } }
-    }
+  lineItems(first: 10) {
+    pageInfo { hasNextPage endCursor }
+    nodes { ...WismoLine }
   }
-}`
+}
+${LINE_FIELDS}`
 
 export const DOCUMENTS = {
   /** A page of orders updated since a time, oldest change first (the backfill). */
@@ -47,22 +52,32 @@ export const DOCUMENTS = {
 }
 ${ORDER_FIELDS}`,
 
+  /** The rest of an order's lines, past the first 10 the page carried. */
+  orderLines: `query WismoOrderLines($id: ID!, $after: String) {
+  order(id: $id) {
+    lineItems(first: 50, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ...WismoLine }
+    }
+  }
+}
+${LINE_FIELDS}`,
+
   /** What a call back needs of an order: its fulfillment orders and holds, fulfillments, refunds, wismo's link. */
   orderWork: `query WismoOrderWork($id: ID!) {
   order(id: $id) {
     id
     cancelledAt
-    fulfillmentOrders(first: 20) {
+    fulfillmentOrders(first: 5) {
       nodes {
         id
         status
         fulfillmentHolds { id handle reason }
-        lineItems(first: 100) { nodes { id totalQuantity remainingQuantity lineItem { id } } }
+        lineItems(first: 10) { nodes { id totalQuantity remainingQuantity lineItem { id } } }
       }
     }
-    fulfillments(first: 100) { id trackingInfo { number } }
-    refunds(first: 100) { id note }
-    transactions(first: 20) { id kind status gateway parentTransaction { id } }
+    fulfillments(first: 10) { id trackingInfo(first: 5) { number } }
+    refunds(first: 10) { id note }
     metafield(namespace: "wismo", key: "status_url") { value }
   }
 }`,
