@@ -42,8 +42,12 @@ export interface FakeWoo {
   /** The body WooCommerce sends for order.created/order.updated: the order resource. */
   webhookBody(id: number): string
   seed(n: number): Json[]
-  /** The next `n` requests fail this way: 500, 429 with Retry-After: 1, or the connection dropped. */
-  failNext(n: number, kind: WooFailure): void
+  /**
+   * The next `n` requests fail this way: 500, 429 with Retry-After: 1, or the connection dropped
+   * (after the request was read, like a timeout whose request went through — but not applied).
+   * `when` narrows it to matching requests (say, the PUT after a refund).
+   */
+  failNext(n: number, kind: WooFailure, when?: { method?: string; path?: RegExp }): void
   /** Revokes the API key: every call gets 401 from now on. */
   revoke(): void
 }
@@ -59,7 +63,7 @@ export async function startFakeWoo(opts: { start?: Date; consumerKey?: string; c
   let clock = (opts.start ?? new Date('2026-11-02T09:00:00Z')).getTime()
   let nextId = 1001
   let nextChildId = 50_000
-  let failures: WooFailure[] = []
+  let failures: { kind: WooFailure; method?: string; path?: RegExp }[] = []
   let revoked = false
 
   // Every change moves the store's clock a minute: modification order is creation order of changes.
@@ -99,7 +103,8 @@ export async function startFakeWoo(opts: { start?: Date; consumerKey?: string; c
       }
       const call: WooCall = { method: req.method ?? 'GET', path: url.pathname, query, body, status: 0 }
       calls.push(call)
-      const failure = failures.shift()
+      const i = failures.findIndex((f) => (!f.method || f.method === call.method) && (!f.path || f.path.test(call.path)))
+      const failure = i >= 0 ? failures.splice(i, 1)[0].kind : undefined
       if (failure === 'drop') {
         call.status = -1
         req.socket.destroy()
@@ -283,8 +288,8 @@ export async function startFakeWoo(opts: { start?: Date; consumerKey?: string; c
     },
     webhookBody: (id) => JSON.stringify(resource(get(id))),
     seed: (n) => Array.from({ length: n }, () => addOrder()),
-    failNext(n, kind) {
-      failures = [...failures, ...Array<WooFailure>(n).fill(kind)]
+    failNext(n, kind, when = {}) {
+      for (let k = 0; k < n; k++) failures.push({ kind, ...when })
     },
     revoke() {
       revoked = true

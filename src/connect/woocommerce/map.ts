@@ -12,9 +12,10 @@ import type { PlatformLine, PlatformOrder } from '../platform.ts'
 export const DEFAULT_VENDOR_KEYS: readonly string[] = ['_wismo_supplier', 'vendor', 'pa_vendor', 'brand', 'pa_brand']
 
 // WooCommerce sends ids as integers, but the OpenAPI file types product_id as a string; take both.
-const Id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(Number)
+const Id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, 'expected an integer id')], { error: 'expected an integer id' }).transform(Number)
 // Money is a decimal string ("12.50"); some plugins send numbers.
-const Money = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal amount')]).transform(Number)
+const moneyError = 'expected a decimal amount like "12.50"'
+const Money = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/, moneyError)], { error: moneyError }).transform(Number)
 // `*_gmt` dates are UTC written without a zone ("2026-11-30T14:05:00"); accept a trailing Z too.
 const GmtDate = z
   .string()
