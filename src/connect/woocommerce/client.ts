@@ -67,13 +67,15 @@ export function createWooClient(opts: WooClientOptions): PlatformClient {
       if (!Number.isInteger(page) || page < 1) throw new PlatformCallError(`WooCommerce: bad page cursor ${cursor}`, { retryable: false })
       for (;;) {
         const params: Record<string, string | number | boolean> = { per_page: perPage, page, orderby: 'modified', order: 'asc', dates_are_gmt: true }
-        if (since) params.modified_after = since.toISOString()
+        // WordPress's date_query `after` is strict and its dates are whole seconds: a second earlier
+        // makes it "at or after since" (an order read twice is harmless; one missed is not).
+        if (since) params.modified_after = new Date(Math.floor(since.getTime() / 1000) * 1000 - 1000).toISOString()
         const res = await req('get', 'orders', { params })
         if (!Array.isArray(res.json)) throw new PlatformCallError(`WooCommerce GET orders: not a list of orders`, { retryable: true })
         const orders = []
         for (const o of res.json as { id?: unknown; refunds?: unknown[] }[]) {
           // The order lists its refunds without lines; fetch them so currentQty counts refunded units.
-          const refunds = Array.isArray(o.refunds) && o.refunds.length > 0 ? (await req('get', `orders/${Number(o.id)}/refunds`)).json : undefined
+          const refunds = Array.isArray(o.refunds) && o.refunds.length > 0 ? (await req('get', `orders/${Number(o.id)}/refunds`, { params: { per_page: 100 } })).json : undefined
           orders.push(wooOrderToPlatform(o, { refunds, vendorKeys: opts.vendorKeys }))
         }
         const totalPages = Number(res.headers['x-wp-totalpages'] ?? 0)
