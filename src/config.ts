@@ -143,6 +143,8 @@ const ConfigSchema = z.object({
   shippoWebhookToken: z.string().min(1).optional(),
   /** Carrier polling (docs/operations.md "Carrier polling"): an EasyPost-compatible Trackers API. */
   carrierApiUrl: z.string().url(),
+  /** Where Shopify's Admin API is reached (unset: https://SHOP); a local server in tests. */
+  shopifyApiUrl: z.string().url({ message: 'SHOPIFY_API_URL must be an absolute URL' }).optional(),
   /** Polling is off unless this is set. Never logged. */
   carrierApiKey: z.string().min(1).optional(),
   /** A parcel quiet this many hours is polled, at most once per this many hours. */
@@ -237,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: { db?: string; port?: 
     shippoWebhookSecret: env.SHIPPO_WEBHOOK_SECRET || undefined,
     shippoWebhookToken: env.SHIPPO_WEBHOOK_TOKEN || undefined,
     carrierApiUrl: env.CARRIER_API_URL || 'https://api.easypost.com/v2',
+    shopifyApiUrl: env.SHOPIFY_API_URL || undefined,
     carrierApiKey: env.CARRIER_API_KEY || undefined,
     carrierPollStaleHours: env.CARRIER_POLL_STALE_HOURS || 24,
     carrierPollRatePerSecond: env.CARRIER_POLL_RATE_PER_SECOND || 5,

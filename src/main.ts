@@ -29,6 +29,15 @@ const OPTIONS = {
   out: { type: 'string' },
   start: { type: 'string' },
   'orders-per-day': { type: 'string' },
+  shop: { type: 'string' },
+  token: { type: 'string' },
+  'webhook-secret': { type: 'string' },
+  refunds: { type: 'string' },
+  since: { type: 'string' },
+  'no-sync': { type: 'boolean' },
+  url: { type: 'string' },
+  key: { type: 'string' },
+  secret: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 

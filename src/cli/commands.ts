@@ -29,6 +29,8 @@ export const commands: Record<string, Command> = {
   accuracy: lazy(() => import('./accuracy.ts').then((m) => m.accuracyCommand)),
   replay: lazy(() => import('./replay.ts').then((m) => m.replayCommand)),
   simulate: lazy(() => import('./simulate.ts').then((m) => m.simulateCommand)),
+  connect: lazy(() => import('./connect.ts').then((m) => m.connectCommand)),
+  sync: lazy(() => import('./connect.ts').then((m) => m.syncCommand)),
 }
 
 export const USAGE = `usage: wismo <command> [options]
@@ -55,6 +57,12 @@ commands:
                                       messages to the outbox folder; then the accuracy report
   simulate --days N --out DIR [--seed 1] [--start DAY] [--orders-per-day 10]
                                       write such a folder for a made-up retailer, the truth beside it
+  connect shopify --shop NAME.myshopify.com --token TOKEN --webhook-secret SECRET [--refunds platform|record] [--since DATE] [--no-sync]
+  connect woocommerce --url https://SHOP --key CK --secret CS --webhook-secret SECRET [--refunds platform|record] [--since DATE] [--no-sync]
+                                      connect a store: credentials kept sealed, recent orders backfilled
+  connect status [--json]             each connected shop: last sync, last webhook, calls due and failed, errors
+  sync shopify|woocommerce [--shop SHOP] [--since DATE]
+                                      backfill the shop's orders (resumes a sync that stopped)
   supplier-key SUPPLIER               issue a supplier's API key for POST /api/suppliers/ID/feeds
   choose ORDER LINE wait|cancel|switch [SKU] [--accept-price] [--rep EMAIL] [--json]
                                       record a customer's choice for a backordered line

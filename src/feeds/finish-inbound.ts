@@ -16,6 +16,7 @@ import { applyCarrierEvents, parseCarrierEvents } from '../carriers/carrier-even
 import { readTrackingAnswer } from '../carriers/carrier-api.ts'
 import { storedWebhookApplier } from '../carriers/webhooks/stored-webhook.ts'
 import { storedImportApplier } from '../store/import/import-file.ts'
+import { storedPlatformPageApplier, storedPlatformWebhookApplier } from '../connect/webhook-apply.ts'
 
 /** Taken up this often in all (the delivery included) before it is quarantined as failing. */
 export const MAX_ATTEMPTS = 5
@@ -52,6 +53,10 @@ export function applierFor(m: StoredMessage, now: Date): Apply {
       return storedWebhookApplier(m.source, m.body)
     case 'import_csv':
       return storedImportApplier(m.source, m.body, now)
+    case 'platform_webhook':
+      return storedPlatformWebhookApplier(m.source, m.body, now)
+    case 'platform_orders':
+      return storedPlatformPageApplier(m.source, m.body, now)
     default:
       return async () => {
         throw new DomainError('INBOUND_KIND_UNKNOWN', `a message of kind "${String(m.kind)}" cannot be applied`)
@@ -81,7 +86,7 @@ export async function finishUnfinished(db: Db, opts: { now: Date; limit?: number
   )
   for (const { message_id: id } of waiting) {
     try {
-      const done = await finishOne(db, id, opts.now)
+      const done = await finishMessage(db, id, opts.now)
       if (done === 'applied') result.finished++
       if (done === 'quarantined') result.quarantined++
       if (done) log(`inbound message ${id}: left unfinished by a stopped process; ${done} now`)
@@ -95,7 +100,8 @@ export async function finishUnfinished(db: Db, opts: { now: Date; limit?: number
   return result
 }
 
-async function finishOne(db: Db, id: number, now: Date): Promise<'applied' | 'quarantined' | null> {
+/** Applies one stored message nobody holds (a webhook answered before it was applied; one a stopped process left). */
+export async function finishMessage(db: Db, id: number, now: Date): Promise<'applied' | 'quarantined' | null> {
   return db.session(async (s) => {
     if (!(await s.tryLock(CLAIM_SPACE, id))) return null // a live process is on it
     try {

@@ -11,6 +11,7 @@ import { registerPromiseRoutes } from './api/promise.ts'
 import { registerHealthRoutes } from './api/health.ts'
 import { registerSupplierFeedRoutes } from './api/supplier-feeds.ts'
 import { registerCarrierWebhookRoutes } from './api/carrier-webhooks.ts'
+import { registerPlatformWebhookRoutes } from './api/platform-webhooks.ts'
 import { registerPages } from './pages/pages.ts'
 import { defaultChoicePort, type ChoicePort } from './pages/customer/choices.ts'
 import { registerErrorHandler } from './errors.ts'
@@ -87,6 +88,7 @@ export async function buildApp(given: AppDeps): Promise<FastifyInstance> {
   registerChoiceRoutes(app, deps)
   registerRetailerRoutes(app, deps)
   await registerCarrierWebhookRoutes(app, deps)
+  await registerPlatformWebhookRoutes(app, deps)
   const c = deps.config
   registerUnsubscribeRoutes(app, {
     db: deps.db, clock: deps.clock,

@@ -15,6 +15,7 @@ import { finishUnfinished } from '../feeds/finish-inbound.ts'
 import { exportPurchasingDocuments } from '../purchasing/export.ts'
 import type { Channels } from '../notify/dispatch.ts'
 import { signingSecret } from '../store/secret.ts'
+import { platformRound } from '../connect/round.ts'
 
 /** Recurring jobs: name, how often, and what one run does. */
 export interface RecurringJob {
@@ -184,6 +185,12 @@ export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?
       name: 'purchasing.export',
       everySeconds: 30,
       run: async () => ({ written: (await exportPurchasingDocuments(db, config.purchasingDir, clock.now())).length }),
+    },
+    {
+      // Holds, fulfillments, cancellations and links back to connected shops (src/connect/outbox.ts).
+      name: 'platforms.push',
+      everySeconds: 15,
+      run: async () => platformRound(db, { now: () => clock.now(), config, secret: (await signed()).secret, log: deps.log }),
     },
     ...carrierRefreshJobs(db, deps),
     ...maintenanceJobs(db),

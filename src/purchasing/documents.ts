@@ -153,3 +153,17 @@ export async function placePurchaseLine(
   const doc = await insertDocument(tx, '850', ctxRow, input.orderLineId, ctx, build850(line, ctx), line, input.reason ?? 'resourced')
   return { ...doc, poLineId: po.po_line_id }
 }
+
+/**
+ * Sends a new order line's PO line (already stored, active) to its supplier: the X12 850 for
+ * all of it, reason `order` — a platform's order placed through wismo (src/connect/).
+ */
+export async function sendPurchaseLine(
+  tx: Queryable,
+  input: { poLineId: number; orderLineId: number; now: Date; sender?: PurchasingParty },
+): Promise<PurchasingDocument> {
+  const [ctxRow] = await tx.query<PoContext>(`${PO_CONTEXT} WHERE p.po_line_id = $1`, [input.poLineId])
+  const ctx = contextFor(ctxRow, await nextControl(tx), input.now, input.sender ?? DEFAULT_SENDER)
+  const line = lineOf(ctxRow, ctxRow.qty)
+  return insertDocument(tx, '850', ctxRow, input.orderLineId, ctx, build850(line, ctx), line, 'order')
+}

@@ -26,7 +26,8 @@ export function identityOf(input: Pick<InboundInput, 'kind' | 'source' | 'suppli
   if (input.contentKey) return `content:${input.supplierId ?? ''}:${input.contentKey}`
   if (input.dedupeKey) return `key:${input.dedupeKey}`
   // An import's "sender" is the kind of import: the same file as products and as offers are two.
-  if (input.kind === 'import_csv') return `sha:${input.source}:${hash}`
+  // A platform's pages and webhooks: the shop is the sender (its source names it).
+  if (input.kind === 'import_csv' || input.kind === 'platform_orders' || input.kind === 'platform_webhook') return `sha:${input.source}:${hash}`
   return `sha:${input.supplierId ?? ''}:${hash}`
 }
 

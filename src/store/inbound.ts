@@ -5,7 +5,7 @@ import { crashPoint } from '../util/crash-point.ts'
 
 export { sha256 } from './inbound-store.ts'
 
-export type InboundKind = 'supplier_csv' | 'x12' | 'carrier_events' | 'carrier_webhook' | 'import_csv'
+export type InboundKind = 'supplier_csv' | 'x12' | 'carrier_events' | 'carrier_webhook' | 'import_csv' | 'platform_orders' | 'platform_webhook'
 /** `superseded`: left half-done by a process that stopped, and taken over by a later copy. */
 export type InboundStatus = 'received' | 'applied' | 'duplicate' | 'quarantined' | 'superseded'
 

@@ -41,6 +41,9 @@ CREATE TABLE platform_lines (
   platform_line_id  text NOT NULL,
   -- Units the platform itself cancelled or refunded (an edit, a refund made in its admin).
   platform_removed  integer NOT NULL DEFAULT 0,
+  -- A fulfillment hold asked for (held) and how many have been (each hold and its release are keyed by it).
+  held              boolean NOT NULL DEFAULT false,
+  hold_seq          integer NOT NULL DEFAULT 0,
   UNIQUE (connection_id, platform_line_id)
 );
 
@@ -68,3 +71,7 @@ CREATE INDEX platform_calls_line ON platform_calls (order_line_id, action);
 
 -- Where the planner has read line_state_history up to, per connection.
 ALTER TABLE platform_connections ADD COLUMN planned_through bigint NOT NULL DEFAULT 0;
+
+-- A refund due that the platform paid (`--refunds platform`): when, and the platform's refund.
+ALTER TABLE refunds ADD COLUMN platform_refund_id text;
+ALTER TABLE refunds ADD COLUMN platform_refunded_at timestamptz;
