@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { readWooDelivery, verifyWooSignature } from '../../src/connect/woocommerce/webhook.ts'
+import { isWooPing, readWooDelivery, verifyWooSignature } from '../../src/connect/woocommerce/webhook.ts'
 import { wooOrderToPlatform } from '../../src/connect/woocommerce/map.ts'
 import { sendWooPing, sendWooWebhook, signWoo, startFakeWoo } from '../support/fake-woocommerce.ts'
 
@@ -45,8 +45,7 @@ test('a delivery from the fake store reads back: topic, ids, source, a valid sig
     const sent = await sendWooWebhook(rx.url, { topic: 'order.updated', body: woo.webhookBody(1001), secret, deliveryId: 'd-77' })
     assert.equal(sent.status, 200)
     const [{ headers, raw }] = rx.got
-    assert.deepEqual(readWooDelivery(headers, raw), {
-      kind: 'event',
+    assert.deepEqual(readWooDelivery(headers), {
       topic: 'order.updated',
       deliveryId: 'd-77',
       webhookId: '7',
@@ -61,8 +60,8 @@ test('a delivery from the fake store reads back: topic, ids, source, a valid sig
     await sendWooWebhook(rx.url, { topic: 'order.deleted', body: { id: 1001 }, secret, signature: null })
     assert.equal(verifyWooSignature(rx.got[1].raw, rx.got[1].headers['x-wc-webhook-signature'] as string, secret), false)
     assert.equal(verifyWooSignature(rx.got[2].raw, rx.got[2].headers['x-wc-webhook-signature'] as string | undefined, secret), false)
-    const deleted = readWooDelivery(rx.got[2].headers)
-    assert.equal(deleted?.kind === 'event' ? deleted.topic : null, 'order.deleted')
+    assert.equal(readWooDelivery(rx.got[2].headers).topic, 'order.deleted')
+    assert.equal(isWooPing(readWooDelivery(headers), raw), false)
   } finally {
     await rx.close()
     await woo.close()
@@ -74,10 +73,12 @@ test("WooCommerce's first delivery is a ping: form body webhook_id=N, no topic, 
   try {
     await sendWooPing(rx.url, '12')
     const [{ headers, raw }] = rx.got
-    assert.deepEqual(readWooDelivery(headers, raw), { kind: 'ping', webhookId: '12', source: 'http://shop.example.test/' })
+    const d = readWooDelivery(headers)
+    assert.deepEqual([d.topic, d.source], [undefined, 'http://shop.example.test/'])
+    assert.equal(isWooPing(d, raw), true)
     // Without a topic and without a ping body it is nothing wismo knows.
-    assert.equal(readWooDelivery({}, Buffer.from('{"id":1}')), null)
-    assert.equal(readWooDelivery({}), null)
+    assert.equal(isWooPing(readWooDelivery({}), Buffer.from('{"id":1}')), false)
+    assert.equal(isWooPing(readWooDelivery({ 'x-wc-webhook-topic': 'order.updated' }), raw), false)
   } finally {
     await rx.close()
   }

@@ -72,12 +72,9 @@ export function createWooClient(opts: WooClientOptions): PlatformClient {
         if (since) params.modified_after = new Date(Math.floor(since.getTime() / 1000) * 1000 - 1000).toISOString()
         const res = await req('get', 'orders', { params })
         if (!Array.isArray(res.json)) throw new PlatformCallError(`WooCommerce GET orders: not a list of orders`, { retryable: true })
-        const orders = []
-        for (const o of res.json as { id?: unknown; refunds?: unknown[] }[]) {
-          // The order lists its refunds without lines; fetch them so currentQty counts refunded units.
-          const refunds = Array.isArray(o.refunds) && o.refunds.length > 0 ? (await req('get', `orders/${Number(o.id)}/refunds`, { params: { per_page: 100 } })).json : undefined
-          orders.push(wooOrderToPlatform(o, { refunds, vendorKeys: opts.vendorKeys }))
-        }
+        // Read from the page alone, as a webhook body and a stored page are read: the same order
+        // reads the same whichever way it came (so refunded units are not counted; see map.ts).
+        const orders = res.json.map((o) => wooOrderToPlatform(o, { vendorKeys: opts.vendorKeys }))
         const totalPages = Number(res.headers['x-wp-totalpages'] ?? 0)
         const next = page < totalPages ? String(page + 1) : null
         yield { orders, cursor: next, raw: res.raw }

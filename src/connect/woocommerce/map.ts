@@ -92,6 +92,11 @@ export interface WooMapOptions {
    * without this wismo cannot tell a refund of money from a refund of goods: `currentQty` stays
    * `qty` (a money-only refund — a goodwill discount, shipping — must not cancel a line). With
    * it, each line's `currentQty` is `qty` less the units refunded against it.
+   *
+   * The client's backfill and the webhook path do not pass it today: a webhook body and a stored
+   * page carry no refund lines, and an order must read the same whichever way it arrived (else a
+   * webhook after a sync would put refunded units back). Counting them means fetching the detail
+   * on every path that reads an order.
    */
   refunds?: unknown
   /** Line meta keys naming the supplier, first found wins (default DEFAULT_VENDOR_KEYS). */

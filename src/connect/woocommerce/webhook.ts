@@ -19,54 +19,42 @@ export function verifyWooSignature(raw: Buffer, header: string | undefined, secr
   return timingSafeEqual(given, expected)
 }
 
-export type WooDelivery =
-  | {
-      kind: 'event'
-      /** `order.created`, `order.updated`, `order.deleted`, `order.restored`, `action.woocommerce_…`. */
-      topic: string
-      deliveryId: string | null
-      webhookId: string | null
-      /** The store's URL (`X-WC-Webhook-Source`), with its trailing slash. */
-      source: string | null
-      /** `X-WC-Webhook-Resource` and `-Event` (`order` / `updated`). */
-      resource: string | null
-      event: string | null
-    }
-  /**
-   * The delivery WooCommerce sends when a webhook is saved: a form body `webhook_id=N`, without a
-   * topic or signature. Answer 200 and apply nothing.
-   */
-  | { kind: 'ping'; webhookId: string | null; source: string | null }
+export interface WooDelivery {
+  /** `order.created`, `order.updated`, `order.deleted`, `order.restored`, `action.woocommerce_…`; absent on the ping. */
+  topic: string | undefined
+  deliveryId: string | undefined
+  webhookId: string | undefined
+  /** The store's URL (`X-WC-Webhook-Source`), with its trailing slash. */
+  source: string | undefined
+  /** `X-WC-Webhook-Resource` and `-Event` (`order` / `updated`). */
+  resource: string | undefined
+  event: string | undefined
+}
 
 type Headers = Record<string, string | string[] | undefined>
 
-/**
- * Reads what a delivery is from its headers (Node lower-cases their names). `body` (raw) is
- * needed only to tell WooCommerce's ping, which carries no topic, from a broken delivery.
- */
-export function readWooDelivery(headers: Headers, body?: Buffer): WooDelivery | null {
-  const topic = header(headers, 'x-wc-webhook-topic')
-  const webhookId = header(headers, 'x-wc-webhook-id')
-  const source = header(headers, 'x-wc-webhook-source')
-  if (!topic) {
-    const form = body ? new URLSearchParams(body.toString('utf8')) : null
-    const pingId = form?.get('webhook_id')
-    if (pingId && /^\d+$/.test(pingId)) return { kind: 'ping', webhookId: pingId, source }
-    return null
-  }
+/** What a delivery is, from its headers (as Node gives them: names lower-cased). */
+export function readWooDelivery(headers: Headers): WooDelivery {
   return {
-    kind: 'event',
-    topic,
+    topic: header(headers, 'x-wc-webhook-topic'),
     deliveryId: header(headers, 'x-wc-webhook-delivery-id'),
-    webhookId,
-    source,
+    webhookId: header(headers, 'x-wc-webhook-id'),
+    source: header(headers, 'x-wc-webhook-source'),
     resource: header(headers, 'x-wc-webhook-resource'),
     event: header(headers, 'x-wc-webhook-event'),
   }
 }
 
-function header(headers: Headers, name: string): string | null {
+/**
+ * The delivery WooCommerce sends when a webhook is saved (WC_Webhook::deliver_ping): a form body
+ * `webhook_id=N`, with no topic and no signature. Answer it 200 and apply nothing.
+ */
+export function isWooPing(delivery: WooDelivery, raw: Buffer): boolean {
+  return delivery.topic === undefined && /^webhook_id=\d{1,12}$/.test(raw.toString('latin1').trim())
+}
+
+function header(headers: Headers, name: string): string | undefined {
   const v = headers[name]
   const s = Array.isArray(v) ? v[0] : v
-  return s && s.trim() !== '' ? s.trim() : null
+  return s && s.trim() !== '' ? s.trim() : undefined
 }
