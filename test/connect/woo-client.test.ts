@@ -100,6 +100,13 @@ test('an order the merchant put on hold stays on hold when wismo releases its ow
     assert.equal(writes(woo).filter((w) => w.startsWith('PUT')).length, 0)
   }))
 
+test('no hold on an order that is done with: an empty holdId, nothing written', () =>
+  withWoo(async (woo, client) => {
+    woo.addOrder({ status: 'completed' })
+    assert.deepEqual(await client.hold({ key: 'hold:9:1', platformOrderId: '1001', lines: [], reason: 'INVENTORY_OUT_OF_STOCK', note: 'late' }), { holdId: '' })
+    assert.deepEqual(writes(woo), [])
+  }))
+
 test('fulfill twice with one key: one tracking entry (wismo and shipment-tracking meta), one note, status untouched', () =>
   withWoo(async (woo, client) => {
     woo.seed(1)
@@ -154,6 +161,7 @@ test('cancel the whole order without refund: recorded refund, then cancelled —
     const o = woo.order(1001)
     assert.equal(o.refunds.length, 1)
     assert.equal(o.refunds[0].refunded_payment, false)
+    assert.equal(o.refunds[0].reason, 'wismo c2: no consent (not paid back through the gateway: the store refunds it)')
     assert.equal(o.status, 'cancelled')
   }))
 
