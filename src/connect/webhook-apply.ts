@@ -119,7 +119,7 @@ export function storedPlatformPageApplier(source: string, raw: Buffer, now: Date
     const body = readJson(raw)
     const orders: PlatformOrder[] = m[1] === 'shopify'
       ? ((body as { nodes?: unknown[] }).nodes ?? []).map(shopifyGraphqlOrder)
-      : (Array.isArray(body) ? body : []).map(wooOrderToPlatform)
+      : (Array.isArray(body) ? body : []).map((o) => wooOrderToPlatform(o))
     const out: string[] = []
     for (const o of orders) out.push(...(await applyPlatformOrder(tx, conn, o, now)))
     return out
