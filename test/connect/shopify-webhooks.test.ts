@@ -90,7 +90,7 @@ test('a proven webhook is answered 202 at once and applied; the same delivery id
   await settled()
   const again = await deliver(fake.webhookPayload(o.id), { topic: 'orders/create', id: 'delivery-1' })
   assert.equal(again.statusCode, 200)
-  assert.deepEqual({ ...again.json(), messageId: 0 }, { outcome: 'duplicate', messageId: 0, duplicateOf: first.json().messageId })
+  assert.deepEqual({ ...(again.json() as object), messageId: 0 }, { outcome: 'duplicate', messageId: 0, duplicateOf: first.json().messageId })
   const rows = await summaries()
   assert.equal(rows[0].status, 'applied')
   assert.match(rows[0].summary![0], /^order 1001 line 1: 2 × STOVE-1, ordered from ACME/)
