@@ -127,4 +127,5 @@ test('a revoked token stops the connection (a rep task says so) until it is conn
   assert.equal(holds().length, 1)
   const [after] = await db.query<{ status: string; last_error: string | null }>('SELECT status, last_error FROM platform_connections')
   assert.deepEqual(after, { status: 'active', last_error: null })
+  assert.deepEqual(await tasks(), [], 'the task that asked for the reconnection closed with it')
 })
