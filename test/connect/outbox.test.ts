@@ -129,3 +129,30 @@ test('a revoked token stops the connection (a rep task says so) until it is conn
   assert.deepEqual(after, { status: 'active', last_error: null })
   assert.deepEqual(await tasks(), [], 'the task that asked for the reconnection closed with it')
 })
+
+test('--refunds record: a line cancelled in wismo is taken off the Shopify order without money; the refund stays due to the retailer', async () => {
+  await round() // the link
+  const [l] = await db.query<{ order_line_id: number }>('SELECT order_line_id FROM order_lines')
+  await db.query(`UPDATE order_lines SET cancelled_qty = 1, cancelled_at = $2, cancel_reason = 'customer' WHERE order_line_id = $1`, [l.order_line_id, clock.now()])
+  await db.query(`INSERT INTO refunds (order_line_id, qty, amount, reason, due_by, created_at) VALUES ($1, 1, 89.50, 'customer_cancel', '2026-12-01', $2)`, [l.order_line_id, clock.now()])
+  await round()
+  await round()
+  const [r] = fake.order(order.id)!.refunds
+  assert.deepEqual(r.lines.map((x) => [x.quantity, x.restockType]), [[1, 'CANCEL']])
+  assert.deepEqual(r.transactions, [], 'no money moved by wismo')
+  assert.match(r.note ?? '', /^wismo cancel:\d+:1: /)
+  assert.equal(fake.order(order.id)!.refunds.length, 1)
+  const [due] = await db.query<{ platform_refunded_at: Date | null }>('SELECT platform_refunded_at FROM refunds')
+  assert.equal(due.platform_refunded_at, null, 'still due from the retailer (GET /api/refunds)')
+  // A second unit cancelled later is a second, separate call.
+  await db.query(`UPDATE order_lines SET cancelled_qty = 2 WHERE order_line_id = $1`, [l.order_line_id])
+  await round()
+  assert.deepEqual(fake.order(order.id)!.refunds.map((x) => x.lines[0].quantity), [1, 1])
+})
+
+test('the platforms job runs on the workers at least every minute', async () => {
+  const { recurringJobs } = await import('../../src/jobs/queue.ts')
+  const { loadConfig } = await import('../../src/config.ts')
+  const job = recurringJobs(db, { clock, config: loadConfig({ WISMO_DATA_DIR: '/tmp/wismo-no-such-dir' }) }).find((j) => j.name === 'platforms.push')
+  assert.ok(job && job.everySeconds <= 60)
+})
