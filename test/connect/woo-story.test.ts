@@ -17,8 +17,7 @@ import { freshDb } from '../helpers/db.ts'
 import { seedCatalog } from '../helpers/seed.ts'
 import { startSmtp, type TestSmtp } from '../notify/mail-helpers.ts'
 import { choiceTokenOf, outreach, parseAll, sweepAndSend } from '../outreach/helpers.ts'
-import { interchange } from '../x12/build.ts'
-import { ingestSupplierFeed } from '../../src/feeds/ingest-file.ts'
+import { ack855, acmeX12, cancelOnPage, settled, ship856 } from './story-helpers.ts'
 import { saveConnection } from '../../src/connect/connections.ts'
 import { platformRound } from '../../src/connect/round.ts'
 import { sendWooWebhook, startFakeWoo, type FakeWoo } from '../support/fake-woocommerce.ts'
@@ -56,14 +55,6 @@ async function world(): Promise<World> {
   }
 }
 
-async function settled(db: Db): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const [r] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inbound_messages WHERE kind = 'platform_webhook' AND status = 'received'`)
-    if (r.n === 0) return
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-  throw new Error('webhooks were not applied')
-}
 
 async function placeOrder(w: World, email: string): Promise<{ id: number; number: string }> {
   const o = w.woo.addOrder({
@@ -76,12 +67,6 @@ async function placeOrder(w: World, email: string): Promise<{ id: number; number
   return { id: o.id, number: String(o.number) }
 }
 
-const x12 = (db: Db, at: string, sets: Array<{ id: string; body: string[] }>, control: number) =>
-  ingestSupplierFeed(db, { body: Buffer.from(interchange(sets, { sender: 'ACMEEDI', control })), filename: `acme-${control}.edi`, supplierId: null, source: 'test', receivedAt: new Date(at) })
-const ack855 = (po: string, code: string, date?: string) => ({
-  id: '855', body: [`BAK*00*AC*${po}*20261102`, 'PO1*1*1*EA*150.00**BP*TENT-2P-GRN*VP*A-7781', `ACK*${code}*1*EA`, ...(date ? [`DTM*068*${date}`] : [])],
-})
-
 test('a WooCommerce order: on hold while backordered, back to processing on restock, tracking in its meta when shipped', async () => {
   const w = await world()
   smtp.received.length = 0
@@ -91,7 +76,7 @@ test('a WooCommerce order: on hold while backordered, back to processing on rest
     await w.round()
     assert.equal(w.woo.order(o.id).meta._wismo_status_url, `${PUBLIC_URL}/orders/${o.number}`)
 
-    await x12(w.db, '2026-11-03T14:00:00Z', [ack855(o.number, 'IB', '20261120')], 31)
+    await acmeX12(w.db, '2026-11-03T14:00:00Z', [ack855(o.number, 'IB', '20261120')], 31)
     await sweepAndSend(w.db, '2026-11-03T15:00:00Z', smtp.url)
     w.clock.set('2026-11-03T15:00:10Z')
     await w.round()
@@ -101,16 +86,13 @@ test('a WooCommerce order: on hold while backordered, back to processing on rest
     await w.round()
     assert.equal((await parseAll(smtp.received)).length, 1, 'the customer is told once')
 
-    await x12(w.db, '2026-11-05T14:00:00Z', [ack855(o.number, 'IA', '20261106')], 32)
+    await acmeX12(w.db, '2026-11-05T14:00:00Z', [ack855(o.number, 'IA', '20261106')], 32)
     await sweepAndSend(w.db, '2026-11-05T15:00:00Z', smtp.url)
     w.clock.set('2026-11-05T15:00:10Z')
     await w.round()
     assert.equal(w.woo.order(o.id).status, 'processing')
 
-    await x12(w.db, '2026-11-06T16:00:00Z', [{
-      id: '856', body: ['BSN*00*SHP-2*20261106*1600', 'HL*1**S', 'TD5*B*2*UPSN*M*UPS GROUND', 'DTM*011*20261106', 'HL*2*1*O', `PRF*${o.number}`,
-        'HL*3*2*P', 'MAN*CP*1Z999AA10123456784', 'HL*4*3*I', 'LIN*1*BP*TENT-2P-GRN*VP*A-7781', 'SN1**1*EA'],
-    }], 33)
+    await acmeX12(w.db, '2026-11-06T16:00:00Z', [ship856(o.number, '1Z999AA10123456784')], 33)
     await sweepAndSend(w.db, '2026-11-06T17:00:00Z', smtp.url)
     w.clock.set('2026-11-06T17:00:10Z')
     await w.round()
@@ -133,16 +115,12 @@ test('a WooCommerce customer cancels on the wismo page: refunded through WooComm
   smtp.received.length = 0
   try {
     const o = await placeOrder(w, 'sam@example.com')
-    await x12(w.db, '2026-11-03T14:00:00Z', [ack855(o.number, 'IB')], 41)
+    await acmeX12(w.db, '2026-11-03T14:00:00Z', [ack855(o.number, 'IB')], 41)
     await sweepAndSend(w.db, '2026-11-03T15:00:00Z', smtp.url)
     const token = choiceTokenOf((await parseAll(smtp.received))[0])
     assert.ok(token)
     w.clock.set('2026-11-04T10:00:00Z')
-    const res = await w.app.inject({
-      method: 'POST', url: `/orders/${o.number}/lines/1/choice`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ token: token!, choice: 'cancel' }).toString(),
-    })
-    assert.equal(res.statusCode, 303, res.body)
+    await cancelOnPage(w.app, o.number, token!)
     await sweepAndSend(w.db, '2026-11-04T10:05:00Z', smtp.url)
     w.clock.set('2026-11-04T10:05:10Z')
     await w.round()
