@@ -57,6 +57,11 @@ export function applierFor(m: StoredMessage, now: Date): Apply {
       return storedPlatformWebhookApplier(m.source, m.body, now)
     case 'platform_orders':
       return storedPlatformPageApplier(m.source, m.body, now)
+    case 'email':
+      // Only ever stored to be kept for a rep: one a stopped poll left `received` is quarantined.
+      return async () => {
+        throw new DomainError('EMAIL_HELD', 'an email kept for a rep (see the rep task that names its sender)')
+      }
     default:
       return async () => {
         throw new DomainError('INBOUND_KIND_UNKNOWN', `a message of kind "${String(m.kind)}" cannot be applied`)

@@ -6,6 +6,8 @@ import { crashPoint } from '../util/crash-point.ts'
 export { sha256 } from './inbound-store.ts'
 
 export type InboundKind = 'supplier_csv' | 'x12' | 'carrier_events' | 'carrier_webhook' | 'import_csv' | 'platform_orders' | 'platform_webhook'
+  /** A whole email kept for a rep (src/transports/imap-message.ts): stored raw, quarantined with the reason. */
+  | 'email'
 /** `superseded`: left half-done by a process that stopped, and taken over by a later copy. */
 export type InboundStatus = 'received' | 'applied' | 'duplicate' | 'quarantined' | 'superseded'
 

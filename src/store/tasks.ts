@@ -15,6 +15,8 @@ export const TASK_PRIORITY: Record<string, number> = {
   // A hold, fulfillment, refund or link the shop would not take: to do by hand in its admin.
   platform_call_failed: 26,
   supplier_quantities: 27,
+  // A supplier's email (or one from an unknown sender) that could not be taken in: its news waits on it.
+  email_held: 28,
   delayed: 30,
   stalled_in_transit: 35,
   supplier_silent: 40,
