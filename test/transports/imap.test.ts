@@ -1,0 +1,236 @@
+import { test, before, after, beforeEach, afterEach } from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import MailComposer from 'nodemailer/lib/mail-composer/index.js'
+import type { Db } from '../../src/store/db.ts'
+import { freshDb } from '../helpers/db.ts'
+import { seedCatalog, seedOrder } from '../helpers/seed.ts'
+import { startImapServer, type ImapServer } from '../support/imap-server.ts'
+import { saveMailbox, claimDueMailboxes, type ImapTransport } from '../../src/transports/imap-store.ts'
+import { connectionFor, pollMailbox, pollDueMailboxes } from '../../src/transports/imap.ts'
+import { takeMessage } from '../../src/transports/imap-message.ts'
+
+const SECRET = 'imap-test-secret-0123456789abcdef-xyz'
+const X855 = fs.readFileSync(path.join(import.meta.dirname, '../fixtures/x12/wismo/855-acme-po-w5001.edi'))
+const HEADER = 'po_number,po_line,sku,status,qty,expected_ship_date,carrier,tracking_number'
+const CSV = Buffer.from(`${HEADER}\nPO-W5001,1,TENT-2P-GRN,backordered,2,2026-12-01,,\n`)
+
+let server: ImapServer
+let db: Db
+let n = 0
+let folder: string
+
+before(async () => {
+  server = await startImapServer()
+})
+after(() => server?.close())
+
+beforeEach(async () => {
+  db = await freshDb()
+  await seedCatalog(db)
+  await seedOrder(db, {
+    orderNumber: 'W5001', email: 'dana@example.com', placedAt: '2026-11-16T10:00:00Z', promisedShipDate: '2026-11-25',
+    lines: [
+      { lineNo: 1, sku: 'TENT-2P-GRN', qty: 2, supplierId: 'ACME', poNumber: 'PO-W5001', poLine: '1' },
+      { lineNo: 2, sku: 'STOVE-1', qty: 3, supplierId: 'ACME', poNumber: 'PO-W5001', poLine: '2' },
+    ],
+  })
+  // Each test has its own folders on the one server.
+  folder = `t${++n}`
+})
+afterEach(() => db.close())
+
+type Attachment = { filename: string; content: Buffer | string; contentType?: string }
+async function email(from: string, subject: string, attachments: Attachment[] = [], text = 'Please find attached.'): Promise<Buffer> {
+  return new MailComposer({ from, to: 'orders@trailhead.example', subject, text, attachments }).compile().build()
+}
+
+async function mailbox(settings: Record<string, unknown> = {}, url = `imap://${server.user}@${server.host}:${server.port}/${folder}`): Promise<ImapTransport> {
+  const { transport } = await saveMailbox(db, {
+    url, password: server.password, secret: SECRET, now: new Date('2026-11-20T09:00:00Z'),
+    settings: { doneFolder: `${folder}-done`, heldFolder: `${folder}-held`, ...settings },
+  })
+  return transport
+}
+
+const poll = (t: ImapTransport, at = '2026-11-20T09:30:00Z') => pollMailbox(db, t, { now: new Date(at), secret: SECRET })
+const count = async (sql: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`))[0].n
+const health = async () => (await db.query<Record<string, any>>(`SELECT * FROM supplier_transports`))[0]
+async function append(raw: Buffer) {
+  await server.append(raw, folder)
+}
+
+test('a supplier emails a CSV and an X12 855: both ingested as the supplier, lines updated, the message moved and never taken again', async () => {
+  const t = await mailbox()
+  await append(await email('Acme Orders <Orders@Acme.example>', 'Status', [
+    { filename: 'status.csv', content: CSV, contentType: 'text/csv' },
+    { filename: 'ack.edi', content: X855, contentType: 'application/edi-x12' },
+    { filename: 'logo.png', content: Buffer.from('89504e47', 'hex'), contentType: 'image/png' },
+  ]))
+  const r = await poll(t)
+  assert.ok(r.ok, r.ok ? '' : r.error)
+  assert.equal(r.messages.length, 1)
+  const [m] = r.messages
+  assert.equal(m.outcome, 'done')
+  assert.equal(m.supplierId, 'ACME')
+  assert.deepEqual(m.files.map((f) => [f.filename, f.outcome]), [['status.csv', 'applied'], ['ack.edi', 'applied']])
+  const feeds = await db.query<{ kind: string; supplier_id: string; source: string }>(`SELECT kind, supplier_id, source FROM inbound_messages ORDER BY message_id`)
+  assert.deepEqual(feeds.map((f) => [f.kind, f.supplier_id]), [['supplier_csv', 'ACME'], ['x12', 'ACME']])
+  // The stove's line moved by the 855 (backordered to Dec 10), the tent's by the CSV.
+  const stove = await db.query<{ status: string }>(`SELECT s.status FROM supplier_signals s JOIN po_lines p USING (po_line_id) WHERE p.sku = 'STOVE-1'`)
+  assert.ok(stove.some((s) => s.status === 'backordered'))
+  const tent = await db.query<{ status: string }>(`SELECT s.status FROM supplier_signals s JOIN po_lines p USING (po_line_id) WHERE p.sku = 'TENT-2P-GRN'`)
+  assert.ok(tent.some((s) => s.status === 'backordered'))
+  assert.deepEqual(await server.list(folder), [])
+  const done = await server.list(`${folder}-done`)
+  assert.equal(done.length, 1)
+  assert.equal(done[0].seen, true)
+  assert.equal(await count('transport_files WHERE message_id IS NOT NULL AND archived_at IS NOT NULL'), 2)
+  const h = await health()
+  assert.equal(h.failures, 0)
+  assert.equal(h.last_file_at.toISOString(), '2026-11-20T09:30:00.000Z')
+  assert.equal(h.next_poll_at.toISOString(), '2026-11-20T09:35:00.000Z')
+
+  const signals = await count('supplier_signals')
+  const again = await poll(t, '2026-11-20T09:40:00Z')
+  assert.ok(again.ok)
+  assert.equal(again.messages.length, 0)
+  assert.equal(await count('supplier_signals'), signals)
+  assert.equal(await count('inbound_messages'), 2)
+})
+
+test('the same attachment in a second email is a duplicate: nothing applied twice', async () => {
+  const t = await mailbox()
+  await append(await email('orders@acme.example', 'Status', [{ filename: 'status.csv', content: CSV, contentType: 'text/csv' }]))
+  await poll(t)
+  const signals = await count('supplier_signals')
+  await append(await email('orders@acme.example', 'Status (resent)', [{ filename: 'status-again.csv', content: CSV, contentType: 'application/octet-stream' }]))
+  const r = await poll(t, '2026-11-20T10:00:00Z')
+  assert.ok(r.ok)
+  assert.deepEqual(r.messages.map((m) => [m.outcome, m.files.map((f) => f.outcome)]), [['done', ['duplicate']]])
+  assert.equal(await count('supplier_signals'), signals)
+  assert.equal((await server.list(`${folder}-done`)).length, 2)
+})
+
+test('unknown sender, no attachment, an unreadable CSV: each kept raw with the reason, a rep task, moved to held', async () => {
+  const t = await mailbox()
+  await append(await email('stranger@example.net', 'Hello', [{ filename: 'status.csv', content: CSV, contentType: 'text/csv' }]))
+  await append(await email('orders@acme.example', 'Tent is late', [], 'The tent ships on Dec 1.'))
+  await append(await email('orders@acme.example', 'Garbage', [{ filename: 'status.csv', content: 'this,is\nnot,a feed\n', contentType: 'text/csv' }]))
+  const r = await poll(t)
+  assert.ok(r.ok, r.ok ? '' : r.error)
+  assert.deepEqual(r.messages.map((m) => m.outcome), ['held', 'held', 'held'])
+  const held = await db.query<{ error: string; supplier_id: string | null; body: Buffer }>(
+    `SELECT error, supplier_id, body FROM inbound_messages WHERE kind = 'email' AND status = 'quarantined' ORDER BY message_id`,
+  )
+  assert.equal(held.length, 3)
+  assert.match(held[0].error, /^unknown sender stranger@example\.net/)
+  assert.equal(held[1].error, 'no attachment')
+  assert.match(held[2].error, /^unreadable attachment: status\.csv: /)
+  assert.deepEqual(held.map((h) => h.supplier_id), [null, 'ACME', 'ACME'])
+  assert.match(held[0].body.toString(), /Subject: Hello/)
+  // The garbage file itself is quarantined as the supplier's feed, too; nothing was applied.
+  assert.equal(await count(`inbound_messages WHERE kind = 'supplier_csv' AND status = 'quarantined'`), 1)
+  assert.equal(await count('supplier_signals'), 0)
+  const tasks = await db.query<{ title: string }>(`SELECT title FROM tasks WHERE kind = 'email_held' AND status = 'open' ORDER BY task_id`)
+  assert.equal(tasks.length, 3)
+  assert.match(tasks[0].title, /^Email from stranger@example\.net kept for a rep: unknown sender/)
+  assert.match(tasks[1].title, /^Email from orders@acme\.example kept for a rep: no attachment/)
+  assert.deepEqual(await server.list(folder), [])
+  assert.equal((await server.list(`${folder}-held`)).length, 3)
+  const again = await poll(t, '2026-11-20T10:00:00Z')
+  assert.ok(again.ok)
+  assert.equal(again.messages.length, 0)
+  assert.equal(await count('tasks'), 3)
+})
+
+test('a sender listed in the mailbox settings counts as that supplier', async () => {
+  const t = await mailbox({ senders: { 'edi@acme-logistics.example': 'ACME' } })
+  await append(await email('EDI <EDI@acme-logistics.example>', 'acks', [{ filename: 'ack.x12', content: X855, contentType: 'text/plain' }]))
+  const r = await poll(t)
+  assert.ok(r.ok)
+  assert.deepEqual(r.messages.map((m) => [m.outcome, m.supplierId]), [['done', 'ACME']])
+})
+
+test('the server away: failures counted with backoff, nothing lost; taken in once it answers', async () => {
+  const t = await mailbox({}, `imap://${server.user}@127.0.0.1:1/${folder}`)
+  await append(await email('orders@acme.example', 'Status', [{ filename: 'status.csv', content: CSV, contentType: 'text/csv' }]))
+  const first = await poll(t, '2026-11-20T09:30:00Z')
+  assert.equal(first.ok, false)
+  let h = await health()
+  assert.equal(h.failures, 1)
+  assert.ok(h.last_error)
+  assert.equal(h.next_poll_at.toISOString(), '2026-11-20T09:35:00.000Z')
+  const second = await pollMailbox(db, { ...t, failures: 1 }, { now: new Date('2026-11-20T09:35:00Z'), secret: SECRET })
+  assert.equal(second.ok, false)
+  h = await health()
+  assert.equal(h.failures, 2)
+  assert.equal(h.next_poll_at.toISOString(), '2026-11-20T09:45:00.000Z', 'the interval doubled')
+  // Not due before then; due after.
+  assert.equal((await claimDueMailboxes(db, new Date('2026-11-20T09:40:00Z'))).length, 0)
+  await db.query(`UPDATE supplier_transports SET url = $1`, [server.url.replace('/INBOX', `/${folder}`)])
+  const results = await pollDueMailboxes(db, { now: new Date('2026-11-20T09:45:00Z'), secret: SECRET })
+  assert.deepEqual(results.map((r) => [r.ok, r.messages.map((m) => m.outcome)]), [[true, ['done']]])
+  h = await health()
+  assert.equal(h.failures, 0)
+  assert.equal(h.last_error, null)
+  assert.equal(await count(`inbound_messages WHERE status = 'applied'`), 1)
+})
+
+test('a wrong password is a failed poll that says so', async () => {
+  const t = await mailbox()
+  await saveMailbox(db, { url: t.url, password: 'wrong', secret: SECRET, now: new Date('2026-11-20T09:00:00Z'), settings: {} })
+  const r = await poll({ ...t, credentials: (await health()).credentials })
+  assert.equal(r.ok, false)
+  assert.match(r.ok ? '' : r.error, /login refused|AUTHENTICATIONFAILED|Authentication failed/i)
+})
+
+test('stopped between ingest and move: the next poll takes the message again and doubles nothing', async () => {
+  const t = await mailbox()
+  await append(await email('orders@acme.example', 'Status', [{ filename: 'status.csv', content: CSV, contentType: 'text/csv' }, { filename: 'ack.edi', content: X855 }]))
+  await append(await email('stranger@example.net', 'Hello'))
+  // The first poll's parts, run by hand: each message taken in, and then the process "dies" before moving them.
+  const { client, folder: box } = connectionFor(t, SECRET)
+  await client.connect()
+  const lock = await client.getMailboxLock(box)
+  const validity = String(client.mailbox && client.mailbox.uidValidity)
+  for (const uid of (await client.search({ all: true }, { uid: true })) || []) {
+    await takeMessage({ db, client, transport: t, prefix: `${box}:${validity}:${uid}`, now: new Date('2026-11-20T09:30:00Z') }, uid)
+  }
+  lock.release()
+  client.close()
+  const before = { signals: await count('supplier_signals'), messages: await count('inbound_messages'), tasks: await count('tasks'), files: await count('transport_files') }
+  assert.equal(before.messages, 3)
+  // And one part whose message id was never written back (stopped between ingest and that write).
+  await db.query(`UPDATE transport_files SET message_id = NULL WHERE remote_name LIKE '%status.csv'`)
+  const r = await poll(t, '2026-11-20T09:40:00Z')
+  assert.ok(r.ok, r.ok ? '' : r.error)
+  assert.deepEqual(r.messages.map((m) => m.outcome), ['done', 'held'])
+  assert.equal(await count('supplier_signals'), before.signals)
+  assert.equal(await count(`inbound_messages WHERE status IN ('applied', 'quarantined')`), 3)
+  assert.equal(await count(`inbound_messages WHERE status = 'duplicate'`), 1, 'the re-ingested CSV is recorded as a duplicate delivery')
+  assert.equal(await count('tasks'), before.tasks)
+  assert.equal(await count('transport_files'), before.files)
+  assert.equal((await server.list(`${folder}-done`)).length, 1)
+  assert.equal((await server.list(`${folder}-held`)).length, 1)
+})
+
+test('keepInInbox: messages only flagged seen, and not taken again', async () => {
+  const t = await mailbox({ keepInInbox: true })
+  await append(await email('orders@acme.example', 'Status', [{ filename: 'status.csv', content: CSV, contentType: 'text/csv' }]))
+  const r = await poll(t)
+  assert.ok(r.ok)
+  assert.equal(r.messages.length, 1)
+  assert.deepEqual((await server.list(folder)).map((m) => m.seen), [true])
+  const again = await poll(t, '2026-11-20T10:00:00Z')
+  assert.ok(again.ok)
+  assert.equal(again.messages.length, 0)
+})
+
+test('two workers claiming at once never take the same mailbox', async () => {
+  await mailbox()
+  const now = new Date('2026-11-20T09:30:00Z')
+  const [a, b] = await Promise.all([claimDueMailboxes(db, now), claimDueMailboxes(db, now)])
+  assert.equal(a.length + b.length, 1)
+})
