@@ -38,6 +38,12 @@ const OPTIONS = {
   url: { type: 'string' },
   key: { type: 'string' },
   secret: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  every: { type: 'string' },
+  'done-folder': { type: 'string' },
+  'held-folder': { type: 'string' },
+  'keep-in-inbox': { type: 'boolean' },
+  senders: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 

@@ -31,6 +31,7 @@ export const commands: Record<string, Command> = {
   simulate: lazy(() => import('./simulate.ts').then((m) => m.simulateCommand)),
   connect: lazy(() => import('./connect.ts').then((m) => m.connectCommand)),
   sync: lazy(() => import('./connect.ts').then((m) => m.syncCommand)),
+  mailbox: lazy(() => import('./mailbox.ts').then((m) => m.mailboxCommand)),
 }
 
 export const USAGE = `usage: wismo <command> [options]
@@ -63,6 +64,10 @@ commands:
   connect status [--json]             each connected shop: last sync, last webhook, calls due and failed, errors
   sync shopify|woocommerce [--shop SHOP] [--since DATE]
                                       backfill the shop's orders (resumes a sync that stopped)
+  mailbox set imaps://USER@HOST:993/INBOX [--password-stdin] [--every 5m] [--done-folder F] [--held-folder F] [--keep-in-inbox] [--senders ADDR=SUPPLIER,…]
+                                      the IMAP mailbox suppliers email feeds to (password from stdin or WISMO_IMAP_PASSWORD)
+  mailbox list [--json]               each mailbox and its health
+  mailbox poll [--json]               poll every mailbox now
   supplier-key SUPPLIER               issue a supplier's API key for POST /api/suppliers/ID/feeds
   choose ORDER LINE wait|cancel|switch [SKU] [--accept-price] [--rep EMAIL] [--json]
                                       record a customer's choice for a backordered line

@@ -16,6 +16,7 @@ import { exportPurchasingDocuments } from '../purchasing/export.ts'
 import type { Channels } from '../notify/dispatch.ts'
 import { signingSecret } from '../store/secret.ts'
 import { platformRound } from '../connect/round.ts'
+import { pollDueMailboxes } from '../transports/imap.ts'
 
 /** Recurring jobs: name, how often, and what one run does. */
 export interface RecurringJob {
@@ -191,6 +192,19 @@ export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?
       name: 'platforms.push',
       everySeconds: 15,
       run: async () => platformRound(db, { now: () => clock.now(), config, secret: (await signed()).secret, log: deps.log }),
+    },
+    {
+      // Suppliers' email: each IMAP mailbox polled when its own next poll is due (claimed, so once).
+      name: 'transports.imap',
+      everySeconds: 60,
+      run: async () => {
+        const results = await pollDueMailboxes(db, { now: clock.now(), secret: (await signed()).secret, log: deps.log })
+        const messages = results.flatMap((r) => r.messages)
+        return {
+          mailboxes: results.length, failed: results.filter((r) => !r.ok).length,
+          taken: messages.filter((m) => m.outcome === 'done').length, held: messages.filter((m) => m.outcome === 'held').length,
+        }
+      },
     },
     ...carrierRefreshJobs(db, deps),
     ...maintenanceJobs(db),

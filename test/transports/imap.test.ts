@@ -2,9 +2,11 @@ import { test, before, after, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
+import os from 'node:os'
 import MailComposer from 'nodemailer/lib/mail-composer/index.js'
 import type { Db } from '../../src/store/db.ts'
-import { freshDb } from '../helpers/db.ts'
+import { freshDb, freshDbEnv } from '../helpers/db.ts'
+import { runWismo } from '../helpers/cli.ts'
 import { seedCatalog, seedOrder } from '../helpers/seed.ts'
 import { startImapServer, type ImapServer } from '../support/imap-server.ts'
 import { saveMailbox, claimDueMailboxes, type ImapTransport } from '../../src/transports/imap-store.ts'
@@ -233,4 +235,44 @@ test('two workers claiming at once never take the same mailbox', async () => {
   const now = new Date('2026-11-20T09:30:00Z')
   const [a, b] = await Promise.all([claimDueMailboxes(db, now), claimDueMailboxes(db, now)])
   assert.equal(a.length + b.length, 1)
+})
+
+test('the worker job polls due mailboxes', async () => {
+  const { recurringJobs } = await import('../../src/jobs/queue.ts')
+  const { loadConfig } = await import('../../src/config.ts')
+  await mailbox()
+  await append(await email('orders@acme.example', 'Status', [{ filename: 'status.csv', content: CSV, contentType: 'text/csv' }]))
+  const clock = { now: () => new Date('2026-11-20T09:30:00Z') }
+  const job = recurringJobs(db, { clock, config: loadConfig({ WISMO_DATA_DIR: '/tmp/wismo-no-such-dir', WISMO_SECRET: SECRET }) }).find((j) => j.name === 'transports.imap')
+  assert.ok(job && job.everySeconds <= 60)
+  assert.deepEqual(await job.run(), { mailboxes: 1, failed: 0, taken: 1, held: 0 })
+  assert.deepEqual(await job.run(), { mailboxes: 0, failed: 0, taken: 0, held: 0 }, 'not due again before its interval')
+})
+
+test('wismo mailbox set, poll and list', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wismo-mailbox-cli-'))
+  try {
+    const env = { ...(await freshDbEnv(dir)), WISMO_IMAP_PASSWORD: server.password, WISMO_NOW: '2026-11-20T09:30:00Z' }
+    const url = `imap://${server.user}@${server.host}:${server.port}/${folder}`
+    const noPassword = await runWismo(['mailbox', 'set', url], { ...env, WISMO_IMAP_PASSWORD: '' })
+    assert.equal(noPassword.code, 1)
+    assert.match(noPassword.stderr, /--password-stdin or WISMO_IMAP_PASSWORD/)
+    const set = await runWismo(['mailbox', 'set', url, '--every', '10m', '--done-folder', `${folder}-ok`, '--held-folder', `${folder}-kept`], env)
+    assert.equal(set.code, 0, set.stderr)
+    assert.match(set.stdout, /added mailbox imap:\/\/wismo@127\.0\.0\.1:\d+\/t\d+ \(password sealed with the signing secret\): every 10 min/)
+    await append(await email('stranger@example.net', 'Hi there', [{ filename: 'x.csv', content: CSV, contentType: 'text/csv' }]))
+    const poll = await runWismo(['mailbox', 'poll'], env)
+    assert.equal(poll.code, 0, poll.stderr)
+    assert.match(poll.stdout, /0 messages taken in, 1 kept for a rep/)
+    assert.match(poll.stdout, /kept: stranger@example\.net: unknown sender stranger@example\.net/)
+    assert.equal((await server.list(`${folder}-kept`)).length, 1)
+    const list = await runWismo(['mailbox', 'list', '--json'], env)
+    const [m] = JSON.parse(list.stdout)
+    assert.equal(m.url, url)
+    assert.equal(m.credentials, undefined, 'the sealed password is not shown')
+    assert.equal(m.settings.everySeconds, 600)
+    assert.equal(m.health.lastSuccessAt, '2026-11-20T09:30:00.000Z')
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
 })
