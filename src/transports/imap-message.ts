@@ -12,6 +12,9 @@ import { ingestSupplierFeed } from '../feeds/ingest-file.ts'
 import { takeOnce, type ImapTransport } from './imap-store.ts'
 import { attachmentsOf, feedTypeOf, ingestName, type AttachmentPart } from './imap-parts.ts'
 
+/** An attachment larger than this (as sent, encoded) is not downloaded: the message is kept for a rep. */
+export const MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024
+
 export interface TakenFile {
   filename: string
   messageId: number
@@ -71,7 +74,13 @@ export async function takeMessage(ctx: MessageContext, uid: number): Promise<Mes
   if (!supplierId) return hold(from ? `unknown sender ${from}: no supplier has this address` : 'no sender address')
   const files: TakenFile[] = []
   const ignored: string[] = []
+  const tooLarge: string[] = []
   for (const a of attachmentsOf(msg.bodyStructure)) {
+    // Sizes are of the encoded part (base64 is a third larger than the file): generous on purpose.
+    if (a.size > MAX_ATTACHMENT_BYTES) {
+      tooLarge.push(`${a.filename} (${Math.round(a.size / 1048576)} MB encoded; at most ${MAX_ATTACHMENT_BYTES / 1048576} MB are taken from email)`)
+      continue
+    }
     const body = await download(ctx.client, uid, a.part)
     const type = feedTypeOf(a, body)
     if (!type) {
@@ -80,6 +89,7 @@ export async function takeMessage(ctx: MessageContext, uid: number): Promise<Mes
     }
     files.push(await takeAttachment(ctx, uid, a, body, supplierId, ingestName(a, type)))
   }
+  if (tooLarge.length > 0) return hold(`attachment too large: ${tooLarge.join(', ')}`, files)
   if (files.length === 0) {
     return hold(ignored.length > 0 ? `no CSV, XLSX or X12 attachment (only ${ignored.join(', ')})` : 'no attachment', files)
   }

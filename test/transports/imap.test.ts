@@ -102,6 +102,19 @@ test('a supplier emails a CSV and an X12 855: both ingested as the supplier, lin
   assert.equal(await count('inbound_messages'), 2)
 })
 
+test('an XLSX attachment is ingested under its .xlsx name as the supplier (read by the feed path, quarantined there while it cannot read XLSX)', async () => {
+  const t = await mailbox()
+  const xlsx = Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(64, 1)])
+  await append(await email('orders@acme.example', 'Status', [{ filename: 'Status Report.xlsx', content: xlsx, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }]))
+  const r = await poll(t)
+  assert.ok(r.ok)
+  const [f] = await db.query<{ filename: string; supplier_id: string; body: Buffer }>(`SELECT filename, supplier_id, body FROM inbound_messages WHERE kind <> 'email'`)
+  assert.equal(f.filename, 'Status Report.xlsx')
+  assert.equal(f.supplier_id, 'ACME')
+  assert.ok(f.body.equals(xlsx), 'the bytes as sent')
+  assert.equal(r.messages[0].files[0].filename, 'Status Report.xlsx')
+})
+
 test('the same attachment in a second email is a duplicate: nothing applied twice', async () => {
   const t = await mailbox()
   await append(await email('orders@acme.example', 'Status', [{ filename: 'status.csv', content: CSV, contentType: 'text/csv' }]))
