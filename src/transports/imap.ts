@@ -59,6 +59,7 @@ async function ensureFolder(client: ImapFlow, folder: string): Promise<void> {
 export async function pollMailbox(db: Db, transport: ImapTransport, opts: PollOptions): Promise<PollResult> {
   const log = opts.log ?? (() => {})
   const messages: MessageOutcome[] = []
+  const messageErrors: string[] = []
   let client: ImapFlow | null = null
   try {
     const conn = connectionFor(transport, opts.secret)
@@ -82,16 +83,24 @@ export async function pollMailbox(db: Db, transport: ImapTransport, opts: PollOp
       left = uids.length - batch.length
       for (const uid of batch) {
         const prefix = `${conn.folder}:${validity}:${uid}`
-        const outcome = await takeMessage({ db, client, transport, prefix, now: opts.now }, uid)
-        await finishMessage(client, transport, uid, outcome.outcome === 'done' ? settings.doneFolder : settings.heldFolder)
-        await markArchived(db, transport.transportId, prefix, opts.now)
-        log(`mailbox ${transport.url}: message ${uid} from ${outcome.from ?? '?'}: ${outcome.outcome}${outcome.outcome === 'held' ? ` (${outcome.reason})` : ''}`)
-        messages.push(outcome)
+        try {
+          const outcome = await takeMessage({ db, client, transport, prefix, now: opts.now }, uid)
+          await finishMessage(client, transport, uid, outcome.outcome === 'done' ? settings.doneFolder : settings.heldFolder)
+          await markArchived(db, transport.transportId, prefix, opts.now)
+          log(`mailbox ${transport.url}: message ${uid} from ${outcome.from ?? '?'}: ${outcome.outcome}${outcome.outcome === 'held' ? ` (${outcome.reason})` : ''}`)
+          messages.push(outcome)
+        } catch (err) {
+          // The connection gone: the poll fails. Anything else (the database, a bug) fails this
+          // message only: it stays in the folder for the next poll, and the others go on.
+          if (!client.usable) throw err
+          messageErrors.push(`message ${uid}: ${describe(err)}`)
+        }
       }
     } finally {
       lock.release()
     }
     await client.logout().catch(() => {})
+    if (messageErrors.length > 0) throw new Error(messageErrors.join('; '))
     await recordPollSuccess(db, transport, opts.now, messages.some((m) => m.files.length > 0))
     return { transportId: transport.transportId, ok: true, messages, left }
   } catch (err) {

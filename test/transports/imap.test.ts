@@ -289,3 +289,24 @@ test('wismo mailbox set, poll and list', async () => {
     fs.rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('a message the database fails on stays in the folder for the next poll; the others are taken', async () => {
+  const t = await mailbox()
+  // A real database error for one file only: a trigger refusing its row.
+  await db.query(`CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF NEW.filename = 'poison.csv' THEN RAISE EXCEPTION 'disk full (test)'; END IF; RETURN NEW; END $$`)
+  await db.query(`CREATE TRIGGER refuse_poison BEFORE INSERT ON inbound_messages FOR EACH ROW EXECUTE FUNCTION refuse_poison()`)
+  await append(await email('orders@acme.example', 'Poison', [{ filename: 'poison.csv', content: CSV, contentType: 'text/csv' }]))
+  await append(await email('orders@acme.example', 'Status', [{ filename: 'status.csv', content: CSV, contentType: 'text/csv' }]))
+  const r = await poll(t)
+  assert.equal(r.ok, false)
+  assert.match(r.ok ? '' : r.error, /^message 1: .*disk full \(test\)/)
+  assert.deepEqual(r.messages.map((m) => [m.uid, m.outcome]), [[2, 'done']])
+  assert.deepEqual((await server.list(folder)).map((m) => m.subject), ['Poison'])
+  assert.equal((await health()).failures, 1)
+  await db.query(`DROP TRIGGER refuse_poison ON inbound_messages`)
+  const again = await poll({ ...t, failures: 1 }, '2026-11-20T10:00:00Z')
+  assert.ok(again.ok)
+  assert.deepEqual(again.messages.map((m) => [m.uid, m.outcome, m.files.map((f) => f.outcome)]), [[1, 'done', ['duplicate']]])
+  assert.deepEqual(await server.list(folder), [])
+})
