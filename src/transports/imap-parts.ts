@@ -30,7 +30,8 @@ const OCTETS = ['application/octet-stream', 'application/x-download', 'applicati
 const ACCEPTED: Record<FeedType, { extensions: string[]; types: string[] }> = {
   csv: { extensions: ['.csv'], types: ['text/csv', 'text/plain', 'application/csv', 'text/comma-separated-values', 'text/x-csv', 'application/vnd.ms-excel', ...OCTETS] },
   xlsx: { extensions: ['.xlsx'], types: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/zip', ...OCTETS] },
-  x12: { extensions: ['.edi', '.x12', '.txt', '.dat'], types: ['application/edi-x12', 'application/edi', 'application/edifact', 'text/plain', ...OCTETS] },
+  // A .txt is X12 only when it starts with ISA (above): suppliers attach notes as .txt too.
+  x12: { extensions: ['.edi', '.x12', '.dat'], types: ['application/edi-x12', 'application/edi', 'application/edifact', 'text/plain', ...OCTETS] },
 }
 
 const extensionOf = (filename: string) => {
@@ -44,7 +45,7 @@ const extensionOf = (filename: string) => {
  * envelope at the start, whatever it is called. Null: not a feed.
  */
 export function feedTypeOf(a: Pick<AttachmentPart, 'filename' | 'contentType'>, body: Buffer | null): FeedType | null {
-  if (body && /^\uFEFF?\s*ISA[^A-Za-z0-9\s]/.test(body.subarray(0, 64).toString('latin1'))) return 'x12'
+  if (body && /^\uFEFF?\s*ISA[^A-Za-z0-9\s]/.test(body.subarray(0, 64).toString('utf8'))) return 'x12'
   const ext = extensionOf(a.filename)
   for (const type of ['csv', 'xlsx', 'x12'] as const) {
     if (ACCEPTED[type].extensions.includes(ext) && ACCEPTED[type].types.includes(a.contentType)) return type
