@@ -35,7 +35,8 @@ export async function fetchInbound(
 ): Promise<InboundResult> {
   const result: InboundResult = { fetched: [], waiting: [], repeated: [], archived: [] }
   const listing: Listed[] = (await client.list(dir))
-    .filter((e) => e.type === '-')
+    // Names a writer uses while a file is not finished (as in the inbox folders) are left alone.
+    .filter((e) => e.type === '-' && !e.name.startsWith('.') && !/\.(part|tmp|filepart)$/i.test(e.name))
     .map((e) => ({ name: e.name, size: e.size, mtime: new Date(e.modifyTime) }))
     .sort((a, b) => a.mtime.getTime() - b.mtime.getTime() || a.name.localeCompare(b.name))
   const before = await lastListing(db, t.transportId)
