@@ -27,6 +27,8 @@ export interface SftpTarget {
 export interface ConnectOptions {
   /** Connect and handshake timeout (default 20 s). */
   timeoutMs?: number
+  /** The whole poll's limit: past it the connection is closed and what is under way fails (default 9 min, inside the job's 10-minute lease). */
+  pollLimitMs?: number
 }
 
 export interface SftpSession {
@@ -73,6 +75,9 @@ export async function openSftp(t: SupplierTransport, secret: string, opts: Conne
       password: creds.password, privateKey: creds.privateKey, passphrase: creds.passphrase,
       readyTimeout: opts.timeoutMs ?? 20_000,
       timeout: opts.timeoutMs ?? 20_000,
+      // A line that goes silent is found dead within half a minute rather than hanging the poll.
+      keepaliveInterval: 10_000,
+      keepaliveCountMax: 3,
       hostVerifier: (key: Buffer) => {
         seen = fingerprintOf(key)
         return t.hostKey === null || t.hostKey === seen

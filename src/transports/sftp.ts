@@ -43,6 +43,7 @@ export async function pollSftp(db: Db, t: SupplierTransport, opts: PollOptions):
     if (err instanceof HostKeyChanged) return stopForHostKey(db, t, err, opts.now, log)
     return failed(db, t, opts.now, err, inbound, sent, log)
   }
+  const limit = setTimeout(() => void session.client.end().catch(() => {}), opts.connect?.pollLimitMs ?? 9 * 60_000)
   try {
     if (t.hostKey === null && !(await pinHostKey(db, t.transportId, session.fingerprint))) {
       throw new Error('another host key was pinned while this poll connected; polled again next time')
@@ -53,6 +54,7 @@ export async function pollSftp(db: Db, t: SupplierTransport, opts: PollOptions):
   } catch (err) {
     return failed(db, t, opts.now, err, inbound, sent, log)
   } finally {
+    clearTimeout(limit)
     await session.client.end().catch(() => {})
   }
   await recordPollSuccess(db, t, opts.now, inbound.fetched.length)

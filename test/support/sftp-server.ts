@@ -19,6 +19,8 @@ export interface SftpFaults {
   dropAfterBytes: number | null
   /** Answer every WRITE with FAILURE, as a full disk does. */
   failWrites: boolean
+  /** Never answer a READ: a server that hangs mid-file with the line still up. */
+  stallReads: boolean
 }
 
 export interface TestSftpServer {
@@ -49,7 +51,7 @@ export async function startSftpServer(opts: { user?: string; password?: string }
   const clientKeys = utils.generateKeyPairSync('ed25519')
   const allowedKey = utils.parseKey(clientKeys.public)
   if (allowedKey instanceof Error) throw allowedKey
-  const faults: SftpFaults = { dropAfterBytes: null, failWrites: false }
+  const faults: SftpFaults = { dropAfterBytes: null, failWrites: false, stallReads: false }
   const reads: string[] = []
   const writes: string[] = []
   let hostKey = newHostKey()
@@ -157,6 +159,7 @@ function serveSftp(sftp: Sftp, client: ssh2.Connection, root: string, faults: Sf
   sftp.on('READ', (reqid, h, offset, length) => {
     const f = lookup(h)
     if (!f || f.kind !== 'file') return sftp.status(reqid, STATUS_CODE.FAILURE, 'bad handle')
+    if (faults.stallReads) return
     const buf = Buffer.alloc(length)
     const n = fs.readSync(f.fd, buf, 0, length, offset)
     if (n === 0) {

@@ -170,6 +170,19 @@ test('a download cut off mid-file records nothing; the next poll takes it once',
   assert.equal((await findSftpTransport(db, 'ACME')).failures, 0)
 })
 
+test('a server that hangs mid-file: the poll gives up at its limit, records nothing, and the next poll takes the file', async () => {
+  await transport()
+  server.write('outbox/ack.edi', fixture, OLD)
+  server.faults.stallReads = true
+  const r = await pollSftp(db, await findSftpTransport(db, 'ACME'), { now: at(1), secret: SECRET, connect: { timeoutMs: 5000, pollLimitMs: 1500 } })
+  assert.equal(r.outcome, 'failed')
+  assert.equal(await messages(), 0)
+  assert.equal((await taken()).length, 0)
+  server.faults.stallReads = false
+  assert.equal((await poll(at(20))).outcome, 'ok')
+  assert.equal(await messages(), 1)
+})
+
 test('a half-written file waits: too young, then still growing; taken once when it settles', async () => {
   await transport({ settleSeconds: 60 })
   const half = fixture.subarray(0, 200)
