@@ -40,6 +40,8 @@ const OPTIONS = {
   key: { type: 'string' },
   secret: { type: 'string' },
   'password-stdin': { type: 'boolean' },
+  archive: { type: 'string' },
+  outbound: { type: 'string' },
   every: { type: 'string' },
   'done-folder': { type: 'string' },
   'held-folder': { type: 'string' },

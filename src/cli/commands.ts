@@ -31,6 +31,7 @@ export const commands: Record<string, Command> = {
   simulate: lazy(() => import('./simulate.ts').then((m) => m.simulateCommand)),
   connect: lazy(() => import('./connect.ts').then((m) => m.connectCommand)),
   sync: lazy(() => import('./connect.ts').then((m) => m.syncCommand)),
+  transport: lazy(() => import('./transport.ts').then((m) => m.transportCommand)),
   mailbox: lazy(() => import('./mailbox.ts').then((m) => m.mailboxCommand)),
 }
 
@@ -64,6 +65,11 @@ commands:
   connect status [--json]             each connected shop: last sync, last webhook, calls due and failed, errors
   sync shopify|woocommerce [--shop SHOP] [--since DATE]
                                       backfill the shop's orders (resumes a sync that stopped)
+  transport set SUPPLIER sftp://user@host:port/path [--key FILE] [--password-stdin] [--archive DIR] [--outbound DIR] [--every 15m]
+                                      a supplier's SFTP server or VAN mailbox (password: stdin or WISMO_SFTP_PASSWORD)
+  transport list [--json]             each transport with its health
+  transport poll [SUPPLIER]           one poll now
+  transport trust SUPPLIER            accept a changed host key after checking it with the supplier
   mailbox set imaps://USER@HOST:993/INBOX [--password-stdin] [--every 5m] [--done-folder F] [--held-folder F] [--keep-in-inbox] [--senders ADDR=SUPPLIER,…]
                                       the IMAP mailbox suppliers email feeds to (password from stdin or WISMO_IMAP_PASSWORD)
   mailbox list [--json]               each mailbox and its health

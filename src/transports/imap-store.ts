@@ -6,6 +6,8 @@ import { z } from 'zod'
 import type { Db, Queryable } from '../store/db.ts'
 import { DomainError } from '../domain/errors.ts'
 import { sealCredentials } from '../connect/credentials.ts'
+// The same backoff as an SFTP poll's: the interval × 2^failures in a row, at most an hour.
+import { backoffSeconds } from './transport-store.ts'
 
 /** What `settings` of an IMAP mailbox may hold (all optional). */
 export const ImapSettingsSchema = z.object({
@@ -119,11 +121,6 @@ export async function recordPollSuccess(db: Queryable, t: ImapTransport, now: Da
       WHERE transport_id = $1`,
     [t.transportId, now, tookFiles, t.settings.everySeconds],
   )
-}
-
-/** The wait after `failures` failures in a row: the interval doubled each time, at most an hour (or the interval, if longer). */
-export function backoffSeconds(everySeconds: number, failures: number): number {
-  return Math.max(everySeconds, Math.min(3600, everySeconds * 2 ** Math.max(0, failures - 1)))
 }
 
 export async function recordPollFailure(db: Queryable, t: ImapTransport, now: Date, error: string): Promise<number> {
