@@ -10,6 +10,7 @@ import { ImapFlow } from 'imapflow'
 import type { Db } from '../store/db.ts'
 import { DomainError } from '../domain/errors.ts'
 import { openCredentials } from '../connect/credentials.ts'
+import { crashPoint } from '../util/crash-point.ts'
 import { claimDueMailboxes, markArchived, normalizeMailboxUrl, recordPollFailure, recordPollSuccess, type ImapTransport } from './imap-store.ts'
 import { takeMessage, type MessageOutcome } from './imap-message.ts'
 
@@ -85,6 +86,7 @@ export async function pollMailbox(db: Db, transport: ImapTransport, opts: PollOp
         const prefix = `${conn.folder}:${validity}:${uid}`
         try {
           const outcome = await takeMessage({ db, client, transport, prefix, now: opts.now }, uid)
+          crashPoint('imap.move')
           await finishMessage(client, transport, uid, outcome.outcome === 'done' ? settings.doneFolder : settings.heldFolder)
           await markArchived(db, transport.transportId, prefix, opts.now)
           log(`mailbox ${transport.url}: message ${uid} from ${outcome.from ?? '?'}: ${outcome.outcome}${outcome.outcome === 'held' ? ` (${outcome.reason})` : ''}`)

@@ -231,6 +231,39 @@ test('stopped between ingest and move: the next poll takes the message again and
   assert.equal((await server.list(`${folder}-held`)).length, 1)
 })
 
+test('wismo mailbox poll killed (SIGKILL) after taking a message in, before moving it: the next poll doubles nothing', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wismo-mailbox-kill-'))
+  try {
+    const env = { ...(await freshDbEnv(dir)), WISMO_IMAP_PASSWORD: server.password, WISMO_NOW: '2026-11-20T09:30:00Z' }
+    const url = `imap://${server.user}@${server.host}:${server.port}/${folder}`
+    const suppliers = path.join(dir, 'suppliers.csv')
+    fs.writeFileSync(suppliers, 'supplier_id,name,email,phone,edi_id,lead_time_days\nACME,Acme Outdoor Supply,orders@acme.example,,ACMEEDI,3\n')
+    assert.equal((await runWismo(['import', 'suppliers', suppliers], env)).code, 0)
+    assert.equal((await runWismo(['mailbox', 'set', url, '--done-folder', `${folder}-done`, '--held-folder', `${folder}-held`], env)).code, 0)
+    await append(await email('orders@acme.example', 'Status', [{ filename: 'status.csv', content: CSV, contentType: 'text/csv' }]))
+    await append(await email('stranger@example.net', 'Hello', [{ filename: 'status.csv', content: CSV, contentType: 'text/csv' }]))
+    // Killed after the first message was taken in, before it was moved; twice (the second run takes it again and is killed again).
+    for (let i = 0; i < 2; i++) {
+      const killed = await runWismo(['mailbox', 'poll'], { ...env, WISMO_CRASH_AT: 'imap.move' })
+      assert.notEqual(killed.code, 0)
+    }
+    assert.equal((await server.list(folder)).length, 2, 'both still in the folder')
+    const again = await runWismo(['mailbox', 'poll', '--json'], env)
+    assert.equal(again.code, 0, again.stderr)
+    const [r] = JSON.parse(again.stdout)
+    assert.deepEqual(r.messages.map((m: { outcome: string }) => m.outcome), ['done', 'held'])
+    assert.equal((await server.list(folder)).length, 0)
+    assert.equal((await server.list(`${folder}-done`)).length, 1)
+    assert.equal((await server.list(`${folder}-held`)).length, 1)
+    const feeds = JSON.parse((await runWismo(['feeds', '--json'], env)).stdout) as { kind: string; status: string }[]
+    assert.deepEqual(feeds.filter((f) => f.kind !== 'import_csv').map((f) => [f.kind, f.status]).sort(), [['email', 'quarantined'], ['supplier_csv', 'applied']], 'each taken once')
+    const tasks = JSON.parse((await runWismo(['tasks', '--json'], env)).stdout) as { kind: string }[]
+    assert.equal(tasks.filter((t) => t.kind === 'email_held').length, 1)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
+
 test('keepInInbox: messages only flagged seen, and not taken again', async () => {
   const t = await mailbox({ keepInInbox: true })
   await append(await email('orders@acme.example', 'Status', [{ filename: 'status.csv', content: CSV, contentType: 'text/csv' }]))
