@@ -11,7 +11,7 @@ import { looksLikeXlsx } from './xlsx.ts'
 import { getProfile } from './profile-store.ts'
 import { readProfiled, type ProfiledRead } from './read-profiled.ts'
 import { checkRow } from './supplier-file.ts'
-import type { Target } from './profile-schema.ts'
+import { TARGET_FIELDS, type Target } from './profile-schema.ts'
 
 export type PreviewRow = { line: number; ok: true; fields: Record<string, string> } | { line: number; ok: false; problems: string[] }
 
@@ -52,13 +52,17 @@ export async function previewSupplierFeed(db: Queryable, input: { body: Buffer; 
   }
   const rows: PreviewRow[] = read.rows.map((r) => {
     const own = byLine.get(r.line) ?? checkRow(read.target, r).problems.map((p) => p.replace(/^line \d+: /, ''))
-    return own.length > 0 ? { line: r.line, ok: false, problems: own } : { line: r.line, ok: true, fields: clean(r.record) }
+    return own.length > 0 ? { line: r.line, ok: false, problems: own } : { line: r.line, ok: true, fields: clean(read.target, r.record) }
   })
   const unreadable = rows.filter((r) => !r.ok).length
   return { ...base, where: read.where, headerLine: read.headerLine, rows, fileProblems: [], read: rows.length - unreadable, unreadable }
 }
 
-const clean = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).filter(([, v]) => v !== ''))
+/** The row's wismo fields that hold something, in the target's field order. */
+function clean(target: Target, record: Record<string, string>): Record<string, string> {
+  const fields: readonly string[] = TARGET_FIELDS[target]
+  return Object.fromEntries(fields.filter((f) => record[f] !== undefined && record[f] !== '').map((f) => [f, record[f]]))
+}
 
 /** The text `wismo ingest --dry-run` prints, one line per row. */
 export function describePreview(p: FeedPreview): string[] {

@@ -18,10 +18,10 @@ export async function setProfile(db: Queryable, supplierId: string, profile: Pro
 /** A supplier's profile, or null (its files are read with wismo's own header). */
 export async function getProfile(db: Queryable, supplierId: string | null): Promise<Profile | null> {
   if (!supplierId) return null
-  const [r] = await db.query<{ profile: unknown }>('SELECT profile FROM supplier_profiles WHERE supplier_id = $1', [supplierId])
+  const [r] = await db.query<{ profile: string }>('SELECT profile FROM supplier_profiles WHERE supplier_id = $1', [supplierId])
   if (!r) return null
   // Stored after the same check; parsed again so a stored profile is never trusted blindly.
-  return ProfileSchema.parse(typeof r.profile === 'string' ? JSON.parse(r.profile) : r.profile)
+  return ProfileSchema.parse(JSON.parse(r.profile))
 }
 
 /** Removes a supplier's profile; false when it had none. */
