@@ -43,10 +43,10 @@ test('a bad profile is refused with each place and problem', () => {
     'quantityUnits.CS: Too small: expected number to be >=1',
     '(top): Unrecognized key: "colums"',
   ].concat(details.slice(5)))
-  assert.ok(details.includes('columns.ship_date: is not a status field; expected one of po_number, po_line, sku, status, qty, expected_ship_date, carrier, service, tracking_number'), details.join('\n'))
-  assert.ok(details.includes('statuses."B/O": "back ordered" is not a status status; expected one of accepted, backordered, shipped, cancelled, rejected'), details.join('\n'))
+  assert.ok(details.includes('columns.ship_date: is not a field of the status feed; expected one of po_number, po_line, sku, status, qty, expected_ship_date, carrier, service, tracking_number'), details.join('\n'))
+  assert.ok(details.includes('statuses."B/O": "back ordered" is not a status word of the status feed; expected one of accepted, backordered, shipped, cancelled, rejected'), details.join('\n'))
   assert.deepEqual(detailsOf(() => parseProfile('{"target": "status",')).length, 1)
-  assert.deepEqual(detailsOf(() => profile({ target: 'offers', columns: { available_qty: 'Qty' } })), ['columns: must map sku or supplier_sku (a offers file needs it)'])
+  assert.deepEqual(detailsOf(() => profile({ target: 'offers', columns: { available_qty: 'Qty' } })), ['columns: must map sku or supplier_sku (the offers file needs it)'])
 })
 
 test('status words: the profile\'s, any case and spacing, else wismo\'s own; others refused', () => {

@@ -59,23 +59,24 @@ export const ProfileSchema = z
   .superRefine((p, ctx) => {
     const fields: readonly string[] = TARGET_FIELDS[p.target]
     const known = `one of ${fields.join(', ')}`
+    const file = p.target === 'status' ? 'the status feed' : 'the offers file'
     for (const f of Object.keys(p.columns)) {
-      if (!fields.includes(f)) ctx.addIssue({ code: 'custom', path: ['columns', f], message: `is not a ${p.target} field; expected ${known}` })
+      if (!fields.includes(f)) ctx.addIssue({ code: 'custom', path: ['columns', f], message: `is not a field of ${file}; expected ${known}` })
     }
     for (const f of Object.keys(p.defaults ?? {})) {
-      if (!fields.includes(f)) ctx.addIssue({ code: 'custom', path: ['defaults', f], message: `is not a ${p.target} field; expected ${known}` })
+      if (!fields.includes(f)) ctx.addIssue({ code: 'custom', path: ['defaults', f], message: `is not a field of ${file}; expected ${known}` })
     }
     const required = p.target === 'status' ? ['po_number', 'status'] : ['sku|supplier_sku']
     for (const r of required) {
       const any = r.split('|')
       if (!any.some((f) => p.columns[f] || p.defaults?.[f] !== undefined)) {
-        ctx.addIssue({ code: 'custom', path: ['columns'], message: `must map ${any.join(' or ')} (a ${p.target} file needs it)` })
+        ctx.addIssue({ code: 'custom', path: ['columns'], message: `must map ${any.join(' or ')} (${file} needs it)` })
       }
     }
     const words: readonly string[] = TARGET_STATUSES[p.target]
     for (const [theirs, ours] of Object.entries(p.statuses)) {
       if (!words.includes(ours.trim().toLowerCase())) {
-        ctx.addIssue({ code: 'custom', path: ['statuses', theirs], message: `"${ours}" is not a ${p.target} status; expected one of ${words.join(', ')}` })
+        ctx.addIssue({ code: 'custom', path: ['statuses', theirs], message: `"${ours}" is not a status word of ${file}; expected one of ${words.join(', ')}` })
       }
     }
   })
