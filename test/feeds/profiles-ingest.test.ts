@@ -11,7 +11,9 @@ import { parseProfile } from '../../src/feeds/profiles/profile-schema.ts'
 import { getProfile, removeProfile, setProfile } from '../../src/feeds/profiles/profile-store.ts'
 import { describePreview, previewSupplierFeed } from '../../src/feeds/profiles/preview.ts'
 import { scanInbox } from '../../src/feeds/inbox.ts'
-import { fixedClock } from '../../src/clock.ts'
+import { fixedClock, TestClock } from '../../src/clock.ts'
+import { buildApp } from '../../src/http/app.ts'
+import { issueSupplierKey } from '../../src/store/supplier-keys.ts'
 
 let db: Db
 const at = new Date('2026-11-20T12:00:00Z')
@@ -156,4 +158,22 @@ test('profiles are stored per supplier, replaced, shown and removed; an unknown 
   await assert.rejects(() => setProfile(db, 'NOPE', p, at), /unknown supplier "NOPE"/)
   assert.equal(await removeProfile(db, 'ACME'), true)
   assert.equal(await removeProfile(db, 'ACME'), false)
+})
+
+test('an XLSX posted to the HTTP feed (its own content type) is read under the supplier\'s profile', async () => {
+  await setProfile(db, 'PEAK', docs('peak-dropship-inventory'), at)
+  const key = await issueSupplierKey(db, 'PEAK')
+  const app = await buildApp({ db, clock: new TestClock('2026-11-20T12:00:00Z'), config: { holidays: [], lookupRateLimit: 100 } })
+  try {
+    const res = await app.inject({
+      method: 'POST', url: '/api/suppliers/PEAK/feeds?filename=inventory.xlsx', payload: fixture('peak-inventory.xlsx'),
+      headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', authorization: `Bearer ${key}` },
+    })
+    assert.equal(res.statusCode, 200, res.body)
+    assert.match(res.json().summary[0], /^offers: 3 items: 3 offers found/)
+  } finally {
+    await app.close()
+  }
+  const [stove] = await db.query<{ available_qty: number }>(`SELECT available_qty FROM offers WHERE supplier_id = 'PEAK' AND sku = 'STOVE-1'`)
+  assert.equal(stove.available_qty, 0)
 })
