@@ -46,6 +46,9 @@ test('a bad profile is refused with each place and problem', () => {
   assert.ok(details.includes('columns.ship_date: is not a field of the status feed; expected one of po_number, po_line, sku, status, qty, expected_ship_date, carrier, service, tracking_number'), details.join('\n'))
   assert.ok(details.includes('statuses."B/O": "back ordered" is not a status word of the status feed; expected one of accepted, backordered, shipped, cancelled, rejected'), details.join('\n'))
   assert.deepEqual(detailsOf(() => parseProfile('{"target": "status",')).length, 1)
+  assert.deepEqual(detailsOf(() => profile({ target: 'status', columns: { po_number: 'PO', status: 'St' }, statuses: { 'B/O': 'backordered', ' b/o': 'shipped' } })), [
+    'statuses." b/o": is the same word as "B/O" (case and spaces do not count)',
+  ])
   assert.deepEqual(detailsOf(() => profile({ target: 'offers', columns: { available_qty: 'Qty' } })), ['columns: must map sku or supplier_sku (the offers file needs it)'])
 })
 

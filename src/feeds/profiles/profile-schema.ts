@@ -74,6 +74,12 @@ export const ProfileSchema = z
       }
     }
     const words: readonly string[] = TARGET_STATUSES[p.target]
+    const seen = new Map<string, string>()
+    for (const theirs of Object.keys(p.statuses)) {
+      const first = seen.get(squeeze(theirs))
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['statuses', theirs], message: `is the same word as "${first}" (case and spaces do not count)` })
+      else seen.set(squeeze(theirs), theirs)
+    }
     for (const [theirs, ours] of Object.entries(p.statuses)) {
       if (!words.includes(ours.trim().toLowerCase())) {
         ctx.addIssue({ code: 'custom', path: ['statuses', theirs], message: `"${ours}" is not a status word of ${file}; expected one of ${words.join(', ')}` })
