@@ -36,6 +36,7 @@ const OPTIONS = {
   refunds: { type: 'string' },
   since: { type: 'string' },
   'no-sync': { type: 'boolean' },
+  'no-webhooks': { type: 'boolean' },
   url: { type: 'string' },
   key: { type: 'string' },
   secret: { type: 'string' },

@@ -62,7 +62,7 @@ commands:
                                       messages to the outbox folder; then the accuracy report
   simulate --days N --out DIR [--seed 1] [--start DAY] [--orders-per-day 10]
                                       write such a folder for a made-up retailer, the truth beside it
-  connect shopify --shop NAME.myshopify.com --token TOKEN --webhook-secret SECRET [--refunds platform|record] [--since DATE] [--no-sync]
+  connect shopify --shop NAME.myshopify.com --token TOKEN --webhook-secret SECRET [--refunds platform|record] [--since DATE] [--no-sync] [--no-webhooks]
   connect woocommerce --url https://SHOP --key CK --secret CS --webhook-secret SECRET [--refunds platform|record] [--since DATE] [--no-sync]
                                       connect a store: credentials kept sealed, recent orders backfilled
   connect status [--json]             each connected shop: last sync, last webhook, calls due and failed, errors
