@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import { parseProfile, type Profile } from '../../src/feeds/profiles/profile-schema.ts'
 import { readProfiled } from '../../src/feeds/profiles/read-profiled.ts'
 import { readSupplierFile } from '../../src/feeds/profiles/supplier-file.ts'
-import { readQuantity, readStatus } from '../../src/feeds/profiles/read-cell.ts'
+import { readDate, readQuantity, readStatus } from '../../src/feeds/profiles/read-cell.ts'
 import { DomainError } from '../../src/domain/errors.ts'
 
 const docs = (name: string) => parseProfile(fs.readFileSync(new URL(`../../docs/profiles/${name}.json`, import.meta.url), 'utf8'))
@@ -157,4 +157,21 @@ test('the distributor report: named sheet, header on row 5, date cells, text dat
     assert.equal(e.message, '1 bad row (sheet "Open Orders")')
     return true
   })
+})
+
+test('text dates in the profile\'s formats and language; ISO always', () => {
+  assert.deepEqual(readDate('15.12.2026', ['dd.MM.yyyy'], false), { value: '2026-12-15' })
+  assert.deepEqual(readDate('3/7/26', ['MM/dd/yyyy', 'M/d/yy'], false), { value: '2026-03-07' })
+  assert.deepEqual(readDate('2026-12-15', [], false), { value: '2026-12-15' })
+  assert.deepEqual(readDate('2026-12-15T00:00:00', [], false), { value: '2026-12-15' })
+  assert.deepEqual(readDate('15 Dec 2026', ['d MMM yyyy'], false), { value: '2026-12-15' })
+  assert.deepEqual(readDate('15. Dez. 2026', ['d. MMM yyyy'], false, 'de-DE'), { value: '2026-12-15' })
+  assert.match((readDate('15. Dez. 2026', ['d. MMM yyyy'], false) as { problem: string }).problem, /is not a date in/)
+  assert.match((readDate('2026-02-30', [], false) as { problem: string }).problem, /not a real date/)
+  assert.equal(profile({ target: 'status', columns: { po_number: 'PO', status: 'S' }, dateLocale: 'de-DE' }).dateLocale, 'de-DE')
+  for (const bad of ['de_DE!', 'zz-ZZ-nonsense-tag-x']) {
+    assert.deepEqual(detailsOf(() => profile({ target: 'status', columns: { po_number: 'PO', status: 'S' }, dateLocale: bad })), [
+      'dateLocale: is not a locale this system knows (e.g. "de-DE", "fr-FR")',
+    ])
+  }
 })

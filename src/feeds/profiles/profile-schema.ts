@@ -33,6 +33,14 @@ const dateFormat = z.string().min(1).refine((f) => {
   return DateTime.fromFormat(text, f, { zone: 'utc' }).hasSame(sample, 'day')
 }, { message: 'is not a date format luxon can read back a full date with (e.g. "MM/dd/yyyy", "dd.MM.yyyy", "d MMM yyyy")' })
 
+function knownLocale(tag: string): boolean {
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([tag]).length > 0
+  } catch {
+    return false // not even a well-formed tag
+  }
+}
+
 export const ProfileSchema = z
   .object({
     target: z.enum(['status', 'offers']),
@@ -50,6 +58,8 @@ export const ProfileSchema = z
     statuses: z.record(z.string(), z.string()).default({}),
     /** Text dates, tried in order (luxon tokens); ISO YYYY-MM-DD is always understood. */
     dateFormats: z.array(dateFormat).default([]),
+    /** The language of month and day names in text dates (`"de-DE"` reads "15. Dez. 2026"); default English. */
+    dateLocale: z.string().min(2).refine(knownLocale, 'is not a locale this system knows (e.g. "de-DE", "fr-FR")').optional(),
     /** A quantity's unit → units it holds: `{"EA": 1, "CS": 12}` reads "2 CS" as 24. */
     quantityUnits: z.record(z.string(), z.number().int().min(1)).optional(),
     /** Values for wismo fields the file lacks (a carrier the supplier always uses). */

@@ -26,7 +26,7 @@ export function readText(c: Cell): Reading {
  * A date: an Excel date cell or serial number (1900 or 1904 system), ISO `YYYY-MM-DD`, or text
  * in one of the profile's formats, tried in order.
  */
-export function readDate(c: Cell, formats: string[], date1904: boolean): Reading {
+export function readDate(c: Cell, formats: string[], date1904: boolean, locale = 'en-US'): Reading {
   if (c === null) return { value: '' }
   if (c instanceof Date) {
     const d = excelCellDate(c)
@@ -43,7 +43,7 @@ export function readDate(c: Cell, formats: string[], date1904: boolean): Reading
   const iso = /^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}/.exec(text)
   if (iso && isRealIsoDate(iso[1])) return { value: iso[1] }
   for (const f of formats) {
-    const d = DateTime.fromFormat(text, f, { zone: 'utc', locale: 'en-US' })
+    const d = DateTime.fromFormat(text, f, { zone: 'utc', locale })
     if (d.isValid) return { value: d.toISODate()! }
   }
   const tried = formats.length > 0 ? `YYYY-MM-DD or ${formats.map((f) => `"${f}"`).join(', ')}` : 'YYYY-MM-DD (the profile lists no dateFormats)'

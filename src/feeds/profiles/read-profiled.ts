@@ -76,7 +76,7 @@ function skipped(cells: Cell[], p: Profile): boolean {
 
 function readField(field: string, cell: Cell, p: Profile, date1904: boolean): Reading {
   if (field === 'status') return readStatus(cell, p.statuses, TARGET_STATUSES[p.target])
-  if (DATE_FIELDS.has(field)) return readDate(cell, p.dateFormats, date1904)
+  if (DATE_FIELDS.has(field)) return readDate(cell, p.dateFormats, date1904, p.dateLocale)
   if (QTY_FIELDS.has(field)) return readQuantity(cell, p.quantityUnits)
   return readText(cell)
 }
