@@ -68,6 +68,8 @@ test('profile set → the distributor\'s XLSX report is applied to its PO lines;
     ['2', 'shipped', 1, null, true],
   ])
   assert.deepEqual((await signals('PO-N101')).map((s) => [s.status, s.day]), [['backordered', '2026-12-18']])
+  const words = await db.query<{ raw_code: string }>(`SELECT raw_code FROM supplier_signals ORDER BY po_number, po_line`)
+  assert.deepEqual(words.map((w) => w.raw_code), ['csv backordered (B/O)', 'csv shipped', 'csv backordered (Backorder)', 'csv shipped (Partial Ship)'], 'the supplier\'s own word is kept')
   assert.deepEqual((await signals('PO-N102')).map((s) => [s.status, s.day, s.tracking_number]), [['shipped', '2026-12-18', '449044304137821']])
   const shipments = await db.query<{ tracking_number: string }>('SELECT tracking_number FROM shipments ORDER BY tracking_number')
   assert.deepEqual(shipments.map((s) => s.tracking_number), ['1Z999AA10123456784', '449044304137821'])

@@ -112,7 +112,8 @@ export function statusSignalsOf(records: { line: number; record: Record<string, 
       carrier: row.carrier as string | null,
       trackingNumber: row.tracking_number as string | null,
       service: row.service as string | null,
-      rawCode: `csv ${row.status}`,
+      // Read through a profile: the supplier's own word too (`csv backordered (B/O)`).
+      rawCode: record.raw_status && record.raw_status.toLowerCase() !== row.status ? `csv ${row.status} (${record.raw_status})` : `csv ${row.status}`,
       location: `line ${line}`,
     })
   }

@@ -60,6 +60,8 @@ export async function readProfiled(body: Buffer, filename: string | null, profil
       const r = readField(field, col === undefined ? null : cells[col] ?? null, p, date1904)
       if ('problem' in r) problems.push(`line ${line}: ${field}: ${r.problem}`)
       else record[field] = r.value
+      // The supplier's own word, kept with the signal so a rep sees what it said ("B/O").
+      if (field === 'status' && col !== undefined && 'value' in r) record.raw_status = String(cells[col] ?? '').trim()
     }
     for (const [field, value] of Object.entries(p.defaults ?? {})) if (!record[field]) record[field] = String(value)
     rows.push({ line, record })
