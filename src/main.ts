@@ -40,6 +40,10 @@ const OPTIONS = {
   url: { type: 'string' },
   key: { type: 'string' },
   secret: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  archive: { type: 'string' },
+  outbound: { type: 'string' },
+  every: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 

@@ -32,6 +32,7 @@ export const commands: Record<string, Command> = {
   simulate: lazy(() => import('./simulate.ts').then((m) => m.simulateCommand)),
   connect: lazy(() => import('./connect.ts').then((m) => m.connectCommand)),
   sync: lazy(() => import('./connect.ts').then((m) => m.syncCommand)),
+  transport: lazy(() => import('./transport.ts').then((m) => m.transportCommand)),
 }
 
 export const USAGE = `usage: wismo <command> [options]
@@ -68,6 +69,11 @@ commands:
   connect status [--json]             each connected shop: last sync, last webhook, calls due and failed, errors
   sync shopify|woocommerce [--shop SHOP] [--since DATE]
                                       backfill the shop's orders (resumes a sync that stopped)
+  transport set SUPPLIER sftp://user@host:port/path [--key FILE] [--password-stdin] [--archive DIR] [--outbound DIR] [--every 15m]
+                                      a supplier's SFTP server or VAN mailbox (password: stdin or WISMO_SFTP_PASSWORD)
+  transport list [--json]             each transport with its health
+  transport poll [SUPPLIER]           one poll now
+  transport trust SUPPLIER            accept a changed host key after checking it with the supplier
   supplier-key SUPPLIER               issue a supplier's API key for POST /api/suppliers/ID/feeds
   choose ORDER LINE wait|cancel|switch [SKU] [--accept-price] [--rep EMAIL] [--json]
                                       record a customer's choice for a backordered line
