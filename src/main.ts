@@ -13,6 +13,7 @@ const OPTIONS = {
   port: { type: 'string' },
   supplier: { type: 'string' },
   'ack-out': { type: 'string' },
+  'dry-run': { type: 'boolean' },
   order: { type: 'string' },
   'demo-if-empty': { type: 'boolean' },
   orders: { type: 'string' },

@@ -12,6 +12,7 @@ export const commands: Record<string, Command> = {
   import: lazy(() => import('./import.ts').then((m) => m.importCommand)),
   ingest: lazy(() => import('./ingest.ts').then((m) => m.ingestCommand)),
   'ingest-carrier': lazy(() => import('./ingest-carrier.ts').then((m) => m.ingestCarrierCommand)),
+  profile: lazy(() => import('./profile.ts').then((m) => m.profileCommand)),
   feeds: lazy(() => import('./feeds.ts').then((m) => m.feedsCommand)),
   tracking: lazy(() => import('./tracking.ts').then((m) => m.trackingCommand)),
   status: lazy(() => import('./status.ts').then((m) => m.statusCommand)),
@@ -43,7 +44,11 @@ commands:
   demo                                load a realistic demo data set
   import suppliers|products|offers|equivalents|orders FILE.csv
   ingest FILE [--supplier ID] [--ack-out FILE]
-                                      a supplier feed: X12 855/856/870/846 or CSV
+                                      a supplier feed: X12 855/856/870/846, CSV or XLSX
+  ingest FILE --supplier ID --dry-run [--json]
+                                      how each row reads (under the supplier's profile); changes nothing
+  profile set SUPPLIER FILE.json      a supplier's feed profile: its columns, status words, dates, units
+  profile show|remove SUPPLIER
   ingest-carrier FILE.json            carrier events (JSON array or NDJSON)
   feeds [--json]                      feeds received and their outcome
   tracking NUMBER… [--json]           each tracking number's carrier and tracking page
