@@ -12,6 +12,8 @@ import { startImapServer, type ImapServer } from '../support/imap-server.ts'
 import { saveMailbox, claimDueMailboxes, type ImapTransport } from '../../src/transports/imap-store.ts'
 import { connectionFor, pollMailbox, pollDueMailboxes } from '../../src/transports/imap.ts'
 import { takeMessage } from '../../src/transports/imap-message.ts'
+import { setProfile } from '../../src/feeds/profiles/profile-store.ts'
+import { parseProfile } from '../../src/feeds/profiles/profile-schema.ts'
 
 const SECRET = 'imap-test-secret-0123456789abcdef-xyz'
 const X855 = fs.readFileSync(path.join(import.meta.dirname, '../fixtures/x12/wismo/855-acme-po-w5001.edi'))
@@ -102,17 +104,24 @@ test('a supplier emails a CSV and an X12 855: both ingested as the supplier, lin
   assert.equal(await count('inbound_messages'), 2)
 })
 
-test('an XLSX attachment is ingested under its .xlsx name as the supplier (read by the feed path, quarantined there while it cannot read XLSX)', async () => {
+test('a supplier that emails an XLSX in its own columns (under its profile) updates its order lines with no hand work', async () => {
+  await setProfile(db, 'ACME', parseProfile(fs.readFileSync(path.join(import.meta.dirname, '../../docs/profiles/northwind-open-order-report.json'), 'utf8')), new Date('2026-11-20T09:00:00Z'))
+  const line = (poLine: string, sku: string) => ({ lineNo: Number(poLine), sku, qty: 2, supplierId: 'ACME', poNumber: 'PO-N100', poLine })
+  await seedOrder(db, { orderNumber: 'W100', email: 'a@example.com', placedAt: '2026-11-16T10:00:00Z', lines: [line('1', 'TENT-2P-GRN'), line('2', 'STOVE-1')] })
+  const xlsx = fs.readFileSync(path.join(import.meta.dirname, '../fixtures/profiles/northwind-open-orders.xlsx'))
   const t = await mailbox()
-  const xlsx = Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(64, 1)])
-  await append(await email('orders@acme.example', 'Status', [{ filename: 'Status Report.xlsx', content: xlsx, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }]))
+  await append(await email('orders@acme.example', 'Open Order Report', [{ filename: 'Open Order Report.xlsx', content: xlsx, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }]))
   const r = await poll(t)
-  assert.ok(r.ok)
-  const [f] = await db.query<{ filename: string; supplier_id: string; body: Buffer }>(`SELECT filename, supplier_id, body FROM inbound_messages WHERE kind <> 'email'`)
-  assert.equal(f.filename, 'Status Report.xlsx')
-  assert.equal(f.supplier_id, 'ACME')
-  assert.ok(f.body.equals(xlsx), 'the bytes as sent')
-  assert.equal(r.messages[0].files[0].filename, 'Status Report.xlsx')
+  assert.ok(r.ok, r.ok ? '' : r.error)
+  assert.deepEqual(r.messages.map((m) => [m.outcome, m.files.map((f) => [f.filename, f.outcome])]), [['done', [['Open Order Report.xlsx', 'applied']]]])
+  const [f] = await db.query<{ filename: string; supplier_id: string; body: Buffer }>(`SELECT filename, supplier_id, body FROM inbound_messages`)
+  assert.deepEqual([f.filename, f.supplier_id], ['Open Order Report.xlsx', 'ACME'])
+  assert.ok(Buffer.from(f.body).equals(xlsx), 'the bytes as sent')
+  const signals = await db.query<{ po_line: string; status: string; day: string | null; matched: boolean }>(
+    `SELECT po_line, status, to_char(expected_ship_date, 'YYYY-MM-DD') AS day, po_line_id IS NOT NULL AS matched FROM supplier_signals WHERE po_number = 'PO-N100' ORDER BY po_line`,
+  )
+  assert.deepEqual(signals.map((s) => [s.po_line, s.status, s.day, s.matched]), [['1', 'backordered', '2026-12-05', true], ['2', 'shipped', null, true]])
+  assert.equal((await server.list(`${folder}-done`)).length, 1)
 })
 
 test('the same attachment in a second email is a duplicate: nothing applied twice', async () => {
