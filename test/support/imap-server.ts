@@ -18,6 +18,9 @@ export interface ImapServer {
   password: string
   /** imap://user@host:port/INBOX (no password). */
   url: string
+  /** With `{ tls: true }`: the implicit-TLS port (imaps://localhost:tlsPort) and the self-signed certificate to trust (PEM file). */
+  tlsPort: number | null
+  certFile: string | null
   /** Puts a raw message (RFC 822) into a folder (default INBOX), unseen. */
   append(raw: Buffer | string, folder?: string): Promise<void>
   /** The messages of a folder (none when it does not exist): uid, flags, subject. */
@@ -47,7 +50,22 @@ function mailOwner(): { uid: number; gid: number; user: string } {
   return { uid, gid: Number(spawnSync('id', ['-g', 'nobody'], { encoding: 'utf8' }).stdout.trim()) || 65534, user: 'nobody' }
 }
 
-function config(dir: string, port: number): string {
+/** A self-signed certificate for localhost (Debian's openssl, installed with Dovecot). */
+function selfSigned(dir: string): { cert: string; key: string } {
+  const cert = path.join(dir, 'cert.pem')
+  const key = path.join(dir, 'key.pem')
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`openssl could not make a test certificate: ${r.stderr}`)
+  fs.chmodSync(cert, 0o644)
+  return { cert, key }
+}
+
+function sslConfig(tls: { cert: string; key: string } | null): string {
+  if (!tls) return 'ssl = no\n'
+  return `ssl = yes\nssl_cert = <${tls.cert}\nssl_key = <${tls.key}\n`
+}
+
+function config(dir: string, port: number, tlsPort: number, tls: { cert: string; key: string } | null): string {
   const owner = mailOwner()
   const mail = path.join(dir, 'mail')
   fs.mkdirSync(mail, { recursive: true })
@@ -60,8 +78,7 @@ listen = 127.0.0.1
 base_dir = ${dir}/run
 state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
-ssl = no
-disable_plaintext_auth = no
+${sslConfig(tls)}disable_plaintext_auth = no
 auth_mechanisms = plain login
 ${users}passdb {
   driver = passwd-file
@@ -82,7 +99,9 @@ service imap-login {
     port = ${port}
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = ${tlsPort}
+    ssl = yes
   }
   chroot =
 }
@@ -109,16 +128,18 @@ async function waitForGreeting(port: number, log: string, child: ChildProcess): 
 }
 
 /** Starts Dovecot; fails naming the package when it is not installed. */
-export async function startImapServer(): Promise<ImapServer> {
+export async function startImapServer(opts: { tls?: boolean } = {}): Promise<ImapServer> {
   if (!DOVECOT) throw new Error('dovecot is not installed: apt-get install -y dovecot-imapd (.ci/run does this on a fresh machine)')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wismo-dovecot-'))
   fs.chmodSync(dir, 0o755)
   const port = await freePort()
+  const tls = opts.tls ? selfSigned(dir) : null
+  const tlsPort = tls ? await freePort() : 0
   const user = 'wismo'
   const password = 'imap-test-password'
   fs.writeFileSync(path.join(dir, 'passwd'), `${user}:{PLAIN}${password}::::::\n`)
   const conf = path.join(dir, 'dovecot.conf')
-  fs.writeFileSync(conf, config(dir, port))
+  fs.writeFileSync(conf, config(dir, port, tlsPort, tls))
   const child = spawn(DOVECOT, ['-F', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr!.on('data', (d) => (stderr += d))
@@ -129,7 +150,7 @@ export async function startImapServer(): Promise<ImapServer> {
     throw new Error(`${(err as Error).message}\n${stderr}`)
   }
   const connect = async () => {
-    const c = new ImapFlow({ host: '127.0.0.1', port, secure: false, auth: { user, pass: password }, logger: false })
+    const c = new ImapFlow({ host: '127.0.0.1', port, secure: false, doSTARTTLS: false, auth: { user, pass: password }, logger: false })
     await c.connect()
     return c
   }
@@ -139,6 +160,8 @@ export async function startImapServer(): Promise<ImapServer> {
     user,
     password,
     url: `imap://${user}@127.0.0.1:${port}/INBOX`,
+    tlsPort: tls ? tlsPort : null,
+    certFile: tls?.cert ?? null,
     async append(raw, folder = 'INBOX') {
       const c = await connect()
       try {

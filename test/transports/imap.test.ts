@@ -352,3 +352,25 @@ test('a message the database fails on stays in the folder for the next poll; the
   assert.deepEqual(again.messages.map((m) => [m.uid, m.outcome, m.files.map((f) => f.outcome)]), [[1, 'done', ['duplicate']]])
   assert.deepEqual(await server.list(folder), [])
 })
+
+test('imaps:// is TLS with the certificate checked: refused untrusted, taken once its CA is trusted (NODE_EXTRA_CA_CERTS)', async () => {
+  const tlsServer = await startImapServer({ tls: true })
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wismo-mailbox-tls-'))
+  try {
+    const env = { ...(await freshDbEnv(dir)), WISMO_IMAP_PASSWORD: tlsServer.password, WISMO_NOW: '2026-11-20T09:30:00Z' }
+    const url = `imaps://${tlsServer.user}@localhost:${tlsServer.tlsPort}/INBOX`
+    assert.equal((await runWismo(['mailbox', 'set', url], env)).code, 0)
+    await tlsServer.append(await email('stranger@example.net', 'Over TLS'))
+    const untrusted = await runWismo(['mailbox', 'poll'], env)
+    assert.equal(untrusted.code, 1)
+    assert.match(untrusted.stderr, /poll failed \(1 in a row\): .*(self[- ]signed|certificate)/i)
+    assert.equal((await tlsServer.list()).length, 1, 'nothing taken')
+    const trusted = await runWismo(['mailbox', 'poll'], { ...env, NODE_EXTRA_CA_CERTS: tlsServer.certFile! })
+    assert.equal(trusted.code, 0, trusted.stderr)
+    assert.match(trusted.stdout, /0 messages taken in, 1 kept for a rep/)
+    assert.equal((await tlsServer.list()).length, 0)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+    await tlsServer.close()
+  }
+})
