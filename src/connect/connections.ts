@@ -6,6 +6,7 @@
 import type { Queryable } from '../store/db.ts'
 import { DomainError } from '../domain/errors.ts'
 import { openCredentials, sealCredentials } from './credentials.ts'
+import { closeTask } from '../store/tasks.ts'
 import type { Platform } from './platform.ts'
 
 export interface ShopifyCredentials {
@@ -78,6 +79,8 @@ export async function saveConnection(
      RETURNING connection_id, (xmax = 0) AS created`,
     [input.platform, shop, sealCredentials(input.credentials, input.secret), input.refunds, input.now],
   )
+  // Connected again: the task that asked for it is done.
+  await closeTask(db, `platform_revoked:${row.connection_id}`, input.now)
   return { connection: { connectionId: row.connection_id, platform: input.platform, shop, refunds: input.refunds, status: 'active' }, created: row.created }
 }
 

@@ -3,11 +3,17 @@ import type { Queryable } from './db.ts'
 /** Kinds of rep work, most urgent first by default priority (lower = sooner). */
 export const TASK_PRIORITY: Record<string, number> = {
   carrier_exception: 10,
+  // A shop refusing wismo's credentials: nothing goes back to it until someone reconnects it.
+  platform_revoked: 12,
   unavailable: 15,
+  // A platform order line no supplier was found for: nobody has ordered it yet.
+  platform_unsourced: 18,
   backordered: 20,
   cancelled_po_signal: 22,
   purchasing_rejected: 23,
   supplier_hold: 25,
+  // A hold, fulfillment, refund or link the shop would not take: to do by hand in its admin.
+  platform_call_failed: 26,
   supplier_quantities: 27,
   delayed: 30,
   stalled_in_transit: 35,

@@ -21,8 +21,7 @@ import { freshDb } from '../helpers/db.ts'
 import { seedCatalog } from '../helpers/seed.ts'
 import { startSmtp, type TestSmtp } from '../notify/mail-helpers.ts'
 import { choiceTokenOf, outreach, parseAll, sweepAndSend } from '../outreach/helpers.ts'
-import { interchange } from '../x12/build.ts'
-import { ingestSupplierFeed } from '../../src/feeds/ingest-file.ts'
+import { ack855, acmeX12, cancelOnPage, settled, ship856 } from './story-helpers.ts'
 import { applyCarrierEvents, parseCarrierEvents } from '../../src/carriers/carrier-events.ts'
 import { ingestMessage } from '../../src/store/inbound.ts'
 import { saveConnection } from '../../src/connect/connections.ts'
@@ -70,15 +69,6 @@ async function world(start: string): Promise<World> {
   }
 }
 
-/** Waits until every stored webhook is applied (they are applied just after the answer). */
-async function settled(db: Db): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const [r] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inbound_messages WHERE kind = 'platform_webhook' AND status = 'received'`)
-    if (r.n === 0) return
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-  throw new Error('webhooks were not applied')
-}
 
 async function placeOrder(w: World, email: string): Promise<{ id: string; number: string; lineItemId: string }> {
   const o = w.fake.addOrder({
@@ -92,12 +82,6 @@ async function placeOrder(w: World, email: string): Promise<{ id: string; number
   return { id: o.id, number: o.name.replace('#', ''), lineItemId: o.lineItemIds[0] }
 }
 
-const x12 = (db: Db, at: string, sets: Array<{ id: string; body: string[] }>, control: number) =>
-  ingestSupplierFeed(db, { body: Buffer.from(interchange(sets, { sender: 'ACMEEDI', control })), filename: `acme-${control}.edi`, supplierId: null, source: 'test', receivedAt: new Date(at) })
-
-const ack855 = (po: string, code: string, date?: string) => ({
-  id: '855', body: [`BAK*00*AC*${po}*20261102`, `PO1*1*1*EA*150.00**BP*TENT-2P-GRN*VP*A-7781`, `ACK*${code}*1*EA`, ...(date ? [`DTM*068*${date}`] : [])],
-})
 
 const lineState = async (db: Db, number: string) =>
   (await db.query<{ state: string }>(`SELECT l.state FROM order_lines l JOIN orders o USING (order_id) WHERE o.order_number = $1`, [number]))[0]?.state
@@ -116,7 +100,7 @@ test('a Shopify order: backordered → held in Shopify, told once → restocked 
     assert.deepEqual(order().metafields.map((m) => [m.namespace, m.key, m.type, m.value]), [['wismo', 'status_url', 'url', `${PUBLIC_URL}/orders/${o.number}`]])
 
     // Backordered by an 855: held in Shopify, with the reason; the customer told once.
-    assert.equal((await x12(w.db, '2026-11-03T14:00:00Z', [ack855(o.number, 'IB', '20261120')], 11)).outcome, 'applied')
+    assert.equal((await acmeX12(w.db, '2026-11-03T14:00:00Z', [ack855(o.number, 'IB', '20261120')], 11)).outcome, 'applied')
     await sweepAndSend(w.db, '2026-11-03T15:00:00Z', smtp.url)
     assert.equal(await lineState(w.db, o.number), 'backordered')
     w.clock.set('2026-11-03T15:00:10Z')
@@ -134,7 +118,7 @@ test('a Shopify order: backordered → held in Shopify, told once → restocked 
     assert.match(told[0].subject ?? '', /backordered/)
 
     // Restocked: the hold is released.
-    await x12(w.db, '2026-11-05T14:00:00Z', [ack855(o.number, 'IA', '20261106')], 12)
+    await acmeX12(w.db, '2026-11-05T14:00:00Z', [ack855(o.number, 'IA', '20261106')], 12)
     await sweepAndSend(w.db, '2026-11-05T15:00:00Z', smtp.url)
     assert.equal(await lineState(w.db, o.number), 'restocked')
     w.clock.set('2026-11-05T15:00:10Z')
@@ -143,10 +127,7 @@ test('a Shopify order: backordered → held in Shopify, told once → restocked 
     assert.ok(order().fulfillmentOrders.every((f) => f.status === 'OPEN'))
 
     // Shipped by an 856: a fulfillment with carrier, number and URL; Shopify does not mail the customer.
-    await x12(w.db, '2026-11-06T16:00:00Z', [{
-      id: '856', body: ['BSN*00*SHP-1*20261106*1600', 'HL*1**S', 'TD5*B*2*UPSN*M*UPS GROUND', 'DTM*011*20261106', 'HL*2*1*O', `PRF*${o.number}`,
-        'HL*3*2*P', 'MAN*CP*1Z999AA10123456784', 'HL*4*3*I', 'LIN*1*BP*TENT-2P-GRN*VP*A-7781', 'SN1**1*EA'],
-    }], 13)
+    await acmeX12(w.db, '2026-11-06T16:00:00Z', [ship856(o.number, '1Z999AA10123456784')], 13)
     await sweepAndSend(w.db, '2026-11-06T17:00:00Z', smtp.url)
     w.clock.set('2026-11-06T17:00:10Z')
     await w.round()
@@ -182,7 +163,7 @@ test("the customer cancels a backordered Shopify line on the wismo page: refunde
   smtp.received.length = 0
   try {
     const o = await placeOrder(w, 'sam@example.com')
-    await x12(w.db, '2026-11-03T14:00:00Z', [ack855(o.number, 'IB')], 21)
+    await acmeX12(w.db, '2026-11-03T14:00:00Z', [ack855(o.number, 'IB')], 21)
     await sweepAndSend(w.db, '2026-11-03T15:00:00Z', smtp.url)
     w.clock.set('2026-11-03T15:00:10Z')
     await w.round()
@@ -192,11 +173,7 @@ test("the customer cancels a backordered Shopify line on the wismo page: refunde
     assert.ok(token, 'the delay notice carries the choice link')
 
     w.clock.set('2026-11-04T10:00:00Z')
-    const res = await w.app.inject({
-      method: 'POST', url: `/orders/${o.number}/lines/1/choice`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ token: token!, choice: 'cancel' }).toString(),
-    })
-    assert.equal(res.statusCode, 303, res.body)
+    await cancelOnPage(w.app, o.number, token!)
     await sweepAndSend(w.db, '2026-11-04T10:05:00Z', smtp.url)
     w.clock.set('2026-11-04T10:05:10Z')
     await w.round()

@@ -89,8 +89,12 @@ export interface FakeShopify {
   close(): Promise<void>
   /** From now on every call answers 401 (the merchant uninstalled the app). */
   revoke(): void
+  /** The merchant installs the app again: a new token works from now on (the old one stays refused). */
+  reinstall(newToken: string): void
   /** The next n calls fail this way (queued after any already asked). */
   failNext(n: number, kind: FaultKind): void
+  /** The next call of this operation (e.g. 'WismoFulfill') fails this way, whatever comes before it. */
+  failOperation(operationName: string, kind: FaultKind): void
   throttleStatus(): ThrottleStatus
   /** Empties the bucket, so the next costly call is THROTTLED until the clock moves. */
   drainBucket(): void
@@ -122,7 +126,9 @@ export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<F
   const calls: FakeCall[] = []
   const invalidDocuments: InvalidDocument[] = []
   const faults: FaultKind[] = []
+  const operationFaults = new Map<string, FaultKind>()
   let revoked = false
+  let currentToken = token
 
   const queryRoot = notImplementedElsewhere({
     orders: (args: OrdersArgs) => ordersConnection(state, args, (o) => views.order(o)),
@@ -161,7 +167,9 @@ export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<F
       send(res, status, payload, headers)
     }
 
-    const fault = faults.shift()
+    const named = call.operationName ? operationFaults.get(call.operationName) : undefined
+    if (named) operationFaults.delete(call.operationName!)
+    const fault = named ?? faults.shift()
     if (fault === 'drop') {
       call.outcome = 'fault:drop'
       call.status = 0
@@ -171,7 +179,7 @@ export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<F
     if (fault === '500') return reply(500, { errors: 'Internal Server Error' }, 'fault:500')
     if (fault === '503') return reply(503, { errors: 'Service Unavailable' }, 'fault:503')
     if (fault === '429') return reply(429, { errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' }, 'fault:429', { 'Retry-After': '2.0' })
-    if (revoked || req.headers['x-shopify-access-token'] !== token) return reply(401, INVALID_TOKEN_BODY, 'unauthorized')
+    if (revoked || req.headers['x-shopify-access-token'] !== currentToken) return reply(401, INVALID_TOKEN_BODY, 'unauthorized')
     if (!query) return reply(400, { errors: { query: 'Required parameter missing or invalid' } }, 'bad-request')
     if (!checked!.ok || !op) {
       const errors = checked && !checked.ok ? checked.errors : [new GraphQLError('An operation name is required when the document has several operations.')]
@@ -245,7 +253,9 @@ export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<F
       server.close(() => resolve())
     }),
     revoke: () => { revoked = true },
+    reinstall: (newToken: string) => { revoked = false; currentToken = newToken },
     failNext: (n, kind) => { for (let i = 0; i < n; i++) faults.push(kind) },
+    failOperation: (name, kind) => { operationFaults.set(name, kind) },
     throttleStatus: () => bucket.status(),
     drainBucket: () => bucket.drain(),
     addOrder: (input) => state.addOrder(input),
