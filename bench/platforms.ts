@@ -11,9 +11,10 @@
  *
  *   BENCH_PLATFORM_CONNECTIONS=10   autocannon connections (and the server's pool)
  *   BENCH_PLATFORM_DURATION=10      measured seconds per route (after a 2 s warm-up each)
+ *   BENCH_PLATFORM_ROUNDS=2         echo and webhook in that many interleaved rounds
  *   BENCH_PLATFORM_BODIES=20000     orders/create bodies built and signed up front (the run fails if it uses them all)
  *   BENCH_PLATFORM_ORDERS=10000     orders in the backfill
- * Quick smoke run (about 30 s): BENCH_PLATFORM_ORDERS=1000 BENCH_PLATFORM_DURATION=3 BENCH_PLATFORM_BODIES=5000
+ * Quick smoke run (about 30 s): BENCH_PLATFORM_ORDERS=1000 BENCH_PLATFORM_DURATION=3 BENCH_PLATFORM_ROUNDS=1 BENCH_PLATFORM_BODIES=5000
  */
 import os from 'node:os'
 import { fmt, intEnv, machineLine, today, type SummaryRow } from './common.ts'
@@ -30,9 +31,10 @@ export interface PlatformsRun {
 export async function benchPlatforms(): Promise<PlatformsRun | null> {
   const connections = intEnv('BENCH_PLATFORM_CONNECTIONS', 10)
   const duration = intEnv('BENCH_PLATFORM_DURATION', 10)
+  const rounds = intEnv('BENCH_PLATFORM_ROUNDS', 2)
   const bodies = intEnv('BENCH_PLATFORM_BODIES', 20_000)
   const orders = intEnv('BENCH_PLATFORM_ORDERS', 10_000)
-  const webhooks = await benchShopifyWebhooks({ connections, duration, bodies })
+  const webhooks = await benchShopifyWebhooks({ connections, duration, rounds, bodies })
   if (!webhooks) return null
   const backfill = await benchBackfill(orders)
   if (!backfill) return null
@@ -92,8 +94,9 @@ export function platformsSection(r: PlatformsRun, loadAvg: number): string {
     ...webhookRows(w),
     '',
     `**Result.** ${fmt(w.webhook.reqPerSec)} webhooks/s accepted (${w.ratio.toFixed(3)}× the echo), p50 ${ms(w.webhook.p50)} ms and p99 ${ms(w.webhook.p99)} ms ` +
-      `to the 202, at ${w.connections} connections for ${w.duration} s. The run's ${fmt(w.accepted)} accepted webhooks: ${fmt(w.appliedWhenLoadStopped)} ` +
-      `applied when the load stopped, the last applied **${fmt(w.tailMs)} ms** after it — ${fmt(w.appliedPerSec)} applied/s over the run and its tail. ` +
+      `to the 202, at ${w.connections} connections for ${w.duration} s; per round, echo / webhook req/s: ` +
+      `${w.rounds.map((x) => `${fmt(x.echo)} / ${fmt(x.webhook)}`).join('; ')}. The runs' ${fmt(w.accepted)} accepted webhooks: ${fmt(w.appliedWhenLoadStopped)} ` +
+      `applied when the load stopped, the last applied at most **${fmt(w.tailMs)} ms** after a run's load stopped — ${fmt(w.appliedPerSec)} applied/s over the runs and their tails. ` +
       `Checked afterwards over all ${fmt(w.totals.messages)} stored deliveries (sanity probes, warm-up and run): every one applied but the probe's replay, ` +
       `${fmt(w.totals.orders)} orders, ${fmt(w.totals.lines)} lines, ${fmt(w.totals.po850)} 850s, and each applied body's order present. ` +
       `CPU per request from \`process.cpuUsage\` (server, background applies and the load generator thread) and /proc of the pool's backends, on ${os.cpus().length} cores.`,
@@ -128,7 +131,7 @@ export function platformsSection(r: PlatformsRun, loadAvg: number): string {
     `**Data and method.** Catalog: test/helpers/seed.ts (suppliers ACME and BOLT); every order has one line whose vendor is ACME's name, so it gets its supplier and an 850. ` +
       `Webhooks: orders made by the fake Shopify (test/support/fake-shopify.ts) and turned into the REST body Shopify posts for orders/create ` +
       `(${w.bodyBytes.min}–${w.bodyBytes.max} bytes), signed up front; distinct X-Shopify-Webhook-Id each; autocannon 9 in a worker thread ` +
-      `(bench/webhook-cannon-worker.mjs); 2 s warm-up per route, then ${w.duration} s echo and ${w.duration} s webhook; the echo is a route in the same ` +
+      `(bench/webhook-cannon-worker.mjs); 2 s warm-up per route, then ${w.rounds.length} interleaved rounds of echo and webhook (${w.duration} s in all per route), each webhook run followed by its tail; the echo is a route in the same ` +
       `Fastify server with a raw-body scope like the webhook route's. The tail is polled every 25 ms (\`inbound_messages\` of kind platform_webhook still \`received\`). ` +
       `Backfill: \`fake.seed(${fmt(f.orders)})\` in the same process; a warm-up of 50 pages, then wismo's sync, then the bare loop replaying the page sizes wismo asked for; ` +
       'each half in its own schema, dropped afterwards.',

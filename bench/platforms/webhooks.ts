@@ -17,7 +17,7 @@ import { startFakeShopify, sendShopifyWebhook } from '../../test/support/fake-sh
 import { fmt, log, withBenchDb } from '../common.ts'
 import { packBodies, type BodyPool } from '../webhooks/bodies.ts'
 import {
-  assertClean, backendPids, cannon, cpuMeter, cpuSplit, listenWithEcho, NOW, type CannonResult, type CpuSplit, type RequestHeaders,
+  assertClean, backendPids, cannon, combineCannon, combineCpu, cpuMeter, cpuSplit, listenWithEcho, NOW, type CannonResult, type CpuSplit, type RequestHeaders,
 } from '../webhooks/measure.ts'
 import { settingsOf } from '../webhooks/run.ts'
 import { APP_SECRET, VENDOR, countAll, type OrderCounts } from './shared.ts'
@@ -37,12 +37,13 @@ export interface ShopifyWebhookRun {
   webhook: CannonResult
   echoCpu: CpuSplit
   webhookCpu: CpuSplit
-  /** webhook req/s over echo req/s. */
+  /** webhook req/s over echo req/s (all rounds). */
   ratio: number
+  rounds: { echo: number; webhook: number; tailMs: number }[]
   /** Webhooks the measured run stored (accepted), and how many of them were applied when the load stopped. */
   accepted: number
   appliedWhenLoadStopped: number
-  /** From the end of the load until no accepted webhook was left unapplied. */
+  /** From the end of the load until no accepted webhook was left unapplied (the longest of the rounds). */
   tailMs: number
   /** Accepted webhooks over the run and its tail: the rate wismo keeps up with. */
   appliedPerSec: number
@@ -125,8 +126,68 @@ async function checkApplied(db: Db, st: Statuses): Promise<OrderCounts> {
   return c
 }
 
-export async function benchShopifyWebhooks(opts: { connections: number; duration: number; bodies: number }): Promise<ShopifyWebhookRun | null> {
-  const { connections, duration } = opts
+interface Round {
+  echo: CannonResult
+  webhook: CannonResult
+  echoCpu: CpuSplit
+  webhookCpu: CpuSplit
+  accepted: number
+  appliedWhenLoadStopped: number
+  tailMs: number
+}
+
+/**
+ * A 2 s warm-up of each route, then `rounds` rounds of echo and webhook in turn (duration / rounds
+ * seconds each, so that a change in the machine's load falls on both), each webhook run followed
+ * by its tail: until every webhook it got accepted is applied.
+ */
+async function loadRounds(o: { db: Db; url: string; shop: string; pool: BodyPool; connections: number; duration: number; rounds: number }): Promise<Round[]> {
+  const { db, url, pool, connections } = o
+  const shopify: RequestHeaders = {
+    signatureHeader: 'x-shopify-hmac-sha256', idHeader: 'x-shopify-webhook-id', idPrefix: 'bench-',
+    headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-shop-domain': o.shop, 'x-shopify-api-version': '2025-04' },
+  }
+  let next = 0
+  const run = (path: string, first: number, seconds: number) => cannon({ url, path, pool, first, count: pool.count - first, connections, duration: seconds, ...shopify })
+  const used = (r: CannonResult) => {
+    next += r.used
+    if (next >= pool.count) throw new Error(`platforms: the runs used all ${pool.count} bodies: raise BENCH_PLATFORM_BODIES`)
+  }
+  const timed = async (path: string, first: number, seconds: number, pids: number[]) => {
+    const meter = cpuMeter(pids)
+    const t0 = performance.now()
+    const r = await run(path, first, seconds)
+    const cpu = cpuSplit({ ...meter.stop(), wall: (performance.now() - t0) / 1000, completed: r.reqPerSec * r.duration })
+    assertClean(path === ECHO_PATH ? 'echo' : 'webhook', r)
+    return { r, cpu }
+  }
+  assertClean('echo warm-up', await run(ECHO_PATH, 0, WARMUP))
+  const wu = await run(SHOPIFY_PATH, 0, WARMUP)
+  assertClean('webhook warm-up', wu)
+  used(wu)
+  await settled(db)
+  const perRound = Math.max(1, Math.round(o.duration / o.rounds))
+  const out: Round[] = []
+  for (let i = 0; i < o.rounds; i++) {
+    const echo = await timed(ECHO_PATH, 0, perRound, [])
+    log(`  echo: ${fmt(echo.r.reqPerSec)} req/s, p50 ${echo.r.p50} ms, p99 ${echo.r.p99} ms`)
+    const before = await statuses(db)
+    // The pids taken now: the pool closes a client idle for 10 s.
+    const webhook = await timed(SHOPIFY_PATH, next, perRound, await backendPids(db, connections))
+    used(webhook.r)
+    const tail = await settled(db)
+    const accepted = tail.last.total - before.total
+    const appliedWhenLoadStopped = (tail.first.byStatus.applied ?? 0) - (before.byStatus.applied ?? 0)
+    if (accepted < webhook.r.ok || accepted > webhook.r.used) throw new Error(`platform webhooks: ${accepted} stored for ${webhook.r.ok} answered 202 and ${webhook.r.used} sent`)
+    log(`  webhook: ${fmt(webhook.r.reqPerSec)} req/s, p50 ${webhook.r.p50} ms, p99 ${webhook.r.p99} ms; ${fmt(accepted)} accepted, ` +
+      `${fmt(appliedWhenLoadStopped)} applied when the load stopped, all applied ${fmt(tail.ms)} ms later`)
+    out.push({ echo: echo.r, webhook: webhook.r, echoCpu: echo.cpu, webhookCpu: webhook.cpu, accepted, appliedWhenLoadStopped, tailMs: tail.ms })
+  }
+  return out
+}
+
+export async function benchShopifyWebhooks(opts: { connections: number; duration: number; rounds: number; bodies: number }): Promise<ShopifyWebhookRun | null> {
+  const { connections } = opts
   // Orders made by the fake, each turned into the REST body Shopify posts for orders/create.
   const fake = await startFakeShopify()
   const added = fake.seed(opts.bodies + 1, { lines: [{ vendor: VENDOR }] })
@@ -146,51 +207,21 @@ export async function benchShopifyWebhooks(opts: { connections: number; duration
     const { url } = await listenWithEcho(app, ECHO_PATH, (raw, headers) => (verifyShopifyHmac(raw, headers['x-shopify-hmac-sha256'], WEBHOOK_SECRET) ? { outcome: 'accepted' } : null))
     try {
       await sanity(db, url, fake.shop, probe)
-      const shopify: RequestHeaders = {
-        signatureHeader: 'x-shopify-hmac-sha256', idHeader: 'x-shopify-webhook-id', idPrefix: 'bench-',
-        headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-shop-domain': fake.shop, 'x-shopify-api-version': '2025-04' },
-      }
-      let next = 0
-      const run = (path: string, first: number, seconds: number) =>
-        cannon({ url, path, pool, first, count: opts.bodies - first, connections, duration: seconds, ...shopify })
-      const used = (r: CannonResult) => {
-        next += r.used
-        if (next >= opts.bodies) throw new Error(`platforms: the runs used all ${opts.bodies} bodies: raise BENCH_PLATFORM_BODIES`)
-      }
-      assertClean('echo warm-up', await run(ECHO_PATH, 0, WARMUP))
-      const wu = await run(SHOPIFY_PATH, 0, WARMUP)
-      assertClean('webhook warm-up', wu)
-      used(wu)
-      await settled(db)
-
-      let meter = cpuMeter([])
-      let t0 = performance.now()
-      const echo = await run(ECHO_PATH, 0, duration)
-      const echoCpu = cpuSplit({ ...meter.stop(), wall: (performance.now() - t0) / 1000, completed: echo.reqPerSec * echo.duration })
-      assertClean('echo', echo)
-      log(`  echo: ${fmt(echo.reqPerSec)} req/s, p50 ${echo.p50} ms, p99 ${echo.p99} ms`)
-
-      const before = await statuses(db)
-      // Taken now: the pool closes a client idle for 10 s, as during the echo run.
-      meter = cpuMeter(await backendPids(db, connections))
-      t0 = performance.now()
-      const webhook = await run(SHOPIFY_PATH, next, duration)
-      const webhookCpu = cpuSplit({ ...meter.stop(), wall: (performance.now() - t0) / 1000, completed: webhook.reqPerSec * webhook.duration })
-      assertClean('webhook', webhook)
-      used(webhook)
-      const tail = await settled(db)
-      const accepted = tail.last.total - before.total
-      const appliedWhenLoadStopped = (tail.first.byStatus.applied ?? 0) - (before.byStatus.applied ?? 0)
-      if (accepted < webhook.ok || accepted > webhook.used) throw new Error(`platform webhooks: ${accepted} stored for ${webhook.ok} answered 202 and ${webhook.used} sent`)
-      log(`  webhook: ${fmt(webhook.reqPerSec)} req/s, p50 ${webhook.p50} ms, p99 ${webhook.p99} ms; ${fmt(accepted)} accepted, ` +
-        `${fmt(appliedWhenLoadStopped)} applied when the load stopped, all applied ${fmt(tail.ms)} ms later`)
-      const totals = await checkApplied(db, tail.last)
+      const rounds = await loadRounds({ db, url, shop: fake.shop, pool, connections, duration: opts.duration, rounds: opts.rounds })
+      const last = await statuses(db)
+      const totals = await checkApplied(db, last)
       log(`checks: ${fmt(totals.orders)} webhooks applied, ${fmt(totals.orders)} orders, ${fmt(totals.po850)} 850s, each webhook its own order: ok`)
+      const echo = combineCannon(rounds.map((r) => r.echo))
+      const webhook = combineCannon(rounds.map((r) => r.webhook))
+      const sum = (f: (r: Round) => number) => rounds.reduce((a, r) => a + f(r), 0)
       return {
-        version: b.version, settings: await settingsOf(db), connections, duration, bodyBytes: { min: pool.minBytes, max: pool.maxBytes },
-        echo, webhook, echoCpu, webhookCpu, ratio: webhook.reqPerSec / echo.reqPerSec,
-        accepted, appliedWhenLoadStopped, tailMs: tail.ms, appliedPerSec: accepted / (webhook.duration + tail.ms / 1000),
-        totals: { ...totals, messages: tail.last.total },
+        version: b.version, settings: await settingsOf(db), connections, duration: opts.duration, bodyBytes: { min: pool.minBytes, max: pool.maxBytes },
+        echo, webhook, echoCpu: combineCpu(rounds.map((r) => r.echoCpu)), webhookCpu: combineCpu(rounds.map((r) => r.webhookCpu)),
+        ratio: webhook.reqPerSec / echo.reqPerSec,
+        rounds: rounds.map((r) => ({ echo: r.echo.reqPerSec, webhook: r.webhook.reqPerSec, tailMs: r.tailMs })),
+        accepted: sum((r) => r.accepted), appliedWhenLoadStopped: sum((r) => r.appliedWhenLoadStopped), tailMs: Math.max(...rounds.map((r) => r.tailMs)),
+        appliedPerSec: sum((r) => r.accepted) / (webhook.duration + sum((r) => r.tailMs) / 1000),
+        totals: { ...totals, messages: last.total },
       }
     } finally {
       await app.close()

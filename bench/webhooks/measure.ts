@@ -223,25 +223,32 @@ export function cpuSplit(raw: CpuSplit['raw']): CpuSplit {
 /** Rounds of one route together: requests over total time, sums of what landed and of CPU; p50 the median round's, p99 and max the worst round's. */
 export function combine(rs: RouteRun[]): RouteRun {
   const sum = <T,>(f: (r: T) => number, xs: T[]) => xs.reduce((a, x) => a + f(x), 0)
-  const cs = rs.map((r) => r.cannon)
-  const completed = sum((c) => c.reqPerSec * c.duration, cs)
-  const duration = sum((c) => c.duration, cs)
-  const median = (f: (c: CannonResult) => number) => cs.map(f).sort((a, b) => a - b)[Math.floor((cs.length - 1) / 2)]
-  const cannon: CannonResult = {
-    duration, total: sum((c) => c.total, cs), reqPerSec: completed / duration,
-    meanLatency: sum((c) => c.meanLatency * c.total, cs) / Math.max(1, sum((c) => c.total, cs)),
-    p50: median((c) => c.p50), p99: Math.max(...cs.map((c) => c.p99)), max: Math.max(...cs.map((c) => c.max)),
-    ok: sum((c) => c.ok, cs), non2xx: sum((c) => c.non2xx, cs), errors: sum((c) => c.errors, cs), timeouts: sum((c) => c.timeouts, cs),
-    used: sum((c) => c.used, cs),
-  }
   const d = rs.map((r) => r.delta)
   const delta: Delta = {
     carrierEvents: sum((x) => x.carrierEvents, d), applied: sum((x) => x.applied, d), duplicate: sum((x) => x.duplicate, d),
     other: sum((x) => x.other, d), versionBumps: sum((x) => x.versionBumps, d), dirtyLines: sum((x) => x.dirtyLines, d),
   }
-  const raw = rs.map((r) => r.cpu.raw)
-  const cpu = cpuSplit({ nodeMs: sum((x) => x.nodeMs, raw), pgMs: sum((x) => x.pgMs, raw), wall: sum((x) => x.wall, raw), completed: sum((x) => x.completed, raw) })
-  return { cannon, delta, cpu }
+  return { cannon: combineCannon(rs.map((r) => r.cannon)), delta, cpu: combineCpu(rs.map((r) => r.cpu)) }
+}
+
+/** Rounds of one route's load: requests over total time, p50 the median round's, p99 and max the worst round's. */
+export function combineCannon(cs: CannonResult[]): CannonResult {
+  const sum = (f: (c: CannonResult) => number) => cs.reduce((a, c) => a + f(c), 0)
+  const duration = sum((c) => c.duration)
+  const median = (f: (c: CannonResult) => number) => cs.map(f).sort((a, b) => a - b)[Math.floor((cs.length - 1) / 2)]
+  return {
+    duration, total: sum((c) => c.total), reqPerSec: sum((c) => c.reqPerSec * c.duration) / duration,
+    meanLatency: sum((c) => c.meanLatency * c.total) / Math.max(1, sum((c) => c.total)),
+    p50: median((c) => c.p50), p99: Math.max(...cs.map((c) => c.p99)), max: Math.max(...cs.map((c) => c.max)),
+    ok: sum((c) => c.ok), non2xx: sum((c) => c.non2xx), errors: sum((c) => c.errors), timeouts: sum((c) => c.timeouts),
+    used: sum((c) => c.used),
+  }
+}
+
+/** CPU of several rounds: from the sums of their readings. */
+export function combineCpu(cs: CpuSplit[]): CpuSplit {
+  const sum = (f: (r: CpuSplit['raw']) => number) => cs.reduce((a, c) => a + f(c.raw), 0)
+  return cpuSplit({ nodeMs: sum((x) => x.nodeMs), pgMs: sum((x) => x.pgMs), wall: sum((x) => x.wall), completed: sum((x) => x.completed) })
 }
 
 export function assertClean(label: string, r: CannonResult): void {
