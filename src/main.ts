@@ -13,6 +13,7 @@ const OPTIONS = {
   port: { type: 'string' },
   supplier: { type: 'string' },
   'ack-out': { type: 'string' },
+  'dry-run': { type: 'boolean' },
   order: { type: 'string' },
   'demo-if-empty': { type: 'boolean' },
   orders: { type: 'string' },
@@ -35,9 +36,14 @@ const OPTIONS = {
   refunds: { type: 'string' },
   since: { type: 'string' },
   'no-sync': { type: 'boolean' },
+  'no-webhooks': { type: 'boolean' },
   url: { type: 'string' },
   key: { type: 'string' },
   secret: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  archive: { type: 'string' },
+  outbound: { type: 'string' },
+  every: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 

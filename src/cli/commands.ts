@@ -12,6 +12,7 @@ export const commands: Record<string, Command> = {
   import: lazy(() => import('./import.ts').then((m) => m.importCommand)),
   ingest: lazy(() => import('./ingest.ts').then((m) => m.ingestCommand)),
   'ingest-carrier': lazy(() => import('./ingest-carrier.ts').then((m) => m.ingestCarrierCommand)),
+  profile: lazy(() => import('./profile.ts').then((m) => m.profileCommand)),
   feeds: lazy(() => import('./feeds.ts').then((m) => m.feedsCommand)),
   tracking: lazy(() => import('./tracking.ts').then((m) => m.trackingCommand)),
   status: lazy(() => import('./status.ts').then((m) => m.statusCommand)),
@@ -31,6 +32,7 @@ export const commands: Record<string, Command> = {
   simulate: lazy(() => import('./simulate.ts').then((m) => m.simulateCommand)),
   connect: lazy(() => import('./connect.ts').then((m) => m.connectCommand)),
   sync: lazy(() => import('./connect.ts').then((m) => m.syncCommand)),
+  transport: lazy(() => import('./transport.ts').then((m) => m.transportCommand)),
 }
 
 export const USAGE = `usage: wismo <command> [options]
@@ -41,7 +43,11 @@ commands:
   demo                                load a realistic demo data set
   import suppliers|products|offers|equivalents|orders FILE.csv
   ingest FILE [--supplier ID] [--ack-out FILE]
-                                      a supplier feed: X12 855/856/870/846 or CSV
+                                      a supplier feed: X12 855/856/870/846, CSV or XLSX
+  ingest FILE --supplier ID --dry-run [--json]
+                                      how each row reads (under the supplier's profile); changes nothing
+  profile set SUPPLIER FILE.json      a supplier's feed profile: its columns, status words, dates, units
+  profile show|remove SUPPLIER
   ingest-carrier FILE.json            carrier events (JSON array or NDJSON)
   feeds [--json]                      feeds received and their outcome
   tracking NUMBER… [--json]           each tracking number's carrier and tracking page
@@ -57,12 +63,17 @@ commands:
                                       messages to the outbox folder; then the accuracy report
   simulate --days N --out DIR [--seed 1] [--start DAY] [--orders-per-day 10]
                                       write such a folder for a made-up retailer, the truth beside it
-  connect shopify --shop NAME.myshopify.com --token TOKEN --webhook-secret SECRET [--refunds platform|record] [--since DATE] [--no-sync]
+  connect shopify --shop NAME.myshopify.com --token TOKEN --webhook-secret SECRET [--refunds platform|record] [--since DATE] [--no-sync] [--no-webhooks]
   connect woocommerce --url https://SHOP --key CK --secret CS --webhook-secret SECRET [--refunds platform|record] [--since DATE] [--no-sync]
                                       connect a store: credentials kept sealed, recent orders backfilled
   connect status [--json]             each connected shop: last sync, last webhook, calls due and failed, errors
   sync shopify|woocommerce [--shop SHOP] [--since DATE]
                                       backfill the shop's orders (resumes a sync that stopped)
+  transport set SUPPLIER sftp://user@host:port/path [--key FILE] [--password-stdin] [--archive DIR] [--outbound DIR] [--every 15m]
+                                      a supplier's SFTP server or VAN mailbox (password: stdin or WISMO_SFTP_PASSWORD)
+  transport list [--json]             each transport with its health
+  transport poll [SUPPLIER]           one poll now
+  transport trust SUPPLIER            accept a changed host key after checking it with the supplier
   supplier-key SUPPLIER               issue a supplier's API key for POST /api/suppliers/ID/feeds
   choose ORDER LINE wait|cancel|switch [SKU] [--accept-price] [--rep EMAIL] [--json]
                                       record a customer's choice for a backordered line

@@ -10,12 +10,12 @@
 import { UsageError, type CliContext, type Command } from './context.ts'
 import { DomainError } from '../domain/errors.ts'
 import { signingSecret } from '../store/secret.ts'
-import { findConnection, listConnections, saveConnection, type ConnectionStatus, type Credentials, type RefundsMode } from '../connect/connections.ts'
+import { findConnection, listConnections, markRevoked, saveConnection, type Connection, type ConnectionStatus, type Credentials, type RefundsMode } from '../connect/connections.ts'
 import { clientFor } from '../connect/clients.ts'
 import { syncOrders, type SyncResult } from '../connect/sync.ts'
-import { PLATFORMS, type Platform } from '../connect/platform.ts'
+import { PlatformCallError, PLATFORMS, type Platform } from '../connect/platform.ts'
 
-const USAGE = `usage: wismo connect shopify --shop NAME.myshopify.com --token TOKEN --webhook-secret SECRET [--refunds platform|record] [--since DATE] [--no-sync]
+const USAGE = `usage: wismo connect shopify --shop NAME.myshopify.com --token TOKEN --webhook-secret SECRET [--refunds platform|record] [--since DATE] [--no-sync] [--no-webhooks]
        wismo connect woocommerce --url https://SHOP --key CONSUMER_KEY --secret CONSUMER_SECRET --webhook-secret SECRET [--refunds platform|record] [--since DATE] [--no-sync]
        wismo connect status [--json]`
 const SYNC_USAGE = 'usage: wismo sync shopify|woocommerce [--shop SHOP] [--since DATE]'
@@ -75,10 +75,29 @@ export const connectCommand: Command = async (ctx, { positionals, flags }) => {
   const { connection, created } = await saveConnection(db, { platform, shop, credentials, refunds, secret, now: ctx.clock.now() })
   ctx.out(`${created ? 'connected' : 'reconnected'} ${platform} ${connection.shop} (credentials sealed with the signing secret; refunds: ${refunds})`)
   const hook = `${ctx.config.publicUrl}/api/connect/${platform}/webhooks`
-  ctx.out(`webhooks: point the shop's order webhooks at ${hook} (docs/${platform}.md)`)
+  await webhooks(ctx, connection, secret, hook, flags['no-webhooks'] === true)
   if (flags['no-sync'] === true) return 0
   await runSync(ctx, platform, connection.shop, since)
   return 0
+}
+
+/** Subscribes the shop's webhooks to wismo where the platform lets an app do it, else says how to. */
+async function webhooks(ctx: CliContext, connection: Connection, secret: string, hook: string, skip: boolean): Promise<void> {
+  const db = await ctx.db()
+  const client = clientFor(await findConnection(db, connection.platform, connection.shop), { config: ctx.config, secret })
+  const byHand = `add them in the shop's admin, pointing at ${hook} (docs/${connection.platform}.md)`
+  if (skip || !client.subscribe) return ctx.out(`webhooks: ${byHand}`)
+  if (!hook.startsWith('https://')) {
+    return ctx.out(`webhooks: not registered: Shopify calls https:// addresses only and WISMO_PUBLIC_URL is ${ctx.config.publicUrl}; set it and connect again, or ${byHand}`)
+  }
+  try {
+    const r = await client.subscribe(hook)
+    ctx.out(`webhooks: ${r.created.length} subscribed${r.created.length > 0 ? ` (${r.created.join(', ')})` : ''}, ${r.existing.length} already there, all to ${hook}`)
+  } catch (err) {
+    if (!(err instanceof PlatformCallError)) throw err
+    if (err.revoked) await markRevoked(db, connection.connectionId, 'revoked', err.message, ctx.clock.now())
+    throw new DomainError(err.revoked ? 'PLATFORM_REVOKED' : 'PLATFORM_CALL_FAILED', `webhooks not subscribed: ${err.message}`, { cause: err })
+  }
 }
 
 export const syncCommand: Command = async (ctx, { positionals, flags }) => {

@@ -3,6 +3,9 @@ import { UsageError, type CliContext, type Command } from './context.ts'
 import { ingestSupplierFeed, type SupplierFeedOutcome } from '../feeds/ingest-file.ts'
 import type { IngestOutcome } from '../store/inbound.ts'
 import { describeUnmatched } from '../feeds/unmatched-lines.ts'
+import { describePreview, previewSupplierFeed } from '../feeds/profiles/preview.ts'
+import { looksLikeX12 } from '../feeds/ingest-file.ts'
+import { looksLikeXlsx } from '../feeds/profiles/xlsx.ts'
 
 export function readInput(file: string): Buffer | null {
   try {
@@ -61,10 +64,22 @@ function report(ctx: CliContext, file: string, o: SupplierFeedOutcome): number {
   return 0
 }
 
-/** `wismo ingest FILE [--supplier ID] [--ack-out FILE]` */
+/** `--dry-run`: each row as read, each unreadable row with its line and reason; exit 1 when any row cannot be read. */
+async function dryRun(ctx: CliContext, file: string, body: Buffer, supplierId: string | null, json: boolean): Promise<number> {
+  if (!looksLikeXlsx(body, file) && (looksLikeX12(body) || /\.(edi|x12|edix)$/i.test(file))) {
+    ctx.err(`${file}: --dry-run reads CSV and XLSX files; this is X12 (nothing was read or applied)`)
+    return 2
+  }
+  const preview = await previewSupplierFeed(await ctx.db(), { body, filename: file, supplierId })
+  if (json) ctx.out(JSON.stringify(preview, null, 2))
+  else for (const line of describePreview(preview)) ctx.out(line)
+  return preview.unreadable > 0 || preview.fileProblems.length > 0 ? 1 : 0
+}
+
+/** `wismo ingest FILE [--supplier ID] [--ack-out FILE] [--dry-run [--json]]` */
 export const ingestCommand: Command = async (ctx, { positionals, flags }) => {
   const [file, ...rest] = positionals
-  if (!file || rest.length > 0) throw new UsageError('usage: wismo ingest FILE [--supplier ID] [--ack-out FILE]')
+  if (!file || rest.length > 0) throw new UsageError('usage: wismo ingest FILE [--supplier ID] [--ack-out FILE] [--dry-run [--json]]')
   const ackOut = flags['ack-out']
   if (ackOut === '' || ackOut === true) throw new UsageError('usage: --ack-out FILE needs a file name')
   const body = readInput(file)
@@ -72,6 +87,8 @@ export const ingestCommand: Command = async (ctx, { positionals, flags }) => {
     ctx.err(`${file}: cannot read the file`)
     return 1
   }
+  const supplierId = typeof flags.supplier === 'string' ? flags.supplier : null
+  if (flags['dry-run'] === true) return dryRun(ctx, file, body, supplierId, flags.json === true)
   const db = await ctx.db()
   const outcome = await ingestSupplierFeed(db, {
     body,

@@ -82,6 +82,8 @@ export interface PlatformClient {
    * taken off the order with the refund left to the retailer.
    */
   cancel(input: { key: string; platformOrderId: string; lines: PlatformLineRef[]; wholeOrder: boolean; refund: boolean; amount: number; note: string }): Promise<{ id: string }>
+  /** Subscribes the shop's order webhooks to `url` (platforms that let an app do it: Shopify); each topic once. */
+  subscribe?(url: string): Promise<{ created: string[]; existing: string[] }>
   /** Puts the link to the order's wismo page on the order. */
   link(input: { key: string; platformOrderId: string; url: string }): Promise<void>
 }

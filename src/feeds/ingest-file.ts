@@ -5,7 +5,13 @@ import { DomainError } from '../domain/errors.ts'
 import { parseStatusFeed } from './csv/status-feed.ts'
 import { applySignalsBatch } from './apply-signals-batch.ts'
 import { ingestX12 } from './x12/ingest-x12.ts'
+import { applyOfferUpdates, describeOfferTotals, emptyOfferTotals } from './x12/apply-offers.ts'
+import type { OfferUpdate } from './x12/types.ts'
 import { noteUnmatchedLines, unmatchedCount } from './unmatched-lines.ts'
+import { looksLikeXlsx } from './profiles/xlsx.ts'
+import { getProfile } from './profiles/profile-store.ts'
+import { readProfiled } from './profiles/read-profiled.ts'
+import { readSupplierFile } from './profiles/supplier-file.ts'
 
 export interface SupplierFeedInput {
   body: Buffer
@@ -51,7 +57,8 @@ async function requireSupplier(tx: Queryable, supplierId: string | null): Promis
  */
 export async function ingestSupplierFeed(db: Db, input: SupplierFeedInput): Promise<SupplierFeedOutcome> {
   const filename = input.filename ? path.basename(input.filename) : null
-  const outcome = looksLikeX12(input.body) || namedAsX12(filename) ? await ingestX12(db, { ...input, filename }) : await ingestCsv(db, { ...input, filename })
+  const x12 = !looksLikeXlsx(input.body, filename) && (looksLikeX12(input.body) || namedAsX12(filename))
+  const outcome = x12 ? await ingestX12(db, { ...input, filename }) : await ingestCsv(db, { ...input, filename })
   if (outcome.outcome !== 'applied') return outcome
   return { ...outcome, unmatched: (await unmatchedCount(db, outcome.messageId)) ?? 0 }
 }
@@ -75,7 +82,14 @@ function ingestCsv(db: Db, input: SupplierFeedInput): Promise<IngestOutcome> {
 export function supplierCsvApply(input: Pick<SupplierFeedInput, 'body' | 'supplierId' | 'receivedAt'> & { filename?: string | null }) {
   return async (tx: Queryable, messageId: number): Promise<string[]> => {
     await requireSupplier(tx, input.supplierId)
-    const signals = await parseStatusFeed(input.body)
+    // A supplier with a profile, or any XLSX: its own file read into wismo's rows first.
+    const profile = await getProfile(tx, input.supplierId)
+    const filename = input.filename ?? null
+    const file = profile || looksLikeXlsx(input.body, filename)
+      ? readSupplierFile(await readProfiled(input.body, filename, profile))
+      : { target: 'status' as const, signals: await parseStatusFeed(input.body) }
+    if (file.target === 'offers') return applyOffersFile(tx, input.supplierId, file.updates, input.receivedAt)
+    const signals = file.signals
     const summary = await applySignalsBatch(tx, messageId, input.supplierId, signals, input.receivedAt)
     // A feed sent without --supplier still counts as word from the supplier whose lines it matched.
     if (!input.supplierId) {
@@ -90,4 +104,12 @@ export function supplierCsvApply(input: Pick<SupplierFeedInput, 'body' | 'suppli
     await noteUnmatchedLines(tx, messageId, input.supplierId, input.filename ?? null, input.receivedAt)
     return summary
   }
+}
+
+/** An offers file (through a profile): the supplier's stock and restock dates, applied as an 846's are. */
+async function applyOffersFile(tx: Queryable, supplierId: string | null, updates: OfferUpdate[], receivedAt: Date): Promise<string[]> {
+  if (!supplierId) throw new DomainError('FEED_SUPPLIER_UNKNOWN', 'an offers file needs its supplier (--supplier ID)')
+  const totals = emptyOfferTotals()
+  for (let i = 0; i < updates.length; i += 1000) await applyOfferUpdates(tx, supplierId, updates.slice(i, i + 1000), receivedAt, totals)
+  return [describeOfferTotals(totals, 'offers')]
 }

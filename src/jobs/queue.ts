@@ -16,6 +16,7 @@ import { exportPurchasingDocuments } from '../purchasing/export.ts'
 import type { Channels } from '../notify/dispatch.ts'
 import { signingSecret } from '../store/secret.ts'
 import { platformRound } from '../connect/round.ts'
+import { pollDueTransports } from '../transports/sftp.ts'
 
 /** Recurring jobs: name, how often, and what one run does. */
 export interface RecurringJob {
@@ -191,6 +192,12 @@ export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?
       name: 'platforms.push',
       everySeconds: 15,
       run: async () => platformRound(db, { now: () => clock.now(), config, secret: (await signed()).secret, log: deps.log }),
+    },
+    {
+      // Suppliers' SFTP servers and VAN mailboxes: each due transport polled by one worker (src/transports/).
+      name: 'transports.sftp',
+      everySeconds: 60,
+      run: async () => pollDueTransports(db, { now: () => clock.now(), secret: (await signed()).secret, log: deps.log }),
     },
     ...carrierRefreshJobs(db, deps),
     ...maintenanceJobs(db),

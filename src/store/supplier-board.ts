@@ -21,6 +21,48 @@ export interface SupplierBoardRow {
   onTimeAckRate: number | null
   /** Days from a line's first backorder signal to its first shipment, on average. */
   avgBackorderDays: number | null
+  /** How its files reach wismo besides the drop folder and the API: its SFTP server, with their health. */
+  transports: TransportHealth[]
+}
+
+/** A transport as a rep needs to see it: is it working, when did it last look and last bring a file, what went wrong. */
+export interface TransportHealth {
+  transportId: number
+  kind: 'sftp' | 'imap'
+  /** Where (no secret is ever stored in it). */
+  url: string
+  status: 'active' | 'stopped'
+  stoppedReason: string | null
+  lastPollAt: string | null
+  lastSuccessAt: string | null
+  lastFileAt: string | null
+  /** Polls failed in a row (0 when the last one worked). */
+  failures: number
+  lastError: string | null
+  lastErrorAt: string | null
+}
+
+interface TransportRow {
+  transport_id: number; supplier_id: string | null; kind: 'sftp' | 'imap'; url: string; status: 'active' | 'stopped'; stopped_reason: string | null
+  last_poll_at: Date | null; last_success_at: Date | null; last_file_at: Date | null; failures: number; last_error: string | null; last_error_at: Date | null
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null)
+const health = (t: TransportRow): TransportHealth => ({
+  transportId: t.transport_id, kind: t.kind, url: t.url, status: t.status, stoppedReason: t.stopped_reason,
+  lastPollAt: iso(t.last_poll_at), lastSuccessAt: iso(t.last_success_at), lastFileAt: iso(t.last_file_at),
+  failures: t.failures, lastError: t.last_error, lastErrorAt: iso(t.last_error_at),
+})
+
+/** Every transport: each supplier's own (keyed by supplier), and the mailboxes many suppliers write to (key null). */
+export async function loadTransportHealth(db: Queryable): Promise<Map<string | null, TransportHealth[]>> {
+  const rows = await db.query<TransportRow>(
+    `SELECT transport_id, supplier_id, kind, url, status, stopped_reason, last_poll_at, last_success_at, last_file_at, failures, last_error, last_error_at
+       FROM supplier_transports ORDER BY kind, transport_id`,
+  )
+  const out = new Map<string | null, TransportHealth[]>()
+  for (const r of rows) out.set(r.supplier_id, [...(out.get(r.supplier_id) ?? []), health(r)])
+  return out
 }
 
 /** One row per supplier for the console's supplier board; silence is counted on the store's business calendar. */
@@ -61,6 +103,7 @@ export async function loadSupplierBoard(db: Queryable, now: Date, cal: CalendarC
     [now],
   )
   const rate = (n: number, d: number) => (d > 0 ? n / d : null)
+  const transports = await loadTransportHealth(db)
   return rows.map((r) => {
     const silence = supplierSilence({ lastFeedAt: r.last_feed, oldestOpenPlacedAt: r.oldest_waiting, cadenceHours: r.feed_cadence_hours }, now, cal)
     return {
@@ -68,6 +111,7 @@ export async function loadSupplierBoard(db: Queryable, now: Date, cal: CalendarC
       silentBusinessHours: silence.businessHours, silent: silence.silent,
       openLines: r.open_lines, linesTotal: r.lines_total, backorderRate: rate(r.backordered, r.lines_total), fillRate: rate(r.filled, r.closed),
       onTimeAckRate: rate(r.acked_on_time, r.lines_total), avgBackorderDays: r.avg_bo_days === null ? null : Number(r.avg_bo_days),
+      transports: transports.get(r.supplier_id) ?? [],
     }
   })
 }

@@ -5,6 +5,8 @@ export const TASK_PRIORITY: Record<string, number> = {
   carrier_exception: 10,
   // A shop refusing wismo's credentials: nothing goes back to it until someone reconnects it.
   platform_revoked: 12,
+  // A supplier's SFTP server showed another host key: its files wait until a person checks it.
+  transport_host_key: 13,
   unavailable: 15,
   // A platform order line no supplier was found for: nobody has ordered it yet.
   platform_unsourced: 18,

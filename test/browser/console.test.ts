@@ -33,6 +33,15 @@ before(async () => {
   // A few answered lookups so the deflection chart has both sides.
   const [o] = await db.query<{ order_id: number }>('SELECT order_id FROM orders LIMIT 1')
   for (const channel of ['page', 'api', 'page'] as const) await recordContact(db, { channel, orderId: o.order_id, outcome: 'deflected', now: NOW })
+  // One supplier's SFTP server whose host key changed (its transport stopped), one shared mailbox failing.
+  const [sup] = await db.query<{ supplier_id: string }>('SELECT supplier_id FROM suppliers ORDER BY name LIMIT 1')
+  await db.query(
+    `INSERT INTO supplier_transports (supplier_id, kind, url, status, stopped_reason, created_at, updated_at, last_poll_at, last_file_at)
+     VALUES ($1, 'sftp', 'sftp://wismo@edi.example.com:22/out', 'stopped', 'the server''s host key changed', $2, $2, $2, $2),
+            (NULL, 'imap', 'imaps://feeds@store.example:993/INBOX', 'active', NULL, $2, $2, $2, NULL)`,
+    [sup.supplier_id, NOW],
+  )
+  await db.query(`UPDATE supplier_transports SET failures = 3, last_error = 'connection refused' WHERE kind = 'imap'`)
   app = await buildApp({ db, clock, config: { holidays: [], lookupRateLimit: 100, secret: 'browser-test-secret-0123456789' } })
   base = await listen(app)
   browser = await launchBrowser()
@@ -121,6 +130,10 @@ test('a rep logs in, works the queue, sees an order\'s whole story, and the acti
   await page.getByRole('link', { name: 'Suppliers' }).click()
   await page.getByRole('heading', { name: 'Suppliers' }).waitFor()
   assert.ok((await page.locator('table.suppliers tbody tr').count()) >= 5)
+  // Each transport's health: a stopped SFTP server says why; the shared mailbox says it is failing.
+  await page.getByText("Stopped: the server's host key changed").waitFor()
+  await page.getByText('Failing (3 in a row): connection refused').waitFor()
+  assert.ok(await page.getByRole('heading', { name: 'Mailboxes' }).isVisible())
   await assertAccessible(page, 'suppliers')
   await screenshot(page, 'console-suppliers')
   // Logout ends the session.

@@ -156,3 +156,24 @@ async function withDbQuick(env: Record<string, string>): Promise<number> {
   }
   return withDb(env, (db) => count(db, `inbound_messages WHERE kind = 'platform_webhook' AND status = 'received'`))
 }
+
+test("connect subscribes the shop's webhooks to wismo's https address, once however often it is run", { timeout: 120_000 }, async () => {
+  const { env, fake } = await setup()
+  try {
+    const https = { ...env, WISMO_PUBLIC_URL: 'https://orders.example.com' }
+    const first = await runWismo([...connectArgs(fake), '--no-sync'], https)
+    assert.equal(first.code, 0, first.stderr)
+    assert.match(first.stdout, /webhooks: 6 subscribed \(ORDERS_CREATE, ORDERS_UPDATED, ORDERS_CANCELLED, FULFILLMENTS_CREATE, FULFILLMENTS_UPDATE, APP_UNINSTALLED\), 0 already there, all to https:\/\/orders\.example\.com\/api\/connect\/shopify\/webhooks/)
+    const again = await runWismo([...connectArgs(fake), '--no-sync'], https)
+    assert.match(again.stdout, /webhooks: 0 subscribed, 6 already there/)
+    assert.deepEqual(fake.webhookSubscriptions().map((w) => [w.topic, w.format, w.callbackUrl]).sort(), [
+      'APP_UNINSTALLED', 'FULFILLMENTS_CREATE', 'FULFILLMENTS_UPDATE', 'ORDERS_CANCELLED', 'ORDERS_CREATE', 'ORDERS_UPDATED',
+    ].map((t) => [t, 'JSON', 'https://orders.example.com/api/connect/shopify/webhooks']))
+    // An http:// wismo cannot be called by Shopify: said plainly, nothing subscribed.
+    const plain = await runWismo([...connectArgs(fake), '--no-sync'], { ...env, WISMO_PUBLIC_URL: 'http://localhost:3000' })
+    assert.match(plain.stdout, /webhooks: not registered: Shopify calls https:\/\/ addresses only/)
+    assert.deepEqual(fake.invalidDocuments, [])
+  } finally {
+    await fake.close()
+  }
+})

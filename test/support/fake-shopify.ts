@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net'
 import { execute, getOperationAST, GraphQLError, Kind, type OperationDefinitionNode } from 'graphql'
 import { checkDocument, fragmentsOf, shopifySchema } from './fake-shopify/schema.ts'
 import { CostBucket, queryCost, type ThrottleStatus } from './fake-shopify/cost.ts'
-import { ShopState, iso, parseGid, type AddOrderInput, type AddedOrder, type FakeAddress, type FakeCustomer, type FakeOrder } from './fake-shopify/state.ts'
+import { ShopState, gid, iso, parseGid, type AddOrderInput, type AddedOrder, type FakeAddress, type FakeCustomer, type FakeOrder } from './fake-shopify/state.ts'
 import { Views } from './fake-shopify/views.ts'
 import { ordersConnection, type OrdersArgs } from './fake-shopify/orders-query.ts'
 import { mutations, takeFromLine } from './fake-shopify/mutations.ts'
@@ -93,6 +93,8 @@ export interface FakeShopify {
   reinstall(newToken: string): void
   /** The next n calls fail this way (queued after any already asked). */
   failNext(n: number, kind: FaultKind): void
+  /** The webhook subscriptions the app has made (webhookSubscriptionCreate). */
+  webhookSubscriptions(): { topic: string; callbackUrl: string; format: string }[]
   /** The next call of this operation (e.g. 'WismoFulfill') fails this way, whatever comes before it. */
   failOperation(operationName: string, kind: FaultKind): void
   throttleStatus(): ThrottleStatus
@@ -130,7 +132,20 @@ export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<F
   let revoked = false
   let currentToken = token
 
+  // Webhook subscriptions the app made (webhookSubscriptionCreate), as Shopify keeps them per app.
+  const subscriptions: { id: number; topic: string; callbackUrl: string; format: string; createdAt: string }[] = []
+  const subscriptionView = (w: (typeof subscriptions)[number]) => ({
+    __typename: 'WebhookSubscription', id: gid('WebhookSubscription', w.id), legacyResourceId: String(w.id), topic: w.topic, format: w.format,
+    createdAt: w.createdAt, updatedAt: w.createdAt, includeFields: [], metafieldNamespaces: [], metafields: [], filter: null, apiVersion: { handle: '2025-04' },
+    endpoint: { __typename: 'WebhookHttpEndpoint', callbackUrl: w.callbackUrl },
+  })
   const queryRoot = notImplementedElsewhere({
+    webhookSubscriptions: (args: { first?: number; callbackUrl?: string | null; topics?: string[] | null }) => {
+      const nodes = subscriptions
+        .filter((w) => (!args.callbackUrl || w.callbackUrl === args.callbackUrl) && (!args.topics || args.topics.includes(w.topic)))
+        .slice(0, args.first ?? 50).map(subscriptionView)
+      return { nodes, edges: nodes.map((node) => ({ node, cursor: node.id })), pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } }
+    },
     orders: (args: OrdersArgs) => ordersConnection(state, args, (o) => views.order(o)),
     order: (args: { id: string }) => views.findOrderView(args.id),
     shop: () => views.shop(),
@@ -141,7 +156,19 @@ export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<F
     },
     job: (args: { id: string }) => ({ __typename: 'Job', id: args.id, done: true }),
   })
-  const mutationRoot = notImplementedElsewhere(mutations(state, views))
+  const mutationRoot = notImplementedElsewhere({
+    ...mutations(state, views),
+    webhookSubscriptionCreate(args: { topic: string; webhookSubscription: { callbackUrl?: string | null; format?: string | null } }) {
+      const url = args.webhookSubscription.callbackUrl ?? ''
+      if (!/^https:\/\/\S+$/.test(url)) return { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription', 'callbackUrl'], message: 'Address protocol http:// is not supported' }] }
+      if (subscriptions.some((w) => w.topic === args.topic && w.callbackUrl === url)) {
+        return { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription', 'callbackUrl'], message: 'Address for this topic has already been taken' }] }
+      }
+      const w = { id: state.nextId(), topic: args.topic, callbackUrl: url, format: args.webhookSubscription.format ?? 'JSON', createdAt: state.stamp() }
+      subscriptions.push(w)
+      return { webhookSubscription: subscriptionView(w), userErrors: [] }
+    },
+  })
 
   function answer(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
     const version = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec((req.url ?? '').split('?')[0])?.[1] ?? null
@@ -256,6 +283,7 @@ export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<F
     reinstall: (newToken: string) => { revoked = false; currentToken = newToken },
     failNext: (n, kind) => { for (let i = 0; i < n; i++) faults.push(kind) },
     failOperation: (name, kind) => { operationFaults.set(name, kind) },
+    webhookSubscriptions: () => subscriptions.map((w) => ({ topic: w.topic, callbackUrl: w.callbackUrl, format: w.format })),
     throttleStatus: () => bucket.status(),
     drainBucket: () => bucket.drain(),
     addOrder: (input) => state.addOrder(input),

@@ -38,12 +38,17 @@ interface GqlError {
   extensions?: { code?: string }
 }
 
+/** The topics wismo subscribes to (DESIGN.md "Store platforms"), as Shopify's enum names them. */
+export const WEBHOOK_TOPICS = ['ORDERS_CREATE', 'ORDERS_UPDATED', 'ORDERS_CANCELLED', 'FULFILLMENTS_CREATE', 'FULFILLMENTS_UPDATE', 'APP_UNINSTALLED']
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** The points a document was last charged, by name: what it is likely to cost next time. */
 const lastCost = new Map<DocumentName, number>()
 
-export function createShopifyClient(opts: ShopifyClientOptions): PlatformClient & { request: typeof request } {
+export type ShopifyClient = PlatformClient & { subscribe(url: string): Promise<{ created: string[]; existing: string[] }> }
+
+export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
   const sleep = opts.sleep ?? defaultSleep
   const base = opts.apiUrl?.replace(/\/+$/, '') ?? null
   const client = createAdminApiClient({
@@ -124,7 +129,6 @@ export function createShopifyClient(opts: ShopifyClientOptions): PlatformClient 
 
   return {
     platform: 'shopify',
-    request,
 
     async *orderPages({ since, cursor }): AsyncIterable<OrderPage> {
       let after = cursor
@@ -234,6 +238,19 @@ export function createShopifyClient(opts: ShopifyClientOptions): PlatformClient 
       })
       userErrors('refundCreate', data.refundCreate.userErrors)
       return { id: data.refundCreate.refund!.id }
+    },
+
+    async subscribe(url: string): Promise<{ created: string[]; existing: string[] }> {
+      const have = await request<{ webhookSubscriptions: { nodes: Array<{ topic: string }> } }>('webhooks', { url })
+      const existing = new Set(have.webhookSubscriptions.nodes.map((n) => n.topic))
+      const created: string[] = []
+      for (const topic of WEBHOOK_TOPICS) {
+        if (existing.has(topic)) continue
+        const data = await request<{ webhookSubscriptionCreate: { userErrors: Array<{ field?: string[]; message: string }> } }>('subscribe', { topic, url })
+        userErrors('webhookSubscriptionCreate', data.webhookSubscriptionCreate.userErrors)
+        created.push(topic)
+      }
+      return { created, existing: WEBHOOK_TOPICS.filter((t) => existing.has(t)) }
     },
 
     async link({ platformOrderId, url }) {

@@ -128,6 +128,20 @@ ${LINE_FIELDS}`,
   }
 }`,
 
+  /** The app's webhook subscriptions to wismo's URL (so connecting twice subscribes once). */
+  webhooks: `query WismoWebhooks($url: URL!) {
+  webhookSubscriptions(first: 50, callbackUrl: $url) {
+    nodes { id topic }
+  }
+}`,
+
+  subscribe: `mutation WismoSubscribe($topic: WebhookSubscriptionTopic!, $url: URL!) {
+  webhookSubscriptionCreate(topic: $topic, webhookSubscription: { callbackUrl: $url, format: JSON }) {
+    webhookSubscription { id topic }
+    userErrors { field message }
+  }
+}`,
+
   link: `mutation WismoLink($metafields: [MetafieldsSetInput!]!) {
   metafieldsSet(metafields: $metafields) {
     metafields { id }

@@ -57,10 +57,10 @@ function toRecord(header: string[], fields: string[]): Record<string, string> {
 }
 
 /** The file's records through the one CSV reader (src/store/import/csv-reader.ts). */
-async function readAll(body: string | Buffer): Promise<CsvRecord[]> {
+export async function readAll(body: string | Buffer, opts: { delimiter?: string } = {}): Promise<CsvRecord[]> {
   const records: CsvRecord[] = []
   try {
-    for await (const r of readCsvText(body)) records.push(r)
+    for await (const r of readCsvText(body, opts)) records.push(r)
   } catch (err) {
     if (err instanceof CsvSyntaxError) throw new DomainError('FEED_CSV_INVALID', 'the CSV cannot be read', { details: [`line ${err.line}: ${err.message}`] })
     throw err
@@ -75,13 +75,28 @@ async function readAll(body: string | Buffer): Promise<CsvRecord[]> {
  * line 1 unless blank lines come first).
  */
 export async function parseStatusFeed(body: string | Buffer): Promise<NormalizedSignal[]> {
+  return statusSignalsOf((await readStatusRecords(body)).rows)
+}
+
+/** The rows of a CSV in wismo's own header as `column → cell`, with their lines (before any check). */
+export async function readStatusRecords(body: string | Buffer): Promise<{ headerLine: number; rows: { line: number; record: Record<string, string> }[] }> {
   const [first, ...rows] = await readAll(body)
   const header = readHeader(first?.fields ?? [], first?.line ?? 1)
+  const records = rows
+    .filter(({ fields }) => !fields.every((f) => f.trim() === '')) // `,,,` lines spreadsheets leave behind
+    .map(({ fields, line }) => ({ line, record: toRecord(header, fields) }))
+  return { headerLine: first?.line ?? 1, rows: records }
+}
+
+/**
+ * Status-feed rows as `wismo field → text` (a CSV row, or a supplier's row read through its
+ * profile) → signals, every row checked by the one `StatusRowSchema`; any bad row refuses all.
+ */
+export function statusSignalsOf(records: { line: number; record: Record<string, string> }[]): NormalizedSignal[] {
   const problems: string[] = []
   const signals: NormalizedSignal[] = []
-  for (const { fields, line } of rows) {
-    if (fields.every((f) => f.trim() === '')) continue // `,,,` lines spreadsheets leave behind
-    const result = StatusRowSchema.safeParse(toRecord(header, fields))
+  for (const { record, line } of records) {
+    const result = StatusRowSchema.safeParse(record)
     if (!result.success) {
       for (const issue of result.error.issues) problems.push(`line ${line}: ${issue.path.join('.') || 'row'}: ${issue.message}`)
       continue
@@ -97,7 +112,8 @@ export async function parseStatusFeed(body: string | Buffer): Promise<Normalized
       carrier: row.carrier as string | null,
       trackingNumber: row.tracking_number as string | null,
       service: row.service as string | null,
-      rawCode: `csv ${row.status}`,
+      // Read through a profile: the supplier's own word too (`csv backordered (B/O)`).
+      rawCode: record.raw_status && record.raw_status.toLowerCase() !== row.status ? `csv ${row.status} (${record.raw_status})` : `csv ${row.status}`,
       location: `line ${line}`,
     })
   }

@@ -81,9 +81,9 @@ export async function applyOfferUpdates(
 }
 
 /** One line for the CLI and the feed log ("to re-check": lines newly marked for the sweep). */
-export function describeOfferTotals(t: OfferTotals): string {
+export function describeOfferTotals(t: OfferTotals, label = '846'): string {
   const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
   const more = t.unknown > t.unknownSample.length ? ', …' : ''
   const unknown = t.unknown === 0 ? '' : `; ${n(t.unknown, 'unknown item')} (${t.unknownSample.join(', ')}${more})`
-  return `846: ${n(t.items, 'item')}: ${n(t.matched, 'offer')} found, ${t.changed} changed, ${n(t.linesMarked, 'open line')} to re-check${unknown}`
+  return `${label}: ${n(t.items, 'item')}: ${n(t.matched, 'offer')} found, ${t.changed} changed, ${n(t.linesMarked, 'open line')} to re-check${unknown}`
 }

@@ -8,7 +8,7 @@ import { ingestSupplierFeed } from '../../feeds/ingest-file.ts'
 import { FEED_MAX_DEFAULT_MEGABYTES } from '../request-limits.ts'
 import { SpooledBody, spoolParser } from './feed-spool.ts'
 
-const FEED_TYPES = ['application/edi-x12', 'text/csv', 'text/plain', 'application/octet-stream']
+const FEED_TYPES = ['application/edi-x12', 'text/csv', 'text/plain', 'application/octet-stream', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']
 
 const FeedResultSchema = z.object({
   outcome: z.enum(['applied', 'duplicate', 'quarantined']),
@@ -68,9 +68,9 @@ function registerInScope(scope: FastifyInstance, deps: AppDeps): void {
       onRequest: keyed,
       schema: {
         tags: ['supplier'],
-        summary: "Deliver a supplier feed (X12 855/856/870/846/214, a 997/999 answering wismo's 850/860, or the CSV status feed)",
+        summary: "Deliver a supplier feed (X12 855/856/870/846/214, a 997/999 answering wismo's 850/860, , the CSV status feed, or a supplier's own CSV/XLSX read through its profile)",
         description:
-          'The raw file is the body (Content-Type application/edi-x12, text/csv, text/plain or application/octet-stream), up to WISMO_FEED_MAX_MB (256 MiB; 413 beyond). It is stored before it is applied; a replay (the same content from this supplier) is reported as a duplicate; a file that cannot be read, or whose X12 sender is another supplier, is quarantined (422) with the reason; an X12 file is applied interchange by interchange. The key changes only this supplier\'s own lines, offers and shipments. Authorization: Bearer <the supplier API key> (wismo supplier-key ID), checked before the body is read.',
+          'The raw file is the body (Content-Type application/edi-x12, text/csv, text/plain, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet or application/octet-stream), up to WISMO_FEED_MAX_MB (256 MiB; 413 beyond). It is stored before it is applied; a replay (the same content from this supplier) is reported as a duplicate; a file that cannot be read, or whose X12 sender is another supplier, is quarantined (422) with the reason; an X12 file is applied interchange by interchange. The key changes only this supplier\'s own lines, offers and shipments. Authorization: Bearer <the supplier API key> (wismo supplier-key ID), checked before the body is read.',
         params: z.object({ id: z.string().min(1).max(64) }),
         querystring: z.object({ filename: z.string().max(255).optional() }),
         response: { 200: FeedResultSchema, 401: ErrorSchema, 422: FeedResultSchema, 400: ErrorSchema, 413: ErrorSchema },

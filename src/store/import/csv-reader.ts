@@ -43,11 +43,11 @@ export function readCsvRecords(
  * The same records from a body already in memory (a supplier feed stored raw): every CSV wismo
  * reads goes through one reader, so quoting, BOMs and line numbers agree everywhere.
  */
-export function readCsvText(body: string | Buffer): AsyncGenerator<CsvRecord> {
-  return readCsvStream(Readable.from([typeof body === 'string' ? Buffer.from(body, 'utf8') : body]))
+export function readCsvText(body: string | Buffer, opts: { delimiter?: string } = {}): AsyncGenerator<CsvRecord> {
+  return readCsvStream(Readable.from([typeof body === 'string' ? Buffer.from(body, 'utf8') : body]), undefined, opts.delimiter)
 }
 
-async function* readCsvStream(source: Readable, onBytes: (bytesRead: number) => void = () => {}): AsyncGenerator<CsvRecord> {
+async function* readCsvStream(source: Readable, onBytes: (bytesRead: number) => void = () => {}, delimiter = ','): AsyncGenerator<CsvRecord> {
   let bytesRead = 0
   source.on('data', (chunk) => {
     bytesRead += chunk.length
@@ -55,6 +55,8 @@ async function* readCsvStream(source: Readable, onBytes: (bytesRead: number) => 
   })
   const parser = parse({
     bom: true,
+    // A supplier profile may name another separator (`;` in many European exports).
+    delimiter,
     raw: true,
     info: true,
     // Field counts are checked by the caller so that a short row is a reported problem, not a stop.

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { loadSupplierBoard } from '../../../store/supplier-board.ts'
+import { loadSupplierBoard, loadTransportHealth } from '../../../store/supplier-board.ts'
 import { calendarFrom } from '../../../status/calendar-config.ts'
 import { pathParams, sendPage } from '../render.ts'
 import type { PagesDeps } from '../pages.ts'
@@ -93,7 +93,8 @@ export function registerConsolePages(app: FastifyInstance, deps: PagesDeps): voi
     const now = deps.clock.now()
     const calendar = await calendarFrom(deps.db, { ...deps.config, timezone: deps.timeZone }, now)
     const rows = await loadSupplierBoard(deps.db, now, calendar)
-    return sendPage(reply, SuppliersPage({ store: deps.store, session, timeZone: deps.timeZone, rows }))
+    const mailboxes = (await loadTransportHealth(deps.db)).get(null) ?? []
+    return sendPage(reply, SuppliersPage({ store: deps.store, session, timeZone: deps.timeZone, rows, mailboxes, now }))
   })
 
   app.get('/console/dashboard', { schema: { hide: true } }, async (req, reply) => {
