@@ -2,11 +2,11 @@
  * `npm run bench`: every benchmark suite, each rewriting its own section of docs/benchmarks.md
  * as soon as it is done (so an interrupted run keeps what it measured).
  *
- *   BENCH_SUITES=status,x12,sweep,fuzz,webhooks,outreach,alternatives,pages,search,replay,eta   which suites, in this order (default all)
- *   BENCH_DB=both                        pglite | postgres | both (status, x12, fuzz; sweep and webhooks are PostgreSQL only)
+ *   BENCH_SUITES=status,x12,sweep,fuzz,webhooks,outreach,alternatives,pages,search,replay,eta,platforms   which suites, in this order (default all)
+ *   BENCH_DB=both                        pglite | postgres | both (status, x12, fuzz; sweep, webhooks and platforms are PostgreSQL only)
  *   BENCH_DATABASE_URL                   the server (default postgres://127.0.0.1:5432/test); each suite in its own schema, dropped afterwards
  *
- * Knobs per suite are in the header of bench/status/run.ts, x12.ts, sweep.ts, fuzz.ts webhooks/run.ts, alternatives.ts, outreach.ts, pages.ts and search.ts; eta.ts (a simulated year per WISMO_ETA_TARGET).
+ * Knobs per suite are in the header of bench/status/run.ts, x12.ts, sweep.ts, fuzz.ts webhooks/run.ts, alternatives.ts, outreach.ts, pages.ts, search.ts and platforms.ts; eta.ts (a simulated year per WISMO_ETA_TARGET).
  */
 import os from 'node:os'
 import { log, secs, writeSection, writeSummary, type SummaryRow } from './common.ts'
@@ -25,6 +25,7 @@ import { benchSearch, searchSection, SEARCH_HEADING } from './search.ts'
 import { benchReplay, replaySection, REPLAY_HEADING } from './replay.ts'
 import { benchEta, etaSection, ETA_HEADING } from './eta.ts'
 import { machineLine } from './common.ts'
+import { benchPlatforms, platformsSection, platformsSummary, PLATFORMS_HEADING } from './platforms.ts'
 
 const SUITES: Record<string, () => Promise<void>> = {
   async status() {
@@ -95,6 +96,13 @@ const SUITES: Record<string, () => Promise<void>> = {
     const load = os.loadavg()[0]
     const r = await benchEta()
     writeSection(ETA_HEADING, etaSection(r, machineLine(load, [])))
+  },
+  async platforms() {
+    const load = os.loadavg()[0]
+    const r = await benchPlatforms()
+    if (!r) throw new Error('platforms: PostgreSQL is needed and was unreachable')
+    writeSection(PLATFORMS_HEADING, platformsSection(r, load))
+    summary('platforms', platformsSummary(r))
   },
 }
 

@@ -78,25 +78,35 @@ export interface BodyPool {
 /** Body i: event `evt_bench_<i>`, shipment i mod shipments, latest detail at LATEST_BASE + (i div shipments) minutes. */
 export function buildBodies(t: Template, count: number, shipments: number): BodyPool {
   const literal = t.parts.reduce((n, p) => n + (typeof p === 'string' ? Buffer.byteLength(p) : 48), 0)
-  const bodies = new SharedArrayBuffer(literal * count)
+  return packBodies(count, literal, (i) => render(t.parts, `evt_bench_${i}`, trackingOf(1 + (i % shipments)), latestAt(Math.floor(i / shipments))), sign)
+}
+
+/**
+ * Any suite's bodies: `render(i)` for i < count, at most `maxBytes` each in UTF-8, packed into one
+ * SharedArrayBuffer (the load generator thread reads them without a copy), each signed by `signOf`.
+ */
+export function packBodies(count: number, maxBytes: number, render: (i: number) => string, signOf: (body: Buffer) => string): BodyPool {
+  const bodies = new SharedArrayBuffer(maxBytes * count)
   const offsets = new SharedArrayBuffer(8 * (count + 1))
   const buf = Buffer.from(bodies)
   const offs = new Float64Array(offsets)
   const signatures: string[] = new Array(count)
   let pos = 0
   let minBytes = Infinity
-  let maxBytes = 0
+  let maxSeen = 0
   for (let i = 0; i < count; i++) {
-    const body = render(t.parts, `evt_bench_${i}`, trackingOf(1 + (i % shipments)), latestAt(Math.floor(i / shipments)))
-    const n = buf.write(body, pos, 'utf8')
+    const body = render(i)
+    const n = Buffer.byteLength(body)
+    if (n > maxBytes) throw new Error(`body ${i}: ${n} bytes, more than the ${maxBytes} allowed for each`)
+    buf.write(body, pos, 'utf8')
     offs[i] = pos
-    signatures[i] = sign(buf.subarray(pos, pos + n))
+    signatures[i] = signOf(buf.subarray(pos, pos + n))
     pos += n
     minBytes = Math.min(minBytes, n)
-    maxBytes = Math.max(maxBytes, n)
+    maxSeen = Math.max(maxSeen, n)
   }
   offs[count] = pos
-  return { bodies, offsets, signatures, count, minBytes, maxBytes }
+  return { bodies, offsets, signatures, count, minBytes, maxBytes: maxSeen }
 }
 
 /** Extra bodies (sanity checks, profiling, EXPLAIN): ids and datetimes the pool never uses. */

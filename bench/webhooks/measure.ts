@@ -6,6 +6,7 @@
 import fs from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import type { AddressInfo } from 'node:net'
+import type { IncomingHttpHeaders } from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/http/app.ts'
 import { fixedClock } from '../../src/clock.ts'
@@ -67,14 +68,26 @@ export async function startServer(db: Db): Promise<{ app: FastifyInstance; url: 
     db, clock: fixedClock(new Date(NOW)),
     config: { holidays: [], lookupRateLimit: 1e9, easypostWebhookSecret: SECRET },
   })
+  return listenWithEcho(app, ECHO_PATH, (raw, headers) => {
+    if (!easypost.verify(raw, headers, SECRET)) return null
+    const body = readJson(raw) as { id?: unknown }
+    return { ok: true, id: body.id }
+  })
+}
+
+/**
+ * Adds the bare signed echo to `app` (in a raw-body scope like the webhook routes': `answer` gets
+ * the raw body and headers and returns the reply, or null for a 401) and listens on a free port.
+ */
+export async function listenWithEcho(
+  app: FastifyInstance, path: string, answer: (raw: Buffer, headers: IncomingHttpHeaders) => unknown | null,
+): Promise<{ app: FastifyInstance; url: string }> {
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 8 * 1024 * 1024 }, (_req, body, done) => done(null, body))
-    scope.post(ECHO_PATH, async (req, reply) => {
+    scope.post(path, async (req, reply) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
-      if (!easypost.verify(raw, req.headers, SECRET)) return reply.code(401).send({ error: 'bad signature' })
-      const body = readJson(raw) as { id?: unknown }
-      return { ok: true, id: body.id }
+      return answer(raw, req.headers) ?? reply.code(401).send({ error: 'bad signature' })
     })
   })
   await app.listen({ host: '127.0.0.1', port: 0 })
@@ -82,9 +95,17 @@ export async function startServer(db: Db): Promise<{ app: FastifyInstance; url: 
   return { app, url: `http://127.0.0.1:${port}` }
 }
 
+/** What the load generator adds to each request besides the body and its signature (bench/webhook-cannon-worker.mjs). */
+export interface RequestHeaders {
+  signatureHeader?: string
+  headers?: Record<string, string>
+  idHeader?: string
+  idPrefix?: string
+}
+
 export function cannon(data: {
   url: string; path: string; pool: BodyPool; first: number; count: number; connections: number; duration: number; indices?: number[]
-}): Promise<CannonResult> {
+} & RequestHeaders): Promise<CannonResult> {
   const { pool, ...rest } = data
   const workerData = { ...rest, bodies: pool.bodies, offsets: pool.offsets, signatures: pool.signatures }
   return new Promise((resolve, reject) => {
@@ -165,17 +186,27 @@ function cpuBetween(a: Map<number, number>, b: Map<number, number>): number {
   return ms
 }
 
+/** Starts counting CPU: this process's, and that of the processes `pids` (the pool's backends); `stop` says how much each used since. */
+export function cpuMeter(pids: number[]): { stop(): { nodeMs: number; pgMs: number } } {
+  const node0 = process.cpuUsage()
+  const pg0 = procCpuMs(pids)
+  return {
+    stop() {
+      const u = process.cpuUsage(node0)
+      return { nodeMs: (u.user + u.system) / 1000, pgMs: cpuBetween(pg0, procCpuMs(pids)) }
+    },
+  }
+}
+
 export async function measured(
   db: Db, pids: number[], run: () => Promise<CannonResult>,
 ): Promise<RouteRun> {
   const before = await drained(db)
-  const node0 = process.cpuUsage()
-  const pg0 = procCpuMs(pids)
+  const meter = cpuMeter(pids)
   const t0 = performance.now()
   const result = await run()
   const wall = (performance.now() - t0) / 1000
-  const nodeMs = (() => { const u = process.cpuUsage(node0); return (u.user + u.system) / 1000 })()
-  const pgMs = cpuBetween(pg0, procCpuMs(pids))
+  const { nodeMs, pgMs } = meter.stop()
   const after = await drained(db)
   const completed = result.reqPerSec * result.duration
   return {
@@ -185,32 +216,39 @@ export async function measured(
   }
 }
 
-function cpuSplit(raw: CpuSplit['raw']): CpuSplit {
+export function cpuSplit(raw: CpuSplit['raw']): CpuSplit {
   return { nodeMsPerSec: raw.nodeMs / raw.wall, pgMsPerSec: raw.pgMs / raw.wall, nodeMsPerReq: raw.nodeMs / raw.completed, pgMsPerReq: raw.pgMs / raw.completed, raw }
 }
 
 /** Rounds of one route together: requests over total time, sums of what landed and of CPU; p50 the median round's, p99 and max the worst round's. */
 export function combine(rs: RouteRun[]): RouteRun {
   const sum = <T,>(f: (r: T) => number, xs: T[]) => xs.reduce((a, x) => a + f(x), 0)
-  const cs = rs.map((r) => r.cannon)
-  const completed = sum((c) => c.reqPerSec * c.duration, cs)
-  const duration = sum((c) => c.duration, cs)
-  const median = (f: (c: CannonResult) => number) => cs.map(f).sort((a, b) => a - b)[Math.floor((cs.length - 1) / 2)]
-  const cannon: CannonResult = {
-    duration, total: sum((c) => c.total, cs), reqPerSec: completed / duration,
-    meanLatency: sum((c) => c.meanLatency * c.total, cs) / Math.max(1, sum((c) => c.total, cs)),
-    p50: median((c) => c.p50), p99: Math.max(...cs.map((c) => c.p99)), max: Math.max(...cs.map((c) => c.max)),
-    ok: sum((c) => c.ok, cs), non2xx: sum((c) => c.non2xx, cs), errors: sum((c) => c.errors, cs), timeouts: sum((c) => c.timeouts, cs),
-    used: sum((c) => c.used, cs),
-  }
   const d = rs.map((r) => r.delta)
   const delta: Delta = {
     carrierEvents: sum((x) => x.carrierEvents, d), applied: sum((x) => x.applied, d), duplicate: sum((x) => x.duplicate, d),
     other: sum((x) => x.other, d), versionBumps: sum((x) => x.versionBumps, d), dirtyLines: sum((x) => x.dirtyLines, d),
   }
-  const raw = rs.map((r) => r.cpu.raw)
-  const cpu = cpuSplit({ nodeMs: sum((x) => x.nodeMs, raw), pgMs: sum((x) => x.pgMs, raw), wall: sum((x) => x.wall, raw), completed: sum((x) => x.completed, raw) })
-  return { cannon, delta, cpu }
+  return { cannon: combineCannon(rs.map((r) => r.cannon)), delta, cpu: combineCpu(rs.map((r) => r.cpu)) }
+}
+
+/** Rounds of one route's load: requests over total time, p50 the median round's, p99 and max the worst round's. */
+export function combineCannon(cs: CannonResult[]): CannonResult {
+  const sum = (f: (c: CannonResult) => number) => cs.reduce((a, c) => a + f(c), 0)
+  const duration = sum((c) => c.duration)
+  const median = (f: (c: CannonResult) => number) => cs.map(f).sort((a, b) => a - b)[Math.floor((cs.length - 1) / 2)]
+  return {
+    duration, total: sum((c) => c.total), reqPerSec: sum((c) => c.reqPerSec * c.duration) / duration,
+    meanLatency: sum((c) => c.meanLatency * c.total) / Math.max(1, sum((c) => c.total)),
+    p50: median((c) => c.p50), p99: Math.max(...cs.map((c) => c.p99)), max: Math.max(...cs.map((c) => c.max)),
+    ok: sum((c) => c.ok), non2xx: sum((c) => c.non2xx), errors: sum((c) => c.errors), timeouts: sum((c) => c.timeouts),
+    used: sum((c) => c.used),
+  }
+}
+
+/** CPU of several rounds: from the sums of their readings. */
+export function combineCpu(cs: CpuSplit[]): CpuSplit {
+  const sum = (f: (r: CpuSplit['raw']) => number) => cs.reduce((a, c) => a + f(c.raw), 0)
+  return cpuSplit({ nodeMs: sum((x) => x.nodeMs), pgMs: sum((x) => x.pgMs), wall: sum((x) => x.wall), completed: sum((x) => x.completed) })
 }
 
 export function assertClean(label: string, r: CannonResult): void {

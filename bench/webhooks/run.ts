@@ -62,7 +62,7 @@ async function sanity(app: Awaited<ReturnType<typeof startServer>>['app'], t: Te
   log(`sanity: ${Object.keys(checks).join('; ')}: ok`)
 }
 
-async function settingsOf(db: Db): Promise<string> {
+export async function settingsOf(db: Db): Promise<string> {
   const rows = await db.query<{ name: string; setting: string }>(
     `SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'autovacuum') ORDER BY name`,
   )
