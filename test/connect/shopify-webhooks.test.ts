@@ -136,6 +136,8 @@ test('app/uninstalled stops the connection (a rep task says so); its later deliv
   assert.deepEqual(c, { status: 'uninstalled', last_error: 'the app was uninstalled from the shop' })
   const [t] = await db.query<{ kind: string; title: string }>(`SELECT kind, title FROM tasks WHERE status = 'open'`)
   assert.deepEqual(t, { kind: 'platform_revoked', title: `${fake.shop} uninstalled wismo's app` })
+  // A server learns of it within seconds (it keeps each shop's secret for 5 s).
+  clock.advance(5_000)
   const o = fake.addOrder()
   assert.equal((await deliver(fake.webhookPayload(o.id))).statusCode, 401)
 })

@@ -35,10 +35,22 @@ const ResultSchema = z.object({
 
 const header = (v: string | string[] | undefined) => (typeof v === 'string' ? v : undefined)
 
-// Opened credentials by their sealed text: a webhook storm does not derive a key per delivery.
-const opened = new Map<string, string>()
+type Proof = { connectionId: number; shop: string; secret: string }
 
-async function webhookSecretOf(deps: AppDeps, platform: Platform, shop: string | undefined): Promise<{ connectionId: number; shop: string; secret: string } | null> {
+/**
+ * What the webhook path keeps in memory per app: each shop's webhook secret for a few seconds (a
+ * storm does not read and unseal it per delivery; a reconnection or an uninstall is seen within
+ * SECRET_TTL_MS), when each connection's `last_webhook_at` was last written (at most once a second),
+ * and the queue of stored deliveries to apply.
+ */
+const SECRET_TTL_MS = 5_000
+interface Hot {
+  secrets: Map<string, { at: number; proof: Proof | null }>
+  noted: Map<number, number>
+  applying: ApplyQueue
+}
+
+async function webhookSecretOf(deps: AppDeps, hot: Hot, platform: Platform, shop: string | undefined): Promise<Proof | null> {
   if (!shop) return null
   let normalized: string
   try {
@@ -46,42 +58,81 @@ async function webhookSecretOf(deps: AppDeps, platform: Platform, shop: string |
   } catch {
     return null
   }
+  const key = `${platform} ${normalized}`
+  const t = deps.clock.now().getTime()
+  const cached = hot.secrets.get(key)
+  if (cached && t - cached.at >= 0 && t - cached.at < SECRET_TTL_MS) return cached.proof
   const [row] = await deps.db.query<{ connection_id: number; credentials: string }>(
     `SELECT connection_id, credentials FROM platform_connections WHERE platform = $1 AND shop = $2 AND status <> 'uninstalled'`,
     [platform, normalized],
   )
-  if (!row) return null
-  let secret = opened.get(row.credentials)
-  if (secret === undefined) {
+  let proof: Proof | null = null
+  if (row) {
     try {
-      secret = openCredentials<{ webhookSecret: string }>(row.credentials, deps.config.secret!, normalized).webhookSecret
+      proof = { connectionId: row.connection_id, shop: normalized, secret: openCredentials<{ webhookSecret: string }>(row.credentials, deps.config.secret!, normalized).webhookSecret }
     } catch {
-      return null
+      proof = null
     }
-    if (opened.size > 100) opened.clear()
-    opened.set(row.credentials, secret)
   }
-  return { connectionId: row.connection_id, shop: normalized, secret }
+  if (hot.secrets.size > 1000) hot.secrets.clear()
+  hot.secrets.set(key, { at: t, proof })
+  return proof
+}
+
+/**
+ * Stored deliveries applied a few at a time, in arrival order: the answers (which a platform wants
+ * within seconds) never wait in the database pool behind applies. What is queued is only an id —
+ * the message is stored — so a process that stops leaves the rest to the sweep.
+ */
+class ApplyQueue {
+  #ids: number[] = []
+  #running = 0
+  constructor(private readonly deps: AppDeps, private readonly concurrency: number) {}
+  push(id: number): void {
+    // Far behind (a storm the database cannot keep up with): the sweep takes up what is stored.
+    if (this.#ids.length >= 100_000) return
+    this.#ids.push(id)
+    this.#next()
+  }
+  #next(): void {
+    while (this.#running < this.concurrency && this.#ids.length > 0) {
+      const id = this.#ids.shift()!
+      this.#running++
+      void finishMessage(this.deps.db, id, this.deps.clock.now())
+        .catch(() => {}) // left `received`: the sweep applies it (finish-inbound.ts)
+        .finally(() => {
+          this.#running--
+          this.#next()
+        })
+    }
+  }
 }
 
 const refused = (reply: FastifyReply, proof: string) =>
   reply.code(401).send({ error: { code: 'WEBHOOK_SIGNATURE_INVALID', message: `a valid signature of a connected shop is required (${proof})` } })
 
-async function accept(deps: AppDeps, reply: FastifyReply, input: { platform: Platform; connectionId: number; shop: string; topic: string; raw: Buffer; deliveryId: string | undefined }) {
+async function accept(deps: AppDeps, hot: Hot, reply: FastifyReply, input: { platform: Platform; connectionId: number; shop: string; topic: string; raw: Buffer; deliveryId: string | undefined }) {
   const now = deps.clock.now()
   const stored = await storeInbound(deps.db, {
     kind: 'platform_webhook', source: webhookSource(input.platform, input.shop, input.topic), body: input.raw, receivedAt: now,
     // The platform keeps a delivery's id across its retries: the same id again is a replay.
     dedupeKey: input.deliveryId ? `${input.platform}:${input.shop}:${input.deliveryId.slice(0, 200)}` : null,
   })
-  await noteWebhook(deps.db, input.connectionId, now)
+  // `wismo connect status` shows the last webhook to the second: written at most once a second.
+  const last = hot.noted.get(input.connectionId)
+  if (last === undefined || Math.abs(now.getTime() - last) >= 1000) {
+    hot.noted.set(input.connectionId, now.getTime())
+    await noteWebhook(deps.db, input.connectionId, now)
+  }
   if (stored.duplicateOf !== null) return reply.code(200).send({ outcome: 'duplicate', messageId: stored.messageId, duplicateOf: stored.duplicateOf })
   // Applied after the answer; a failure leaves it stored for the sweep (finish-inbound.ts).
-  setImmediate(() => void finishMessage(deps.db, stored.messageId, deps.clock.now()).catch(() => {}))
+  hot.applying.push(stored.messageId)
   return reply.code(202).send({ outcome: 'accepted', messageId: stored.messageId })
 }
 
 export async function registerPlatformWebhookRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  // Two applies at a time leave the rest of the pool to the answers (a PGlite database runs one statement at a time anyway).
+  const hot: Hot = { secrets: new Map(), noted: new Map(), applying: new ApplyQueue(deps, 2) }
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body))
@@ -100,13 +151,13 @@ export async function registerPlatformWebhookRoutes(app: FastifyInstance, deps: 
       },
       async (req, reply) => {
         const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
-        const conn = await webhookSecretOf(deps, 'shopify', header(req.headers['x-shopify-shop-domain']))
+        const conn = await webhookSecretOf(deps, hot, 'shopify', header(req.headers['x-shopify-shop-domain']))
         if (!conn || !verifyShopifyHmac(raw, req.headers['x-shopify-hmac-sha256'], conn.secret)) return refused(reply, shopifyProof)
         const topic = header(req.headers['x-shopify-topic'])
         if (!topic || !/^[a-z_]+\/[a-z_]+$/.test(topic)) {
           return reply.code(400).send({ error: { code: 'WEBHOOK_TOPIC_MISSING', message: 'X-Shopify-Topic is required (e.g. orders/updated)' } })
         }
-        return accept(deps, reply, { platform: 'shopify', connectionId: conn.connectionId, shop: conn.shop, topic, raw, deliveryId: header(req.headers['x-shopify-webhook-id']) })
+        return accept(deps, hot, reply, { platform: 'shopify', connectionId: conn.connectionId, shop: conn.shop, topic, raw, deliveryId: header(req.headers['x-shopify-webhook-id']) })
       },
     )
     const wooProof = 'X-WC-Webhook-Source and X-WC-Webhook-Signature: base64 HMAC-SHA256 of the body with the webhook secret given to wismo connect woocommerce'
@@ -126,12 +177,12 @@ export async function registerPlatformWebhookRoutes(app: FastifyInstance, deps: 
         const d = readWooDelivery(req.headers)
         // Saving a webhook in WooCommerce sends `webhook_id=N` once, unsigned: answered, not stored.
         if (!d.topic && /^webhook_id=\d{1,12}$/.test(raw.toString('latin1'))) return reply.code(200).send({ outcome: 'ping' })
-        const conn = await webhookSecretOf(deps, 'woocommerce', d.source)
+        const conn = await webhookSecretOf(deps, hot, 'woocommerce', d.source)
         if (!conn || !verifyWooSignature(raw, header(req.headers['x-wc-webhook-signature']), conn.secret)) return refused(reply, wooProof)
         if (!d.topic || !/^[a-z_]+\.[a-z_]+$/.test(d.topic)) {
           return reply.code(400).send({ error: { code: 'WEBHOOK_TOPIC_MISSING', message: 'X-WC-Webhook-Topic is required (e.g. order.updated)' } })
         }
-        return accept(deps, reply, { platform: 'woocommerce', connectionId: conn.connectionId, shop: conn.shop, topic: d.topic, raw, deliveryId: d.deliveryId })
+        return accept(deps, hot, reply, { platform: 'woocommerce', connectionId: conn.connectionId, shop: conn.shop, topic: d.topic, raw, deliveryId: d.deliveryId })
       },
     )
   })
