@@ -116,15 +116,16 @@ export function platformsSection(r: PlatformsRun, loadAvg: number): string {
       `(assuming a bucket of at least the ${fmt(f.maxPageRequested)} points a page asks): ${realLimits(f)}.`,
     '',
     // Read off a profile and a statement count, not measured by each run: dated, and to be redone when the paths change.
-    '**Where the time goes** (a `node --cpu-prof` of a shorter run of this suite and the statements counted on the pg client, 2026-12-07). ' +
-      'A webhook costs 31 statements and 4 commits: 7 before the 202 (the shop\'s secret; the message stored under its claim: BEGIN, INSERT, ' +
-      'advisory lock, COMMIT, unlock; `last_webhook_at`) and 24 in the background apply (claim, attempts, then 21 in one transaction: BEGIN, connection, ' +
-      'advisory lock, 7 reads, 8 writes, the 850, marked applied, COMMIT). The 202 path and the applies share the pool, and an apply holds its connection for ' +
-      '24 round trips: under sustained load each 202 waits in the pool\'s queue behind the applies before it, so the accept rate settles at the ' +
-      'apply rate (hence a tail of almost nothing after the load) and the p50 of the 202 is mostly that queue. In the webhook window 35 % of the ' +
-      'main thread was the `writev` system call sending statements to PostgreSQL over loopback TCP, 20 % idle (waiting for PostgreSQL), and ' +
-      'wismo\'s own JavaScript (mapping, zod, HMAC, X12) a few %. The backfill applies a page\'s orders one after the other, 17 statements each, ' +
-      'in the page\'s transaction (plus the page stored, claimed, marked and the cursor moved): 43 % idle and 20 % `writev` — round trips, not computation.',
+    '**Where the time goes** (a `node --cpu-prof` of a shorter run of this suite and the statements counted on the pg client, 2026-12-07; ' +
+      'the answer path changed since, see below). A webhook costs 29 statements and 4 commits: 5 before the 202 (the shop\'s secret, now read once per ' +
+      '5 s per process; the message stored under its claim: BEGIN, INSERT, advisory lock, COMMIT, unlock; `last_webhook_at`, now once a second) and 24 in the ' +
+      'background apply (claim, attempts, then 21 in one transaction: BEGIN, connection, advisory lock, 7 reads, 8 writes, the 850, marked applied, COMMIT). ' +
+      'The first measurement (0.024× the echo, p50 37 ms) had the 202s waiting in the pool behind the applies, which held every connection for 24 round ' +
+      'trips each; the applies now run two at a time from an in-process queue of stored ids, so the answers have the rest of the pool: accepting is ' +
+      'bound by storing (a transaction and an advisory lock per delivery), applying by the 24 round trips, and a burst is answered at once and applied in ' +
+      'the tail after it (a stopped process leaves the rest, stored, to the sweep). Next steps: apply several stored deliveries in one transaction, and ' +
+      'batch a backfill page\'s statements (the backfill applies a page\'s orders one after the other, 17 statements each, in the page\'s transaction: ' +
+      '43 % idle and 20 % `writev` in the profile — round trips, not computation).',
     '',
     machineLine(loadAvg, [{ label: 'PostgreSQL', version: w.version, notes: w.settings }]),
     '',
