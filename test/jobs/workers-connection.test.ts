@@ -44,6 +44,21 @@ async function blockedBy(holder: pg.Client): Promise<number[]> {
   }
 }
 
+/** Cancels (or ends) every further session that waits on the holder's lock, until `done()`. */
+async function stopLaterWaiters(holder: pg.Client, fn: string, done: () => boolean): Promise<void> {
+  const [{ pid }] = (await holder.query('SELECT pg_backend_pid() AS pid')).rows
+  const admin = await adminClient()
+  try {
+    while (!done()) {
+      const rows = (await admin.query('SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid])).rows as { pid: number }[]
+      if (rows.length > 0) await admin.query(`SELECT ${fn}(pid) FROM unnest($1::int[]) AS pid`, [rows.map((r) => r.pid)])
+      await new Promise((r) => setTimeout(r, 20))
+    }
+  } finally {
+    await admin.end()
+  }
+}
+
 async function adminClient(): Promise<pg.Client> {
   const url = new URL(serverUrl!)
   if (!url.username) url.username = 'postgres'
@@ -97,8 +112,13 @@ for (const [how, fn] of [['cancelled', 'pg_cancel_backend'], ['terminated', 'pg_
     const holder = await holdSignalsLock(schema)
     try {
       const tick = workers.tick()
+      let ended = false
+      void tick.then(() => (ended = true), () => (ended = true))
       const pids = await blockedBy(holder)
       await holder.query(`SELECT ${fn}(pid) FROM unnest($1::int[]) AS pid`, [pids])
+      // The same round's sweep may take up the message the cancelled apply left (finishing stopped
+      // work is its job) and wait on the lock too: it is stopped the same way, until the round ends.
+      await stopLaterWaiters(holder, fn, () => ended)
       await tick // the round ends; the process is still here
       await holder.query('ROLLBACK')
       const failure = logs.find((l) => l.startsWith('inbox ACME/status.csv: not taken in'))
