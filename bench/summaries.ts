@@ -1,6 +1,6 @@
 /** The summary table's rows of the x12, sweep and fuzz suites (status and webhooks have theirs beside their reports). */
 import { fmt, type SummaryRow } from './common.ts'
-import { X12_ITEMS, X12_LINES, type X12Run } from './x12.ts'
+import { BARE_AIM, X12_ITEMS, X12_LINES, type X12Run } from './x12.ts'
 import type { SweepRun } from './sweep.ts'
 import type { FuzzRun } from './fuzz.ts'
 
@@ -10,7 +10,12 @@ export function x12Summary(r: X12Run): SummaryRow[] {
   return r.runs.flatMap((d) => [
     { figure: `846 of ${fmt(X12_ITEMS)} items, peak RSS (${d.label})`, aim: `< ${RSS_AIM_MB} MB`, value: `${fmt(d.ingest846.peakRssMB)} MB`, met: d.ingest846.peakRssMB < RSS_AIM_MB },
     { figure: `855 of ${fmt(X12_LINES)} lines, peak RSS (${d.label})`, aim: `< ${RSS_AIM_MB} MB`, value: `${fmt(d.ingest855.peakRssMB)} MB`, met: d.ingest855.peakRssMB < RSS_AIM_MB },
-    { figure: `846 end to end / bare parse rate (${d.label})`, aim: 'close to the parser\'s (no figure set)', value: `${(r.parse.parse846.ms / d.ingest846.ms).toFixed(2)}×`, met: null },
+    { figure: `846 end to end / bare parse + staging + UPDATE … FROM (${d.label})`, aim: `≥ ${BARE_AIM}×`, value: `${(d.bare846.ms / d.ingest846.ms).toFixed(2)}×`, met: d.bare846.ms / d.ingest846.ms >= BARE_AIM },
+    { figure: `855 end to end / bare parse + staging + INSERT … SELECT + lines marked (${d.label})`, aim: `≥ ${BARE_AIM}×`, value: `${(d.bare855.ms / d.ingest855.ms).toFixed(2)}×`, met: d.bare855.ms / d.ingest855.ms >= BARE_AIM },
+    ...d.smallPool.filter((x) => x.ingest846).map((x) => ({
+      figure: `846 of ${fmt(X12_ITEMS)} items, peak RSS with shared_buffers ${x.mb} MB (${d.label})`, aim: `< ${RSS_AIM_MB} MB`,
+      value: `${fmt(x.ingest846!.peakRssMB)} MB`, met: x.ingest846!.peakRssMB < RSS_AIM_MB,
+    })),
   ])
 }
 

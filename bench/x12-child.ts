@@ -10,6 +10,13 @@
  *                   with BENCH_STORE_CHUNK_MB=4 instead the alternative that was considered for it: the row inserted
  *                   with the first slice, then `SET body = body || $2` per slice, in one transaction
  *         ingest    open the database and take the file in through ingestSupplierFeed, the real path
+ *         bare      the ratio's denominator: open the database, read the file with X12Reader.batches, load the
+ *                   parsed rows into a temp staging table batch by batch (PGlite: COPY FROM '/dev/blob' of a CSV
+ *                   per batch; PostgreSQL: INSERT … SELECT FROM unnest of the batch's arrays, pg has no COPY FROM
+ *                   STDIN without pg-copy-streams), then one set-based statement per effect: 846 one
+ *                   UPDATE offers … FROM staging (by the buyer's SKU); 855 one INSERT INTO supplier_signals … SELECT
+ *                   (matched by PO number and line) and one UPDATE order_lines SET dirty … FROM; all in one
+ *                   transaction that is rolled back, so the real ingest after it finds the database as seeded
  *   db    pglite:<data dir> | postgres:<schema>  (the server is BENCH_DATABASE_URL)
  *
  * Prints one JSON line: timings, counts and memory. Peak RSS is the kernel's high-water mark of this
@@ -71,7 +78,9 @@ const sampler = setInterval(sample, 20)
 async function open(): Promise<Db> {
   if (!dbSpec) throw new Error(`${mode} needs a database`)
   const [kind, where] = [dbSpec.slice(0, dbSpec.indexOf(':')), dbSpec.slice(dbSpec.indexOf(':') + 1)]
-  if (kind === 'pglite') return openDb({ dataDir: where, migrate: false })
+  // BENCH_PGLITE_SHARED_BUFFERS_MB: the embedded server's buffer pool (resident from the start).
+  const sharedBuffersMB = Number(process.env.BENCH_PGLITE_SHARED_BUFFERS_MB || 0) || undefined
+  if (kind === 'pglite') return openDb({ dataDir: where, migrate: false, sharedBuffersMB })
   if (kind === 'postgres') return openDb({ url: SERVER_URL, schema: where, poolSize: 2, migrate: false })
   throw new Error(`unknown database ${dbSpec}`)
 }
@@ -99,7 +108,13 @@ function timed(db: Db, sqlMs: Record<string, number>): Db {
       sqlMs[k] = (sqlMs[k] ?? 0) + performance.now() - t
     }
   }
-  return { ...db, query: wrap(db), transaction: (fn) => db.transaction((tx) => fn({ query: wrap(tx) })) } as Db
+  return {
+    ...db,
+    query: wrap(db),
+    transaction: (fn, opts) => db.transaction((tx) => fn({ query: wrap(tx) }), opts),
+    // ingestMessage claims and applies the message on one session of its own.
+    session: (fn) => db.session((s) => fn({ ...s, query: wrap(s), transaction: (f, opts) => s.transaction((tx) => f({ query: wrap(tx) }), opts) })),
+  } as Db
 }
 
 /** The alternative considered for storeInbound: never more than one slice of the body in a message. */
@@ -116,6 +131,77 @@ async function storeInSlices(db: Db, body: Buffer, chunk: number): Promise<numbe
     return id
   })
 }
+
+const csvField = (v: unknown): string => {
+  if (v === null || v === undefined) return ''
+  const t = String(v)
+  return /[",\r\n]/.test(t) || t === '' ? `"${t.replace(/"/g, '""')}"` : t
+}
+const csv = (rows: unknown[][]): Blob => new Blob([rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n'])
+
+/**
+ * The bare baseline: parse, stage, one set-based statement per effect (see the header). The
+ * staging and the statements are timed apart; everything is rolled back.
+ */
+async function bare(db: Db, body: Buffer): Promise<Record<string, unknown>> {
+  const pglite = (db as Db & { pglite?: { query: (q: string, p: unknown[], o: { blob: Blob }) => Promise<unknown> } }).pglite
+  const sqlMs: Record<string, number> = {}
+  const time = async <T,>(k: string, f: () => Promise<T>): Promise<T> => {
+    const t = performance.now()
+    try {
+      return await f()
+    } finally {
+      sqlMs[k] = (sqlMs[k] ?? 0) + performance.now() - t
+    }
+  }
+  let rows = 0
+  let changed = 0
+  let marked = 0
+  let signals = 0
+  const t = performance.now()
+  await db.transaction(async (tx) => {
+    await tx.query(`CREATE TEMP TABLE bare_846 (sku text, supplier_sku text, qty int, restock date) ON COMMIT DROP`)
+    await tx.query(`CREATE TEMP TABLE bare_855 (po_number text, po_line text, sku text, status text, qty int, expected_ship_date date, raw_code text) ON COMMIT DROP`)
+    const stage = async (table: string, cols: unknown[][], types: string[]) => {
+      if (cols[0].length === 0) return
+      rows += cols[0].length
+      if (pglite) {
+        const n = cols[0].length
+        const lines: unknown[][] = []
+        for (let i = 0; i < n; i++) lines.push(cols.map((c) => c[i]))
+        await time('stage', () => pglite.query(`COPY ${table} FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: csv(lines) }))
+      } else {
+        await time('stage', () => tx.query(`INSERT INTO ${table} SELECT * FROM unnest(${types.map((ty, i) => `$${i + 1}::${ty}[]`).join(', ')})`, cols))
+      }
+    }
+    for (const b of new X12Reader(body).batches(5000)) {
+      const o = b.offers
+      await stage('bare_846', [o.map((u) => u.sku), o.map((u) => u.supplierSku), o.map((u) => u.availableQty), o.map((u) => u.restockDate)], ['text', 'text', 'int', 'date'])
+      const s = b.signals
+      await stage('bare_855', [s.map((x) => x.poNumber), s.map((x) => x.poLine), s.map((x) => x.sku), s.map((x) => x.status), s.map((x) => x.qty),
+        s.map((x) => x.expectedShipDate), s.map((x) => x.rawCode)], ['text', 'text', 'text', 'text', 'int', 'date', 'text'])
+    }
+    const [{ supplier_id: supplierId }] = await tx.query<{ supplier_id: string }>('SELECT supplier_id FROM suppliers ORDER BY supplier_id LIMIT 1')
+    changed = (await time('offers', () => tx.query(
+      `UPDATE offers f SET available_qty = coalesce(s.qty, f.available_qty), restock_date = s.restock, updated_at = $2
+         FROM bare_846 s WHERE f.supplier_id = $1 AND f.sku = s.sku RETURNING 1`, [supplierId, RECEIVED_AT]))).length
+    const [{ message_id: messageId }] = await tx.query<{ message_id: number }>(
+      `INSERT INTO inbound_messages (kind, source, filename, sha256, body, received_at) VALUES ('x12', 'bench-bare', 'bare.edi', 'bare', '', $1) RETURNING message_id`,
+      [RECEIVED_AT])
+    signals = (await time('signals', () => tx.query(
+      `INSERT INTO supplier_signals (message_id, supplier_id, po_line_id, po_number, po_line, sku, status, qty, expected_ship_date, received_at, source, raw_code)
+       SELECT $1, p.supplier_id, p.po_line_id, s.po_number, s.po_line, s.sku, s.status, s.qty, s.expected_ship_date, $2, 'x12', s.raw_code
+         FROM bare_855 s JOIN po_lines p ON p.po_number = s.po_number AND p.po_line = s.po_line RETURNING 1`, [messageId, RECEIVED_AT]))).length
+    marked = (await time('mark', () => tx.query(
+      `UPDATE order_lines l SET dirty = true FROM (SELECT DISTINCT p.order_line_id FROM bare_855 s JOIN po_lines p ON p.po_number = s.po_number AND p.po_line = s.po_line) m
+        WHERE l.order_line_id = m.order_line_id RETURNING 1`))).length
+    throw new Rollback()
+  }).catch((err: unknown) => {
+    if (!(err instanceof Rollback)) throw err
+  })
+  return { ms: performance.now() - t, sqlMs, rows, changed, signals, marked }
+}
+class Rollback extends Error {}
 
 async function main(): Promise<Record<string, unknown>> {
   const t0 = performance.now()
@@ -163,6 +249,7 @@ async function main(): Promise<Record<string, unknown>> {
       if (n !== body.length) throw new Error(`stored ${n} bytes of ${body.length}`)
       return { bytes: body.length, readMs, ms, storedBytes: n, chunkMB: chunk / 2 ** 20 || undefined }
     }
+    if (mode === 'bare') return { bytes: body.length, readMs, ...(await bare(db, body)) }
     if (mode === 'ingest') {
       const sqlMs: Record<string, number> = {}
       const t = performance.now()

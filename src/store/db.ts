@@ -68,6 +68,12 @@ export interface OpenDbOptions {
   migrate?: boolean
   /** PGlite only: start from a dumped data dir (tests clone a migrated template). */
   loadDataDir?: Blob
+  /**
+   * PGlite only: shared_buffers in MB (PostgreSQL's default, 128, when unset). The embedded
+   * server touches its whole buffer pool when it starts, so this is resident from the first
+   * query on and never given back; its data files are ordinary files the OS caches as well.
+   */
+  sharedBuffersMB?: number
 }
 
 type Client = pg.Pool | pg.PoolClient
@@ -255,7 +261,13 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
     }
     let pglite: PGlite
     try {
-      pglite = await PGlite.create(dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {})
+      pglite = await PGlite.create(dataDir, {
+        ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+        // On the command line, as PGlite starts its server: postgresql.conf is left as it is.
+        ...(opts.sharedBuffersMB
+          ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${Math.max(1, Math.round(opts.sharedBuffersMB))}MB`] }
+          : {}),
+      })
     } catch (err) {
       lock?.release()
       throw new DomainError('DB_OPEN_FAILED', `cannot open the embedded database in ${dataDir}: ${(err as Error).message}`, { cause: err })

@@ -2,7 +2,7 @@
  * Reads one sheet of an XLSX workbook (exceljs) into rows of cells, each with its sheet row
  * number — the line a problem is reported on.
  */
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import { DomainError } from '../../domain/errors.ts'
 
 /** A cell as a profile reads it: text, a number, or the Date exceljs makes of a date-formatted cell. */
@@ -39,7 +39,10 @@ function cellValue(v: ExcelJS.CellValue): Cell {
  * that is not a workbook, or lacks the sheet, is refused with the reason.
  */
 export async function readXlsxSheet(body: Buffer, sheet?: string | number): Promise<SheetRows> {
-  const wb = new ExcelJS.Workbook()
+  // Loaded when a workbook comes: exceljs is ~40 MB resident, which every process taking in a
+  // feed (and the X12 ingest's memory aim) would otherwise carry for files that are never XLSX.
+  const { default: Excel } = await import('exceljs')
+  const wb = new Excel.Workbook()
   try {
     await wb.xlsx.load(body as unknown as ArrayBuffer)
   } catch (err) {

@@ -25,14 +25,17 @@ export interface OfferTotals {
 export const emptyOfferTotals = (): OfferTotals => ({ items: 0, matched: 0, changed: 0, linesMarked: 0, unknown: 0, unknownSample: [] })
 
 // An item without QTY 33/17 and without a restock date says nothing about stock: it changes nothing.
+// The offers are looked up item by item through their indexes (a LATERAL kept apart by OFFSET 0):
+// joined as sets, the planner hashes the supplier's whole offers table for every batch — two
+// full scans per 5,000 items, so a file's cost grew with items × catalog size.
 const APPLY_SQL = `
 WITH u AS (
   SELECT * FROM unnest($2::text[], $3::text[], $4::int[], $5::date[]) WITH ORDINALITY AS u(sku, supplier_sku, qty, restock, n)
 ), by_sku AS (
-  SELECT u.n, f.sku FROM u JOIN offers f ON f.supplier_id = $1 AND f.sku = u.sku
+  SELECT u.n, f.sku FROM u CROSS JOIN LATERAL (SELECT f.sku FROM offers f WHERE f.supplier_id = $1 AND f.sku = u.sku OFFSET 0) f
 ), by_supplier_sku AS (
-  SELECT u.n, f.sku FROM u JOIN offers f ON f.supplier_id = $1 AND f.supplier_sku = u.supplier_sku
-   WHERE NOT EXISTS (SELECT 1 FROM by_sku b WHERE b.n = u.n)
+  SELECT u.n, f.sku FROM u CROSS JOIN LATERAL (SELECT f.sku FROM offers f WHERE f.supplier_id = $1 AND f.supplier_sku = u.supplier_sku OFFSET 0) f
+   WHERE u.supplier_sku IS NOT NULL AND NOT EXISTS (SELECT 1 FROM by_sku b WHERE b.n = u.n)
 ), hit AS (
   SELECT * FROM by_sku UNION ALL SELECT * FROM by_supplier_sku
 ), latest AS (
