@@ -49,7 +49,7 @@ export async function loadDay(db: Db, orders: number, linesPerOrder: number): Pr
       INSERT INTO order_lines (order_id, line_no, sku, qty, supplier_id, state, closed, dirty)
       SELECT o, n, 'DSKU-' || p, 1 + (o + n) % 3, ${sup(`1 + (p - 1) % ${DAY_SUPPLIERS}`)}, 'processing', false, true
         FROM generate_series(1, ${orders}) o CROSS JOIN generate_series(1, ${linesPerOrder}) n
-        CROSS JOIN LATERAL (SELECT 1 + ((o::bigint * 7 + n * 13) % ${products})::int AS p) x;
+        CROSS JOIN LATERAL (SELECT 1 + ((hashint8(o::bigint * 64 + n) & 2147483647) % ${products})::int AS p) x;
       INSERT INTO po_lines (order_line_id, supplier_id, po_number, po_line, sku, qty, active, created_at)
       SELECT l.order_line_id, l.supplier_id, 'PO' || l.order_id, l.line_no::text, l.sku, l.qty, true, ${now} - interval '23 hours'
         FROM order_lines l;

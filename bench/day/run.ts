@@ -115,9 +115,15 @@ const freePort = () => new Promise<number>((resolve, reject) => {
   s.listen(0, '127.0.0.1', () => { const p = (s.address() as AddressInfo).port; s.close(() => resolve(p)) })
 })
 
+// Whatever ends this process, its wismo children end with it.
+const running = new Set<ChildProcess>()
+process.on('exit', () => { for (const c of running) c.kill('SIGKILL') })
+
 function startWismo(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, logs: string[]): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(root, 'bin', 'wismo.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    running.add(child)
+    child.once('exit', () => running.delete(child))
     let out = ''
     const timer = setTimeout(() => reject(new Error(`wismo ${args.join(' ')}: not ready after 60 s:\n${out.slice(-2000)}`)), 60_000)
     child.stdout!.on('data', (c: Buffer) => {
@@ -276,9 +282,15 @@ export async function benchDayOnce(workers: number, size: DaySize): Promise<DayR
         const [number, email] = pairs[(i * 7919) % pairs.length]
         i += 2
         const t = performance.now()
-        const r = await request(port, 'GET', `/api/orders/${encodeURIComponent(number)}/status?email=${encodeURIComponent(email)}`, {})
-        lookupMs.push(performance.now() - t)
-        if (r.status !== 200) lookupErrors.push(`${number}: ${r.status} ${r.body.slice(0, 200)}`)
+        try {
+          const r = await request(port, 'GET', `/api/orders/${encodeURIComponent(number)}/status?email=${encodeURIComponent(email)}`, {})
+          lookupMs.push(performance.now() - t)
+          if (r.status !== 200) lookupErrors.push(`${number}: ${r.status} ${r.body.slice(0, 200)}`)
+        } catch (err) {
+          lookupErrors.push(`${number}: ${(err as Error).message}`)
+          if (!looking) return
+          await new Promise((r) => setTimeout(r, 100))
+        }
       }
     }))
 
