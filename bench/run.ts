@@ -111,10 +111,12 @@ const SUITES: Record<string, () => Promise<void>> = {
   },
   async day() {
     const load = os.loadavg()[0]
-    const runs = await benchDay()
+    // Rewritten after each worker count, so a run cut short keeps what it measured.
+    const runs = await benchDay((sofar) => {
+      writeSection(DAY_HEADING, daySection(sofar, load))
+      summary('day', daySummary(sofar))
+    })
     if (!runs) throw new Error('day: PostgreSQL is needed and was unreachable')
-    writeSection(DAY_HEADING, daySection(runs, load))
-    summary('day', daySummary(runs))
   },
 }
 

@@ -93,7 +93,13 @@ class CpuMeter {
   db = new Map<number, number>()
   private timer: NodeJS.Timeout | null = null
   constructor(private admin: pg.Client, private dbName: string, private nodePids: () => number[]) {}
+  private sampling = false
   async sample(): Promise<void> {
+    if (this.sampling) return
+    this.sampling = true
+    try { await this.sampleOnce() } finally { this.sampling = false }
+  }
+  private async sampleOnce(): Promise<void> {
     for (const pid of this.nodePids()) { const c = cpuMsOf(pid); if (c !== null) this.node.set(pid, c) }
     const rows = await this.admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [this.dbName]).catch(() => ({ rows: [] }))
     for (const { pid } of rows.rows) { const c = cpuMsOf(pid); if (c !== null) this.db.set(pid, c) }
@@ -266,6 +272,8 @@ export async function benchDayOnce(workers: number, size: DaySize): Promise<DayR
       EASYPOST_WEBHOOK_SECRET: SECRET, SMTP_URL: sink.url, WISMO_SWEEP_INTERVAL_SECONDS: '5',
       WISMO_QUIET_START_HOUR: '0', WISMO_QUIET_END_HOUR: '0', WISMO_LOOKUP_RATE_LIMIT: '100000000',
       WISMO_LOOKUP_FAILURES_PER_CLIENT: '10000', WISMO_ETA_LEARNING: 'off', WISMO_FEED_MAX_MB: '1024',
+      // A file applied on a machine this busy can take longer than the default minute: the bench waits for it.
+      WISMO_REQUEST_TIMEOUT_SECONDS: '3600', WISMO_IDLE_TIMEOUT_SECONDS: '3600', WISMO_KEEP_ALIVE_TIMEOUT_SECONDS: '3600',
     }
     const logs: string[] = []
     children.push(await startWismo(['serve'], env, /listening on/, logs))
@@ -299,8 +307,10 @@ export async function benchDayOnce(workers: number, size: DaySize): Promise<DayR
     const feedProblems: string[] = []
     for (const kind of ['846', '855', '856'] as const) {
       await inParallel(day.files.filter((f) => f.kind === kind), 4, async (f) => {
+        const t = performance.now()
         const r = await request(port, 'POST', `/api/suppliers/${f.supplierId}/feeds?filename=${encodeURIComponent(f.name)}`,
           { authorization: `Bearer ${keys.get(f.supplierId)}`, 'content-type': 'application/edi-x12' }, f.body)
+          .catch((err: Error) => ({ status: 0, body: `${err.message} after ${secs(performance.now() - t)}; serve ${children[0].exitCode === null ? 'running' : `exited ${children[0].exitCode}`}; ${logs.slice(-5).join(' | ')}` }))
         const outcome = r.status === 200 ? (JSON.parse(r.body) as { outcome: string }).outcome : null
         if (outcome !== 'applied') feedProblems.push(`${f.name}: ${r.status} ${r.body.slice(0, 300)}`)
       })
@@ -313,6 +323,7 @@ export async function benchDayOnce(workers: number, size: DaySize): Promise<DayR
     await inParallel(ids, 16, async (i) => {
       const body = webhookBody(i, tracking)
       const r = await request(port, 'POST', '/api/carriers/easypost/webhook', { 'content-type': 'application/json', 'x-hmac-signature': signOf(body) }, body)
+        .catch((err: Error) => ({ status: 0, body: err.message }))
       if (r.status !== 200 || !r.body.includes('"applied"')) { if (hookProblems.length < 20) hookProblems.push(`${i}: ${r.status} ${r.body.slice(0, 300)}`); else hookProblems.push('') }
     })
     looking = false
@@ -394,7 +405,8 @@ export async function benchDayOnce(workers: number, size: DaySize): Promise<DayR
   })
 }
 
-export async function benchDay(): Promise<DayRun[] | null> {
+/** Every worker count in turn; `onRun` gets the runs so far after each (the doc is rewritten as each finishes). */
+export async function benchDay(onRun: (runs: DayRun[]) => void = () => {}): Promise<DayRun[] | null> {
   const unreachable = await serverUnreachable()
   if (unreachable) {
     log(`day: PostgreSQL ${safeUrl(SERVER_URL)} unreachable (${unreachable})`)
@@ -404,6 +416,9 @@ export async function benchDay(): Promise<DayRun[] | null> {
   const counts = (process.env.BENCH_DAY_WORKERS || '1,2,4').split(',').map((s) => Number(s.trim()))
   if (counts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('BENCH_DAY_WORKERS: whole numbers ≥ 1, comma-separated')
   const runs: DayRun[] = []
-  for (const n of counts) runs.push(await benchDayOnce(n, size))
+  for (const n of counts) {
+    runs.push(await benchDayOnce(n, size))
+    onRun(runs)
+  }
   return runs
 }
