@@ -131,7 +131,7 @@ function startWismo(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, logs:
     running.add(child)
     child.once('exit', () => running.delete(child))
     let out = ''
-    const timer = setTimeout(() => reject(new Error(`wismo ${args.join(' ')}: not ready after 60 s:\n${out.slice(-2000)}`)), 60_000)
+    const timer = setTimeout(() => reject(new Error(`wismo ${args.join(' ')}: not ready after 300 s:\n${out.slice(-2000)}`)), 300_000)
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString()
       if (ready.test(out)) { clearTimeout(timer); resolve(child) }
