@@ -85,7 +85,9 @@ export function daySection(runs: DayRun[], load: number): string {
     `With wismo's processes on other machines and the database CPU the bound, a 16-core host would carry about **${days16.toFixed(0)} full days per 24 h** (16 × 86,400 CPU-s / ${fmt(dbPerDayS)} CPU-s per day), ` +
     `if its disk keeps up with the commits (at that pace about ${fmt((FULL.webhooks * days16) / 86_400)} webhook transactions per second on average, each with a WAL flush that group commit may share) and the work spreads over the cores (the sweeps' claims and the webhooks' inserts touch different rows). ` +
     `wismo's side would then need about ${fmt((nodePerDayS * days16) / 86_400, 1)} cores of serve and worker processes to keep pace.`)
-  lines.push('', `**Scale-out on this machine.** ${runs.map((r) => `${r.workers} worker(s) ${secs(r.dayMs)}`).join(', ')}${runs.length > 1 ? ` (${runs.map((r) => `${(runs[0].dayMs / r.dayMs).toFixed(2)}×`).join(' / ')} the first's speed)` : ''}: on 2 cores shared by the database, the load generator and every wismo process, more workers cannot add CPU; the runs show the path works (several processes sweep and dispatch the same day, the checks hold), not that it is faster here.`)
+  lines.push('', runs.length > 1
+    ? `**Scale-out on this machine.** ${runs.map((r) => `${r.workers} worker(s) ${secs(r.dayMs)}`).join(', ')} (${runs.map((r) => `${(runs[0].dayMs / r.dayMs).toFixed(2)}×`).join(' / ')} the first's speed): on 2 cores shared by the database, the load generator and every wismo process, more workers add no CPU; the runs show the path works (several processes sweep and dispatch the same day and the checks hold), not that it is faster here.`
+    : `**Scale-out on this machine.** Only the ${runs[0].workers}-worker run is in this section (BENCH_DAY_WORKERS runs each count in turn; the section is rewritten after each, so a run cut short keeps the counts it finished).`)
   return `${lines.join('\n')}\n`
 }
 
