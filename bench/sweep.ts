@@ -20,6 +20,7 @@ import type { NormalizedSignal } from '../src/feeds/signal.ts'
 import type { Db } from '../src/store/db.ts'
 import { loadOrders, BENCH_NOW, type LoadResult } from './load-orders.ts'
 import { fmt, intEnv, log, machineLine, secs, today, withBenchDb, type BenchDb } from './common.ts'
+import { profileStatements, type Phase } from './statement-profile.ts'
 
 export const SWEEP_HEADING = '## Sweep (issue 3)'
 const SIZES = (process.env.BENCH_SWEEP_LINES || '100000,200000').split(',').map((x) => {
@@ -49,6 +50,10 @@ interface Timed {
   result: SweepResult
   /** Each batch transaction's time, ms, in order. */
   batches: number[]
+  /** Where the time went: each statement kind and the JavaScript before it, summed over the sweep. */
+  phases: Phase[]
+  /** Statements run, all batches together. */
+  statements: number
 }
 
 export interface SweepRun {
@@ -69,8 +74,10 @@ export interface SweepRun {
 const opts = () => ({ now: new Date(BENCH_NOW), calendar: DEFAULT_CALENDAR, delayGraceDays: 1 })
 
 /** runSweep on a Db that times each transaction (one per batch). */
-async function timeSweep(db: Db, label: string): Promise<Timed> {
+async function timeSweep(plain: Db, label: string): Promise<Timed> {
   const batches: number[] = []
+  const profile = profileStatements(plain)
+  const db = profile.db
   const timed: Db = {
     ...db,
     async transaction(fn) {
@@ -88,7 +95,13 @@ async function timeSweep(db: Db, label: string): Promise<Timed> {
   log(`${label}: ${fmt(result.examined)} lines examined in ${secs(ms)} (${fmt(result.examined / (ms / 1000))} lines/s), ` +
     `${fmt(result.changed)} changed, ${fmt(result.tasksOpened)} tasks opened, ${fmt(result.tasksClosed)} closed` +
     (batches.length > 10 ? `; batches: first tenth ${avg(batches.slice(0, tenth(batches))).toFixed(0)} ms, last tenth ${avg(batches.slice(-tenth(batches))).toFixed(0)} ms` : ''))
-  return { ms, result, batches }
+  const phases = profile.phases()
+  const statements = phases.filter((p) => !p.label.startsWith('js before')).reduce((a, p) => a + p.count, 0)
+  if (result.examined > 0) {
+    log(`  ${fmt(statements)} statements (${(statements / Math.max(1, batches.length)).toFixed(1)} a batch); where the time went:`)
+    for (const p of phases.slice(0, 14)) log(`    ${p.label.padEnd(44)} ${secs(p.ms).padStart(8)} ${(100 * p.ms / ms).toFixed(1).padStart(5)}%  ×${fmt(p.count)}`)
+  }
+  return { ms, result, batches, phases, statements }
 }
 
 const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
@@ -212,7 +225,7 @@ export function sweepSection(runs: SweepRun[], loadAvg: number): string {
     SWEEP_HEADING,
     '',
     `Measured ${today()} by \`npm run bench\` (bench/sweep.ts, \`BENCH_SUITES=sweep\`). Aim: the sweep's cost follows the lines that ` +
-      'changed, not every line ever ordered.' + (EXTRA_SQL ? ` **Not the schema as shipped:** run with \`BENCH_SWEEP_SQL="${EXTRA_SQL}"\`.` : '') +
+      'changed, not every line ever ordered; a full sweep costs at most **5×** a bare \`UPDATE\` of the same rows in the same run.' + (EXTRA_SQL ? ` **Not the schema as shipped:** run with \`BENCH_SWEEP_SQL="${EXTRA_SQL}"\`.` : '') +
       (SESSION_SQL ? ` **Not the sessions as shipped:** run with \`BENCH_SWEEP_SESSION_SQL="${SESSION_SQL}"\`.` : ''),
     '',
     '| lines loaded | sweep | lines examined | time | lines/s | ms per line | ms per 500-line batch (first tenth → last tenth) | tasks opened |',
@@ -227,6 +240,10 @@ export function sweepSection(runs: SweepRun[], loadAvg: number): string {
     ...(runs.length > 1 ? [`- **The same ${fmt(CHANGED)} changed lines, a bigger table:** sweep 3 took ${runs.map((r) => `${ms0(r.small.ms)} at ${fmt(r.lines)} lines`).join(', ')} ` +
       `(${(big.small.ms / runs[0].small.ms).toFixed(2)}× for ${(big.lines / runs[0].lines).toFixed(1)}× the lines): ` +
       (big.small.ms / runs[0].small.ms > 1.25 ? 'its cost does not follow the change alone; part of it grows with the table.' : 'its cost follows the change, not the table.')] : []),
+    ...runs.map((r) => `- **Where sweep 1's time goes at ${fmt(r.lines)} lines** (bench/statement-profile.ts: every statement timed, and the JavaScript ` +
+      `between statements named after the statement it feeds; two batches in flight, so the parts add up to more than the wall time): ` +
+      `${fmt(r.full.statements)} statements, ${(r.full.statements / Math.max(1, r.full.batches.length)).toFixed(1)} a batch (no statement per line). ` +
+      r.full.phases.slice(0, 12).map((p) => `${p.label.startsWith('js before') ? `JavaScript before ${p.label.slice(10)}` : `\`${p.label}\``} ${ms0(p.ms)} (×${fmt(p.count)})`).join('; ') + '.'),
     ...(x ? [`- **At ${fmt(TARGET)} lines (extrapolated, not measured here):** from the two sizes, a full sweep would take about ${secs(x.ms)} ` +
       `(${(x.ms / 60_000).toFixed(0)} min)` + (x.quadratic
         ? `, fitted as a·N + b·N²: the time per line grows with the lines already swept (${per(runs[0].full).toFixed(3)} ms a line at ` +
@@ -242,7 +259,7 @@ export function sweepSection(runs: SweepRun[], loadAvg: number): string {
       `20 suppliers), clock at ${BENCH_NOW}. States after sweep 1 at ${fmt(big.lines)}: ${states}; ${fmt(big.tasksOpen)} open rep tasks at the end.`,
     '',
     '**Method.** `runSweep(db, { now, calendar: DEFAULT_CALENDAR, delayGraceDays: 1 })` from src/jobs/sweep.ts (batches of 500 lines, ' +
-      'one transaction each, on a pool of 4; each batch transaction timed). Sweep 2 runs straight after sweep 1 with the same `now`. Then ' +
+      'one transaction each, on a pool of 4; a pass bigger than one batch runs two batches in flight, as two workers would; each batch transaction timed). Sweep 2 runs straight after sweep 1 with the same `now`. Then ' +
       `${fmt(CHANGED)} open lines (picked by a hash of their id) get one supplier signal each through \`applySignalsBatch\` ` +
       '(a fifth each accepted with a date, backordered, rescheduled, shipped with a tracking number, rejected), which marks them dirty ' +
       `(${runs.map((r) => `${fmt(r.marked)} dirty afterwards, applied in ${ms0(r.markMs)}`).join('; ')}; not counted in sweep 3). ` +

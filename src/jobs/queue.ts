@@ -22,9 +22,15 @@ import { pollDueTransports } from '../transports/sftp.ts'
 /** Recurring jobs: name, how often, and what one run does. */
 export interface RecurringJob {
   name: string
+  /** 0: never offered on a tick, only when another job asks for it (sweep.help). */
   everySeconds: number
-  run: () => Promise<unknown>
+  run: (data?: unknown) => Promise<unknown>
+  /** Not taken by a process that is running one of these (it has its hands full with the same work). */
+  notWhileBusy?: string[]
 }
+
+/** How a job asks for another (startWorkers passes pg-boss's send; absent, nothing is offered). */
+export type OfferJob = (name: string, data: object, opts: { singletonKey: string; singletonSeconds: number }) => Promise<void>
 
 export interface Workers {
   /** One round: offer what is due, run what is queued, scan the inbox. The timers call it; tests call it by hand. */
@@ -62,7 +68,10 @@ export async function startWorkers(db: Db, deps: WorkerDeps): Promise<Workers> {
   })
   boss.on('error', (err) => log(`queue: ${err.message}`))
   await boss.start()
-  const jobs = recurringJobs(db, deps)
+  const offer: OfferJob = async (name, data, opts) => {
+    await boss.send(name, data, { ...opts, retryLimit: 0 }).catch((err: Error) => log(`queue: cannot offer ${name}: ${err.message}`))
+  }
+  const jobs = recurringJobs(db, { ...deps, offer })
   for (const job of jobs) await boss.createQueue(job.name)
   const runJobs = jobRunner(boss, jobs, deps.clock, log)
   const scan = inboxScanner(db, deps, log)
@@ -97,12 +106,12 @@ export async function startWorkers(db: Db, deps: WorkerDeps): Promise<Workers> {
 function jobRunner(boss: PgBoss, jobs: RecurringJob[], clock: Clock, log: (s: string) => void): () => Promise<void> {
   const busy = new Set<string>()
   const runOne = async (job: RecurringJob) => {
-    if (busy.has(job.name)) return
+    if (busy.has(job.name) || job.notWhileBusy?.some((n) => busy.has(n))) return
     busy.add(job.name)
     try {
-      for (const { id } of await boss.fetch(job.name)) {
+      for (const { id, data } of await boss.fetch(job.name)) {
         try {
-          log(`${job.name}: ${JSON.stringify(await job.run())}`)
+          log(`${job.name}: ${JSON.stringify(await job.run(data))}`)
           await boss.complete(job.name, id)
         } catch (err) {
           log(`${job.name} failed (will be retried): ${(err as Error).message}`)
@@ -117,6 +126,7 @@ function jobRunner(boss: PgBoss, jobs: RecurringJob[], clock: Clock, log: (s: st
   }
   return async () => {
     for (const job of jobs) {
+      if (job.everySeconds === 0) continue
       const slot = Math.floor(clock.now().getTime() / (job.everySeconds * 1000))
       await boss
         .send(job.name, {}, { singletonKey: `${job.name}@${slot}`, singletonSeconds: job.everySeconds, retryLimit: 3, retryBackoff: true })
@@ -145,25 +155,60 @@ function inboxScanner(db: Db, deps: WorkerDeps, log: (s: string) => void): () =>
 }
 
 /** The recurring jobs this configuration asks for (exported so tests can see which are on). */
-export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?: (s: string) => void }): RecurringJob[] {
+export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?: (s: string) => void; offer?: OfferJob }): RecurringJob[] {
   const { clock, config } = deps
   // Messages are signed with WISMO_SECRET or the secret kept with the database, read when first needed.
   const signed = async () => ({ ...config, secret: await signingSecret(db, config.secret) })
   let channels: Channels | null = null
+  const dispatch = async () => {
+    channels ??= channelsFrom(await signed(), clock)
+    return dispatchAllDue(db, channels, { now: clock.now(), from: config.mailFrom, concurrency: 4, quietHours: { startHour: config.quietStartHour, endHour: config.quietEndHour } })
+  }
+  /**
+   * One sweep pass, or a helper's share of it. A pass bigger than one batch asks the next process
+   * to join (sweep.help: the lines are claimed with SKIP LOCKED, so the workers split them), and
+   * each process in it sends what its outreach batches queue while it sweeps, rather than at the
+   * next outreach.dispatch: with many orders told at once, that wait was most of their latency.
+   */
+  const sweep = async (helper: number) => {
+    // Messages a stopped process left half-done are finished first, so this sweep sees their lines.
+    const unfinished = helper === 0 ? await finishUnfinished(db, { now: clock.now(), log: deps.log }) : undefined
+    const now = clock.now()
+    // Said when it starts (the end is logged with the result): a pass of many orders takes a while.
+    deps.log?.(`${helper === 0 ? 'sweep.run' : `sweep.help #${helper}`}: started`)
+    let sweeping = true
+    let sent = 0
+    let sending: Promise<void> | null = null
+    const onBacklog = () => {
+      if (deps.offer && helper + 1 < SWEEP_PROCESSES) {
+        void deps.offer('sweep.help', { helper: helper + 1 }, { singletonKey: `sweep.help#${helper + 1}`, singletonSeconds: config.sweepIntervalSeconds })
+      }
+      sending = sendWhile(() => sweeping, async () => {
+        const r = await dispatch()
+        sent += r.sent
+        return r
+      }, deps.log)
+    }
+    try {
+      const sweep = await runSweep(db, {
+        now, calendar: await calendarFrom(db, config, now), delayGraceDays: config.delayGraceDays, stallBusinessDays: config.stallBusinessDays,
+        outreach: outreachOptionsFrom(await signed()), learn: helper === 0 ? learnSettings(config) : undefined, onBacklog,
+      })
+      sweeping = false
+      await sending
+      return { ...sweep, ...(helper === 0 ? { unfinished } : { helper }), ...(sending ? { sentBeside: sent } : {}) }
+    } finally {
+      sweeping = false
+      await sending
+    }
+  }
   return [
+    { name: 'sweep.run', everySeconds: config.sweepIntervalSeconds, run: () => sweep(0) },
     {
-      name: 'sweep.run',
-      everySeconds: config.sweepIntervalSeconds,
-      run: async () => {
-        // Messages a stopped process left half-done are finished first, so this sweep sees their lines.
-        const unfinished = await finishUnfinished(db, { now: clock.now(), log: deps.log })
-        const now = clock.now()
-        const sweep = await runSweep(db, {
-          now, calendar: await calendarFrom(db, config, now), delayGraceDays: config.delayGraceDays, stallBusinessDays: config.stallBusinessDays,
-          outreach: outreachOptionsFrom(await signed()), learn: learnSettings(config),
-        })
-        return { ...sweep, unfinished }
-      },
+      name: 'sweep.help',
+      everySeconds: 0,
+      notWhileBusy: ['sweep.run'],
+      run: (data) => sweep(Number((data as { helper?: number } | undefined)?.helper) || 1),
     },
     {
       // Hourly: each supplier's own window (daily by default) decides whether it is silent.
@@ -174,14 +219,7 @@ export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?
         return runSupplierCheck(db, { now, calendar: await calendarFrom(db, config, now), mailFrom: config.mailFrom })
       },
     },
-    {
-      name: 'outreach.dispatch',
-      everySeconds: 10,
-      run: async () => {
-        channels ??= channelsFrom(await signed(), clock)
-        return dispatchAllDue(db, channels, { now: clock.now(), from: config.mailFrom, concurrency: 4, quietHours: { startHour: config.quietStartHour, endHour: config.quietEndHour } })
-      },
-    },
+    { name: 'outreach.dispatch', everySeconds: 10, run: dispatch },
     {
       // 850/860 recorded by choices and cancellations (any process) reach the purchasing folder.
       name: 'purchasing.export',
@@ -216,6 +254,25 @@ export function recurringJobs(db: Db, deps: { clock: Clock; config: Config; log?
     ...carrierRefreshJobs(db, deps),
     ...maintenanceJobs(db),
   ]
+}
+
+/** Processes that share one big sweep pass at most: the one that runs it and up to three helpers. */
+const SWEEP_PROCESSES = 4
+
+/** Sends what is due, again and again while `busy()`, then once more; a failed round is logged and the next one tries again. */
+async function sendWhile(busy: () => boolean, send: () => Promise<{ claimed: number }>, log?: (s: string) => void): Promise<void> {
+  for (;;) {
+    const last = !busy()
+    let claimed = 0
+    try {
+      claimed = (await send()).claimed
+    } catch (err) {
+      log?.(`outreach.dispatch beside the sweep: ${(err as Error).message}`)
+    }
+    if (last) return
+    // Nothing due yet: the next outreach batch commits soon (no clock: this is a pause, not a time).
+    if (claimed === 0) await new Promise((r) => setTimeout(r, 50))
+  }
 }
 
 /**

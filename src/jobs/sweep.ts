@@ -18,6 +18,13 @@ export interface SweepOptions extends PolicyContext {
   batchSize?: number
   /** Tell customers what changed (src/outreach); without it the sweep only queues the orders. */
   outreach?: Omit<OutreachOptions, 'now' | 'calendar'>
+  /** Batches in flight once a pass is bigger than one batch (default 2; PGlite always 1). */
+  lanes?: number
+  /**
+   * Called once when the first batch comes back full (the pass is bigger than one batch): the
+   * workers ask another process to join the pass and send messages while it runs (src/jobs/queue.ts).
+   */
+  onBacklog?: () => void
   /** Learn the day's ETA model first when the day has none yet (src/jobs/learn-etas.ts). */
   learn?: LearnSettings
 }
@@ -56,7 +63,7 @@ interface StoredState {
  * it touched. Runs until nothing is left to look at.
  */
 export async function runSweep(db: Db, opts: SweepOptions): Promise<SweepResult> {
-  const result: SweepResult = { examined: 0, changed: 0, tasksOpened: 0, tasksClosed: 0, viewsWritten: 0, changes: {} }
+  const result = emptyResult()
   const cache: HistoryCache = new Map()
   if (opts.learn) {
     const learned = await learnEtas(db, opts.now, opts.calendar, opts.learn)
@@ -68,15 +75,49 @@ export async function runSweep(db: Db, opts: SweepOptions): Promise<SweepResult>
     const told = await runOutreach(db, { ...opts.outreach, now: opts.now, calendar: opts.calendar })
     result.outreach = result.outreach ? addOutreachSummary(result.outreach, told) : told
   }
-  for (;;) {
-    const n = await db.transaction((tx) => sweepBatch(tx, { ...opts, model }, cache, result))
-    if (n === 0) break
-    // Orders whose lines are all swept are told now: the first messages leave while the sweep goes on.
+  const batch = async (): Promise<number> => {
+    // Counted once the batch commits: a batch retried after a deadlock with a neighbour counts once.
+    const part = emptyResult()
+    const n = await db.transaction((tx) => sweepBatch(tx, { ...opts, model }, cache, part), { attempts: 3 })
+    addResult(result, part)
+    return n
+  }
+  const lane = async (): Promise<void> => {
+    for (;;) {
+      if ((await batch()) === 0) return
+      // Orders whose lines are all swept are told now: the first messages leave while the sweep goes on.
+      await tell()
+    }
+  }
+  // A pass bigger than one batch runs in lanes: one batch's statements wait on the database while
+  // another's lines are derived in JavaScript (SKIP LOCKED keeps their claims apart, as between workers).
+  const first = await batch()
+  if (first > 0) {
     await tell()
+    if (first >= (opts.batchSize ?? 500)) {
+      opts.onBacklog?.()
+      await Promise.all(Array.from({ length: lanesFor(db, opts) }, lane))
+    }
   }
   await noteViewsStored(db, result.viewsWritten)
   await tell()
   return result
+}
+
+/** Batches in flight in one process: PGlite has one connection, so there one. */
+function lanesFor(db: Db, opts: SweepOptions): number {
+  return db.kind === 'pglite' ? 1 : Math.max(1, opts.lanes ?? 2)
+}
+
+const emptyResult = (): SweepResult => ({ examined: 0, changed: 0, tasksOpened: 0, tasksClosed: 0, viewsWritten: 0, changes: {} })
+
+function addResult(a: SweepResult, b: SweepResult): void {
+  a.examined += b.examined
+  a.changed += b.changed
+  a.tasksOpened += b.tasksOpened
+  a.tasksClosed += b.tasksClosed
+  a.viewsWritten += b.viewsWritten
+  for (const [state, n] of Object.entries(b.changes)) a.changes[state] = (a.changes[state] ?? 0) + n
 }
 
 /**
@@ -134,13 +175,15 @@ async function sweepBatch(tx: Queryable, opts: SweepOptions & { model: EtaModel 
     }
   }
   await writeStates(tx, updates, opts)
+  await syncTasks(tx, updates, opts, result)
+  // The rows another batch may share (an order whose lines fall in two batches) are written last,
+  // in order id order: a batch beside it in another lane or worker waits for a commit, not a whole batch.
+  result.viewsWritten += await writeOrderViews(tx, heads, derived, opts)
   // Every order looked at gets its outreach pass once the lines are done, all its lines together.
   await tx.query(
-    `INSERT INTO outreach_queue (order_id, queued_at) SELECT DISTINCT u, $2::timestamptz FROM unnest($1::bigint[]) AS u ON CONFLICT DO NOTHING`,
+    `INSERT INTO outreach_queue (order_id, queued_at) SELECT DISTINCT u, $2::timestamptz FROM unnest($1::bigint[]) AS u ORDER BY u ON CONFLICT DO NOTHING`,
     [updates.map((u) => u.ls.orderId), opts.now],
   )
-  await syncTasks(tx, updates, opts, result)
-  result.viewsWritten += await writeOrderViews(tx, heads, derived, opts)
   result.examined += stored.length
   return stored.length
 }
@@ -203,35 +246,49 @@ async function syncTasks(tx: Queryable, updates: LineUpdate[], opts: SweepOption
     }
   }
   const { wanted, settledNotes } = await dropSettled(tx, all)
-  if (wanted.length > 0) {
+  // The lines' open tasks, read by line (the partial index tasks_open_line): which to close is
+  // decided here, not by an UPDATE filtering every open task against the batch's wanted keys —
+  // with statistics that trail a growing table that plan went quadratic on a first sweep.
+  const open = await tx.query<{ task_id: number; order_line_id: number; kind: string; dedupe_key: string }>(
+    `SELECT task_id, order_line_id, kind, dedupe_key FROM tasks
+      WHERE status = 'open' AND order_line_id = ANY($1::bigint[]) AND kind = ANY($2::text[])`,
+    [updates.map((u) => u.ls.orderLineId), LINE_TASK_KINDS],
+  )
+  const openKeys = new Set(open.map((t) => t.dedupe_key))
+  const toOpen = wanted.filter((w) => !openKeys.has(w.key))
+  if (toOpen.length > 0) {
     // One statement per batch: a first sweep after a big import opens hundreds of thousands.
     const opened = await tx.query(
       `INSERT INTO tasks (kind, priority, order_id, order_line_id, supplier_id, title, detail, dedupe_key, created_at)
        SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
        ON CONFLICT (dedupe_key) WHERE status = 'open' DO NOTHING RETURNING task_id`,
       [
-        wanted.map((w) => w.kind), wanted.map((w) => TASK_PRIORITY[w.kind] ?? 50), wanted.map((w) => w.u.ls.orderId),
-        wanted.map((w) => w.u.ls.orderLineId), wanted.map((w) => w.u.ls.line.supplierId), wanted.map((w) => w.title),
-        wanted.map((w) => w.detail), wanted.map((w) => w.key), wanted.map(() => opts.now),
+        toOpen.map((w) => w.kind), toOpen.map((w) => TASK_PRIORITY[w.kind] ?? 50), toOpen.map((w) => w.u.ls.orderId),
+        toOpen.map((w) => w.u.ls.orderLineId), toOpen.map((w) => w.u.ls.line.supplierId), toOpen.map((w) => w.title),
+        toOpen.map((w) => w.detail), toOpen.map((w) => w.key), toOpen.map(() => opts.now),
       ],
     )
     result.tasksOpened += opened.length
   }
   // What the task asked for has happened (the line moved on, or was answered or acted on): closed
   // by wismo, saying why, for the order's task history.
-  const closed = await tx.query(
-    `UPDATE tasks t SET status = 'done', closed_at = $4, closed_by = 'system',
-            close_note = CASE WHEN t.kind = 'stalled_in_transit' AND v.state IN ('in_transit', 'out_for_delivery') AND v.settled IS NULL
-                              THEN 'the parcel moved again (a new carrier scan)' ELSE coalesce(v.settled, v.note) END
-       FROM unnest($1::bigint[], $5::text[], $6::text[], $7::text[]) AS v(id, state, note, settled)
-      WHERE t.status = 'open' AND t.order_line_id = v.id AND t.kind = ANY($2::text[]) AND NOT (t.dedupe_key = ANY($3::text[]))
-      RETURNING t.task_id`,
-    [
-      updates.map((u) => u.ls.orderLineId), LINE_TASK_KINDS, wanted.map((w) => w.key), opts.now, updates.map((u) => u.status.state),
-      updates.map((u) => sweepCloseNote(u.status.state, '')), updates.map((u) => settledNotes.get(u.ls.orderLineId) ?? null),
-    ],
-  )
-  result.tasksClosed += closed.length
+  const wantedKeys = new Set(wanted.map((w) => w.key))
+  const stateOf = new Map(updates.map((u) => [u.ls.orderLineId, u.status.state]))
+  const done = open.filter((t) => !wantedKeys.has(t.dedupe_key))
+  if (done.length > 0) {
+    const closed = await tx.query(
+      `UPDATE tasks t SET status = 'done', closed_at = $3, closed_by = 'system', close_note = v.note
+         FROM unnest($1::bigint[], $2::text[]) AS v(id, note)
+        WHERE t.task_id = v.id AND t.status = 'open'
+        RETURNING t.task_id`,
+      [
+        done.map((t) => t.task_id),
+        done.map((t) => settledNotes.get(t.order_line_id) ?? sweepCloseNote(stateOf.get(t.order_line_id)!, t.kind)),
+        opts.now,
+      ],
+    )
+    result.tasksClosed += closed.length
+  }
 }
 
 interface WantedTask { kind: string; key: string; title: string; detail: string; u: LineUpdate }

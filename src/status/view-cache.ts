@@ -116,13 +116,16 @@ export interface ViewRow {
  */
 export async function storeViews(db: Queryable, rows: ViewRow[], now: Date): Promise<void> {
   if (rows.length === 0) return
+  // The rows as one JSON parameter: a text[] of views made the driver escape every quote of every
+  // view in JavaScript (a tenth of a full sweep's time); JSON.stringify does it natively.
   await db.query(
     `INSERT INTO order_views (order_id, order_version, view_key, view, valid_until, computed_at)
-     SELECT *, $6::timestamptz FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::timestamptz[])
+     SELECT r.order_id, r.version, r.key, r.json, r.valid_until, $2::timestamptz
+       FROM json_to_recordset($1::json) AS r(order_id bigint, version bigint, key text, json text, valid_until timestamptz)
      ON CONFLICT (order_id) DO UPDATE SET order_version = excluded.order_version, view_key = excluded.view_key,
        view = excluded.view, valid_until = excluded.valid_until, computed_at = excluded.computed_at
      WHERE order_views.order_version <= excluded.order_version`,
-    [rows.map((r) => r.orderId), rows.map((r) => r.version), rows.map((r) => r.key), rows.map((r) => r.json), rows.map((r) => r.validUntil), now],
+    [JSON.stringify(rows.map((r) => ({ order_id: r.orderId, version: r.version, key: r.key, json: r.json, valid_until: r.validUntil }))), now],
   )
 }
 

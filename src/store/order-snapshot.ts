@@ -222,9 +222,20 @@ export async function loadLineSnapshots(
        FROM carrier_events WHERE tracking_number = ANY($1::text[]) ORDER BY occurred_at, event_id`,
     [numbers],
   )
+  // Grouped once by line (and parcel): filtering every list per line made a 500-line batch quadratic.
+  const posOf = groupBy(pos, (p) => p.order_line_id)
+  const signalsOf = groupBy(signals, (s) => s.order_line_id)
+  const shipmentsOf = groupBy(shipments, (s) => s.order_line_id)
+  const eventsOf = groupBy(events, (e) => e.tracking_number)
+  const trackerOf = groupBy(trackers, (t) => t.tracking_number)
   return lineRows.map((r) => {
-    const lineShipments = shipments.filter((s) => s.order_line_id === r.order_line_id)
-    const lineNumbers = new Set(lineShipments.map((s) => s.tracking_number))
+    const lineShipments = shipmentsOf.get(r.order_line_id) ?? []
+    // Each number once, in the order of first shipping (as the per-line filter over all events gave them).
+    const lineNumbers = [...new Set(lineShipments.flatMap((s) => (s.tracking_number === null ? [] : [s.tracking_number])))]
+    const lineEvents = lineNumbers.length <= 1 ? (eventsOf.get(lineNumbers[0]!) ?? [])
+      : events.filter((e) => lineNumbers.includes(e.tracking_number))
+    const lineTrackers = lineNumbers.length <= 1 ? (trackerOf.get(lineNumbers[0]!) ?? [])
+      : trackers.filter((t) => lineNumbers.includes(t.tracking_number))
     return {
       orderLineId: r.order_line_id,
       orderId: r.order_id,
@@ -245,21 +256,17 @@ export async function loadLineSnapshots(
         shipFrom: { postalCode: r.from_postal, country: r.from_country ?? '' },
         shipTo: { postalCode: r.to_postal, country: r.to_country ?? '' },
       },
-      pos: pos
-        .filter((p) => p.order_line_id === r.order_line_id)
-        .map((p) => ({ poNumber: p.po_number, poLine: p.po_line, supplierId: p.supplier_id, active: p.active })),
+      pos: (posOf.get(r.order_line_id) ?? []).map((p) => ({ poNumber: p.po_number, poLine: p.po_line, supplierId: p.supplier_id, active: p.active })),
       services: new Map(lineShipments.flatMap((s) => (s.tracking_number === null ? [] : [[s.tracking_number, s.service]]))),
       signals: {
-        supplierSignals: signals
-          .filter((s) => s.order_line_id === r.order_line_id)
-          .map((s): SupplierSignal => ({
-            messageId: s.message_id,
-            status: s.status as SupplierStatus,
-            qty: s.qty,
-            expectedShipDate: s.expected_ship_date,
-            receivedAt: s.received_at,
-            source: s.source,
-          })),
+        supplierSignals: (signalsOf.get(r.order_line_id) ?? []).map((s): SupplierSignal => ({
+          messageId: s.message_id,
+          status: s.status as SupplierStatus,
+          qty: s.qty,
+          expectedShipDate: s.expected_ship_date,
+          receivedAt: s.received_at,
+          source: s.source,
+        })),
         shipments: lineShipments.map((s): Shipment => ({
           carrier: s.carrier,
           carrierName: carrierName(s.carrier),
@@ -269,24 +276,32 @@ export async function loadLineSnapshots(
           qty: s.qty,
           ...(s.replaced ? { replaced: true } : {}),
         })),
-        carrierEvents: events
-          .filter((e) => lineNumbers.has(e.tracking_number))
-          .map((e): CarrierEvent => ({
-            trackingNumber: e.tracking_number,
-            carrier: e.carrier,
-            status: e.status as CarrierStatus,
-            occurredAt: e.occurred_at,
-            location: e.location,
-            message: e.message,
-            estimatedDelivery: e.estimated_delivery,
-          })),
-        trackers: trackers
-          .filter((t) => lineNumbers.has(t.tracking_number))
-          .map((t): TrackerView => ({ trackingNumber: t.tracking_number, status: t.status as CarrierStatus, updatedAt: t.updated_at })),
+        carrierEvents: lineEvents.map((e): CarrierEvent => ({
+          trackingNumber: e.tracking_number,
+          carrier: e.carrier,
+          status: e.status as CarrierStatus,
+          occurredAt: e.occurred_at,
+          location: e.location,
+          message: e.message,
+          estimatedDelivery: e.estimated_delivery,
+        })),
+        trackers: lineTrackers.map((t): TrackerView => ({ trackingNumber: t.tracking_number, status: t.status as CarrierStatus, updatedAt: t.updated_at })),
         offer: r.available_qty === null && r.restock_date === null ? null : { availableQty: r.available_qty, restockDate: r.restock_date },
       },
     }
   })
+}
+
+/** Rows by key, each group in the rows' order. */
+function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>()
+  for (const row of rows) {
+    const k = key(row)
+    const list = out.get(k)
+    if (list) list.push(row)
+    else out.set(k, [row])
+  }
+  return out
 }
 
 /**
