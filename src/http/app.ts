@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import rateLimit from '@fastify/rate-limit'
@@ -66,7 +66,7 @@ export async function buildApp(given: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger ?? false,
     // "incoming request" / "request completed" lines (info): none is kept, and each request would
     // build them; faults are logged by the error handler (errors.ts) with the request's id.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: fastifyTrustProxy(deps.config.trustProxy),
     ...serverLimitOptions(deps.config),
   })
