@@ -28,7 +28,7 @@ export function statusSummary(runs: StatusRun[]): SummaryRow[] {
 function whereTheTimeGoes(runs: StatusRun[]): string {
   const cpu = runs.map((r) => r.hot.cpuUs
     ? `${r.label}: the server's main thread spent ${r.hot.cpuUs.hot.toFixed(0)} µs of CPU per hot lookup and ${r.hot.cpuUs.bare.toFixed(0)} µs per bare request ` +
-      `(${(r.hot.cpuUs.bare / r.hot.cpuUs.hot).toFixed(2)}× as much)`
+      `(the bare request ${(r.hot.cpuUs.bare / r.hot.cpuUs.hot).toFixed(2)}× the lookup's)`
     : `${r.label}: no per-thread CPU figures (no /proc)`).join('; ')
   return `**Where the hot lookup's time goes.** ${cpu}; read from /proc/self/task for the main thread alone, so the load generator's ` +
     'thread is left out, and the database server\'s own CPU is not in it. The lookup does one round trip like the bare route, ' +
