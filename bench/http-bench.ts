@@ -4,8 +4,8 @@
  */
 import { Worker } from 'node:worker_threads'
 import type { AddressInfo } from 'node:net'
-import type { FastifyInstance } from 'fastify'
-import { buildApp } from '../src/http/app.ts'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { buildApp, serveLogger } from '../src/http/app.ts'
 import { fixedClock, type Clock } from '../src/clock.ts'
 import type { Db, Queryable } from '../src/store/db.ts'
 import { BENCH_NOW } from './load-orders.ts'
@@ -30,22 +30,37 @@ export interface CannonResult {
 
 const config = { holidays: [] as string[], lookupRateLimit: 1e9 }
 
-/** The wismo app as served, plus `GET /bench/bare/:number`: one indexed query, as JSON. */
-export async function startServer(
-  db: Db,
-  extra?: (app: FastifyInstance) => Promise<void>,
-  clock: Clock = fixedClock(new Date(BENCH_NOW)),
-): Promise<{ app: FastifyInstance; url: string }> {
-  const app = await buildApp({ db, clock, config })
-  await extra?.(app)
+/** `GET /bench/bare/:number`: one indexed query, as JSON. */
+function addBareRoute(app: FastifyInstance, db: Db): void {
   app.get<{ Params: { number: string } }>('/bench/bare/:number', async (req, reply) => {
     const rows = await db.query('SELECT order_id, order_number, placed_at FROM orders WHERE order_number = $1', [req.params.number])
     if (rows.length === 0) return reply.code(404).send({ error: 'not found' })
     return rows[0]
   })
+}
+
+/**
+ * The wismo app as served, plus `GET /bench/bare/:number` twice: on the app (`url`, where it
+ * pays every hook the app runs on all routes) and on a bare Fastify instance of its own in the
+ * same process (`bareUrl`: default options, no plugin, no hook), the baseline the status suite
+ * measures against.
+ */
+export async function startServer(
+  db: Db,
+  extra?: (app: FastifyInstance) => Promise<void>,
+  clock: Clock = fixedClock(new Date(BENCH_NOW)),
+): Promise<{ app: FastifyInstance; url: string; bareUrl: string }> {
+  // Logging as `wismo serve` does (its lines dropped here): what the log costs is part of the route's cost.
+  const app = await buildApp({ db, clock, config, logger: serveLogger({ write: () => {} }) })
+  await extra?.(app)
+  addBareRoute(app, db)
+  const bare = Fastify()
+  addBareRoute(bare, db)
+  app.addHook('onClose', async () => bare.close())
   await app.listen({ host: '127.0.0.1', port: 0 })
-  const { port } = app.server.address() as AddressInfo
-  return { app, url: `http://127.0.0.1:${port}` }
+  await bare.listen({ host: '127.0.0.1', port: 0 })
+  const address = (f: FastifyInstance) => `http://127.0.0.1:${(f.server.address() as AddressInfo).port}`
+  return { app, url: address(app), bareUrl: address(bare) }
 }
 
 export interface CannonOptions {

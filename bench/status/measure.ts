@@ -38,6 +38,8 @@ export function check(what: string, r: CannonResult): CannonResult {
 
 export interface RoundsInput {
   url: string
+  /** The bare route's server (a Fastify of its own, bench/http-bench.ts). */
+  bareUrl: string
   connections: number
   all: [string, string][]
   morning: [string, string][]
@@ -51,7 +53,7 @@ export interface RoundsInput {
 export async function interleavedRounds(i: RoundsInput): Promise<Rounds> {
   let offset = 0
   const runs: Record<Which, (seconds: number) => Promise<CannonResult>> = {
-    bare: (duration) => cannon({ url: i.url, connections: i.connections, duration, route: 'bare', pairs: i.all }),
+    bare: (duration) => cannon({ url: i.bareUrl, connections: i.connections, duration, route: 'bare', pairs: i.all }),
     morning: (duration) => cannon({ url: i.url, connections: i.connections, duration, route: 'status', pairs: i.morning }),
     cold: async (duration) => {
       const r = await cannon({ url: i.url, connections: i.connections, duration, route: 'status', pairs: i.cold, order: 'sequence', offset })

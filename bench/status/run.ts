@@ -6,10 +6,15 @@
  * removed (cold: derived and stored). The head read is first prepared while order_views is empty,
  * as in a fresh process; nothing here analyzes order_views before the rounds (the product must).
  *
+ * Then the hot lookup (bench/status/hot.ts): one order whose view is stored, asked again and again
+ * over 50 connections, against the same bare route.
+ *
  *   BENCH_ORDERS=100000     orders to load
- *   BENCH_ROUNDS=3          rounds of bare / morning / cold
+ *   BENCH_ROUNDS=3          rounds of bare / morning / cold, and of bare / hot
  *   BENCH_DURATION=5        seconds per route per round (after one 2 s warm-up round)
  *   BENCH_STATUS_EVENING=1  0: skip the evening sweep (the loaded lines are then all swept by the morning one: half the time)
+ *   BENCH_STATUS_QUICK=1    small defaults for a check of the suite itself in a few minutes: 20,000 orders, 2 rounds of
+ *                           3 s, no evening sweep (each knob above still wins when set)
  */
 import type { Db } from '../../src/store/db.ts'
 import { TestClock } from '../../src/clock.ts'
@@ -18,12 +23,14 @@ import { cannon, startServer } from '../http-bench.ts'
 import { databases, fmt, intEnv, log, secs, withBenchDb, type DbKind } from '../common.ts'
 import { dayOfFeeds, sweepAt, validViews, EVENING, MORNING, type FeedsRun, type SweepRun } from './day.ts'
 import { cachedPlan, headReadUs, interleavedRounds, type Rounds } from './measure.ts'
+import { hotRounds, type HotRounds } from './hot.ts'
 
-const ORDERS = intEnv('BENCH_ORDERS', 100_000)
-const DURATION = intEnv('BENCH_DURATION', 5)
-const ROUNDS = intEnv('BENCH_ROUNDS', 3)
+const QUICK = process.env.BENCH_STATUS_QUICK === '1'
+const ORDERS = intEnv('BENCH_ORDERS', QUICK ? 20_000 : 100_000)
+const DURATION = intEnv('BENCH_DURATION', QUICK ? 3 : 5)
+const ROUNDS = intEnv('BENCH_ROUNDS', QUICK ? 2 : 3)
 const WARMUP = 2
-const EVENING_SWEEP = process.env.BENCH_STATUS_EVENING !== '0'
+const EVENING_SWEEP = (process.env.BENCH_STATUS_EVENING ?? (QUICK ? '0' : '1')) !== '0'
 const SANITY = 300
 const CONNECTIONS: Record<DbKind, number> = { pglite: 4, postgres: 10 }
 
@@ -45,6 +52,8 @@ export interface StatusRun {
   /** One head read, sequential, µs: as the product left it, then after an explicit ANALYZE. */
   headUs: { asLeft: number; analyzed: number }
   rounds: Rounds
+  /** One order again and again, 50 connections. */
+  hot: HotRounds
   coldPool: number
 }
 
@@ -83,7 +92,7 @@ async function benchOne(kind: DbKind): Promise<StatusRun | null> {
     log(`loaded ${fmt(ORDERS)} orders in ${secs(load.ms)}`)
     const all = shuffled(await orderPairs(db))
     const clock = new TestClock('2025-06-16T21:00:00Z')
-    const { app, url } = await startServer(db, undefined, clock)
+    const { app, url, bareUrl } = await startServer(db, undefined, clock)
     try {
       // A fresh process: lookups before anything is stored prepare the head read on an empty order_views.
       await cannon({ url, connections, duration: 1, route: 'status', pairs: all.slice(-SANITY - 5000, -SANITY) })
@@ -104,11 +113,14 @@ async function benchOne(kind: DbKind): Promise<StatusRun | null> {
       const half = Math.floor((all.length - SANITY) / 2)
       const cold = all.slice(0, half)
       await db.query('DELETE FROM order_views WHERE order_id IN (SELECT order_id FROM orders WHERE order_number = ANY($1::text[]))', [cold.map((p) => p[0])])
-      const rounds = await interleavedRounds({ url, connections, all, morning: all.slice(half, -SANITY), cold, rounds: ROUNDS, duration: DURATION, warmup: WARMUP })
+      const morning = all.slice(half, -SANITY)
+      const rounds = await interleavedRounds({ url, bareUrl, connections, all, morning, cold, rounds: ROUNDS, duration: DURATION, warmup: WARMUP })
+      // An order of the morning pool: its view stored by the sweep and still valid, as the hot path serves it.
+      const hot = await hotRounds({ url, bareUrl, pair: morning[0], rounds: ROUNDS, duration: DURATION, warmup: WARMUP })
       await db.query('ANALYZE order_views')
       const headUs = { asLeft, analyzed: await headReadUs(db, all) }
       log(`head read, sequential: as left ${headUs.asLeft.toFixed(0)} µs, after ANALYZE ${headUs.analyzed.toFixed(0)} µs`)
-      return { kind, label, version, notes, connections, load, evening, feeds, morningSweep, valid, same, plans, headUs, rounds, coldPool: cold.length }
+      return { kind, label, version, notes, connections, load, evening, feeds, morningSweep, valid, same, plans, headUs, rounds, hot, coldPool: cold.length }
     } finally {
       await app.close()
     }
@@ -118,7 +130,8 @@ async function benchOne(kind: DbKind): Promise<StatusRun | null> {
 export async function benchStatus(): Promise<{ runs: StatusRun[]; skipped: string[] }> {
   const runs: StatusRun[] = []
   const skipped: string[] = []
-  for (const kind of databases()) {
+  // PostgreSQL first: the server's figures are the ones a large retailer runs on.
+  for (const kind of [...databases()].sort((a, b) => (a === 'postgres' ? -1 : b === 'postgres' ? 1 : 0))) {
     const r = await benchOne(kind)
     if (r) runs.push(r)
     else skipped.push('PostgreSQL (server unreachable)')

@@ -1,5 +1,5 @@
 import type { Command } from './context.ts'
-import { buildApp } from '../http/app.ts'
+import { buildApp, serveLogger } from '../http/app.ts'
 import { loadDemoIfEmpty, demoExamples } from '../demo/load-demo.ts'
 import { startWorkers } from '../jobs/queue.ts'
 import { demoAlternativeToTry, describeAlternativeToTry } from '../demo/alternative-example.ts'
@@ -23,7 +23,7 @@ export const serveCommand: Command = async (ctx, { flags }) => {
   const config = examples.length > 0 && !signed.twilioAuthToken ? { ...signed, twilioAuthToken: DEMO_TWILIO_AUTH_TOKEN } : signed
   const workers = await startWorkers(db, { clock: ctx.clock, config })
   // Warnings and server faults (each with its error id and cause) go to stderr as JSON lines.
-  const app = await buildApp({ db, clock: ctx.clock, config, logger: { level: 'warn', stream: process.stderr } })
+  const app = await buildApp({ db, clock: ctx.clock, config, logger: serveLogger(process.stderr) })
   const address = await app.listen({ port: ctx.config.port, host: ctx.config.host })
   const base = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost')
   ctx.out(`wismo is listening on ${base}`)

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import rateLimit from '@fastify/rate-limit'
@@ -45,6 +45,15 @@ export interface AppDeps {
   spoolDir?: string
 }
 
+/**
+ * What `wismo serve` logs: warnings and server faults (each with its error id and cause), as JSON
+ * lines to `stream`. Request logging is off (buildApp): at this level its lines would never be
+ * written, yet every request would still pay for building them.
+ */
+export function serveLogger(stream: { write(line: string): void }): NonNullable<AppDeps['logger']> {
+  return { level: 'warn', stream }
+}
+
 /** Builds the HTTP app (API, docs, pages) without listening; tests call `app.inject()`. */
 export async function buildApp(given: AppDeps): Promise<FastifyInstance> {
   // Links and cookies are signed with WISMO_SECRET or, unset, the secret kept with the database:
@@ -53,15 +62,24 @@ export async function buildApp(given: AppDeps): Promise<FastifyInstance> {
   const deps: AppDeps = { ...given, config: { ...given.config, secret } }
   // Only the configured proxies' X-Forwarded-For is believed (WISMO_TRUST_PROXY); trusting every
   // client's would let each request choose the address the rate limit counts.
-  const app = Fastify({ logger: deps.logger ?? false, trustProxy: fastifyTrustProxy(deps.config.trustProxy), ...serverLimitOptions(deps.config) })
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    // "incoming request" / "request completed" lines (info): none is kept, and each request would
+    // build them; faults are logged by the error handler (errors.ts) with the request's id.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: fastifyTrustProxy(deps.config.trustProxy),
+    ...serverLimitOptions(deps.config),
+  })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   registerErrorHandler(app)
+  // Hooks here run on every request, the hottest route's included: each is synchronous and does
+  // only what cannot be scoped to fewer routes (cookies are parsed on the pages alone, pages.ts).
+  registerSecurityHeaders(app, { publicUrl: deps.config.publicUrl })
   registerInputGuard(app)
   registerEarlyHangUp(app)
   // Lookups noted for the dashboard are written before the database is let go.
   app.addHook('onClose', async () => flushContacts(deps.db))
-  await registerSecurityHeaders(app, { publicUrl: deps.config.publicUrl })
   await app.register(swagger, {
     openapi: {
       info: {

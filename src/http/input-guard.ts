@@ -12,13 +12,15 @@ import { findNul } from '../domain/nul.ts'
 const NUL_IN_URL = /%00|\u0000/i
 
 export function registerInputGuard(app: FastifyInstance): void {
-  app.addHook('onRequest', async (req) => {
+  // Synchronous hooks: they run on every request (the status lookup's too) and wait on nothing.
+  app.addHook('onRequest', (req, _reply, done) => {
     if (NUL_IN_URL.test(req.url)) {
-      throw new DomainError('REQUEST_NUL', 'the request address holds a NUL character (%00), which is never valid input')
-    }
+      done(new DomainError('REQUEST_NUL', 'the request address holds a NUL character (%00), which is never valid input'))
+    } else done()
   })
-  app.addHook('preValidation', async (req) => {
-    const where = findNul(req.body)
-    if (where) throw new DomainError('REQUEST_NUL', `${where} holds a NUL character, which is never valid input`)
+  app.addHook('preValidation', (req, _reply, done) => {
+    const where = req.body === undefined ? null : findNul(req.body)
+    if (where) done(new DomainError('REQUEST_NUL', `${where} holds a NUL character, which is never valid input`))
+    else done()
   })
 }

@@ -70,9 +70,21 @@ export function clientGuardKey(id: string, now: Date, policy: LookupPolicy): Gua
   return { scope: CLIENT_SCOPE, key: id, now, policy }
 }
 
+// Recent keys' hashes: a hot lookup (one order, one client, asked again and again) hashes the same
+// two keys on every request. Bounded: emptied when full, so made-up keys cannot grow it.
+const recentHashes = new Map<string, string>()
+const RECENT_HASHES = 4096
+
 /** The stored form of a key: SHA-256 over scope and key, so the table never holds what was typed. */
 export function hashLookupKey(scope: string, key: string): string {
-  return createHash('sha256').update(scope).update('\u0000').update(key).digest('hex')
+  const id = `${scope}\u0000${key}`
+  let hash = recentHashes.get(id)
+  if (hash === undefined) {
+    hash = createHash('sha256').update(scope).update('\u0000').update(key).digest('hex')
+    if (recentHashes.size >= RECENT_HASHES) recentHashes.clear()
+    recentHashes.set(id, hash)
+  }
+  return hash
 }
 
 function gate(lockedUntil: Date | null, now: Date): LookupGate {

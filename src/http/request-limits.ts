@@ -51,10 +51,11 @@ function hasBody(headers: Record<string, unknown>): boolean {
 
 /** An answer sent before the request's body was all read closes the connection (see above). */
 export function registerEarlyHangUp(app: FastifyInstance): void {
-  app.addHook('onSend', async (req, reply, payload) => {
+  // Synchronous: it runs on every answer, the status lookup's included.
+  app.addHook('onSend', (req, reply, payload, done) => {
     // `complete`: all of it arrived (Node); `readableEnded`: all of it was read (also under inject).
     const taken = req.raw.complete || req.raw.readableEnded
     if (!taken && hasBody(req.headers) && !reply.hasHeader('connection')) reply.header('connection', 'close')
-    return payload
+    done(null, payload)
   })
 }

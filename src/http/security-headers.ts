@@ -1,5 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyInstance } from 'fastify'
-import helmet from '@fastify/helmet'
+import helmet, { type HelmetOptions } from 'helmet'
 
 /**
  * The Content-Security-Policy every answer carries. Pages live within it: no inline scripts or
@@ -43,21 +44,51 @@ function isHttps(publicUrl: string | undefined): boolean {
 }
 
 /**
- * Registers helmet for every route (errors, 404s and 429s included): CSP, `nosniff`,
- * `Referrer-Policy: no-referrer` (order pages and signed choice links carry secrets in their URLs),
- * `X-Frame-Options: DENY`; HSTS and upgrade-insecure-requests only when wismo is reached over
- * https (`WISMO_PUBLIC_URL`), since HSTS over plain http would make a browser refuse a local setup.
- * Register before any route.
+ * The headers helmet sets with these options, read once: helmet builds them from its options
+ * alone (no directive here depends on the request), so every answer gets the same values.
  */
-export async function registerSecurityHeaders(app: FastifyInstance, opts: { publicUrl?: string }): Promise<void> {
+export function helmetHeaders(options: Readonly<HelmetOptions>): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {}
+  const res = {
+    setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  }
+  helmet(options)({} as IncomingMessage, res as unknown as ServerResponse, (err?: unknown) => {
+    if (err) throw err
+  })
+  return Object.freeze(headers)
+}
+
+/** helmet's options for wismo: see {@link registerSecurityHeaders}. */
+export function securityHeaderOptions(opts: { publicUrl?: string }): HelmetOptions {
   const https = isHttps(opts.publicUrl)
   const directives: Record<string, string[]> = { ...CSP_DIRECTIVES }
   if (https) directives['upgrade-insecure-requests'] = []
-  await app.register(helmet, {
-    global: true,
+  return {
     contentSecurityPolicy: { useDefaults: false, directives },
     referrerPolicy: { policy: 'no-referrer' },
     xFrameOptions: { action: 'deny' },
     strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  }
+}
+
+/**
+ * Sets helmet's headers on every answer (errors, 404s and 429s included): CSP, `nosniff`,
+ * `Referrer-Policy: no-referrer` (order pages and signed choice links carry secrets in their URLs),
+ * `X-Frame-Options: DENY`; HSTS and upgrade-insecure-requests only when wismo is reached over
+ * https (`WISMO_PUBLIC_URL`), since HSTS over plain http would make a browser refuse a local setup.
+ * Register first, before any other hook or route, so that even a request refused by an early hook
+ * carries them.
+ *
+ * Why not @fastify/helmet: it runs two hooks on every request and builds helmet's middleware anew
+ * in one of them (re-parsing the CSP each time) — a few per cent of the hottest route's CPU
+ * (docs/benchmarks.md, status). The values never change while the process runs, so they are
+ * computed here once, by helmet itself, and set by one synchronous hook.
+ */
+export function registerSecurityHeaders(app: FastifyInstance, opts: { publicUrl?: string }): void {
+  const headers = helmetHeaders(securityHeaderOptions(opts))
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.headers(headers)
+    done()
   })
 }

@@ -40,6 +40,22 @@ export async function calendarFrom(db: Queryable, config: CountrySource, around?
   if (source && around === undefined) throw new TypeError('calendarFrom: the country\'s holidays need the instant(s) the calendar is for')
   const years = source ? holidayYears(around!) : null
   const timeZone = config.timezone ?? DEFAULT_CALENDAR.timeZone
+  // Every status lookup asks with the same settings object: the calendar it got last time is the
+  // answer while the rows, the settings' values and the span are the same (no key to build).
+  const last = recent.get(config)
+  if (last && last.rows === rows && last.holidays === config.holidays && last.timeZone === timeZone && last.source === source &&
+      last.from === (years?.from ?? null) && last.to === (years?.to ?? null)) return last.calendar
+  const calendar = buildCalendar(rows, config, source, years, timeZone)
+  recent.set(config, { rows, holidays: config.holidays, timeZone, source, from: years?.from ?? null, to: years?.to ?? null, calendar })
+  return calendar
+}
+
+const recent = new WeakMap<object, {
+  rows: { day: string }[]; holidays: readonly string[]; timeZone: string | undefined; source: unknown; from: number | null; to: number | null; calendar: CalendarConfig
+}>()
+
+function buildCalendar(rows: { day: string }[], config: CountrySource, source: CountrySource['countryHolidays'] | null,
+  years: { from: number; to: number } | null, timeZone: string | undefined): CalendarConfig {
   const key = JSON.stringify([timeZone, config.holidays, source, years])
   let forRows = built.get(rows)
   if (!forRows) built.set(rows, (forRows = new Map()))

@@ -55,7 +55,8 @@ export type GuardedOrderHead = OrderHead & { locked_until: Date | null; client_l
  * measured by.
  */
 export async function readGuardedOrderHead(db: Queryable, orderNumber: string, keyHash: string, now: Date, clientHash: string | null = null): Promise<GuardedOrderHead | null> {
-  const [row] = await db.query<GuardedOrderHead>(GUARDED_HEAD_SQL, [orderNumberKey(orderNumber), keyHash, now, clientHash])
+  // `now` as ISO text: the same instant, without pg's local-time formatting of a Date on every lookup.
+  const [row] = await db.query<GuardedOrderHead>(GUARDED_HEAD_SQL, [orderNumberKey(orderNumber), keyHash, now.toISOString(), clientHash])
   return row ?? null
 }
 

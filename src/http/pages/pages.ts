@@ -30,14 +30,13 @@ export interface PagesDeps {
 const ASSETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/assets')
 const require = createRequire(import.meta.url)
 
-/** Registers cookies, form bodies, static assets (/assets/…), the customer pages and the console. */
+/** Registers form bodies, static assets (/assets/…), and the customer pages and the console with their cookies. */
 export async function registerPages(app: FastifyInstance, deps: PagesDeps): Promise<void> {
   // Every cookie is Secure when customers reach wismo over https (WISMO_PUBLIC_URL), whatever the
   // request looks like here: behind a TLS proxy wismo is not told to trust, it looks like http.
   // Otherwise Secure follows the request ('auto'), so a local http set-up keeps its cookies.
   // These are the defaults of every setCookie/clearCookie: cookie setters leave `secure` to them.
   const secure = /^https:\/\//i.test(deps.config.publicUrl ?? '') ? true : 'auto'
-  await app.register(cookie, { secret: deps.secret, parseOptions: { secure } })
   await app.register(formbody, { bodyLimit: 16_384 })
   await app.register(fastifyStatic, { root: ASSETS, prefix: '/assets/', index: false, list: false, maxAge: '1h' })
   // Chart.js straight from node_modules: no build step, and `npm ci` decides its version.
@@ -46,6 +45,11 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
   app.get('/assets/vendor/chart.umd.min.js', { schema: { hide: true } }, async (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(chartJs),
   )
-  registerCustomerPages(app, deps)
-  registerConsolePages(app, deps)
+  // The pages are the only routes that read or set cookies: the cookie plugin's hooks (parse on
+  // every request, write on every answer) run there alone, not on the API's hot lookup.
+  await app.register(async (pages) => {
+    await pages.register(cookie, { secret: deps.secret, parseOptions: { secure } })
+    registerCustomerPages(pages, deps)
+    registerConsolePages(pages, deps)
+  })
 }
