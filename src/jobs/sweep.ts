@@ -82,18 +82,21 @@ export async function runSweep(db: Db, opts: SweepOptions): Promise<SweepResult>
 /**
  * Claims up to a batch of lines: dirty ones first, then those whose time has come. Each claim is
  * an index range scan with a LIMIT, so a batch costs the same however many lines wait (a UNION
- * of all candidates, sorted per batch, made a full sweep quadratic).
+ * of all candidates, sorted per batch, made a full sweep quadratic). The lock is NO KEY UPDATE (the
+ * sweep changes no key): a plain FOR UPDATE also conflicts with the KEY SHARE lock any insert that
+ * references the line takes (a task, a status request, a platform call), so a sweep running beside
+ * the supplier check skipped exactly the lines that check was opening tasks on.
  */
 async function claimBatch(tx: Queryable, now: Date, size: number): Promise<number[]> {
   const dirty = await tx.query<{ order_line_id: number }>(
-    'SELECT order_line_id FROM order_lines WHERE dirty ORDER BY order_line_id LIMIT $1 FOR UPDATE SKIP LOCKED',
+    'SELECT order_line_id FROM order_lines WHERE dirty ORDER BY order_line_id LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED',
     [size],
   )
   const ids = dirty.map((r) => r.order_line_id)
   if (ids.length < size) {
     const due = await tx.query<{ order_line_id: number }>(
       `SELECT order_line_id FROM order_lines WHERE NOT closed AND next_check_at <= $1 AND NOT dirty
-        ORDER BY next_check_at, order_line_id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        ORDER BY next_check_at, order_line_id LIMIT $2 FOR NO KEY UPDATE SKIP LOCKED`,
       [now, size - ids.length],
     )
     ids.push(...due.map((r) => r.order_line_id))

@@ -48,26 +48,28 @@ describe('the demo replay plan', () => {
 })
 
 /** Every row the demo's history is made of, ids and times included (not message bodies: their links carry nonces). */
-async function digest(db: Db): Promise<{ hash: Record<string, string>; rows: number }> {
+async function digest(db: Db): Promise<{ hash: Record<string, string>; rows: number; all: Record<string, unknown[]> }> {
   const tables: [string, string][] = [
     ['orders', 'order_id'], ['order_lines', 'order_line_id'], ['line_state_history', 'order_line_id, changed_at, state'],
     ['notifications', 'notification_id'], ['tasks', 'task_id'], ['delay_notices', 'notice_id'], ['line_choices', 'order_line_id, decided_at'],
     ['ftc_cancellations', 'order_line_id'],
   ]
   const hash: Record<string, string> = {}
+  const all: Record<string, unknown[]> = {}
   let rows = 0
   for (const [t, order] of tables) {
     const r = await db.query<{ j: unknown }>(`SELECT to_jsonb(t) - 'body' - 'payload' - 'delivery' - 'token_nonce' AS j FROM ${t} t ORDER BY ${order}`)
     rows += r.length
+    all[t] = r.map((x) => x.j)
     // One hash per table: a failure names the table that differs.
     hash[t] = crypto.createHash('sha256').update(JSON.stringify(r)).digest('hex')
   }
-  return { hash, rows }
+  return { hash, rows, all }
 }
 
 test('the same seed and now load the same history into two fresh databases', async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wismo-demo-history-'))
-  const digests: { hash: Record<string, string>; rows: number }[] = []
+  const digests: Awaited<ReturnType<typeof digest>>[] = []
   try {
     for (const run of ['a', 'b']) {
       const db = await freshDb()
@@ -84,5 +86,13 @@ test('the same seed and now load the same history into two fresh databases', asy
     await fs.rm(dir, { recursive: true, force: true })
   }
   assert.ok(digests[0].rows > 1000, `${digests[0].rows} rows`)
-  assert.deepEqual(digests[1].hash, digests[0].hash)
+  // A failure shows the first row that differs in each table, not only which hashes did.
+  const first: Record<string, unknown> = {}
+  for (const t of Object.keys(digests[0].hash)) {
+    if (digests[0].hash[t] === digests[1].hash[t]) continue
+    const [a, b] = [digests[0].all[t], digests[1].all[t]]
+    const i = a.findIndex((row, k) => JSON.stringify(row) !== JSON.stringify(b[k]))
+    first[t] = { rows: [a.length, b.length], at: i, a: a[i], b: b[i] }
+  }
+  assert.deepEqual(first, {})
 })

@@ -212,6 +212,28 @@ describe('properties', () => {
     }
   })
 
+  it('the same history in any order learns the same model (rows come in whatever order a query plan gives)', () => {
+    fc.assert(fc.property(obsArb, fc.integer({ min: 1, max: 1_000_000 }), (obs, seed) => {
+      const rand = rng(seed)
+      const shuffle = <T,>(l: readonly T[]): T[] => {
+        const out = [...l]
+        for (let i = out.length - 1; i > 0; i--) {
+          const j = Math.floor(rand() * (i + 1))
+          ;[out[i], out[j]] = [out[j], out[i]]
+        }
+        return out
+      }
+      const shuffled: Observations = {
+        handoff: shuffle(obs.handoff), backorder: shuffle(obs.backorder), slip: shuffle(obs.slip), transit: shuffle(obs.transit), outcomes: shuffle(obs.outcomes),
+      }
+      assert.deepEqual(model(shuffled, '2026-07-20'), model(obs, '2026-07-20'))
+    }), { numRuns: 60 })
+    // Clamped at the ceiling, then hits and misses on one day: their order must not decide the level.
+    const o = (delivered: string, latest = '2026-01-06'): OutcomeObs => ({ milestone: 'shipped', earliest: '2026-01-05', latest, delivered, known: '2026-01-20' })
+    const day = [...Array.from({ length: 600 }, () => o('2026-01-09')), ...Array.from({ length: 30 }, () => o('2026-01-06', '2026-01-07'))]
+    assert.equal(calibrateLevels(day, 0.9).shipped, calibrateLevels([...day].reverse(), 0.9).shipped)
+  })
+
   it('the calibrated level rises after misses and falls after hits, within its bounds', () => {
     const miss = (known: string): OutcomeObs => ({ milestone: 'shipped', earliest: '2026-01-05', latest: '2026-01-06', delivered: '2026-01-09', known })
     const hit = (known: string): OutcomeObs => ({ milestone: 'shipped', earliest: '2026-01-05', latest: '2026-01-06', delivered: '2026-01-06', known })

@@ -1,4 +1,7 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { openDb, type Db } from '../../src/store/db.ts'
 
@@ -8,12 +11,35 @@ import { openDb, type Db } from '../../src/store/db.ts'
  */
 let template: Promise<Blob> | null = null
 
+const storeDir = path.join(import.meta.dirname, '../../src/store')
+
+/**
+ * What the template is made of: every migration, the code that applies them and PGlite's version.
+ * Test files run in processes of their own; each used to migrate its own template (seconds of
+ * CPU, ~160 times a suite run). The first to need it writes it to the temporary folder, keyed by
+ * this digest, and the others read it — a changed migration is a new key, never a stale template.
+ */
+function templateKey(): string {
+  const h = createHash('sha256')
+  h.update(fs.readFileSync(path.join(import.meta.dirname, '../../node_modules/@electric-sql/pglite/package.json')))
+  const files = [path.join(storeDir, 'migrate.ts'), path.join(storeDir, 'db.ts'),
+    ...fs.readdirSync(path.join(storeDir, 'migrations')).sort().map((f) => path.join(storeDir, 'migrations', f))]
+  for (const f of files) h.update(`\0${path.basename(f)}\0`).update(fs.readFileSync(f))
+  return h.digest('hex').slice(0, 24)
+}
+
 async function pgliteTemplate(): Promise<Blob> {
   template ??= (async () => {
+    const file = path.join(os.tmpdir(), `wismo-test-template-${templateKey()}.tar`)
+    if (fs.existsSync(file)) return new Blob([fs.readFileSync(file)])
     const db = await openDb({ dataDir: 'memory://' })
     const pglite = (db as Db & { pglite: PGlite }).pglite
     const blob = await pglite.dumpDataDir('none')
     await db.close()
+    // Written aside and renamed: another process never reads half a template.
+    const part = `${file}.${process.pid}.part`
+    fs.writeFileSync(part, Buffer.from(await blob.arrayBuffer()))
+    fs.renameSync(part, file)
     return blob
   })()
   return template

@@ -19,17 +19,19 @@ test('the workers run the sweep from the PostgreSQL queue, again when the clock 
   const schema = (db as { schema?: string }).schema
   const clock = new TestClock('2026-11-03T12:00:00Z')
   const inbox = fs.mkdtempSync(path.join(os.tmpdir(), 'wismo-workers-'))
+  const logs: string[] = []
   const workers = await startWorkers(db, {
     clock,
     config: loadConfig({ WISMO_SWEEP_INTERVAL_SECONDS: '60', WISMO_INBOX_DIR: inbox }),
     schema: schema ? `${schema}_boss` : undefined,
     manual: true,
+    log: (s) => logs.push(s),
   })
   const states = async () => (await db.query<{ state: string }>('SELECT state FROM line_state_history ORDER BY 1')).map((r) => r.state)
   try {
     await workers.tick() // offers this interval's jobs and runs them
     const [row] = await db.query<{ dirty: boolean }>('SELECT dirty FROM order_lines')
-    assert.equal(row.dirty, false, 'the sweep ran')
+    assert.equal(row.dirty, false, `the sweep ran:\n${logs.join('\n')}`)
     assert.deepEqual(await states(), ['processing'])
 
     await workers.tick()
@@ -37,7 +39,7 @@ test('the workers run the sweep from the PostgreSQL queue, again when the clock 
 
     clock.advanceDays(20) // well past the promise: the next interval's sweep finds the line late
     await workers.tick()
-    assert.deepEqual(await states(), ['delayed', 'processing'])
+    assert.deepEqual(await states(), ['delayed', 'processing'], logs.join('\n'))
   } finally {
     await workers.stop()
     if (schema) await db.query(`DROP SCHEMA IF EXISTS "${schema}_boss" CASCADE`)

@@ -14,14 +14,21 @@ export interface Hist {
 
 export const EMPTY_HIST: Hist = { values: [], weights: [], n: 0 }
 
+type Sample = { value: number; weight: number }
+
+/**
+ * Samples in one order whatever order they came in (by value, then weight): sums of floating-point
+ * weights depend on the order they are added in, and the rows a query returns without a full
+ * ORDER BY come in the plan's order — two databases with the same history must learn the same model.
+ */
+const canonical = (samples: readonly Sample[]): Sample[] => [...samples].sort((a, b) => a.value - b.value || a.weight - b.weight)
+
 /** The histogram of weighted whole-number samples (non-finite values and weights ≤ 0 left out). */
-export function histOf(samples: readonly { value: number; weight: number }[]): Hist {
+export function histOf(samples: readonly Sample[]): Hist {
   const by = new Map<number, number>()
   let n = 0
-  for (const s of samples) {
-    if (!Number.isFinite(s.value) || !(s.weight > 0)) continue
-    const v = Math.round(s.value)
-    by.set(v, (by.get(v) ?? 0) + s.weight)
+  for (const s of canonical(samples.filter((x) => Number.isFinite(x.value) && x.weight > 0).map((x) => ({ value: Math.round(x.value), weight: x.weight })))) {
+    by.set(s.value, (by.get(s.value) ?? 0) + s.weight)
     n++
   }
   const values = [...by.keys()].sort((a, b) => a - b)
@@ -35,10 +42,10 @@ export function histOf(samples: readonly { value: number; weight: number }[]): H
  * from every window. What is still open beyond the last ended duration stays at the longest open
  * value (a lower bound: it has lasted at least that long).
  */
-export function survivalHist(ended: readonly { value: number; weight: number }[], open: readonly { value: number; weight: number }[]): Hist {
-  const ok = (s: { value: number; weight: number }) => Number.isFinite(s.value) && s.weight > 0
-  const e = ended.filter(ok).map((s) => ({ value: Math.round(s.value), weight: s.weight }))
-  const o = open.filter(ok).map((s) => ({ value: Math.round(s.value), weight: s.weight }))
+export function survivalHist(ended: readonly Sample[], open: readonly Sample[]): Hist {
+  const ok = (s: Sample) => Number.isFinite(s.value) && s.weight > 0
+  const e = canonical(ended.filter(ok).map((s) => ({ value: Math.round(s.value), weight: s.weight })))
+  const o = canonical(open.filter(ok).map((s) => ({ value: Math.round(s.value), weight: s.weight })))
   if (o.length === 0) return histOf(e)
   const total = [...e, ...o].reduce((a, s) => a + s.weight, 0)
   const times = [...new Set(e.map((s) => s.value))].sort((a, b) => a - b)

@@ -131,7 +131,10 @@ export function transitKeys(level: string, from: Place, to: Place): string[] {
  */
 export function calibrateLevels(outcomes: readonly OutcomeObs[], target: number, step = DEFAULT_STEP): Record<CalibratedMilestone, number> {
   const levels: Record<CalibratedMilestone, number> = { ordered: target, shipped: target }
-  const ordered = [...outcomes].sort((a, b) => (a.known < b.known ? -1 : a.known > b.known ? 1 : 0))
+  // In a full order, not only by day: the levels are clamped at each step, so outcomes known the
+  // same day in another order (as rows come from another query plan) would end elsewhere.
+  const key = (o: OutcomeObs) => `${o.known}|${o.milestone}|${o.earliest}|${o.latest}|${o.delivered}`
+  const ordered = outcomes.map((o) => ({ o, k: key(o) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((x) => x.o)
   for (const o of ordered) {
     const missed = o.delivered < o.earliest || o.delivered > o.latest ? 1 : 0
     const next = levels[o.milestone] + step * (missed - (1 - target))
