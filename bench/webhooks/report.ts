@@ -8,6 +8,12 @@ export const WEBHOOKS_HEADING = '## Carrier webhooks (issue 4)'
 
 const ms = (n: number) => (n < 1 ? '<1' : String(n))
 
+/** Applied per second of tail alone: what was left when the load stopped, over the time it took. */
+function tailRate(r: WebhookRun): number {
+  const tails = r.rounds.reduce((a, x) => a + x.tailMs, 0) / 1000
+  return tails > 0 ? (r.webhook.delta.applied - r.webhook.appliedAtStop) / tails : 0
+}
+
 export function webhookSection(r: WebhookRun, loadAvg: number): string {
   const w = r.webhook
   const eventsPerSec = (x: RouteRun) => x.delta.carrierEvents / x.cannon.duration
@@ -40,6 +46,15 @@ export function webhookSection(r: WebhookRun, loadAvg: number): string {
       `What landed: ${fmt(w.delta.applied)} messages applied, ${fmt(w.delta.carrierEvents)} carrier events, ${fmt(w.delta.versionBumps)} order version bumps; ` +
       `replay: ${fmt(r.replay.delta.duplicate)} duplicates, nothing applied. CPU is per request from \`process.cpuUsage\` (server, applies and load generator) and ` +
       `/proc of the pool's backends, on ${os.cpus().length} cores; the webhook's includes applying it after the answer while the load runs.`,
+    '',
+    `**Where the apply time goes.** Answering costs one INSERT (one round trip, one commit), as the baseline does; applying costs, per webhook, ` +
+      'the claim (an advisory lock), the attempt noted (its own commit, so a message that crashes its process is counted), then one transaction: ' +
+      'the events (one INSERT … unnest), the shipments under the number, the line and order locks, the lines marked, the tracker view, the lines ' +
+      'marked again for it, the message marked applied, and the commit — about 12 round trips and 2 commits. Two applies run at a time beside ' +
+      `${r.connections} connections of answers, so under load they get little of the pool and the CPU (${fmt(w.appliedAtStop)} of ${fmt(w.delta.applied)} ` +
+      `applied by the time the load stopped) and the rest is applied in the tail, at ${fmt(tailRate(r))} applied/s. Next steps: apply the queued ` +
+      'deliveries in batches (one claim UPDATE and one transaction per batch, the events of all of them in one INSERT, a savepoint per message only ' +
+      'to quarantine a bad one), and mark a number\'s lines once for its scans and its tracker view (one UPDATE, one version bump, instead of two).',
     '',
     machineLine(loadAvg, [{ label: 'PostgreSQL', version: r.version, notes: r.settings }]),
     '',
