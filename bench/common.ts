@@ -12,6 +12,30 @@ import pg from 'pg'
 import { openDb, type Db } from '../src/store/db.ts'
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+/**
+ * Quick mode (`BENCH_QUICK=1 npm run bench`): every suite at a small size, to check the benchmark
+ * code itself (its own checks still fail the run) in under ten minutes; the figures mean little
+ * and are not asserted. The sizes are set into process.env here, before any suite reads its knobs
+ * (a knob set by hand wins), and the sections go to a scratch file, never docs/benchmarks.md.
+ */
+export const QUICK = /^(1|true|yes|on)$/i.test(process.env.BENCH_QUICK ?? '')
+export const QUICK_KNOBS: Record<string, string> = {
+  BENCH_ORDERS: '1000', BENCH_DURATION: '1', BENCH_ROUNDS: '1', BENCH_STATUS_EVENING: '0',
+  BENCH_X12_ITEMS: '2000', BENCH_X12_LINES: '1000',
+  BENCH_SWEEP_LINES: '3000', BENCH_SWEEP_CHANGED: '100',
+  BENCH_FUZZ_CASES: '2000', BENCH_FUZZ_DB_CASES: '50',
+  BENCH_WEBHOOK_DURATION: '2', BENCH_WEBHOOK_ROUNDS: '1', BENCH_WEBHOOK_BODIES: '20000', BENCH_WEBHOOK_SHIPMENTS: '500',
+  BENCH_OUTREACH_ORDERS: '200',
+  ALT_LINES: '2000', ALT_OFFERS: '20000', ALT_LOOKUPS: '30',
+  BENCH_PAGES_RUNS: '2',
+  BENCH_SEARCH_ORDERS: '2000', BENCH_SEARCH_RUNS: '20',
+  BENCH_REPLAY_ORDERS: '30',
+  BENCH_ETA_DAYS: '60', BENCH_ETA_TARGETS: '0.9', BENCH_ETA_ORDERS_PER_DAY: '3',
+  BENCH_PLATFORM_ORDERS: '200', BENCH_PLATFORM_DURATION: '2', BENCH_PLATFORM_ROUNDS: '1', BENCH_PLATFORM_BODIES: '20000',
+  BENCH_DAY_ORDERS: '100', BENCH_DAY_LINES_PER_ORDER: '5', BENCH_DAY_WEBHOOKS: '500', BENCH_DAY_WORKERS: '1',
+}
+if (QUICK) for (const [k, v] of Object.entries(QUICK_KNOBS)) if (process.env[k] === undefined || process.env[k] === '') process.env[k] = v
 export const SERVER_URL = process.env.BENCH_DATABASE_URL || 'postgres://127.0.0.1:5432/test'
 export const safeUrl = (url: string) => url.replace(/\/\/[^@/]*@/, '//')
 
@@ -153,7 +177,9 @@ export function machineLine(loadAvg: number, versions: { label: string; version:
 
 export const today = () => new Date().toISOString().slice(0, 10)
 
-const docsFile = path.join(root, 'docs', 'benchmarks.md')
+/** Quick mode writes to a scratch copy (BENCH_QUICK_DOC, default in the temp folder): docs/benchmarks.md keeps its figures. */
+const docsFile = QUICK ? path.resolve(process.env.BENCH_QUICK_DOC || path.join(os.tmpdir(), 'wismo-bench-quick.md')) : path.join(root, 'docs', 'benchmarks.md')
+export const docsPath = () => docsFile
 
 /** Replaces the section starting with `heading` (up to the next "## ") in docs/benchmarks.md, or appends it. */
 export function writeSection(heading: string, text: string, first = false): void {

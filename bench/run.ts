@@ -2,14 +2,17 @@
  * `npm run bench`: every benchmark suite, each rewriting its own section of docs/benchmarks.md
  * as soon as it is done (so an interrupted run keeps what it measured).
  *
- *   BENCH_SUITES=status,x12,sweep,fuzz,webhooks,outreach,alternatives,pages,search,replay,eta,platforms   which suites, in this order (default all)
+ *   BENCH_SUITES=status,x12,sweep,fuzz,webhooks,outreach,alternatives,pages,search,replay,eta,platforms,day   which suites, in this order (default all)
+ *   BENCH_QUICK=1                        every suite at a small size (the table in bench/common.ts; a knob set by hand wins), to check
+ *                                        the benchmark code in under ten minutes; writes to a scratch file (BENCH_QUICK_DOC, default
+ *                                        $TMPDIR/wismo-bench-quick.md), never docs/benchmarks.md; figures not asserted
  *   BENCH_DB=both                        pglite | postgres | both (status, x12, fuzz; sweep, webhooks and platforms are PostgreSQL only)
  *   BENCH_DATABASE_URL                   the server (default postgres://127.0.0.1:5432/test); each suite in its own schema, dropped afterwards
  *
- * Knobs per suite are in the header of bench/status/run.ts, x12.ts, sweep.ts, fuzz.ts webhooks/run.ts, alternatives.ts, outreach.ts, pages.ts, search.ts and platforms.ts; eta.ts (a simulated year per WISMO_ETA_TARGET).
+ * Knobs per suite are in the header of bench/status/run.ts, x12.ts, sweep.ts, fuzz.ts webhooks/run.ts, alternatives.ts, outreach.ts, pages.ts, search.ts, platforms.ts and day/run.ts; eta.ts (a simulated year per WISMO_ETA_TARGET).
  */
 import os from 'node:os'
-import { log, secs, writeSection, writeSummary, type SummaryRow } from './common.ts'
+import { QUICK, docsPath, log, secs, writeSection, writeSummary, type SummaryRow } from './common.ts'
 import { benchStatus } from './status/run.ts'
 import { statusSection, statusSummary, STATUS_HEADING } from './status/report.ts'
 import { benchX12, x12Section, X12_HEADING } from './x12.ts'
@@ -26,6 +29,8 @@ import { benchReplay, replaySection, REPLAY_HEADING } from './replay.ts'
 import { benchEta, etaSection, ETA_HEADING } from './eta.ts'
 import { machineLine } from './common.ts'
 import { benchPlatforms, platformsSection, platformsSummary, PLATFORMS_HEADING } from './platforms.ts'
+import { benchDay } from './day/run.ts'
+import { daySection, daySummary, DAY_HEADING } from './day/report.ts'
 
 const SUITES: Record<string, () => Promise<void>> = {
   async status() {
@@ -104,6 +109,15 @@ const SUITES: Record<string, () => Promise<void>> = {
     writeSection(PLATFORMS_HEADING, platformsSection(r, load))
     summary('platforms', platformsSummary(r))
   },
+  async day() {
+    const load = os.loadavg()[0]
+    // Rewritten after each worker count, so a run cut short keeps what it measured.
+    const runs = await benchDay((sofar) => {
+      writeSection(DAY_HEADING, daySection(sofar, load))
+      summary('day', daySummary(sofar))
+    })
+    if (!runs) throw new Error('day: PostgreSQL is needed and was unreachable')
+  },
 }
 
 const summary = (suite: string, rows: SummaryRow[]) => writeSummary(suite, rows, Object.keys(SUITES))
@@ -114,6 +128,7 @@ async function main(): Promise<void> {
   if (unknown.length) throw new Error(`BENCH_SUITES: unknown ${unknown.join(', ')} (known: ${Object.keys(SUITES).join(', ')})`)
   const started = performance.now()
   log(`wismo bench: ${wanted.join(', ')}; load average ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} cores`)
+  if (QUICK) log(`quick mode (BENCH_QUICK): small sizes, sections written to ${docsPath()}, not docs/benchmarks.md`)
   const failed: string[] = []
   for (const name of wanted) {
     const t = performance.now()

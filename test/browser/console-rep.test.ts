@@ -28,7 +28,7 @@ const PASSWORD = 'correct horse battery'
 
 before(async () => {
   db = await freshDb()
-  await loadDemo(db, { now: NOW, config: demoTestConfig() })
+  await loadDemo(db, { now: NOW, orders: 1000, config: demoTestConfig() })
   await runSweep(db, { now: NOW, calendar: await calendarFrom(db, { holidays: [] }), delayGraceDays: 1 })
   for (const email of ['rita@store.example', 'lee@store.example']) {
     await upsertUser(db, { email, role: 'rep', passwordHash: await hashPassword(PASSWORD), now: NOW })

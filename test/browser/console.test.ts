@@ -25,7 +25,7 @@ const PASSWORD = 'correct horse battery'
 
 before(async () => {
   db = await freshDb()
-  await loadDemo(db, { now: NOW, config: demoTestConfig() })
+  await loadDemo(db, { now: NOW, orders: 500, config: demoTestConfig() })
   await runSweep(db, { now: NOW, calendar: await calendarFrom(db, { holidays: [] }), delayGraceDays: 1 })
   for (const [email, role] of [['rita@store.example', 'rep'], ['lee@store.example', 'rep'], ['ada@store.example', 'admin']] as const) {
     await upsertUser(db, { email, role, passwordHash: await hashPassword(PASSWORD), now: NOW })
