@@ -17,6 +17,9 @@ import { SECRET, type BodyPool } from './bodies.ts'
 
 export const WEBHOOK_PATH = '/api/carriers/easypost/webhook'
 export const ECHO_PATH = '/bench/echo'
+/** The bare baseline: the same HMAC check, then one INSERT of the raw body into a table of its own. */
+export const BARE_PATH = '/bench/bare'
+export const BARE_TABLE = 'bench_webhook_bare'
 /** The clock the app runs on (received_at / applied_at of every message). */
 export const NOW = '2024-08-03T00:00:00Z'
 
@@ -44,6 +47,8 @@ export interface Delta {
   /** orders.version bumps (the order_lines trigger, once per UPDATE statement). */
   versionBumps: number
   dirtyLines: number
+  /** Rows the bare baseline inserted. */
+  bareRows: number
 }
 
 export interface CpuSplit {
@@ -61,6 +66,10 @@ export interface RouteRun {
   cannon: CannonResult
   delta: Delta
   cpu: CpuSplit
+  /** After the load stopped: until no carrier webhook was left `received` (0 for the other routes). */
+  tailMs: number
+  /** Applied by the time the load stopped. */
+  appliedAtStop: number
 }
 
 export async function startServer(db: Db): Promise<{ app: FastifyInstance; url: string }> {
@@ -68,10 +77,32 @@ export async function startServer(db: Db): Promise<{ app: FastifyInstance; url: 
     db, clock: fixedClock(new Date(NOW)),
     config: { holidays: [], lookupRateLimit: 1e9, easypostWebhookSecret: SECRET },
   })
+  await db.query(`CREATE TABLE IF NOT EXISTS ${BARE_TABLE} (id bigserial PRIMARY KEY, body bytea NOT NULL, received_at timestamptz NOT NULL)`)
+  // The bare baseline: verify, one INSERT (autocommit, one round trip), answered 202 — what a webhook route cannot do with less.
+  await addRawRoute(app, BARE_PATH, async (raw, headers) => {
+    if (!easypost.verify(raw, headers, SECRET)) return null
+    const [row] = await db.query<{ id: string }>(`INSERT INTO ${BARE_TABLE} (body, received_at) VALUES ($1, $2) RETURNING id`, [raw, new Date(NOW)])
+    return { ok: true, id: Number(row.id) }
+  })
   return listenWithEcho(app, ECHO_PATH, (raw, headers) => {
     if (!easypost.verify(raw, headers, SECRET)) return null
     const body = readJson(raw) as { id?: unknown }
     return { ok: true, id: body.id }
+  })
+}
+
+/** A POST route in a raw-body scope like the webhook routes': `answer` gets the raw body and headers and returns the reply, or null for a 401. */
+export async function addRawRoute(
+  app: FastifyInstance, path: string, answer: (raw: Buffer, headers: IncomingHttpHeaders) => unknown | null | Promise<unknown | null>,
+): Promise<void> {
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers()
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 8 * 1024 * 1024 }, (_req, body, done) => done(null, body))
+    scope.post(path, async (req, reply) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
+      const out = await answer(raw, req.headers)
+      return out == null ? reply.code(401).send({ error: 'bad signature' }) : out
+    })
   })
 }
 
@@ -82,14 +113,7 @@ export async function startServer(db: Db): Promise<{ app: FastifyInstance; url: 
 export async function listenWithEcho(
   app: FastifyInstance, path: string, answer: (raw: Buffer, headers: IncomingHttpHeaders) => unknown | null,
 ): Promise<{ app: FastifyInstance; url: string }> {
-  await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers()
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 8 * 1024 * 1024 }, (_req, body, done) => done(null, body))
-    scope.post(path, async (req, reply) => {
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
-      return answer(raw, req.headers) ?? reply.code(401).send({ error: 'bad signature' })
-    })
-  })
+  await addRawRoute(app, path, answer)
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo
   return { app, url: `http://127.0.0.1:${port}` }
@@ -117,18 +141,18 @@ export function cannon(data: {
   })
 }
 
-interface Counts { carrierEvents: number; byStatus: Record<string, number>; version: number; dirty: number }
+interface Counts { carrierEvents: number; byStatus: Record<string, number>; version: number; dirty: number; bare: number }
 
 async function counts(db: Db): Promise<Counts> {
-  const [c] = await db.query<{ events: number; version: number; dirty: number }>(
-    `SELECT (SELECT count(*) FROM carrier_events)::int AS events,
+  const [c] = await db.query<{ events: number; version: number; dirty: number; bare: number }>(
+    `SELECT (SELECT count(*) FROM carrier_events)::int AS events, (SELECT count(*) FROM ${BARE_TABLE})::int AS bare,
             (SELECT coalesce(sum(version), 0) FROM orders)::bigint AS version,
             (SELECT count(*) FROM order_lines WHERE dirty)::int AS dirty`,
   )
   const rows = await db.query<{ status: string; n: number }>(
     `SELECT status, count(*)::int AS n FROM inbound_messages WHERE kind = 'carrier_webhook' GROUP BY status`,
   )
-  return { carrierEvents: c.events, version: Number(c.version), dirty: c.dirty, byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])) }
+  return { carrierEvents: c.events, version: Number(c.version), dirty: c.dirty, bare: c.bare, byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])) }
 }
 
 /** After a run: requests autocannon left in flight still finish on the server; wait until nothing more lands. */
@@ -152,7 +176,24 @@ function delta(a: Counts, b: Counts): Delta {
     other: total(b) - total(a) - d('applied') - d('duplicate'),
     versionBumps: b.version - a.version,
     dirtyLines: b.dirty - a.dirty,
+    bareRows: b.bare - a.bare,
   }
+}
+
+/** Webhooks are answered once stored and applied after: polls (every 25 ms) until none is left `received`; how long that took. */
+export async function tail(db: Db): Promise<{ ms: number; appliedAtStop: number }> {
+  const t0 = performance.now()
+  const left = async () => (await db.query<{ received: number; applied: number }>(
+    `SELECT count(*) FILTER (WHERE status = 'received')::int AS received, count(*) FILTER (WHERE status = 'applied')::int AS applied
+       FROM inbound_messages WHERE kind = 'carrier_webhook'`))[0]
+  const first = await left()
+  let now = first
+  while (now.received > 0) {
+    if (performance.now() - t0 > 600_000) throw new Error(`webhooks: ${now.received} still not applied 10 minutes after the load stopped`)
+    await new Promise((r) => setTimeout(r, 25))
+    now = await left()
+  }
+  return { ms: performance.now() - t0, appliedAtStop: first.applied }
 }
 
 /** The pool's backend pids: every client of the pool busy at once, each says who it is. */
@@ -198,8 +239,9 @@ export function cpuMeter(pids: number[]): { stop(): { nodeMs: number; pgMs: numb
   }
 }
 
+/** One route's run: what it added to the database, its CPU, and (`waitTail`) how long applying what it was answered took after the load stopped. */
 export async function measured(
-  db: Db, pids: number[], run: () => Promise<CannonResult>,
+  db: Db, pids: number[], run: () => Promise<CannonResult>, waitTail = false,
 ): Promise<RouteRun> {
   const before = await drained(db)
   const meter = cpuMeter(pids)
@@ -207,12 +249,15 @@ export async function measured(
   const result = await run()
   const wall = (performance.now() - t0) / 1000
   const { nodeMs, pgMs } = meter.stop()
+  const t = waitTail ? await tail(db) : { ms: 0, appliedAtStop: 0 }
   const after = await drained(db)
   const completed = result.reqPerSec * result.duration
   return {
     cannon: result,
     delta: delta(before, after),
     cpu: cpuSplit({ nodeMs, pgMs, wall, completed }),
+    tailMs: t.ms,
+    appliedAtStop: waitTail ? t.appliedAtStop - (before.byStatus.applied ?? 0) : 0,
   }
 }
 
@@ -227,8 +272,12 @@ export function combine(rs: RouteRun[]): RouteRun {
   const delta: Delta = {
     carrierEvents: sum((x) => x.carrierEvents, d), applied: sum((x) => x.applied, d), duplicate: sum((x) => x.duplicate, d),
     other: sum((x) => x.other, d), versionBumps: sum((x) => x.versionBumps, d), dirtyLines: sum((x) => x.dirtyLines, d),
+    bareRows: sum((x) => x.bareRows, d),
   }
-  return { cannon: combineCannon(rs.map((r) => r.cannon)), delta, cpu: combineCpu(rs.map((r) => r.cpu)) }
+  return {
+    cannon: combineCannon(rs.map((r) => r.cannon)), delta, cpu: combineCpu(rs.map((r) => r.cpu)),
+    tailMs: Math.max(...rs.map((r) => r.tailMs)), appliedAtStop: sum((x) => x.appliedAtStop, rs),
+  }
 }
 
 /** Rounds of one route's load: requests over total time, p50 the median round's, p99 and max the worst round's. */

@@ -50,7 +50,7 @@ export function applierFor(m: StoredMessage, now: Date): Apply {
       }
       return (tx, id) => applyCarrierEvents(tx, id, parseCarrierEvents(m.body.toString('utf8')))
     case 'carrier_webhook':
-      return storedWebhookApplier(m.source, m.body)
+      return storedWebhookApplier(m.source, m.body, m.received_at)
     case 'import_csv':
       return storedImportApplier(m.source, m.body, now)
     case 'platform_webhook':

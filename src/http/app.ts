@@ -43,6 +43,11 @@ export interface AppDeps {
   choices?: ChoicePort
   /** Where supplier feeds are spooled while they arrive (default: the system's temporary folder). */
   spoolDir?: string
+  /**
+   * How many stored webhook deliveries (carriers', platforms') are applied at once after they were
+   * answered (default 2); 0 leaves every one to the sweep (tests of the leftover pickup).
+   */
+  webhookApplyConcurrency?: number
 }
 
 /**

@@ -84,7 +84,7 @@ interface Row {
   supersedes?: number
 }
 
-async function insertRow(tx: Queryable, input: InboundInput, identity: string, body: BodySource, row: Row): Promise<number | null> {
+export async function insertRow(tx: Queryable, input: InboundInput, identity: string, body: BodySource, row: Row): Promise<number | null> {
   // A duplicate of a file keeps no second copy of the bytes: its sha256 says they are the same.
   const bytes = body.inline ?? Buffer.alloc(0)
   const rows = await tx.query<{ message_id: number }>(

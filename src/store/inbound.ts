@@ -1,6 +1,6 @@
 import type { Db, Queryable, Session } from './db.ts'
 import { DomainError } from '../domain/errors.ts'
-import { CLAIM_SPACE, inlineBody, storeOnce, type Stored } from './inbound-store.ts'
+import { CLAIM_SPACE, identityOf, inlineBody, insertRow, storeOnce, type Stored } from './inbound-store.ts'
 import { crashPoint } from '../util/crash-point.ts'
 
 export { sha256 } from './inbound-store.ts'
@@ -36,8 +36,15 @@ export type StoredInbound = Stored
  * message is left `received` and unclaimed: `ingestMessage` is the path that also applies it.
  */
 export async function storeInbound(db: Db, input: InboundInput): Promise<StoredInbound> {
+  const body = inlineBody(input.body)
+  // The row is left unclaimed the moment it is stored, so a claim held while writing it would
+  // protect nothing: the common case is one INSERT, committed on its own (one round trip, as a
+  // webhook storm needs). Only a copy whose identity is taken goes the whole way below (a
+  // duplicate, or the takeover of a half-done copy that a stopped process left).
+  const id = await insertRow(db, input, identityOf(input, body.sha256), body, { status: 'received' })
+  if (id !== null) return { messageId: id, sha256: body.sha256, duplicateOf: null, supersedes: null }
   return db.session(async (s) => {
-    const stored = await storeOnce(s, input, inlineBody(input.body))
+    const stored = await storeOnce(s, input, body)
     await s.unlock(CLAIM_SPACE, stored.messageId)
     return stored
   })

@@ -88,3 +88,29 @@ export function afterShipBody(eventId: string, n: number, tag: string): Buffer {
 export function shippoBody(track: Json = fixture('shippo/test_get_status.response-body.DERIVED.json')): Buffer {
   return Buffer.from(JSON.stringify({ event: 'track_updated', test: true, data: track }))
 }
+
+/** Waits until no delivery is left `received`: webhooks are answered first and applied after (src/feeds/apply-queue.ts). */
+export async function settled(db: Queryable): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const [r] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inbound_messages WHERE status = 'received'`)
+    if (r.n === 0) return
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  throw new Error('a stored webhook was not applied')
+}
+
+/** The stored message of an answer, once applied: its status and summary lines. */
+export async function messageOf(db: Queryable, messageId: number): Promise<{ status: string; summary: string[] | null; error: string | null }> {
+  const [m] = await db.query<{ status: string; summary: string[] | null; error: string | null }>(
+    'SELECT status, summary, error FROM inbound_messages WHERE message_id = $1', [messageId])
+  return m
+}
+
+/** POSTs like `post`, then waits until the delivery is applied; `summary` is what applying it said. */
+export async function deliver(app: FastifyInstance, db: Queryable, provider: Provider, body: Buffer | string, headers: Record<string, string> = {}, query = '') {
+  const r = await post(app, provider, body, headers, query)
+  await settled(db)
+  const json = r.json()
+  const m = typeof json.messageId === 'number' ? await messageOf(db, json.messageId) : null
+  return { statusCode: r.statusCode, body: r.body, json, status: m?.status ?? null, summary: m?.summary ?? [] }
+}

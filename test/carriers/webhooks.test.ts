@@ -9,7 +9,7 @@ import { seedCatalog } from '../helpers/seed.ts'
 import { getOrderStatus } from '../../src/status/order-status.ts'
 import { calendarFrom } from '../../src/status/calendar-config.ts'
 import {
-  SECRETS, afterShipBody, easyPostStep, fixture, post, seedShippedOrder, shippoBody, signAfterShip, signEasyPost, signShippo,
+  SECRETS, afterShipBody, deliver, easyPostStep, fixture, post, seedShippedOrder, shippoBody, signAfterShip, signEasyPost, signShippo,
 } from './webhook-kit.ts'
 
 let db: Db
@@ -46,16 +46,17 @@ const eventsOf = async (n: string) => (await db.query<{ n: number }>('SELECT cou
 
 test('EasyPost: signed tracker updates move the line in transit → out for delivery → delivered; a replay changes nothing', async () => {
   const step1 = easyPostStep('evt_step1', 4, 'in_transit')
-  const r1 = await post(app, 'easypost', step1, { 'x-hmac-signature': signEasyPost(step1) })
-  assert.equal(r1.statusCode, 200, r1.body)
-  assert.equal(r1.json().outcome, 'applied')
-  assert.equal(r1.json().events, 4)
+  const r1 = await deliver(app, db, 'easypost', step1, { 'x-hmac-signature': signEasyPost(step1) })
+  assert.equal(r1.statusCode, 202, r1.body)
+  assert.equal(r1.json.outcome, 'accepted')
+  assert.equal(r1.json.events, 4)
+  assert.equal(r1.status, 'applied')
   assert.deepEqual(await line('W-EP', '2014-11-23T12:00:00Z'), { state: 'in_transit', reason: null, estimate: '2014-11-27' })
 
   const step2 = easyPostStep('evt_step2', 5, 'out_for_delivery')
-  const r2 = await post(app, 'easypost', step2, { 'x-hmac-signature': signEasyPost(step2) })
-  assert.deepEqual([r2.statusCode, r2.json().events], [200, 5])
-  assert.match(r2.json().summary.join('\n'), /EZ4000000004: in_transit at 2014-11-21T14:48:00.000Z — already known/)
+  const r2 = await deliver(app, db, 'easypost', step2, { 'x-hmac-signature': signEasyPost(step2) })
+  assert.deepEqual([r2.statusCode, r2.json.events, r2.status], [202, 5, 'applied'])
+  assert.match(r2.summary.join('\n'), /EZ4000000004: in_transit at 2014-11-21T14:48:00.000Z — already known/)
   assert.equal((await line('W-EP', '2014-11-24T12:00:00Z')).state, 'out_for_delivery')
 
   // The guide's sample itself: its tracker says delivered, though its DELIVERED scan is dated
@@ -63,16 +64,16 @@ test('EasyPost: signed tracker updates move the line in transit → out for deli
   const final = fixture('easypost/tracking-webhook.json')
   final.id = 'evt_step3'
   const step3 = Buffer.from(JSON.stringify(final))
-  const r3 = await post(app, 'easypost', step3, { 'x-hmac-signature': signEasyPost(step3) })
-  assert.deepEqual([r3.statusCode, r3.json().outcome], [200, 'applied'])
-  assert.match(r3.json().summary.join('\n'), /EZ4000000004: easypost tracker says delivered \(updated 2014-11-19T10:51:54.000Z\) — the parcel's state/)
+  const r3 = await deliver(app, db, 'easypost', step3, { 'x-hmac-signature': signEasyPost(step3) })
+  assert.deepEqual([r3.statusCode, r3.json.outcome, r3.status], [202, 'accepted', 'applied'])
+  assert.match(r3.summary.join('\n'), /EZ4000000004: easypost tracker says delivered \(updated 2014-11-19T10:51:54.000Z\) — the parcel's state/)
   assert.equal((await line('W-EP', '2014-11-25T12:00:00Z')).state, 'delivered')
 
   const before = [await stored(), await eventsOf('EZ4000000004')]
   // Same event id, re-serialized (other bytes): still a replay.
   const again = Buffer.from(JSON.stringify(final, null, 2))
-  const r4 = await post(app, 'easypost', again, { 'x-hmac-signature': signEasyPost(again) })
-  assert.deepEqual([r4.statusCode, r4.json().outcome, r4.json().duplicateOf], [200, 'duplicate', r3.json().messageId])
+  const r4 = await deliver(app, db, 'easypost', again, { 'x-hmac-signature': signEasyPost(again) })
+  assert.deepEqual([r4.statusCode, r4.json.outcome, r4.json.duplicateOf, r4.status], [200, 'duplicate', r3.json.messageId, 'duplicate'])
   assert.equal(await eventsOf('EZ4000000004'), before[1])
   assert.equal(await stored(), before[0] + 1, 'the replay is recorded as a duplicate delivery')
 })
@@ -82,43 +83,43 @@ test('a late, older event never moves a delivered parcel back', async () => {
   const event = JSON.parse(late.toString())
   event.result.tracking_details[3] = { ...event.result.tracking_details[3], message: 'ARRIVAL SCAN (late copy)', datetime: '2014-11-24T11:00:00Z' }
   const body = Buffer.from(JSON.stringify(event))
-  const r = await post(app, 'easypost', body, { 'x-hmac-signature': signEasyPost(body) })
-  assert.deepEqual([r.statusCode, r.json().outcome], [200, 'applied'])
-  assert.match(r.json().summary.join('\n'), /stale: the easypost tracker said delivered at 2014-11-19T10:51:54.000Z; status not applied/)
+  const r = await deliver(app, db, 'easypost', body, { 'x-hmac-signature': signEasyPost(body) })
+  assert.deepEqual([r.statusCode, r.json.outcome, r.status], [202, 'accepted', 'applied'])
+  assert.match(r.summary.join('\n'), /stale: the easypost tracker said delivered at 2014-11-19T10:51:54.000Z; status not applied/)
   assert.equal((await line('W-EP', '2014-11-25T12:00:00Z')).state, 'delivered')
   // The unmodified sample again (a replay) changes nothing either.
   const raw = Buffer.from(JSON.stringify(fixture('easypost/tracking-webhook.json')))
-  await post(app, 'easypost', raw, { 'x-hmac-signature': signEasyPost(raw) })
+  await deliver(app, db, 'easypost', raw, { 'x-hmac-signature': signEasyPost(raw) })
   assert.equal((await line('W-EP', '2014-11-25T12:00:00Z')).state, 'delivered')
 })
 
 test('AfterShip: an Exception checkpoint is an exception with the carrier reason; the full history then delivers', async () => {
   const upToException = afterShipBody('2b7c0f3e-6f0d-4d1e-9d1a-000000000001', 5, 'Exception')
-  const r1 = await post(app, 'aftership', upToException, { 'aftership-hmac-sha256': signAfterShip(upToException) })
-  assert.deepEqual([r1.statusCode, r1.json().events], [200, 5], r1.body)
+  const r1 = await deliver(app, db, 'aftership', upToException, { 'aftership-hmac-sha256': signAfterShip(upToException) })
+  assert.deepEqual([r1.statusCode, r1.json.events, r1.status], [202, 5, 'applied'], r1.body)
   const ex = await line('W-AS', '2018-08-01T05:00:00Z')
   assert.equal(ex.state, 'exception')
   assert.match(ex.reason ?? '', /Barcode label unreadable and replaced/)
 
   const full = afterShipBody('2b7c0f3e-6f0d-4d1e-9d1a-000000000002', 11, 'Delivered')
-  const r2 = await post(app, 'aftership', full, { 'aftership-hmac-sha256': signAfterShip(full) })
-  assert.deepEqual([r2.statusCode, r2.json().events], [200, 11])
+  const r2 = await deliver(app, db, 'aftership', full, { 'aftership-hmac-sha256': signAfterShip(full) })
+  assert.deepEqual([r2.statusCode, r2.json.events, r2.status], [202, 11, 'applied'])
   // AfterShip's own prediction rides on the latest event.
   assert.deepEqual(await line('W-AS', '2018-08-02T12:00:00Z'), { state: 'delivered', reason: null, estimate: '2018-08-01' })
 })
 
 test('Shippo: a signed track_updated delivers; the URL token works where the account has no signing', async () => {
   const body = shippoBody()
-  const r = await post(app, 'shippo', body, { 'shippo-auth-signature': signShippo(body, clock.now()) })
-  assert.deepEqual([r.statusCode, r.json().outcome, r.json().events], [200, 'applied', 11], r.body)
+  const r = await deliver(app, db, 'shippo', body, { 'shippo-auth-signature': signShippo(body, clock.now()) })
+  assert.deepEqual([r.statusCode, r.json.outcome, r.json.events, r.status], [202, 'accepted', 11, 'applied'], r.body)
   assert.deepEqual(await line('W-SH', '2016-12-09T12:00:00Z'), { state: 'delivered', reason: null, estimate: '2016-12-08' })
 
   const track = fixture('shippo/test_get_status.response-body.DERIVED.json')
   track.tracking_status = { ...track.tracking_history[4], object_id: 'late-transit' }
   track.tracking_history = [track.tracking_status]
   const late = shippoBody(track)
-  const byToken = await post(app, 'shippo', late, {}, `?token=${SECRETS.shippoToken}`)
-  assert.deepEqual([byToken.statusCode, byToken.json().outcome], [200, 'applied'], byToken.body)
+  const byToken = await deliver(app, db, 'shippo', late, {}, `?token=${SECRETS.shippoToken}`)
+  assert.deepEqual([byToken.statusCode, byToken.json.outcome, byToken.status], [202, 'accepted', 'applied'], byToken.body)
   assert.equal((await line('W-SH', '2016-12-09T12:00:00Z')).state, 'delivered', 'an older TRANSIT does not undo the delivery')
 })
 
@@ -177,8 +178,8 @@ test('a signed body that cannot be read is kept, quarantined and answered 400 wi
 
 test('an event that is not about tracking is accepted and ignored (so the provider does not retry it)', async () => {
   const body = Buffer.from(JSON.stringify({ id: 'evt_batch', object: 'Event', description: 'batch.updated', result: { id: 'batch_1' } }))
-  const r = await post(app, 'easypost', body, { 'x-hmac-signature': signEasyPost(body) })
-  assert.deepEqual([r.statusCode, r.json().outcome, r.json().events, r.json().summary], [200, 'applied', 0, ['ignored: batch.updated is not a tracker event']])
+  const r = await deliver(app, db, 'easypost', body, { 'x-hmac-signature': signEasyPost(body) })
+  assert.deepEqual([r.statusCode, r.json.outcome, r.json.events, r.status, r.summary], [202, 'accepted', 0, 'applied', ['ignored: batch.updated is not a tracker event']])
 })
 
 test('the OpenAPI document describes the three webhooks', async () => {
@@ -186,7 +187,7 @@ test('the OpenAPI document describes the three webhooks', async () => {
   for (const p of ['easypost', 'aftership', 'shippo']) {
     const op = spec.paths[`/api/carriers/${p}/webhook`]?.post
     assert.ok(op, p)
-    assert.ok(op.responses['200'] && op.responses['401'] && op.responses['400'], p)
+    assert.ok(op.responses['200'] && op.responses['202'] && op.responses['401'] && op.responses['400'], p)
   }
   // The rest of the app still parses JSON bodies itself (the raw-body parser is confined to the webhooks).
   const lookup = await app.inject({ url: '/api/orders/W-EP/status?email=dana@example.com' })

@@ -5,20 +5,17 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import readline from 'node:readline'
 import { openDb, type Db } from '../../src/store/db.ts'
 import { freshDbEnv } from '../helpers/db.ts'
-import { runWismo } from '../helpers/cli.ts'
+import { runWismo, startServe } from '../helpers/cli.ts'
 import { seedCatalog } from '../helpers/seed.ts'
 import { startFakeShopify, sendShopifyWebhook, type FakeShopify } from '../support/fake-shopify.ts'
 
 const NOW = '2026-11-20T14:00:00Z'
 const WEBHOOK_SECRET = 'shpss_cli_webhook_secret'
-const bin = path.resolve(import.meta.dirname, '../../bin/wismo.js')
 
 async function withDb<T>(env: Record<string, string>, fn: (db: Db) => Promise<T>): Promise<T> {
   const db = await openDb(env.DATABASE_URL ? { url: env.DATABASE_URL, poolSize: 2 } : { dataDir: env.WISMO_DATA_DIR })
@@ -88,23 +85,6 @@ test('connect, then a sync killed half-way resumes where it stopped: every order
     await fake.close()
   }
 })
-
-/** `wismo serve --port 0`; resolves with its base URL once it listens. */
-function startServe(env: Record<string, string>) {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env: { ...process.env, DATABASE_URL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stderr = ''
-  child.stderr.on('data', (d) => (stderr += d))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const ready = new Promise<string>((resolve, reject) => {
-    child.on('exit', (code) => reject(new Error(`wismo serve exited (${code}): ${stderr}`)))
-    readline.createInterface({ input: child.stdout }).on('line', (line) => {
-      const m = /listening on (\S+)/.exec(line)
-      if (m) resolve(m[1].replace('//localhost', '//127.0.0.1'))
-    })
-  })
-  ready.catch(() => {})
-  return { ready, exited, stop: () => (child.exitCode === null ? (child.kill('SIGTERM'), exited) : exited) }
-}
 
 test('a burst of webhooks with wismo killed in the middle: resent, every order is there once', { timeout: 300_000 }, async () => {
   const { env, fake } = await setup()

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import path from 'node:path'
+import readline from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/wismo.js')
@@ -24,4 +25,21 @@ export function runWismo(args: string[], env: Record<string, string> = {}): Prom
     child.on('error', reject)
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
   })
+}
+
+/** `wismo serve --port 0` as a child; `ready` resolves with its base URL once it listens, `exited` with its exit code. */
+export function startServe(env: Record<string, string>) {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env: { ...process.env, DATABASE_URL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += d))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const ready = new Promise<string>((resolve, reject) => {
+    child.on('exit', (code) => reject(new Error(`wismo serve exited (${code}): ${stderr}`)))
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      const m = /listening on (\S+)/.exec(line)
+      if (m) resolve(m[1].replace('//localhost', '//127.0.0.1'))
+    })
+  })
+  ready.catch(() => {})
+  return { ready, exited, stop: () => (child.exitCode === null ? (child.kill('SIGTERM'), exited) : exited) }
 }

@@ -2,10 +2,14 @@
  * Carrier webhooks: EasyPost, AfterShip and Shippo push tracking updates here.
  *
  * The order of checks is the point: the signature is verified over the raw bytes before
- * anything is stored (an unsigned request leaves no trace and gets 401); a signed body is
- * stored raw, then read and applied, or quarantined with the reason (400: providers retry on
- * 5xx, and retrying a body wismo cannot read would never help). A delivery under an event id
- * already applied is a replay: 200 "duplicate", nothing changes.
+ * anything is stored (an unsigned request leaves no trace and gets 401); a signed body is read
+ * (its event id is the replay key) and stored raw, then answered at once — 202 accepted — and
+ * applied after the answer by a small in-process queue (src/feeds/apply-queue.ts); a process that
+ * stops in between leaves it stored, and the next sweep applies it, exactly once either way (the
+ * message's claim). A storm is answered at the speed of one INSERT per delivery, and applied as
+ * fast as the database allows. A delivery under an event id already stored is a replay: 200
+ * "duplicate", nothing changes. A signed body wismo cannot read is stored and quarantined with
+ * the reason at once (400: providers retry on 5xx, and retrying such a body would never help).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
@@ -13,8 +17,8 @@ import { z } from 'zod'
 import type { AppDeps } from '../app.ts'
 import { ErrorSchema } from './orders.ts'
 import { DomainError } from '../../domain/errors.ts'
-import { ingestMessage, type IngestOutcome } from '../../store/inbound.ts'
-import { applyTrackedEvents } from '../../carriers/tracker-status.ts'
+import { ingestMessage, storeInbound } from '../../store/inbound.ts'
+import { ApplyQueue } from '../../feeds/apply-queue.ts'
 import { readJson, type NormalizedWebhook, type WebhookHeaders } from '../../carriers/webhooks/common.ts'
 import * as easypost from '../../carriers/webhooks/easypost.ts'
 import * as aftership from '../../carriers/webhooks/aftership.ts'
@@ -60,14 +64,12 @@ const PROVIDERS: Provider[] = [
 ]
 
 const WebhookResultSchema = z.object({
-  outcome: z.enum(['applied', 'duplicate', 'quarantined']),
+  outcome: z.enum(['accepted', 'duplicate', 'quarantined']),
   messageId: z.number().int().describe('the stored inbound message (wismo feeds)'),
-  events: z.number().int().optional().describe('carrier events read from the body (history included)'),
-  summary: z.array(z.string()).optional(),
+  events: z.number().int().optional().describe('carrier events read from the body (history included); applied after the answer'),
   duplicateOf: z.number().int().optional(),
   reason: z.string().optional().describe('why a signed body could not be applied'),
 })
-type WebhookResult = z.infer<typeof WebhookResultSchema>
 
 /** The body read ahead of storing it: its event id is the replay key. */
 type Read = { ok: true; value: NormalizedWebhook } | { ok: false; error: DomainError }
@@ -81,12 +83,6 @@ function readBody(p: Provider, raw: Buffer): Read {
   }
 }
 
-function present(o: IngestOutcome, read: Read): WebhookResult {
-  if (o.outcome === 'duplicate') return { outcome: 'duplicate', messageId: o.messageId, duplicateOf: o.duplicateOf }
-  if (o.outcome === 'quarantined') return { outcome: 'quarantined', messageId: o.messageId, reason: o.reason }
-  return { outcome: 'applied', messageId: o.messageId, events: read.ok ? read.value.events.length : 0, summary: o.summary }
-}
-
 /** What the handler needs of the request: the raw body, the headers, the query. */
 interface Delivery {
   body: unknown
@@ -94,7 +90,7 @@ interface Delivery {
   query: { token?: string }
 }
 
-async function receive(deps: AppDeps, p: Provider, req: Delivery, reply: FastifyReply) {
+async function receive(deps: AppDeps, applying: ApplyQueue, p: Provider, req: Delivery, reply: FastifyReply) {
   if (!p.configured(deps.config)) {
     const message = `the ${p.label} webhook is not configured: set ${p.settings}`
     return reply.code(401).send({ error: { code: 'WEBHOOK_NOT_CONFIGURED', message } })
@@ -104,26 +100,28 @@ async function receive(deps: AppDeps, p: Provider, req: Delivery, reply: Fastify
   if (!p.verify(raw, req.headers, req.query, deps.config, now)) {
     return reply.code(401).send({ error: { code: 'WEBHOOK_SIGNATURE_INVALID', message: `a valid ${p.label} signature is required (${p.proof})` } })
   }
+  const input = { kind: 'carrier_webhook' as const, source: `webhook:${p.key}`, body: raw, receivedAt: now }
   const read = readBody(p, raw)
-  const outcome = await ingestMessage(
-    deps.db,
-    {
-      kind: 'carrier_webhook', source: `webhook:${p.key}`, body: raw, receivedAt: now,
-      // Event ids are the provider's own: keyed by provider so two providers' ids never collide.
-      dedupeKey: read.ok ? `${p.key}:${read.value.eventId}` : null,
-    },
-    async (tx, messageId) => {
-      if (!read.ok) throw read.error
-      if (read.value.ignored) return [`ignored: ${read.value.ignored}`]
-      return applyTrackedEvents(tx, messageId, p.key, read.value, now)
-    },
-  )
-  const result = present(outcome, read)
-  return reply.code(result.outcome === 'quarantined' ? 400 : 200).send(result)
+  if (!read.ok) {
+    // Kept for a rep with the reason, at once: the provider is told now, not after a queue.
+    const o = await ingestMessage(deps.db, { ...input, dedupeKey: null }, async () => {
+      throw read.error
+    })
+    if (o.outcome === 'duplicate') return reply.code(200).send({ outcome: 'duplicate', messageId: o.messageId, duplicateOf: o.duplicateOf })
+    return reply.code(400).send({ outcome: 'quarantined', messageId: o.messageId, reason: o.outcome === 'quarantined' ? o.reason : 'not readable' })
+  }
+  // Event ids are the provider's own: keyed by provider so two providers' ids never collide.
+  const stored = await storeInbound(deps.db, { ...input, dedupeKey: `${p.key}:${read.value.eventId}` })
+  if (stored.duplicateOf !== null) return reply.code(200).send({ outcome: 'duplicate', messageId: stored.messageId, duplicateOf: stored.duplicateOf })
+  applying.push(stored.messageId)
+  return reply.code(202).send({ outcome: 'accepted', messageId: stored.messageId, events: read.value.events.length })
 }
 
 /** The three webhook routes, in their own scope: there the body stays raw bytes (the signature is over them). */
 export async function registerCarrierWebhookRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  // Two applies at a time leave the rest of the pool to the answers (a PGlite database runs one statement at a time anyway).
+  const applying = new ApplyQueue(deps, deps.webhookApplyConcurrency ?? 2)
+  app.addHook('onClose', () => applying.close())
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 8 * 1024 * 1024 }, (_req, body, done) => done(null, body))
@@ -137,12 +135,12 @@ export async function registerCarrierWebhookRoutes(app: FastifyInstance, deps: A
             summary: `Receive a ${p.label} tracking webhook`,
             description:
               `Authentication: ${p.proof}; set ${p.settings}. Unsigned, wrongly signed or stale requests get 401 and nothing is stored. ` +
-              'A signed body is stored, then applied (200 applied) or quarantined with the reason (400); the same event again is 200 duplicate.',
+              'A signed body is stored and answered 202 accepted at once, then applied; one that cannot be read is stored and quarantined with the reason (400); the same event again is 200 duplicate.',
             querystring: z.object({ token: z.string().max(512).optional().describe('Shippo URL token (accounts without HMAC signing)') }),
-            response: { 200: WebhookResultSchema, 400: z.union([WebhookResultSchema, ErrorSchema]), 401: ErrorSchema },
+            response: { 200: WebhookResultSchema, 202: WebhookResultSchema, 400: z.union([WebhookResultSchema, ErrorSchema]), 401: ErrorSchema },
           },
         },
-        (req, reply) => receive(deps, p, req, reply),
+        (req, reply) => receive(deps, applying, p, req, reply),
       )
     }
   })

@@ -16,7 +16,7 @@ import { z } from 'zod'
 import type { AppDeps } from '../app.ts'
 import { ErrorSchema } from './orders.ts'
 import { storeInbound } from '../../store/inbound.ts'
-import { finishMessage } from '../../feeds/finish-inbound.ts'
+import { ApplyQueue } from '../../feeds/apply-queue.ts'
 import { normalizeShop, noteWebhook } from '../../connect/connections.ts'
 import { openCredentials } from '../../connect/credentials.ts'
 import { webhookSource } from '../../connect/webhook-apply.ts'
@@ -79,35 +79,6 @@ async function webhookSecretOf(deps: AppDeps, hot: Hot, platform: Platform, shop
   return proof
 }
 
-/**
- * Stored deliveries applied a few at a time, in arrival order: the answers (which a platform wants
- * within seconds) never wait in the database pool behind applies. What is queued is only an id —
- * the message is stored — so a process that stops leaves the rest to the sweep.
- */
-class ApplyQueue {
-  #ids: number[] = []
-  #running = 0
-  constructor(private readonly deps: AppDeps, private readonly concurrency: number) {}
-  push(id: number): void {
-    // Far behind (a storm the database cannot keep up with): the sweep takes up what is stored.
-    if (this.#ids.length >= 100_000) return
-    this.#ids.push(id)
-    this.#next()
-  }
-  #next(): void {
-    while (this.#running < this.concurrency && this.#ids.length > 0) {
-      const id = this.#ids.shift()!
-      this.#running++
-      void finishMessage(this.deps.db, id, this.deps.clock.now())
-        .catch(() => {}) // left `received`: the sweep applies it (finish-inbound.ts)
-        .finally(() => {
-          this.#running--
-          this.#next()
-        })
-    }
-  }
-}
-
 const refused = (reply: FastifyReply, proof: string) =>
   reply.code(401).send({ error: { code: 'WEBHOOK_SIGNATURE_INVALID', message: `a valid signature of a connected shop is required (${proof})` } })
 
@@ -132,7 +103,8 @@ async function accept(deps: AppDeps, hot: Hot, reply: FastifyReply, input: { pla
 
 export async function registerPlatformWebhookRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   // Two applies at a time leave the rest of the pool to the answers (a PGlite database runs one statement at a time anyway).
-  const hot: Hot = { secrets: new Map(), noted: new Map(), applying: new ApplyQueue(deps, 2) }
+  const hot: Hot = { secrets: new Map(), noted: new Map(), applying: new ApplyQueue(deps, deps.webhookApplyConcurrency ?? 2) }
+  app.addHook('onClose', () => hot.applying.close())
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body))
