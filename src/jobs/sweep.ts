@@ -94,10 +94,11 @@ export async function runSweep(db: Db, opts: SweepOptions): Promise<SweepResult>
   const first = await batch()
   if (first > 0) {
     await tell()
-    if (first >= (opts.batchSize ?? 500)) {
-      opts.onBacklog?.()
-      await Promise.all(Array.from({ length: lanesFor(db, opts) }, lane))
-    }
+    // Until a batch comes back empty, however small the first: telling marks lines again (and
+    // lines change meanwhile), and a pass that stopped after one short batch left them to the next.
+    const big = first >= (opts.batchSize ?? 500)
+    if (big) opts.onBacklog?.()
+    await Promise.all(Array.from({ length: big ? lanesFor(db, opts) : 1 }, lane))
   }
   await noteViewsStored(db, result.viewsWritten)
   await tell()

@@ -76,6 +76,7 @@ export async function freshDbEnv(dataDir: string): Promise<Record<string, string
   // The child finds its embedded database already migrated (from the template), as a second
   // start would: migrating 140-odd files in every child process was most of a CLI test's time.
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    fs.mkdirSync(dataDir, { recursive: true })
     const pglite = await PGlite.create(dataDir, { loadDataDir: await pgliteTemplate() })
     await pglite.close()
   }
