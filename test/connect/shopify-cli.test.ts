@@ -8,23 +8,14 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { openDb, type Db } from '../../src/store/db.ts'
+import type { Db } from '../../src/store/db.ts'
 import { freshDbEnv } from '../helpers/db.ts'
-import { runWismo, startServe } from '../helpers/cli.ts'
+import { runWismo, startServe, withDb } from '../helpers/cli.ts'
 import { seedCatalog } from '../helpers/seed.ts'
 import { startFakeShopify, sendShopifyWebhook, type FakeShopify } from '../support/fake-shopify.ts'
 
 const NOW = '2026-11-20T14:00:00Z'
 const WEBHOOK_SECRET = 'shpss_cli_webhook_secret'
-
-async function withDb<T>(env: Record<string, string>, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDb(env.DATABASE_URL ? { url: env.DATABASE_URL, poolSize: 2 } : { dataDir: env.WISMO_DATA_DIR })
-  try {
-    return await fn(db)
-  } finally {
-    await db.close()
-  }
-}
 
 const count = async (db: Db, sql: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`))[0].n
 

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import path from 'node:path'
 import readline from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { openDb, type Db } from '../../src/store/db.ts'
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/wismo.js')
 
@@ -42,4 +43,14 @@ export function startServe(env: Record<string, string>) {
   })
   ready.catch(() => {})
   return { ready, exited, stop: () => (child.exitCode === null ? (child.kill('SIGTERM'), exited) : exited) }
+}
+
+/** A child's database, opened here between its runs (PGlite: only while no child holds the folder). */
+export async function withDb<T>(env: Record<string, string>, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openDb(env.DATABASE_URL ? { url: env.DATABASE_URL, poolSize: 2 } : { dataDir: env.WISMO_DATA_DIR })
+  try {
+    return await fn(db)
+  } finally {
+    await db.close()
+  }
 }

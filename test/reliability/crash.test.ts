@@ -9,9 +9,9 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { openDb, type Db } from '../../src/store/db.ts'
+import type { Db } from '../../src/store/db.ts'
 import { freshDbEnv, serverUrl } from '../helpers/db.ts'
-import { runWismo } from '../helpers/cli.ts'
+import { runWismo, withDb } from '../helpers/cli.ts'
 import { seedCatalog } from '../helpers/seed.ts'
 
 const NOW = '2026-11-20T14:00:00Z'
@@ -19,16 +19,6 @@ const LINES = 300
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'wismo-crash-'))
-}
-
-/** The child's database, opened here between runs (PGlite: only while no child holds the folder). */
-async function withDb<T>(env: Record<string, string>, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDb(env.DATABASE_URL ? { url: env.DATABASE_URL, poolSize: 2 } : { dataDir: env.WISMO_DATA_DIR })
-  try {
-    return await fn(db)
-  } finally {
-    await db.close()
-  }
 }
 
 const count = async (db: Db, sql: string, values: unknown[] = []) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, values))[0].n
